@@ -1,0 +1,304 @@
+package abdm
+
+import (
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"abha-deactivate/abdm/wire"
+)
+
+// Kind is what a front end can do about an error.
+type Kind int
+
+// The kinds of error a front end acts on. Their plain-language message and
+// next action come from Kind.Message and Kind.NextAction.
+const (
+	KindUnknown            Kind = iota // anything not listed below; shown with ABDM's code and message
+	KindWrongOTP                       // the OTP did not match; attempts may remain
+	KindOTPExpired                     // the OTP is older than its validity
+	KindTxnInvalid                     // the OTP transaction is unknown or finished
+	KindRateLimited                    // too many OTP requests; wait RetryAfter
+	KindTooManyAttempts                // too many wrong OTPs; try much later
+	KindNoLinkedMobile                 // no mobile linked to the Aadhaar
+	KindAccountInactive                // the ABHA is deactivated, disabled or not found
+	KindGatewayCredentials             // the facility's client ID or secret was refused
+	KindForbidden                      // the facility's client may not use this API
+	KindPatientToken                   // the patient's X-Token is expired or invalid
+	KindServiceUnavailable             // ABDM is down or answered with a server error
+	KindBadReply                       // ABDM's reply could not be understood
+	KindNetwork                        // no connection, DNS failure, timeout, proxy failure
+	KindTLS                            // certificate or TLS handshake failure
+	KindOutcomeUnknown                 // deactivate was sent but its result never arrived
+	KindInvalidInput                   // the request was refused for its content (HIS-400 and the like)
+)
+
+var kindNames = map[Kind]string{
+	KindUnknown:            "unknown",
+	KindWrongOTP:           "wrong-otp",
+	KindOTPExpired:         "otp-expired",
+	KindTxnInvalid:         "transaction-invalid",
+	KindRateLimited:        "rate-limited",
+	KindTooManyAttempts:    "too-many-attempts",
+	KindNoLinkedMobile:     "no-linked-mobile",
+	KindAccountInactive:    "account-inactive",
+	KindGatewayCredentials: "gateway-credentials",
+	KindForbidden:          "forbidden",
+	KindPatientToken:       "patient-token",
+	KindServiceUnavailable: "service-unavailable",
+	KindBadReply:           "bad-reply",
+	KindNetwork:            "network",
+	KindTLS:                "tls",
+	KindOutcomeUnknown:     "outcome-unknown",
+	KindInvalidInput:       "invalid-input",
+}
+
+// String is a stable, machine-readable name such as "wrong-otp".
+func (k Kind) String() string {
+	if s, ok := kindNames[k]; ok {
+		return s
+	}
+	return fmt.Sprintf("kind(%d)", int(k))
+}
+
+// MarshalText lets a Kind appear by name in JSON output.
+func (k Kind) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
+
+type advice struct{ message, next string }
+
+// The English text doubles as the translation key of the wizard.
+var kindAdvice = map[Kind]advice{
+	KindUnknown: {"ABDM refused the request.",
+		"Note the code shown and try again. If it happens again, contact your IT support."},
+	KindWrongOTP: {"The OTP does not match.",
+		"Ask the patient to read the OTP again and re-enter it."},
+	KindOTPExpired: {"The OTP has expired.",
+		"Request a new OTP and enter the new one."},
+	KindTxnInvalid: {"This OTP can no longer be used.",
+		"Request a new OTP."},
+	KindRateLimited: {"Too many OTP requests for this patient.",
+		"Wait for the time shown, then request a new OTP."},
+	KindTooManyAttempts: {"Too many wrong OTP attempts.",
+		"Stop for now. The patient can try again later (usually after 30 minutes or more)."},
+	KindNoLinkedMobile: {"No mobile number is linked to this patient's Aadhaar, so the OTP cannot be sent.",
+		"Use another method, such as an OTP to the mobile linked to the ABHA, or ask the patient to link a mobile to Aadhaar."},
+	KindAccountInactive: {"This ABHA is not active (already deactivated, disabled or not found).",
+		"Check the ABHA with the patient. Nothing more needs to be done here."},
+	KindGatewayCredentials: {"ABDM did not accept this facility's client ID or client secret.",
+		"Check the client ID and client secret in Settings, then connect again. Do not retry many times: ABDM locks the client after repeated failures."},
+	KindForbidden: {"This facility's ABDM client is not allowed to use this service.",
+		"Ask your IT team to check the client's roles with ABDM."},
+	KindPatientToken: {"The patient's sign-in has expired or is not valid.",
+		"The patient must sign in again to get a new token."},
+	KindServiceUnavailable: {"The ABDM service is not available right now.",
+		"Wait a few minutes and try again."},
+	KindBadReply: {"ABDM sent a reply this tool could not read.",
+		"Try again. If it keeps happening, contact your IT support."},
+	KindNetwork: {"Could not reach ABDM.",
+		"Check the internet connection (and proxy settings, if your facility uses one), then try again."},
+	KindTLS: {"The secure connection to ABDM could not be verified.",
+		"Check the computer's date and time. If your facility inspects web traffic, ask IT to set the CA bundle in Settings."},
+	KindOutcomeUnknown: {"The deactivation request was sent, but no answer came back. It may or may not have been done.",
+		"Do not send it again. Use Check status to find out whether the ABHA is now deactivated."},
+	KindInvalidInput: {"ABDM refused the request as incomplete or invalid.",
+		"Check what was entered and try again."},
+}
+
+// Message is a short, plain-language description of the problem.
+func (k Kind) Message() string { return kindAdvice[k].message }
+
+// NextAction says what the user should do next.
+func (k Kind) NextAction() string { return kindAdvice[k].next }
+
+// Error is an error from an ABDM call. It never holds a secret: ABDM's
+// message is cleaned of any secret the client knows before it is stored.
+type Error struct {
+	Op         string        // what was being done, e.g. "request OTP"
+	Status     int           // HTTP status, 0 if no reply arrived
+	Code       string        // ABDM's code, e.g. "HIS-2022" or "900901"
+	ABDMText   string        // ABDM's own message, cleaned
+	Kind       Kind          // what a front end can do about it
+	RetryAfter time.Duration // for KindRateLimited: how long to wait, when known
+	Err        error         // the underlying transport error, if any
+}
+
+// Error reports the operation, the ABDM code and status, and ABDM's message.
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString(e.Op)
+	b.WriteString(": ")
+	switch {
+	case e.Code != "" && e.Status != 0:
+		fmt.Fprintf(&b, "%s (HTTP %d)", e.Code, e.Status)
+	case e.Code != "":
+		b.WriteString(e.Code)
+	case e.Status != 0:
+		fmt.Fprintf(&b, "HTTP %d", e.Status)
+	}
+	if e.ABDMText != "" {
+		if e.Code != "" || e.Status != 0 {
+			b.WriteString(": ")
+		}
+		b.WriteString(e.ABDMText)
+	} else if e.Code == "" && e.Status == 0 {
+		b.WriteString(e.Kind.Message())
+	}
+	if e.Err != nil {
+		fmt.Fprintf(&b, ": %v", e.Err)
+	}
+	return b.String()
+}
+
+// Unwrap returns the underlying transport error.
+func (e *Error) Unwrap() error { return e.Err }
+
+// Message is the plain-language description for the user.
+func (e *Error) Message() string { return e.Kind.Message() }
+
+// NextAction is what the user should do next.
+func (e *Error) NextAction() string { return e.Kind.NextAction() }
+
+// KindOf returns the Kind of err, KindUnknown if it is not an *Error.
+func KindOf(err error) Kind {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Kind
+	}
+	return KindUnknown
+}
+
+// IsKind reports whether err is an *Error of kind k.
+func IsKind(err error, k Kind) bool {
+	var e *Error
+	return errors.As(err, &e) && e.Kind == k
+}
+
+// apiBody is every error shape ABDM sends, decoded at once:
+// HealthID {code, message, details[]}, gateway token {code, message, description},
+// and session {error:{code, message}}.
+type apiBody struct {
+	Code        json.RawMessage    `json:"code"`
+	Message     string             `json:"message"`
+	Description string             `json:"description"`
+	Details     []wire.ErrorDetail `json:"details"`
+	Error       *struct {
+		Code    json.RawMessage `json:"code"`
+		Message string          `json:"message"`
+	} `json:"error"`
+}
+
+// ParseErrorBody extracts ABDM's code and message from an error reply body. The
+// specific cause comes from details[0], then the outer code, then error.code.
+// Session codes lose their trailing ": " ("ABDM-9999: " becomes "ABDM-9999").
+// An empty or unreadable body gives empty strings.
+func ParseErrorBody(body []byte) (code, message string) {
+	var b apiBody
+	if len(strings.TrimSpace(string(body))) == 0 || json.Unmarshal(body, &b) != nil {
+		return "", ""
+	}
+	if len(b.Details) > 0 && strings.TrimSpace(b.Details[0].Code) != "" {
+		code, message = b.Details[0].Code, b.Details[0].Message
+		if message == "" {
+			message = b.Message
+		}
+	} else if c := rawCode(b.Code); c != "" {
+		code, message = c, b.Message
+	} else if b.Error != nil {
+		code, message = rawCode(b.Error.Code), b.Error.Message
+	} else {
+		message = b.Message
+	}
+	code = strings.TrimRight(strings.TrimSpace(code), ": ")
+	return code, strings.TrimSpace(message)
+}
+
+// rawCode reads a code that may be a JSON string or number.
+func rawCode(raw json.RawMessage) string {
+	if len(raw) == 0 {
+		return ""
+	}
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s
+	}
+	var n json.Number
+	if json.Unmarshal(raw, &n) == nil {
+		return n.String()
+	}
+	return ""
+}
+
+// codeKinds maps ABDM's specific codes to kinds.
+var codeKinds = map[string]Kind{
+	wire.CodeWrongOTP:                  KindWrongOTP,
+	wire.CodeWrongOTPAlt:               KindWrongOTP,
+	wire.CodeOTPExpired:                KindOTPExpired,
+	wire.CodeTxnNotFound:               KindTxnInvalid,
+	wire.CodeTxnFinished:               KindTxnInvalid,
+	wire.CodeResendTooSoon:             KindRateLimited,
+	wire.CodeTooManyOTPRequests:        KindRateLimited,
+	wire.CodeTooManyAttempts:           KindTooManyAttempts,
+	wire.CodeTooManyAttemptsAlt:        KindTooManyAttempts,
+	wire.CodeNoLinkedMobile:            KindNoLinkedMobile,
+	wire.CodeAccountDisabled:           KindAccountInactive,
+	wire.CodeAccountNotFound:           KindAccountInactive,
+	wire.CodeGatewayInvalidCredentials: KindGatewayCredentials,
+	wire.CodeGatewayForbidden:          KindForbidden,
+}
+
+// retryAfterByCode is how long ABDM asks to wait after a rate-limit code.
+var retryAfterByCode = map[string]time.Duration{
+	wire.CodeResendTooSoon:      30 * time.Second,
+	wire.CodeTooManyOTPRequests: 30 * time.Minute,
+}
+
+// classify turns an HTTP error reply into a Kind. session says the call was
+// to the gateway's session endpoint; xToken says it carried a patient token.
+func classify(status int, code string, session, xToken bool) Kind {
+	if k, ok := codeKinds[code]; ok {
+		return k
+	}
+	switch {
+	case session && status >= 400 && status < 500:
+		return KindGatewayCredentials
+	case status == 401 && xToken:
+		return KindPatientToken
+	case status == 401:
+		return KindGatewayCredentials
+	case status == 403:
+		return KindForbidden
+	case status == 429:
+		return KindRateLimited
+	case status == 408 || status == 502 || status == 503 || status == 504:
+		return KindServiceUnavailable
+	case status >= 500:
+		return KindServiceUnavailable
+	case status == 400 || (status == 422 && (code == wire.CodeBadRequest || code == "")):
+		return KindInvalidInput
+	}
+	return KindUnknown
+}
+
+// transportKind classifies an error that came instead of a reply.
+func transportKind(err error) Kind {
+	var (
+		certErr    *tls.CertificateVerificationError
+		unknownCA  x509.UnknownAuthorityError
+		hostErr    x509.HostnameError
+		invalidErr x509.CertificateInvalidError
+		recErr     tls.RecordHeaderError
+		alertErr   tls.AlertError
+	)
+	switch {
+	case errors.As(err, &certErr), errors.As(err, &unknownCA), errors.As(err, &hostErr),
+		errors.As(err, &invalidErr), errors.As(err, &recErr), errors.As(err, &alertErr):
+		return KindTLS
+	case strings.Contains(err.Error(), "tls: "), strings.Contains(err.Error(), "x509: "):
+		return KindTLS
+	}
+	return KindNetwork
+}

@@ -1,0 +1,523 @@
+package abdm
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Step is where a Flow stands. Each step names what may come next.
+type Step int
+
+// The steps of a deactivation, in order.
+const (
+	StepDisconnected   Step = iota // next: Connect
+	StepConnected                  // facility session and key are good; next: LoadPatient
+	StepPatient                    // the patient is known; next: RequestOTP
+	StepOTPSent                    // next: Deactivate (or RequestOTP again to resend)
+	StepDeactivated                // done; NextPatient starts over
+	StepOutcomeUnknown             // deactivate was sent, its reply lost; next: CheckStatus
+)
+
+var stepNames = map[Step]string{
+	StepDisconnected: "disconnected", StepConnected: "connected", StepPatient: "patient",
+	StepOTPSent: "otp-sent", StepDeactivated: "deactivated", StepOutcomeUnknown: "outcome-unknown",
+}
+
+func (s Step) String() string { return stepNames[s] }
+
+// Timings of ABDM's OTPs.
+const (
+	OTPValidity        = 10 * time.Minute
+	ResendWait         = 30 * time.Second
+	DefaultMaxAttempts = 3
+)
+
+// OTPState describes the OTP transaction in progress.
+type OTPState struct {
+	Method       OTPMethod
+	TxnID        string
+	MaskedMobile string
+	SentAt       time.Time
+	ExpiresAt    time.Time // SentAt + OTPValidity
+	ResendAt     time.Time // a new OTP may be requested from then on
+	Attempts     int       // wrong OTPs entered so far
+	MaxAttempts  int
+}
+
+// Remaining is how many OTP attempts are left.
+func (o OTPState) Remaining() int { return max(o.MaxAttempts-o.Attempts, 0) }
+
+// Result describes a completed deactivation.
+type Result struct {
+	ID      string // the audit trail's id of the attempt
+	TxnID   string
+	Patient Profile
+	Reasons []string
+	At      time.Time
+	// ByStatusCheck is true when the outcome was unknown at first and a status
+	// check found the ABHA deactivated.
+	ByStatusCheck bool
+}
+
+// State is a snapshot of a Flow for a front end to show.
+type State struct {
+	Step    Step
+	Busy    bool // a call is running
+	Patient Profile
+	OTP     OTPState // zero until an OTP is sent
+	Result  *Result  // set at StepDeactivated
+}
+
+// AccountStatus is what a status check found.
+type AccountStatus int
+
+// Results of CheckStatus.
+const (
+	StatusActive      AccountStatus = iota + 1 // the ABHA is active: it was not deactivated
+	StatusDeactivated                          // the ABHA is deactivated
+)
+
+func (s AccountStatus) String() string {
+	switch s {
+	case StatusActive:
+		return "active"
+	case StatusDeactivated:
+		return "deactivated"
+	}
+	return "unknown"
+}
+
+// Attempt is a deactivation about to be sent, as the audit trail records it.
+type Attempt struct {
+	ID      string
+	Patient Profile // the journal must mask the ABHA number
+	TxnID   string
+	Method  OTPMethod
+	Reasons []string
+	Note    string // free text for "others"; kept locally, never sent
+	Started time.Time
+}
+
+// Outcome statuses recorded in the journal.
+const (
+	OutcomeDeactivated    = "deactivated"
+	OutcomeRejected       = "rejected"        // ABDM answered with an error
+	OutcomeNotSent        = "not-sent"        // failed before the request left this computer
+	OutcomeUnknown        = "outcome-unknown" // sent, no answer
+	OutcomeNotDeactivated = "not-deactivated" // a status check found the ABHA still active
+)
+
+// Outcome is how an Attempt ended.
+type Outcome struct {
+	Status   string // one of the Outcome* constants
+	Code     string // ABDM's code on rejection
+	Kind     Kind
+	Message  string
+	Duration time.Duration
+}
+
+// Journal records deactivations (the audit trail). Intent is called before the
+// request is sent; if it fails, nothing is sent.
+type Journal interface {
+	Intent(ctx context.Context, a Attempt) error
+	Outcome(ctx context.Context, a Attempt, o Outcome) error
+}
+
+// Errors a Flow returns for input or order problems (no request is made).
+var (
+	ErrBusy               = errors.New("another request is still running: wait for it or cancel it")
+	ErrAlreadyDeactivated = errors.New("this ABHA has already been deactivated")
+	ErrOTPFormat          = errors.New("the OTP must be exactly 6 digits")
+)
+
+// StepError is returned when an action comes out of order.
+type StepError struct {
+	Action string
+	At     Step
+}
+
+func (e *StepError) Error() string {
+	need := map[Step]string{
+		StepDisconnected:   "connect to ABDM first",
+		StepConnected:      "identify the patient first",
+		StepPatient:        "request an OTP first",
+		StepOTPSent:        "finish or restart the current OTP first",
+		StepDeactivated:    "this ABHA is already deactivated; start again for another patient",
+		StepOutcomeUnknown: "the last deactivation has an unknown outcome: check its status first",
+	}[e.At]
+	return fmt.Sprintf("cannot %s now: %s", e.Action, need)
+}
+
+// Flow drives one deactivation after another for one facility connection. It
+// holds the state between steps, refuses steps out of order, never runs two
+// calls at once and never sends a deactivation twice by accident. Every
+// method is safe to call from any goroutine; none holds a lock during I/O.
+type Flow struct {
+	c       *Client
+	now     func() time.Time
+	journal Journal
+	reasons *Catalogue
+	maxTry  int
+
+	mu      sync.Mutex
+	step    Step
+	busy    bool
+	xToken  string
+	patient Profile
+	otp     OTPState
+	result  *Result
+	pending *Attempt // the attempt whose outcome is unknown
+}
+
+// FlowOption configures a Flow.
+type FlowOption func(*Flow)
+
+// WithFlowClock sets the clock for OTP timings.
+func WithFlowClock(now func() time.Time) FlowOption { return func(f *Flow) { f.now = now } }
+
+// WithJournal records every deactivation attempt and its outcome.
+func WithJournal(j Journal) FlowOption { return func(f *Flow) { f.journal = j } }
+
+// WithCatalogue makes Deactivate refuse reason codes that are not in cat.
+func WithCatalogue(cat Catalogue) FlowOption { return func(f *Flow) { f.reasons = &cat } }
+
+// WithMaxAttempts sets how many wrong OTPs ABDM allows per transaction.
+func WithMaxAttempts(n int) FlowOption { return func(f *Flow) { f.maxTry = n } }
+
+// NewFlow returns a flow that uses c.
+func NewFlow(c *Client, opts ...FlowOption) *Flow {
+	f := &Flow{c: c, now: time.Now, maxTry: DefaultMaxAttempts}
+	for _, o := range opts {
+		o(f)
+	}
+	return f
+}
+
+// Client returns the client the flow calls.
+func (f *Flow) Client() *Client { return f.c }
+
+// State returns a snapshot of the flow.
+func (f *Flow) State() State {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	s := State{Step: f.step, Busy: f.busy, Patient: f.patient, OTP: f.otp}
+	if f.result != nil {
+		r := *f.result
+		s.Result = &r
+	}
+	return s
+}
+
+// begin marks the flow busy if the step is one of allowed.
+func (f *Flow) begin(action string, allowed ...Step) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.busy {
+		return ErrBusy
+	}
+	for _, s := range allowed {
+		if f.step == s {
+			f.busy = true
+			return nil
+		}
+	}
+	if f.step == StepDeactivated && action == "deactivate" {
+		return ErrAlreadyDeactivated
+	}
+	return &StepError{Action: action, At: f.step}
+}
+
+// end clears busy and applies change under the lock.
+func (f *Flow) end(change func()) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.busy = false
+	if change != nil {
+		change()
+	}
+}
+
+// afterError moves the flow back to the step an error calls for. Called under the lock.
+func (f *Flow) afterError(err error) {
+	switch KindOf(err) {
+	case KindGatewayCredentials:
+		f.step = StepDisconnected
+	case KindPatientToken:
+		// The patient must sign in again; the OTP already sent stays usable
+		// if the same patient comes back (see LoadPatient).
+		f.step, f.xToken = StepConnected, ""
+	case KindOTPExpired, KindTxnInvalid, KindTooManyAttempts, KindAccountInactive:
+		if f.step == StepOTPSent {
+			f.step, f.otp = StepPatient, OTPState{}
+		}
+	}
+}
+
+// Connect opens the gateway session and fetches ABDM's public key, which
+// proves the facility's credentials and the HealthID address.
+func (f *Flow) Connect(ctx context.Context) error {
+	if err := f.begin("connect", StepDisconnected, StepConnected, StepPatient, StepOTPSent, StepDeactivated); err != nil {
+		return err
+	}
+	err := f.c.OpenSession(ctx)
+	if err == nil {
+		_, err = f.c.PublicKey(ctx)
+	}
+	f.end(func() {
+		if err != nil {
+			f.afterError(err)
+			return
+		}
+		if f.step == StepDisconnected {
+			f.step = StepConnected
+		}
+	})
+	return err
+}
+
+// LoadPatient reads who xToken belongs to. An ABHA that is already
+// deactivated is refused with KindAccountInactive and no OTP is sent. If the
+// same patient signs in again after their token expired, an OTP sent before
+// stays in use.
+func (f *Flow) LoadPatient(ctx context.Context, xToken string) (Profile, error) {
+	xToken = NormalizeToken(xToken)
+	if err := checkToken(xToken); err != nil {
+		return Profile{}, err
+	}
+	if err := f.begin("identify the patient", StepConnected, StepPatient, StepOTPSent); err != nil {
+		return Profile{}, err
+	}
+	p, err := f.c.Profile(ctx, xToken)
+	f.end(func() {
+		if err != nil {
+			f.afterError(err)
+			return
+		}
+		keepOTP := f.otp.TxnID != "" && p.ABHANumber == f.patient.ABHANumber && f.now().Before(f.otp.ExpiresAt)
+		f.xToken, f.patient, f.step = xToken, p, StepPatient
+		if keepOTP {
+			f.step = StepOTPSent
+		} else {
+			f.otp = OTPState{}
+		}
+	})
+	return p, err
+}
+
+// RequestOTP asks ABDM to send the deactivation OTP by method. Asked again
+// before ResendWait has passed, it returns KindRateLimited with the wait and
+// sends nothing.
+func (f *Flow) RequestOTP(ctx context.Context, method OTPMethod) (OTPState, error) {
+	if method == "" {
+		method = OTPAadhaar
+	}
+	if err := f.begin("request an OTP", StepPatient, StepOTPSent); err != nil {
+		return OTPState{}, err
+	}
+	f.mu.Lock()
+	token, resendAt, sent := f.xToken, f.otp.ResendAt, f.otp.TxnID != ""
+	f.mu.Unlock()
+	if now := f.now(); sent && now.Before(resendAt) {
+		f.end(nil)
+		wait := resendAt.Sub(now).Round(time.Second)
+		return OTPState{}, &Error{Op: "request OTP", Kind: KindRateLimited, RetryAfter: wait,
+			ABDMText: fmt.Sprintf("a new OTP can be requested in %s", wait)}
+	}
+	got, err := f.c.RequestOTP(ctx, token, method)
+	var st OTPState
+	f.end(func() {
+		if err != nil {
+			f.afterError(err)
+			return
+		}
+		now := f.now()
+		st = OTPState{Method: method, TxnID: got.TxnID, MaskedMobile: got.MaskedMobile, SentAt: now,
+			ExpiresAt: now.Add(OTPValidity), ResendAt: now.Add(ResendWait), MaxAttempts: f.maxTry}
+		f.otp, f.step = st, StepOTPSent
+	})
+	return st, err
+}
+
+// Deactivate sends the irreversible deactivation with the OTP the patient
+// received and the chosen reason codes; note is free text for "others", kept
+// only in the journal. It is never sent twice: a second call while one runs
+// gets ErrBusy, and after success ErrAlreadyDeactivated. A lost reply gives
+// KindOutcomeUnknown, after which only CheckStatus is allowed.
+func (f *Flow) Deactivate(ctx context.Context, otp string, reasons []string, note string) (Result, error) {
+	otp = strings.TrimSpace(otp)
+	if !isOTP(otp) {
+		return Result{}, ErrOTPFormat
+	}
+	codes, err := f.checkReasons(reasons)
+	if err != nil {
+		return Result{}, err
+	}
+	if err := f.begin("deactivate", StepOTPSent); err != nil {
+		return Result{}, err
+	}
+	f.mu.Lock()
+	a := Attempt{ID: newID(), Patient: f.patient, TxnID: f.otp.TxnID, Method: f.otp.Method,
+		Reasons: codes, Note: strings.TrimSpace(note), Started: f.now()}
+	token := f.xToken
+	f.mu.Unlock()
+
+	if f.journal != nil {
+		if err := f.journal.Intent(ctx, a); err != nil {
+			f.end(nil)
+			return Result{}, fmt.Errorf("write the audit trail (nothing was sent to ABDM): %w", err)
+		}
+	}
+	err = f.c.Deactivate(ctx, token, DeactivateRequest{Method: a.Method, TxnID: a.TxnID, OTP: otp, Reasons: codes})
+	var res Result
+	f.end(func() {
+		switch {
+		case err == nil:
+			res = Result{ID: a.ID, TxnID: a.TxnID, Patient: a.Patient, Reasons: codes, At: f.now()}
+			f.result, f.step, f.otp = &res, StepDeactivated, OTPState{}
+		case IsKind(err, KindOutcomeUnknown):
+			f.step, f.pending = StepOutcomeUnknown, &a
+		case IsKind(err, KindWrongOTP):
+			f.otp.Attempts++
+		default:
+			f.afterError(err)
+		}
+	})
+	f.record(a, err)
+	return res, err
+}
+
+// record writes the outcome of a to the journal; a failure there is logged,
+// since the deactivation itself has already happened or not.
+func (f *Flow) record(a Attempt, err error) {
+	if f.journal == nil {
+		return
+	}
+	o := Outcome{Status: OutcomeDeactivated, Duration: f.now().Sub(a.Started)}
+	if err != nil {
+		o.Kind, o.Message = KindOf(err), KindOf(err).Message()
+		var e *Error
+		switch {
+		case IsKind(err, KindOutcomeUnknown):
+			o.Status = OutcomeUnknown
+		case errors.As(err, &e) && e.Status != 0:
+			o.Status, o.Code = OutcomeRejected, e.Code
+		default:
+			o.Status = OutcomeNotSent
+		}
+	}
+	// The caller's context may be cancelled already; the record must still be written.
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if jerr := f.journal.Outcome(ctx, a, o); jerr != nil {
+		f.c.log.WithError(jerr).Error("could not write the outcome to the audit trail")
+	}
+}
+
+// CheckStatus asks ABDM whether the patient's ABHA is still active (the profile
+// call fails once it is deactivated). After an unknown outcome it settles the
+// flow: deactivated, or back to StepPatient for a new OTP.
+func (f *Flow) CheckStatus(ctx context.Context) (AccountStatus, error) {
+	if err := f.begin("check the status", StepPatient, StepOTPSent, StepOutcomeUnknown, StepDeactivated); err != nil {
+		return 0, err
+	}
+	f.mu.Lock()
+	token := f.xToken
+	f.mu.Unlock()
+	_, err := f.c.Profile(ctx, token)
+	status := StatusActive
+	if IsKind(err, KindAccountInactive) {
+		status, err = StatusDeactivated, nil
+	}
+	var settled *Attempt
+	f.end(func() {
+		if err != nil {
+			if f.step != StepOutcomeUnknown {
+				f.afterError(err)
+			}
+			return
+		}
+		if f.step != StepOutcomeUnknown {
+			return
+		}
+		settled, f.pending = f.pending, nil
+		if status == StatusDeactivated {
+			f.result = &Result{ID: settled.ID, TxnID: settled.TxnID, Patient: settled.Patient,
+				Reasons: settled.Reasons, At: f.now(), ByStatusCheck: true}
+			f.step, f.otp = StepDeactivated, OTPState{}
+		} else {
+			f.step, f.otp = StepPatient, OTPState{}
+		}
+	})
+	if settled != nil && f.journal != nil {
+		o := Outcome{Status: OutcomeDeactivated, Message: "confirmed by a status check", Duration: f.now().Sub(settled.Started)}
+		if status == StatusActive {
+			o.Status, o.Message = OutcomeNotDeactivated, "a status check found the ABHA still active"
+		}
+		if jerr := f.journal.Outcome(ctx, *settled, o); jerr != nil {
+			f.c.log.WithError(jerr).Error("could not write the status check to the audit trail")
+		}
+	}
+	return status, err
+}
+
+// NextPatient forgets the patient and starts again at StepConnected, keeping
+// the facility's connection. It is refused while a call runs or while an
+// outcome is unknown.
+func (f *Flow) NextPatient() error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	switch {
+	case f.busy:
+		return ErrBusy
+	case f.step == StepOutcomeUnknown:
+		return &StepError{Action: "start with another patient", At: f.step}
+	case f.step == StepDisconnected:
+		return nil
+	}
+	f.step, f.xToken, f.patient, f.otp, f.result = StepConnected, "", Profile{}, OTPState{}, nil
+	return nil
+}
+
+func (f *Flow) checkReasons(codes []string) ([]string, error) {
+	if f.reasons != nil {
+		return f.reasons.Check(codes)
+	}
+	var out []string
+	for _, c := range codes {
+		if c = strings.TrimSpace(c); c != "" {
+			out = append(out, c)
+		}
+	}
+	if len(out) == 0 {
+		return nil, ErrNoReason
+	}
+	return out, nil
+}
+
+// isOTP reports whether s is exactly six ASCII digits.
+func isOTP(s string) bool {
+	if len(s) != 6 {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// IsOTP reports whether s (trimmed) is a well-formed 6-digit OTP.
+func IsOTP(s string) bool { return isOTP(strings.TrimSpace(s)) }
+
+func newID() string {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
+	return hex.EncodeToString(b[:])
+}

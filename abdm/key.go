@@ -1,0 +1,196 @@
+package abdm
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/json"
+	"encoding/pem"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"abha-deactivate/abdm/wire"
+)
+
+// MinKeyBits is the smallest RSA key accepted for encrypting an OTP.
+const MinKeyBits = 2048
+
+// keyCache holds ABDM's public key and when it was fetched.
+type keyCache struct {
+	mu      sync.Mutex
+	key     *rsa.PublicKey
+	fetched time.Time
+}
+
+func (k *keyCache) get(now time.Time, ttl time.Duration) *rsa.PublicKey {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.key != nil && now.Sub(k.fetched) < ttl {
+		return k.key
+	}
+	return nil
+}
+
+func (k *keyCache) set(key *rsa.PublicKey, now time.Time) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.key, k.fetched = key, now
+}
+
+func (k *keyCache) drop() {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.key = nil
+}
+
+// PublicKey returns ABDM's public key for encrypting OTPs, fetched from
+// {healthid}/v1/auth/cert and cached for the key TTL.
+func (c *Client) PublicKey(ctx context.Context) (*rsa.PublicKey, error) {
+	if k := c.keys.get(c.now(), c.keyTTL); k != nil {
+		return k, nil
+	}
+	return c.fetchKey(ctx)
+}
+
+func (c *Client) fetchKey(ctx context.Context) (*rsa.PublicKey, error) {
+	const op = "get ABDM public key"
+	rep, err := c.do(ctx, call{op: op, method: http.MethodGet, url: c.endpoints.HealthID + wire.PathCert, auth: true})
+	if err != nil {
+		return nil, err
+	}
+	key, err := ParsePublicKey(rep.body)
+	if err != nil {
+		return nil, &Error{Op: op, Status: rep.status, Kind: KindBadReply, ABDMText: err.Error()}
+	}
+	c.keys.set(key, c.now())
+	return key, nil
+}
+
+// EncryptOTP encrypts otp for ABDM with its public key. If encryption with the
+// cached key fails, the key is fetched again once.
+func (c *Client) EncryptOTP(ctx context.Context, otp string) (string, error) {
+	key, err := c.PublicKey(ctx)
+	if err != nil {
+		return "", err
+	}
+	out, err := EncryptWithKey(key, otp)
+	if err == nil {
+		return out, nil
+	}
+	c.log.WithError(err).Warn("encryption with the cached public key failed; fetching the key again")
+	c.keys.drop()
+	if key, err = c.fetchKey(ctx); err != nil {
+		return "", err
+	}
+	return EncryptWithKey(key, otp)
+}
+
+// EncryptWithKey encrypts plaintext with RSA PKCS#1 v1.5 (ABDM's
+// RSA/ECB/PKCS1Padding) and returns it as standard base64 with padding.
+func EncryptWithKey(key *rsa.PublicKey, plaintext string) (string, error) {
+	//lint:ignore SA1019 ABDM's API requires RSA/ECB/PKCS1Padding; OAEP is not accepted.
+	ct, err := rsa.EncryptPKCS1v15(rand.Reader, key, []byte(plaintext))
+	if err != nil {
+		return "", fmt.Errorf("encrypt OTP: %w", err)
+	}
+	return base64.StdEncoding.EncodeToString(ct), nil
+}
+
+// ParsePublicKey reads the reply of /v1/auth/cert: a PEM "PUBLIC KEY" (PKIX),
+// "RSA PUBLIC KEY" (PKCS#1) or "CERTIFICATE"; bare base64 DER (PKIX or
+// PKCS#1, line breaks allowed); or any of these in a JSON {"publicKey": ...}
+// object or JSON string. The key must be RSA of at least MinKeyBits.
+func ParsePublicKey(data []byte) (*rsa.PublicKey, error) {
+	data = bytes.TrimSpace(bytes.TrimPrefix(data, []byte("\xef\xbb\xbf")))
+	if len(data) == 0 {
+		return nil, errors.New("the public key reply is empty")
+	}
+	switch data[0] {
+	case '{':
+		var j wire.PublicKeyJSON
+		if err := json.Unmarshal(data, &j); err != nil || strings.TrimSpace(j.PublicKey) == "" {
+			return nil, errors.New("the public key reply is JSON without a publicKey field")
+		}
+		return parseKeyText([]byte(j.PublicKey))
+	case '"':
+		var s string
+		if err := json.Unmarshal(data, &s); err != nil {
+			return nil, errors.New("the public key reply is not a valid JSON string")
+		}
+		return parseKeyText([]byte(s))
+	}
+	return parseKeyText(data)
+}
+
+func parseKeyText(data []byte) (*rsa.PublicKey, error) {
+	data = bytes.TrimSpace(data)
+	if bytes.HasPrefix(data, []byte("-----BEGIN")) {
+		block, _ := pem.Decode(data)
+		if block == nil {
+			return nil, errors.New("the public key PEM block is malformed")
+		}
+		switch block.Type {
+		case "CERTIFICATE":
+			cert, err := x509.ParseCertificate(block.Bytes)
+			if err != nil {
+				return nil, fmt.Errorf("parse public key certificate: %w", err)
+			}
+			return checkRSA(cert.PublicKey)
+		case "RSA PUBLIC KEY":
+			k, err := x509.ParsePKCS1PublicKey(block.Bytes)
+			if err != nil {
+				return nil, fmt.Errorf("parse PKCS#1 public key: %w", err)
+			}
+			return checkRSA(k)
+		case "PUBLIC KEY":
+			return parseDER(block.Bytes)
+		default:
+			return nil, fmt.Errorf("the PEM block is a %q, not a public key", block.Type)
+		}
+	}
+	compact := strings.Map(func(r rune) rune {
+		if r == '\n' || r == '\r' || r == ' ' || r == '\t' {
+			return -1
+		}
+		return r
+	}, string(data))
+	der, err := base64.StdEncoding.DecodeString(compact)
+	if err != nil {
+		if der, err = base64.RawStdEncoding.DecodeString(strings.TrimRight(compact, "=")); err != nil {
+			return nil, errors.New("the public key is neither PEM nor base64")
+		}
+	}
+	return parseDER(der)
+}
+
+// parseDER tries PKIX, then PKCS#1.
+func parseDER(der []byte) (*rsa.PublicKey, error) {
+	if k, err := x509.ParsePKIXPublicKey(der); err == nil {
+		return checkRSA(k)
+	}
+	if k, err := x509.ParsePKCS1PublicKey(der); err == nil {
+		return checkRSA(k)
+	}
+	return nil, errors.New("the public key is not a PKIX or PKCS#1 RSA key")
+}
+
+func checkRSA(k any) (*rsa.PublicKey, error) {
+	rk, ok := k.(*rsa.PublicKey)
+	if !ok {
+		return nil, fmt.Errorf("the public key is %T, not RSA", k)
+	}
+	if bits := rk.N.BitLen(); bits < MinKeyBits {
+		return nil, fmt.Errorf("the public key has %d bits; at least %d are needed", bits, MinKeyBits)
+	}
+	if rk.E < 3 || rk.E%2 == 0 {
+		return nil, errors.New("the public key has an invalid exponent")
+	}
+	return rk, nil
+}

@@ -1,0 +1,202 @@
+package sandbox
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+)
+
+// The admin endpoints, under AdminPrefix. They are for tests and trainers on
+// the same machine: they reveal the client secret and patient tokens and
+// change the sandbox at will.
+const (
+	adminInfo     = AdminPrefix + "info"            // GET: credentials, base paths, clock, accounts
+	adminOutbox   = AdminPrefix + "outbox"          // GET: every OTP sent
+	adminClock    = AdminPrefix + "clock"           // GET: sandbox time; POST {"advance":"11m"}
+	adminLatency  = AdminPrefix + "latency"         // POST {"latency":"200ms"}
+	adminFaults   = AdminPrefix + "faults"          // GET; POST {"route","fault"}; DELETE clears all
+	adminStats    = AdminPrefix + "stats"           // GET: requests per route
+	adminExpire   = AdminPrefix + "sessions/expire" // POST: invalidate every gateway token
+	adminTokens   = AdminPrefix + "tokens"          // POST {"abhaNumber"} -> {"xToken"}
+	adminReset    = AdminPrefix + "reset"           // POST: back to the initial state
+	adminMaxBytes = 16 << 10
+)
+
+// infoReply is the body of GET /_sandbox/info.
+type infoReply struct {
+	Credentials
+	GatewayPath  string    `json:"gatewayPath"`
+	HealthIDPath string    `json:"healthIdPath"`
+	Now          time.Time `json:"now"`
+	Accounts     []Account `json:"accounts"`
+}
+
+// adminError is the body of an admin error reply.
+type adminError struct {
+	Error string `json:"error"`
+}
+
+// serveAdmin serves the /_sandbox/ endpoints. They are not counted, delayed
+// or faulted.
+func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
+	allow := func(methods ...string) bool {
+		if slices.Contains(methods, r.Method) {
+			return true
+		}
+		w.Header().Set("Allow", strings.Join(methods, ", "))
+		jsonReply(http.StatusMethodNotAllowed, adminError{"method not allowed"}).write(w)
+		return false
+	}
+	switch r.URL.Path {
+	case adminInfo:
+		if allow(http.MethodGet) {
+			c := s.Credentials()
+			jsonReply(http.StatusOK, infoReply{Credentials: c, GatewayPath: GatewayBase,
+				HealthIDPath: HealthIDBase, Now: s.Now(), Accounts: s.Accounts()}).write(w)
+		}
+	case adminOutbox:
+		if allow(http.MethodGet) {
+			jsonReply(http.StatusOK, s.Outbox()).write(w)
+		}
+	case adminClock:
+		if allow(http.MethodGet, http.MethodPost) {
+			s.adminClock(w, r)
+		}
+	case adminLatency:
+		if allow(http.MethodPost) {
+			s.adminLatency(w, r)
+		}
+	case adminFaults:
+		if allow(http.MethodGet, http.MethodPost, http.MethodDelete) {
+			s.adminFaults(w, r)
+		}
+	case adminStats:
+		if allow(http.MethodGet) {
+			stats := make(map[Route]int)
+			for _, rt := range Routes() {
+				stats[rt] = s.Count(rt)
+			}
+			jsonReply(http.StatusOK, stats).write(w)
+		}
+	case adminExpire:
+		if allow(http.MethodPost) {
+			s.ExpireSessions()
+			emptyReply(http.StatusNoContent).write(w)
+		}
+	case adminTokens:
+		if allow(http.MethodPost) {
+			s.adminTokens(w, r)
+		}
+	case adminReset:
+		if allow(http.MethodPost) {
+			s.Reset()
+			emptyReply(http.StatusNoContent).write(w)
+		}
+	default:
+		jsonReply(http.StatusNotFound, adminError{"no admin endpoint at " + r.URL.Path}).write(w)
+	}
+}
+
+// adminClock shows the sandbox time, or advances it by {"advance": "11m"}.
+func (s *Server) adminClock(w http.ResponseWriter, r *http.Request) {
+	if r.Method == http.MethodPost {
+		var req struct {
+			Advance json.RawMessage `json:"advance"`
+		}
+		if !readAdmin(w, r, &req) {
+			return
+		}
+		d, err := parseDuration(req.Advance)
+		if err != nil || d < 0 {
+			jsonReply(http.StatusBadRequest, adminError{`"advance" must be a positive duration such as "11m"`}).write(w)
+			return
+		}
+		s.Advance(d)
+	}
+	jsonReply(http.StatusOK, map[string]time.Time{"now": s.Now()}).write(w)
+}
+
+// adminLatency sets the global latency from {"latency": "200ms"}.
+func (s *Server) adminLatency(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Latency json.RawMessage `json:"latency"`
+	}
+	if !readAdmin(w, r, &req) {
+		return
+	}
+	d, err := parseDuration(req.Latency)
+	if err != nil || d < 0 {
+		jsonReply(http.StatusBadRequest, adminError{`"latency" must be a duration such as "200ms"`}).write(w)
+		return
+	}
+	s.SetLatency(d)
+	emptyReply(http.StatusNoContent).write(w)
+}
+
+// adminFaults lists, sets or clears faults.
+func (s *Server) adminFaults(w http.ResponseWriter, r *http.Request) {
+	switch r.Method {
+	case http.MethodGet:
+		jsonReply(http.StatusOK, s.Faults()).write(w)
+	case http.MethodDelete:
+		s.ClearFaults()
+		emptyReply(http.StatusNoContent).write(w)
+	default:
+		var req struct {
+			Route Route `json:"route"`
+			Fault Fault `json:"fault"`
+		}
+		if !readAdmin(w, r, &req) {
+			return
+		}
+		if !req.Route.Valid() {
+			jsonReply(http.StatusBadRequest, adminError{"unknown route " + string(req.Route) +
+				": use session, cert, profile, aadhaar-otp, mobile-otp or deactivate"}).write(w)
+			return
+		}
+		if f := req.Fault; f.Status != 0 && (f.Status < 200 || f.Status > 599) {
+			jsonReply(http.StatusBadRequest, adminError{"fault status must be between 200 and 599"}).write(w)
+			return
+		}
+		s.SetFault(req.Route, req.Fault)
+		emptyReply(http.StatusNoContent).write(w)
+	}
+}
+
+// adminTokens issues an X-Token for {"abhaNumber": "..."}.
+func (s *Server) adminTokens(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		ABHANumber string `json:"abhaNumber"`
+	}
+	if !readAdmin(w, r, &req) {
+		return
+	}
+	tok, err := s.IssueToken(req.ABHANumber)
+	if err != nil {
+		jsonReply(http.StatusNotFound, adminError{"no account with ABHA number " + req.ABHANumber}).write(w)
+		return
+	}
+	jsonReply(http.StatusOK, map[string]string{"xToken": tok}).write(w)
+}
+
+// readAdmin decodes an admin request body into v, answering 400 if it cannot.
+func readAdmin(w http.ResponseWriter, r *http.Request, v any) bool {
+	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, adminMaxBytes))
+	if err == nil {
+		err = json.Unmarshal(b, v)
+	}
+	if err != nil {
+		msg := "the body must be JSON: " + err.Error()
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			msg = "the body is too large"
+		}
+		jsonReply(http.StatusBadRequest, adminError{msg}).write(w)
+		return false
+	}
+	return true
+}

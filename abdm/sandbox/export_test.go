@@ -1,0 +1,7 @@
+package sandbox
+
+// WithKeyGate makes key generation wait until gate is closed, so tests can
+// see KeyReady block.
+func WithKeyGate(gate <-chan struct{}) Option {
+	return func(c *config) { c.keyGate = gate }
+}

@@ -1,0 +1,251 @@
+// Package sandbox simulates the parts of ABDM this tool talks to: the gateway
+// session service and the HealthID v1/v2 APIs for the key, the profile, OTP
+// requests and deactivation, as described in DESIGN.md section 2.
+//
+// A Server is an http.Handler. The gateway lives under /gateway and HealthID
+// under /api, so one base URL serves both. It holds a few demo accounts, keeps
+// every OTP it "sends" in an outbox, runs on a clock that tests can move, and
+// can inject faults (delays, bad statuses, malformed or truncated replies,
+// dropped connections) per route. Admin endpoints under /_sandbox/ expose all
+// of that as JSON for tests and trainers; they hand out the client secret and
+// patient tokens, so a sandbox must only ever listen on loopback (Listen
+// enforces it).
+//
+// The sandbox never logs. A Server is safe for concurrent use.
+package sandbox
+
+import (
+	"context"
+	"crypto/rsa"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"abha-deactivate/abdm/wire"
+)
+
+// Base paths of the two simulated services and of the admin endpoints.
+const (
+	GatewayBase  = "/gateway"
+	HealthIDBase = "/api"
+	AdminPrefix  = "/_sandbox/"
+)
+
+// maxBody is the largest request body the sandbox reads.
+const maxBody = 64 << 10
+
+// Credentials are the facility's ABDM client credentials the sandbox accepts.
+type Credentials struct {
+	ClientID     string `json:"clientId"`
+	ClientSecret string `json:"clientSecret"`
+	HIPID        string `json:"hipId"`
+}
+
+// Server is the simulator. Build it with New.
+type Server struct {
+	cfg config
+
+	keyDone chan struct{} // closed once key or keyErr is set
+	key     *rsa.PrivateKey
+	keyErr  error
+
+	offset  atomic.Int64 // sandbox clock = cfg.clock.Now() + offset
+	latency atomic.Int64 // global simulated round trip, nanoseconds
+
+	mu       sync.Mutex
+	accounts []*account          // in demo order
+	xTokens  map[string]xToken   // patient token -> account and expiry
+	gwTokens map[string]gwToken  // gateway access and refresh tokens
+	login    loginLock           // lock-out state of the configured client
+	txns     map[string]*txn     // OTP transactions by txnId
+	outbox   []OTPMessage        // every OTP sent, oldest first
+	outboxCh chan struct{}       // closed and replaced when outbox changes
+	counts   map[Route]int       // requests per route
+	faults   map[Route]*faultSet // active faults per route
+}
+
+// New builds a Server and returns at once. Unless WithPrivateKey is given,
+// the RSA key is generated in the background; the cert and deactivate
+// handlers wait for it, and KeyReady reports when it exists.
+func New(opts ...Option) *Server {
+	cfg := defaultConfig()
+	for _, o := range opts {
+		if o != nil {
+			o(&cfg)
+		}
+	}
+	if cfg.clientSecret == "" {
+		cfg.clientSecret = newSecret()
+	}
+	cfg.refreshTTL = max(cfg.refreshTTL, cfg.sessionTTL)
+	s := &Server{cfg: cfg, keyDone: make(chan struct{})}
+	s.latency.Store(int64(cfg.latency))
+	s.mu.Lock()
+	s.resetLocked()
+	s.mu.Unlock()
+	s.startKey()
+	return s
+}
+
+// Credentials returns the client id, client secret and HIP id the sandbox accepts.
+func (s *Server) Credentials() Credentials {
+	return Credentials{ClientID: s.cfg.clientID, ClientSecret: s.cfg.clientSecret, HIPID: s.cfg.hipID}
+}
+
+// Now returns the sandbox clock: the configured clock plus what Advance added.
+func (s *Server) Now() time.Time {
+	return s.cfg.clock.Now().Add(time.Duration(s.offset.Load()))
+}
+
+// Advance moves the sandbox clock forward by d, so OTPs, tokens, rate limits
+// and lock-outs expire without waiting. A d of zero or less does nothing.
+func (s *Server) Advance(d time.Duration) {
+	if d > 0 {
+		s.offset.Add(int64(d))
+	}
+}
+
+// SetLatency changes the delay added to every non-admin reply.
+func (s *Server) SetLatency(d time.Duration) {
+	s.latency.Store(int64(max(d, 0)))
+}
+
+// Reset puts the accounts back to their initial state (with fresh X-Tokens)
+// and clears the outbox, counters, faults, gateway sessions, transactions and
+// lock-outs. Credentials, the key, the clock offset and the latency are kept.
+func (s *Server) Reset() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.resetLocked()
+}
+
+func (s *Server) resetLocked() {
+	now := s.Now()
+	s.xTokens = make(map[string]xToken)
+	s.gwTokens = make(map[string]gwToken)
+	s.login = loginLock{}
+	s.txns = make(map[string]*txn)
+	s.accounts = s.accounts[:0]
+	for _, seed := range demoSeeds() {
+		a := newAccount(seed)
+		s.issueXTokenLocked(a, now)
+		s.accounts = append(s.accounts, a)
+	}
+	s.outbox = nil
+	if s.outboxCh != nil {
+		close(s.outboxCh) // wake waiters so they see the new outbox
+	}
+	s.outboxCh = make(chan struct{})
+	s.counts = make(map[Route]int)
+	s.faults = make(map[Route]*faultSet)
+}
+
+// ServeHTTP serves the gateway, HealthID and admin endpoints.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, AdminPrefix) {
+		s.serveAdmin(w, r)
+		return
+	}
+	ep, ok := lookupEndpoint(r.URL.Path)
+	if !ok {
+		notFound(r.URL.Path).write(w)
+		return
+	}
+	if r.Method != ep.method {
+		methodNotAllowed(w, ep.method)
+		return
+	}
+	fault, faulted := s.arrive(ep.route)
+
+	// Read the whole body first: the request is then complete (as for the
+	// Drop fault), and net/http starts watching the connection, so
+	// r.Context() ends when the client goes away during a delay.
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBody))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			bodyTooLarge(ep.route).write(w)
+		}
+		return // otherwise the client is gone
+	}
+	if !sleepCtx(r.Context(), time.Duration(s.latency.Load())) {
+		return
+	}
+	run := func() reply { return s.handle(ep.route, r, body) }
+	if faulted {
+		s.applyFault(w, r, fault, run)
+		return
+	}
+	run().write(w)
+}
+
+// endpoint is one simulated API.
+type endpoint struct {
+	method string
+	route  Route
+}
+
+// lookupEndpoint maps a request path to its API.
+func lookupEndpoint(path string) (endpoint, bool) {
+	switch path {
+	case GatewayBase + wire.PathSessions:
+		return endpoint{http.MethodPost, RouteSession}, true
+	case HealthIDBase + wire.PathCert, HealthIDBase + wire.PathCertV2:
+		return endpoint{http.MethodGet, RouteCert}, true
+	case HealthIDBase + wire.PathProfile:
+		return endpoint{http.MethodGet, RouteProfile}, true
+	case HealthIDBase + wire.PathAadhaarOTP:
+		return endpoint{http.MethodPost, RouteAadhaarOTP}, true
+	case HealthIDBase + wire.PathMobileOTP:
+		return endpoint{http.MethodPost, RouteMobileOTP}, true
+	case HealthIDBase + wire.PathDeactivate:
+		return endpoint{http.MethodPost, RouteDeactivate}, true
+	}
+	return endpoint{}, false
+}
+
+// handle runs the real handler of a route and returns its reply.
+func (s *Server) handle(route Route, r *http.Request, body []byte) reply {
+	if route == RouteSession {
+		return s.session(body)
+	}
+	if rp, ok := s.checkGateway(r); !ok {
+		return rp
+	}
+	if strings.TrimSpace(r.Header.Get(wire.HeaderHIPID)) == "" {
+		return badRequest("X-HIP-ID header is required", wire.HeaderHIPID, "")
+	}
+	switch route {
+	case RouteCert:
+		return s.cert(r)
+	case RouteProfile:
+		return s.profile(r)
+	case RouteAadhaarOTP:
+		return s.generateOTP(r, body, PurposeAadhaar)
+	case RouteMobileOTP:
+		return s.generateOTP(r, body, PurposeMobile)
+	case RouteDeactivate:
+		return s.deactivate(r, body)
+	}
+	return internalError("no handler for this route")
+}
+
+// sleepCtx waits for d, or less if ctx ends first; it reports whether the
+// full time passed.
+func sleepCtx(ctx context.Context, d time.Duration) bool {
+	if d <= 0 {
+		return true
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}

@@ -1,0 +1,32 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"abha-deactivate/storage/secrets"
+)
+
+// runForgetSecret deletes a client secret saved in the system keyring.
+func runForgetSecret(args []string, std stdio) int {
+	fs := newFlagSet("forget-secret", "Delete the client secret saved in the system keyring for a client ID.", std.err)
+	clientID := fs.String("client-id", "", "the client ID whose secret to delete (required)")
+	rep := &reporter{std: std}
+	if _, err := parseFlags(fs, args); err != nil {
+		return rep.fail(err)
+	}
+	if *clientID == "" {
+		return rep.fail(usagef("--client-id is required"))
+	}
+	err := secrets.NewKeyring(keyringTimeout).Delete(context.Background(), *clientID)
+	switch {
+	case err == nil:
+		fmt.Fprintf(std.out, "The saved client secret for %s was deleted from the system keyring.\n", *clientID)
+	case errors.Is(err, secrets.ErrNotFound):
+		fmt.Fprintf(std.out, "No client secret is saved for %s.\n", *clientID)
+	default:
+		return rep.fail(fmt.Errorf("delete the saved client secret: %w", err))
+	}
+	return exitOK
+}

@@ -1,0 +1,86 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/sirupsen/logrus"
+
+	"abha-deactivate/abdm/sandbox"
+	"abha-deactivate/ui"
+)
+
+// demoServer is the ABDM simulator run inside the app for demo mode, served
+// on a loopback port so that the app talks to it over real HTTP.
+type demoServer struct {
+	sim         *sandbox.Server
+	running     *sandbox.Running
+	creds       sandbox.Credentials
+	gatewayURL  string
+	healthIDURL string
+}
+
+// startDemo starts the simulator on 127.0.0.1. Each OTP it sends is written
+// to phone (if not nil), as the patient's phone would show it, and passed to
+// onOTP (if not nil).
+func startDemo(phone io.Writer, log logrus.FieldLogger, onOTP func(sandbox.OTPMessage)) (*demoServer, error) {
+	sim := sandbox.New(sandbox.WithOTPListener(func(m sandbox.OTPMessage) {
+		if phone != nil {
+			fmt.Fprintf(phone, "[demo phone] SMS to %s: %s is your OTP to deactivate your ABHA. Valid for 10 minutes.\n", m.MaskedMobile, m.OTP)
+		}
+		if onOTP != nil {
+			onOTP(m)
+		}
+	}))
+	run, err := sim.Listen("127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("start the demo simulator: %w", err)
+	}
+	log.WithField("url", run.BaseURL()).Info("demo simulator started")
+	return &demoServer{sim: sim, running: run, creds: sim.Credentials(),
+		gatewayURL: run.GatewayURL(), healthIDURL: run.HealthIDURL()}, nil
+}
+
+// patientToken returns a fresh X-Token of the first demo patient who can
+// receive an Aadhaar OTP.
+func (d *demoServer) patientToken() string {
+	for _, a := range d.sim.Accounts() {
+		if a.Status == sandbox.StatusActive && a.Note == "normal" {
+			if t, err := d.sim.IssueToken(a.ABHANumber); err == nil {
+				return t
+			}
+		}
+	}
+	return ""
+}
+
+// forUI describes the simulator to the wizard.
+func (d *demoServer) forUI() *ui.Demo {
+	demo := &ui.Demo{GatewayURL: d.gatewayURL, HealthIDURL: d.healthIDURL,
+		ClientID: d.creds.ClientID, ClientSecret: d.creds.ClientSecret, HIPID: d.creds.HIPID,
+		NewToken: d.sim.IssueToken}
+	for _, a := range d.sim.Accounts() {
+		demo.Patients = append(demo.Patients, ui.DemoPatient{Name: a.Name, ABHANumber: a.ABHANumber, Note: demoNote(a)})
+	}
+	return demo
+}
+
+// demoNote says in plain words what a demo account shows.
+func demoNote(a sandbox.Account) string {
+	switch {
+	case a.Status != sandbox.StatusActive:
+		return "already deactivated"
+	case a.Note == "normal":
+		return "can be deactivated"
+	default:
+		return "no mobile linked to Aadhaar"
+	}
+}
+
+func (d *demoServer) close() {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	_ = d.running.Close(ctx)
+}

@@ -1,0 +1,131 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"runtime"
+	"sync/atomic"
+	"time"
+
+	"fyne.io/fyne/v2/app"
+
+	"abha-deactivate/abdm"
+	"abha-deactivate/abdm/sandbox"
+	"abha-deactivate/assets"
+	"abha-deactivate/storage/audit"
+	"abha-deactivate/storage/secrets"
+	"abha-deactivate/storage/settings"
+	"abha-deactivate/ui"
+)
+
+// appID identifies the app to the OS (preferences, notifications, packaging).
+const appID = "io.github.abhadeactivate.app"
+
+// runGUI opens the wizard: with saved settings, or with --demo against the
+// built-in simulator.
+func runGUI(args []string, std stdio) int {
+	fs := newFlagSet("", "Open the wizard (no subcommand). See also: abha-deactivate help.", std.err)
+	demo := fs.Bool("demo", false, "use the built-in ABDM simulator: no credentials, no network, no real accounts")
+	gatewayURL := fs.String("gateway-url", "", "gateway base URL for this run (preselects a custom environment)")
+	healthIDURL := fs.String("healthid-url", "", "HealthID base URL for this run (preselects a custom environment)")
+	language := fs.String("lang", "", "interface language for this run: en or hi (default: settings, else the system's)")
+	logLevel := fs.String("log-level", "warn", "log detail on stderr: debug, info, warn or error")
+	logFile := fs.Bool("log-file", false, "print where the log file is and exit")
+	rep := &reporter{std: std}
+	given, err := parseFlags(fs, args)
+	if err != nil {
+		return rep.fail(err)
+	}
+	var o settings.Overrides
+	if given["gateway-url"] {
+		o.GatewayURL = gatewayURL
+	}
+	if given["healthid-url"] {
+		o.HealthIDURL = healthIDURL
+	}
+	if given["lang"] {
+		o.Language = language
+	}
+	rt, err := openRuntime(std, *logLevel, o)
+	if err != nil {
+		return rep.fail(err)
+	}
+	defer rt.closeLog()
+	if *logFile {
+		fmt.Fprintln(std.out, rt.dirs.LogFile())
+		return exitOK
+	}
+	if err := needDisplay(); err != nil {
+		return rep.fail(err)
+	}
+	_, statErr := os.Stat(rt.dirs.SettingsFile())
+	firstRun := errors.Is(statErr, os.ErrNotExist)
+
+	lang, err := ui.SetupLanguage(rt.settings.Language)
+	if err != nil {
+		rt.log.WithError(err).Warn("translations")
+	}
+	cat, err := rt.catalogue()
+	if err != nil {
+		return rep.fail(err)
+	}
+	a := app.NewWithID(appID)
+	a.SetIcon(assets.Icon)
+
+	opts := ui.Options{
+		App:      a,
+		Settings: rt.settings,
+		Secrets:  secrets.NewSession(secrets.NewKeyring(keyringTimeout)),
+		NewClient: func(s settings.Settings, secret string) (*abdm.Client, error) {
+			c, _, err := newClient(s, secret, abdm.DefaultCallTimeout, rt)
+			return c, err
+		},
+		NewJournal: func(env, clientID, hipID string) abdm.Journal {
+			return newJournal(rt, env, clientID, hipID, cat)
+		},
+		Audit:     audit.Open(rt.dirs.AuditFile()),
+		Catalogue: cat,
+		Log:       rt.log,
+		Redact:    func(v string) { rt.redact.Add(v) },
+		LogDir:    rt.dirs.Logs,
+		Version:   versionString(),
+		Language:  lang,
+		FirstRun:  firstRun && !*demo,
+		Tick:      time.Second,
+	}
+	if o == (settings.Overrides{}) && !*demo {
+		store := settings.NewStore(rt.dirs.SettingsFile())
+		opts.SaveSettings = store.Save
+	}
+
+	var wizard atomic.Pointer[ui.Wizard]
+	if *demo {
+		d, err := startDemo(nil, rt.log, func(m sandbox.OTPMessage) {
+			if w := wizard.Load(); w != nil {
+				w.ShowDemoSMS(ui.DemoSMS{Time: time.Now(), To: m.MaskedMobile, OTP: m.OTP})
+			}
+		})
+		if err != nil {
+			return rep.fail(err)
+		}
+		defer d.close()
+		opts.Demo = d.forUI()
+	}
+	w := ui.New(opts)
+	wizard.Store(w)
+	w.Window().ShowAndRun()
+	return exitOK
+}
+
+// needDisplay reports a missing display before the windowing system panics.
+func needDisplay() error {
+	if runtime.GOOS != "linux" && runtime.GOOS != "freebsd" {
+		return nil
+	}
+	if os.Getenv("DISPLAY") == "" && os.Getenv("WAYLAND_DISPLAY") == "" {
+		return errors.New("no display found: the wizard needs a desktop session. " +
+			"In a terminal, use \"abha-deactivate deactivate\" instead (see --help)")
+	}
+	return nil
+}

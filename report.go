@@ -1,0 +1,187 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+
+	"abha-deactivate/abdm"
+)
+
+// result is the one JSON object `deactivate --json` and `status --json` print.
+type result struct {
+	Outcome     string      `json:"outcome"` // deactivated, active, rejected, outcome-unknown, unavailable, cancelled, failed, usage
+	ExitCode    int         `json:"exitCode"`
+	Environment string      `json:"environment,omitempty"`
+	Patient     *patientOut `json:"patient,omitempty"`
+	TxnID       string      `json:"txnId,omitempty"`
+	Reasons     []string    `json:"reasons,omitempty"`
+	Message     string      `json:"message,omitempty"`
+	Error       *errorOut   `json:"error,omitempty"`
+}
+
+type patientOut struct {
+	Name        string `json:"name"`
+	ABHANumber  string `json:"abhaNumber"` // masked
+	ABHAAddress string `json:"abhaAddress,omitempty"`
+}
+
+type errorOut struct {
+	Kind        string `json:"kind"`
+	Code        string `json:"code,omitempty"`
+	HTTPStatus  int    `json:"httpStatus,omitempty"`
+	Message     string `json:"message"`
+	ABDMMessage string `json:"abdmMessage,omitempty"`
+	NextAction  string `json:"nextAction,omitempty"`
+	RetryAfterS int    `json:"retryAfterSeconds,omitempty"`
+}
+
+// reporter prints the end of a command, as text or JSON, and picks the exit code.
+type reporter struct {
+	std     stdio
+	json    bool
+	env     string
+	patient *abdm.Profile
+	txnID   string
+	reasons []string
+}
+
+func (r *reporter) base(outcome string, code int) result {
+	res := result{Outcome: outcome, ExitCode: code, Environment: r.env, TxnID: r.txnID, Reasons: r.reasons}
+	if r.patient != nil {
+		res.Patient = &patientOut{Name: r.patient.Name, ABHANumber: r.patient.MaskedABHANumber(), ABHAAddress: r.patient.ABHAAddress}
+	}
+	return res
+}
+
+func (r *reporter) emit(res result, text string) int {
+	if r.json {
+		enc := json.NewEncoder(r.std.out)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(res); err != nil {
+			fmt.Fprintln(r.std.err, "write the result:", err)
+		}
+	} else if text != "" {
+		fmt.Fprint(r.std.out, text)
+	}
+	return res.ExitCode
+}
+
+// deactivated reports success.
+func (r *reporter) deactivated(res abdm.Result) int {
+	r.patient, r.txnID = &res.Patient, res.TxnID
+	out := r.base("deactivated", exitOK)
+	out.Message = "The ABHA is deactivated."
+	text := fmt.Sprintf("\nDeactivated: the ABHA %s (%s) is now deactivated.\nTransaction ID: %s\n"+
+		"The patient can reactivate it later through ABDM (for example in the ABHA app, with an OTP).\n",
+		res.Patient.MaskedABHANumber(), res.Patient.Name, res.TxnID)
+	return r.emit(out, text)
+}
+
+// cancelled reports that the user stopped before anything irreversible.
+func (r *reporter) cancelled(msg string) int {
+	out := r.base("cancelled", exitFailure)
+	out.Message = msg
+	return r.emit(out, msg+"\n")
+}
+
+// status reports the result of a status check.
+func (r *reporter) status(st abdm.AccountStatus) int {
+	out := r.base(st.String(), exitOK)
+	if st == abdm.StatusDeactivated {
+		out.Message = "The ABHA is deactivated."
+	} else {
+		out.Message = "The ABHA is active: it has not been deactivated."
+	}
+	return r.emit(out, out.Message+"\n")
+}
+
+// fail reports err in plain words with what to do next, and returns its exit code.
+func (r *reporter) fail(err error) int {
+	if errors.Is(err, flag.ErrHelp) {
+		return exitOK
+	}
+	code := exitCodeOf(err)
+	out := r.base(outcomeOf(code), code)
+	var e *abdm.Error
+	var text string
+	switch {
+	case errors.As(err, &e):
+		out.Error = &errorOut{Kind: e.Kind.String(), Code: e.Code, HTTPStatus: e.Status, Message: e.Message(),
+			ABDMMessage: e.ABDMText, NextAction: e.NextAction(), RetryAfterS: int(e.RetryAfter.Seconds())}
+		text = "\n" + e.Message()
+		if e.Code != "" {
+			text += fmt.Sprintf(" (ABDM code %s", e.Code)
+			if e.ABDMText != "" {
+				text += ": " + e.ABDMText
+			}
+			text += ")"
+		} else if e.ABDMText != "" {
+			text += " (" + e.ABDMText + ")"
+		}
+		if e.RetryAfter > 0 {
+			text += fmt.Sprintf("\nWait %s before trying again.", e.RetryAfter)
+		}
+		text += "\nWhat to do: " + e.NextAction() + "\n"
+		if e.Kind == abdm.KindOutcomeUnknown {
+			text += "To check: abha-deactivate status (with the same patient token and settings).\n"
+		}
+	case errors.Is(err, context.Canceled):
+		out.Outcome = "cancelled"
+		out.Error = &errorOut{Kind: "cancelled", Message: "Stopped by the user."}
+		text = "\nStopped by the user.\n"
+	default:
+		kind := "failed"
+		if code == exitUsage {
+			kind = "usage"
+		}
+		out.Error = &errorOut{Kind: kind, Message: err.Error()}
+		text = "\n" + err.Error() + "\n"
+		if code == exitUsage {
+			text += "Run with --help to see the flags.\n"
+		}
+	}
+	// Errors go to stderr in text mode: stdout carries results only.
+	if !r.json {
+		fmt.Fprint(r.std.err, text)
+		return code
+	}
+	return r.emit(out, "")
+}
+
+// exitCodeOf maps an error to the documented exit codes.
+func exitCodeOf(err error) int {
+	var u usageError
+	var e *abdm.Error
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.As(err, &u), errors.Is(err, abdm.ErrNoReason), errors.Is(err, abdm.ErrTokenFormat):
+		return exitUsage
+	case errors.As(err, &e):
+		switch e.Kind {
+		case abdm.KindOutcomeUnknown:
+			return exitUnknown
+		case abdm.KindNetwork, abdm.KindTLS, abdm.KindServiceUnavailable, abdm.KindBadReply:
+			return exitUnavailable
+		}
+		return exitRejected
+	}
+	return exitFailure
+}
+
+func outcomeOf(code int) string {
+	switch code {
+	case exitUsage:
+		return "usage"
+	case exitRejected:
+		return "rejected"
+	case exitUnavailable:
+		return "unavailable"
+	case exitUnknown:
+		return "outcome-unknown"
+	}
+	return "failed"
+}

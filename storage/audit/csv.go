@@ -1,0 +1,64 @@
+package audit
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// csvHeader names the columns of WriteCSV, after the JSON field names.
+var csvHeader = []string{
+	"time", "event", "id", "osUser", "environment", "clientId", "hipId", "abhaNumber", "txnId",
+	"reasons", "otherText", "loginMethod", "otpMethod", "outcome", "code", "message", "durationMs",
+}
+
+// WriteCSV writes recs as CSV with a header row. Reasons are joined as
+// "101 Label; 104 Label". Cells that a spreadsheet would run as a formula
+// (starting with = + - @) are prefixed with an apostrophe.
+func WriteCSV(w io.Writer, recs []Record) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(csvHeader); err != nil {
+		return fmt.Errorf("writing CSV: %w", err)
+	}
+	for _, r := range recs {
+		dur := ""
+		if r.DurationMS != 0 {
+			dur = strconv.FormatInt(r.DurationMS, 10)
+		}
+		row := []string{
+			r.Time.UTC().Format(time.RFC3339), r.Event, r.ID, r.OSUser, r.Environment, r.ClientID, r.HIPID,
+			r.ABHANumber, r.TxnID, JoinReasons(r.Reasons), r.OtherText, r.LoginMethod, r.OTPMethod,
+			r.Outcome, r.Code, r.Message, dur,
+		}
+		for i := range row {
+			row[i] = defuseFormula(row[i])
+		}
+		if err := cw.Write(row); err != nil {
+			return fmt.Errorf("writing CSV: %w", err)
+		}
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return fmt.Errorf("writing CSV: %w", err)
+	}
+	return nil
+}
+
+// JoinReasons formats reasons as "101 Label; 104 Label".
+func JoinReasons(rs []Reason) string {
+	parts := make([]string, 0, len(rs))
+	for _, r := range rs {
+		parts = append(parts, strings.TrimSpace(r.Code+" "+r.Label))
+	}
+	return strings.Join(parts, "; ")
+}
+
+func defuseFormula(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}

@@ -1,0 +1,53 @@
+package audit
+
+import (
+	"context"
+
+	"abha-deactivate/abdm"
+)
+
+// Journal writes a flow's deactivation attempts to the audit trail; it
+// implements abdm.Journal for every front end.
+type Journal struct {
+	log       *Log
+	info      JournalInfo
+	catalogue abdm.Catalogue
+}
+
+// JournalInfo is what every record of a connection shares.
+type JournalInfo struct {
+	Environment string // sandbox, production, custom or demo
+	ClientID    string
+	HIPID       string
+	LoginMethod string // how the patient's token was obtained, e.g. "x-token"
+}
+
+// NewJournal returns a journal writing to log; cat gives the reasons' labels.
+func NewJournal(log *Log, info JournalInfo, cat abdm.Catalogue) *Journal {
+	return &Journal{log: log, info: info, catalogue: cat}
+}
+
+var _ abdm.Journal = (*Journal)(nil)
+
+func (j *Journal) record(a abdm.Attempt, event string) Record {
+	reasons := make([]Reason, len(a.Reasons))
+	for i, code := range a.Reasons {
+		r, _ := j.catalogue.Lookup(code)
+		reasons[i] = Reason{Code: code, Label: r.English}
+	}
+	return Record{ID: a.ID, Event: event, Environment: j.info.Environment, ClientID: j.info.ClientID,
+		HIPID: j.info.HIPID, ABHANumber: a.Patient.ABHANumber, TxnID: a.TxnID, Reasons: reasons,
+		OtherText: a.Note, LoginMethod: j.info.LoginMethod, OTPMethod: string(a.Method)}
+}
+
+// Intent records a deactivation about to be sent.
+func (j *Journal) Intent(ctx context.Context, a abdm.Attempt) error {
+	return j.log.Append(ctx, j.record(a, EventIntent))
+}
+
+// Outcome records how it ended.
+func (j *Journal) Outcome(ctx context.Context, a abdm.Attempt, o abdm.Outcome) error {
+	r := j.record(a, EventOutcome)
+	r.Outcome, r.Code, r.Message, r.DurationMS = o.Status, o.Code, o.Message, o.Duration.Milliseconds()
+	return j.log.Append(ctx, r)
+}

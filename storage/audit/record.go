@@ -1,0 +1,166 @@
+// Package audit keeps an append-only trail of deactivation attempts as JSON
+// lines: an "intent" record before the irreversible call and an "outcome"
+// record after it, sharing one ID. It never stores a token, secret, OTP or
+// full ABHA number: Record has no field for the first three and Append masks
+// the ABHA number.
+package audit
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"os/user"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"abha-deactivate/abdm"
+)
+
+// Events.
+const (
+	EventIntent  = "intent"
+	EventOutcome = "outcome"
+)
+
+// Outcomes.
+const (
+	OutcomeDeactivated = "deactivated"
+	OutcomeRejected    = "rejected"
+	OutcomeUnknown     = "outcome-unknown"
+	OutcomeCancelled   = "cancelled"
+	// OutcomeNotSent: the request failed before it left this computer.
+	OutcomeNotSent = "not-sent"
+	// OutcomeNotDeactivated: after an unknown outcome, a status check found
+	// the ABHA still active.
+	OutcomeNotDeactivated = "not-deactivated"
+)
+
+// MaxOtherText is the longest free-text reason kept, in characters; longer
+// text is cut. MaxMessage is the same for Message.
+const (
+	MaxOtherText = 500
+	MaxMessage   = 500
+)
+
+// Reason is one deactivation reason as the user saw it.
+type Reason struct {
+	Code  string `json:"code"`
+	Label string `json:"label"`
+}
+
+// Record is one line of the audit trail.
+type Record struct {
+	ID          string    `json:"id"`    // same on an intent and its outcome; see NewID
+	Time        time.Time `json:"time"`  // UTC; Append fills it if zero
+	Event       string    `json:"event"` // EventIntent or EventOutcome
+	OSUser      string    `json:"osUser"`
+	Environment string    `json:"environment"`
+	ClientID    string    `json:"clientId"`
+	HIPID       string    `json:"hipId"`
+	ABHANumber  string    `json:"abhaNumber"` // always masked by Append: XX-XXXX-XXXX-9012
+	TxnID       string    `json:"txnId,omitempty"`
+	Reasons     []Reason  `json:"reasons,omitempty"`
+	OtherText   string    `json:"otherText,omitempty"` // at most MaxOtherText characters
+	LoginMethod string    `json:"loginMethod,omitempty"`
+	OTPMethod   string    `json:"otpMethod,omitempty"`
+	Outcome     string    `json:"outcome,omitempty"` // one of the Outcome constants, on outcome records
+	Code        string    `json:"code,omitempty"`    // ABDM's code on rejection
+	Message     string    `json:"message,omitempty"` // short plain-language outcome text
+	DurationMS  int64     `json:"durationMs,omitempty"`
+}
+
+// NewID returns a random 128-bit hex ID for an intent and its outcome.
+func NewID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go 1.24+)
+	return hex.EncodeToString(b[:])
+}
+
+var osUser = sync.OnceValue(func() string {
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		return u.Username
+	}
+	for _, k := range []string{"USER", "USERNAME", "LOGNAME"} {
+		if v := os.Getenv(k); v != "" {
+			return v
+		}
+	}
+	return "unknown"
+})
+
+// prepare checks r and returns the copy that is written: times in UTC, user
+// filled, ABHA number masked, free text cleaned and cut.
+func prepare(r Record, now time.Time) (Record, error) {
+	if r.ID == "" || len(r.ID) > 64 {
+		return r, errors.New("audit record needs an ID of at most 64 characters (use audit.NewID)")
+	}
+	switch r.Event {
+	case EventIntent:
+		if r.Outcome != "" {
+			return r, errors.New("an intent record cannot have an outcome")
+		}
+	case EventOutcome:
+		if !knownOutcome(r.Outcome) {
+			return r, fmt.Errorf("unknown outcome %q", r.Outcome)
+		}
+	default:
+		return r, fmt.Errorf("unknown audit event %q", r.Event)
+	}
+	if r.Time.IsZero() {
+		r.Time = now
+	}
+	r.Time = r.Time.UTC()
+	if r.OSUser == "" {
+		r.OSUser = osUser()
+	}
+	if r.ABHANumber != "" {
+		r.ABHANumber = abdm.MaskABHANumber(r.ABHANumber)
+	}
+	r.Reasons = append([]Reason(nil), r.Reasons...)
+	r.OtherText = cleanText(r.OtherText, MaxOtherText)
+	r.Message = cleanText(r.Message, MaxMessage)
+	return r, nil
+}
+
+func knownOutcome(o string) bool {
+	switch o {
+	case OutcomeDeactivated, OutcomeRejected, OutcomeUnknown, OutcomeCancelled, OutcomeNotSent, OutcomeNotDeactivated:
+		return true
+	}
+	return false
+}
+
+var (
+	// An ABHA number (14 digits, maybe grouped 2-4-4-4) or an Aadhaar
+	// number (12 digits, maybe grouped 4-4-4) typed into free text.
+	abhaInText    = regexp.MustCompile(`\b\d{2}[- ]?\d{4}[- ]?\d{4}[- ]?\d{4}\b`)
+	aadhaarInText = regexp.MustCompile(`\b\d{4}[- ]?\d{4}[- ]?\d{4}\b`)
+)
+
+// cleanText masks ID numbers, turns control characters into spaces, trims
+// and cuts s to max characters.
+func cleanText(s string, max int) string {
+	if s == "" {
+		return ""
+	}
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	s = abhaInText.ReplaceAllStringFunc(s, abdm.MaskABHANumber)
+	s = aadhaarInText.ReplaceAllStringFunc(s, func(m string) string { return "XXXX-XXXX-" + m[len(m)-4:] })
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, s)
+	s = strings.TrimSpace(s)
+	if utf8.RuneCountInString(s) > max {
+		s = string([]rune(s)[:max])
+	}
+	return s
+}

@@ -1,0 +1,86 @@
+package audit
+
+import (
+	"sort"
+	"time"
+)
+
+// StatusNoOutcome is the Status of an attempt whose outcome was never written.
+const StatusNoOutcome = "no-outcome"
+
+// Entry is one deactivation attempt: an intent joined with its outcome.
+type Entry struct {
+	ID      string
+	Time    time.Time // when the attempt began (the intent), else the outcome's time
+	Intent  *Record   // nil if the intent is not among the records given
+	Outcome *Record   // nil if no outcome was recorded; the latest if several
+	Status  string    // the outcome, or StatusNoOutcome
+	Text    string    // plain-language summary for a history view
+}
+
+// Summaries joins intents and outcomes by ID, newest attempt first.
+func Summaries(recs []Record) []Entry {
+	byID := map[string]*Entry{}
+	var order []string
+	for i := range recs {
+		r := new(Record)
+		*r = recs[i] // entries do not alias the caller's slice
+		e, ok := byID[r.ID]
+		if !ok {
+			e = &Entry{ID: r.ID}
+			byID[r.ID] = e
+			order = append(order, r.ID)
+		}
+		switch r.Event {
+		case EventIntent:
+			if e.Intent == nil || r.Time.Before(e.Intent.Time) {
+				e.Intent = r
+			}
+		case EventOutcome:
+			if e.Outcome == nil || r.Time.After(e.Outcome.Time) {
+				e.Outcome = r
+			}
+		}
+	}
+	out := make([]Entry, 0, len(order))
+	for _, id := range order {
+		e := byID[id]
+		switch {
+		case e.Intent != nil:
+			e.Time = e.Intent.Time
+		case e.Outcome != nil:
+			e.Time = e.Outcome.Time
+		}
+		e.Status, e.Text = StatusNoOutcome, "no outcome recorded (the app may have closed)"
+		if e.Outcome != nil {
+			e.Status, e.Text = e.Outcome.Outcome, describe(*e.Outcome)
+		}
+		out = append(out, *e)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Time.After(out[j].Time) })
+	return out
+}
+
+func describe(r Record) string {
+	if r.Message != "" {
+		return r.Message
+	}
+	switch r.Outcome {
+	case OutcomeDeactivated:
+		return "ABHA deactivated"
+	case OutcomeRejected:
+		if r.Code != "" {
+			return "ABDM refused the request (" + r.Code + ")"
+		}
+		return "ABDM refused the request"
+	case OutcomeUnknown:
+		return "the result is not known: check the account's status before trying again"
+	case OutcomeCancelled:
+		return "cancelled"
+	case OutcomeNotSent:
+		return "not sent: the connection failed before the request left this computer"
+	case OutcomeNotDeactivated:
+		return "not deactivated: a status check found the ABHA still active"
+	}
+	return r.Outcome
+}

@@ -1,0 +1,61 @@
+package settings
+
+import (
+	"fmt"
+
+	"abha-deactivate/abdm"
+)
+
+// Overrides change settings for one run (command-line flags) without saving
+// them. A nil field leaves the setting as it is.
+type Overrides struct {
+	Environment *string
+	GatewayURL  *string // setting either URL implies the custom environment
+	HealthIDURL *string
+	ClientID    *string
+	HIPID       *string
+	ProxyURL    *string
+	CABundle    *string
+	Language    *string
+}
+
+// String returns a pointer to v, for filling Overrides.
+func String(v string) *string { return &v }
+
+// With returns s with o applied. Giving either URL switches to the custom
+// environment unless o also names an environment (see Overrides.Check).
+func (s Settings) With(o Overrides) Settings {
+	set := func(dst *string, v *string) {
+		if v != nil {
+			*dst = *v
+		}
+	}
+	set(&s.Environment, o.Environment)
+	set(&s.GatewayURL, o.GatewayURL)
+	set(&s.HealthIDURL, o.HealthIDURL)
+	set(&s.ClientID, o.ClientID)
+	set(&s.HIPID, o.HIPID)
+	set(&s.ProxyURL, o.ProxyURL)
+	set(&s.CABundle, o.CABundle)
+	set(&s.Language, o.Language)
+	if o.Environment == nil && (o.GatewayURL != nil || o.HealthIDURL != nil) {
+		s.Environment = string(abdm.EnvCustom)
+	}
+	return s.normalize()
+}
+
+// Check reports flag combinations that contradict each other: a base URL
+// together with an environment other than custom.
+func (o Overrides) Check() error {
+	if o.Environment == nil || (o.GatewayURL == nil && o.HealthIDURL == nil) {
+		return nil
+	}
+	env, err := abdm.ParseEnvironment(*o.Environment)
+	if err != nil {
+		return &FieldError{Field: "Environment", Err: err}
+	}
+	if env != abdm.EnvCustom {
+		return &FieldError{Field: "Environment", Err: fmt.Errorf("gateway and HealthID URLs can only be given with the custom environment, not %s", env)}
+	}
+	return nil
+}

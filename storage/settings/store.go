@@ -1,0 +1,160 @@
+package settings
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"abha-deactivate/storage/paths"
+)
+
+// Store reads and writes one settings file. It is safe for concurrent use
+// within a process; between processes the last Save wins, whole.
+type Store struct {
+	path string
+	now  func() time.Time
+	mu   sync.Mutex
+}
+
+// NewStore returns a Store for the file at path (usually paths.Dirs.SettingsFile).
+func NewStore(path string) *Store {
+	return &Store{path: path, now: time.Now}
+}
+
+// Path is the settings file the Store uses.
+func (s *Store) Path() string { return s.path }
+
+// Warning tells the user, in plain words, that Load could not use the file
+// as it was. The returned settings are still usable.
+type Warning struct {
+	Message  string // for the user
+	SetAside string // where the unusable file was moved, if it was
+	Reason   error  // technical cause, for the log
+}
+
+func (w *Warning) String() string { return w.Message }
+
+// Load returns the saved settings, or Defaults when there is no file yet.
+//
+// A file that cannot be read, is not valid JSON, holds invalid values or was
+// written by a newer version is moved aside to settings.json.corrupt-<UTC
+// time> and Defaults are returned with a Warning. An older file is upgraded
+// and saved back. The error is non-nil only if the bad file could not even be
+// moved aside; the settings returned are usable in every case.
+func (s *Store) Load() (Settings, *Warning, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	removeStaleTemps(s.path, s.now())
+
+	data, err := os.ReadFile(s.path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return Defaults(), nil, nil
+	}
+	if err != nil {
+		return s.setAside(fmt.Errorf("reading %s: %w", s.path, err), false)
+	}
+	set, fromVersion, err := decode(data)
+	if err != nil {
+		return s.setAside(err, errors.Is(err, errTooNew))
+	}
+	if fromVersion != CurrentVersion {
+		if err := s.save(set); err != nil {
+			return set, &Warning{
+				Message: "Your settings were upgraded for this version of the app but could not be saved. They are in use for now.",
+				Reason:  err,
+			}, nil
+		}
+	}
+	return set, nil, nil
+}
+
+var errTooNew = errors.New("written by a newer version of the app")
+
+// decode parses a settings document of any known version and returns it
+// upgraded and validated, with the version it was written in.
+func decode(data []byte) (Settings, int, error) {
+	var doc map[string]json.RawMessage
+	if err := json.Unmarshal(data, &doc); err != nil {
+		return Settings{}, 0, fmt.Errorf("not valid JSON: %w", err)
+	}
+	if doc == nil {
+		return Settings{}, 0, errors.New("not a JSON object")
+	}
+	v := 0
+	if raw, ok := doc["version"]; ok {
+		if err := json.Unmarshal(raw, &v); err != nil {
+			return Settings{}, 0, fmt.Errorf("version is not a whole number: %w", err)
+		}
+	}
+	switch {
+	case v > CurrentVersion:
+		return Settings{}, v, fmt.Errorf("%w (settings version %d, this app knows up to %d)", errTooNew, v, CurrentVersion)
+	case v < 0:
+		return Settings{}, v, fmt.Errorf("invalid settings version %d", v)
+	}
+	if err := migrate(doc, v); err != nil {
+		return Settings{}, v, err
+	}
+	upgraded, err := json.Marshal(doc)
+	if err != nil {
+		return Settings{}, v, fmt.Errorf("re-encoding upgraded settings: %w", err)
+	}
+	set := Defaults()
+	if err := json.Unmarshal(upgraded, &set); err != nil {
+		return Settings{}, v, fmt.Errorf("unexpected value: %w", err)
+	}
+	set = set.normalize()
+	if err := set.Validate(); err != nil {
+		return Settings{}, v, fmt.Errorf("invalid settings: %w", err)
+	}
+	return set, v, nil
+}
+
+// setAside moves the unusable file out of the way and returns Defaults.
+func (s *Store) setAside(reason error, tooNew bool) (Settings, *Warning, error) {
+	moved, err := moveAside(s.path, s.now())
+	if err != nil {
+		return Defaults(), nil, fmt.Errorf("settings file %s is unusable (%v) and could not be set aside: %w", s.path, reason, err)
+	}
+	what := "could not be read"
+	if tooNew {
+		what = "was written by a newer version of this app"
+	}
+	return Defaults(), &Warning{
+		Message:  fmt.Sprintf("Your settings file %s and was set aside as %s. Default settings are in use.", what, filepath.Base(moved)),
+		SetAside: moved,
+		Reason:   reason,
+	}, nil
+}
+
+// Save validates set and writes it atomically: after a crash at any moment
+// the file holds either the old or the new settings, never a mix.
+func (s *Store) Save(set Settings) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.save(set)
+}
+
+func (s *Store) save(set Settings) error {
+	set.Version = CurrentVersion
+	set = set.normalize()
+	if err := set.Validate(); err != nil {
+		return fmt.Errorf("settings not saved: %w", err)
+	}
+	data, err := json.MarshalIndent(set, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encoding settings: %w", err)
+	}
+	if err := paths.MkdirPrivate(filepath.Dir(s.path)); err != nil {
+		return fmt.Errorf("saving settings: %w", err)
+	}
+	if err := writeFileAtomic(s.path, append(data, '\n')); err != nil {
+		return fmt.Errorf("saving settings: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,248 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"path/filepath"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/widget"
+
+	"abha-deactivate/storage/audit"
+	"abha-deactivate/storage/settings"
+)
+
+func (w *Wizard) menu() *fyne.MainMenu {
+	file := fyne.NewMenu(T("File"),
+		fyne.NewMenuItem(T("Settings…"), w.showSettings),
+		fyne.NewMenuItem(T("History…"), w.showHistory),
+		fyne.NewMenuItem(T("Open logs folder"), w.openLogs),
+	)
+	help := fyne.NewMenu(T("Help"), fyne.NewMenuItem(T("About"), w.showAbout))
+	return fyne.NewMainMenu(file, help)
+}
+
+// dialogSize is a size for dialogs that fits the window.
+func (w *Wizard) dialogSize(width, height float32) fyne.Size {
+	s := w.win.Canvas().Size()
+	return fyne.NewSize(min(width, s.Width-40), min(height, s.Height-40))
+}
+
+// showSettings edits language, proxy and CA bundle. Connection details are
+// on the Connect step.
+func (w *Wizard) showSettings() {
+	languages := []string{T("Follow the system"), "English", "हिन्दी (Hindi)"}
+	codes := []string{"", LangEnglish, LangHindi}
+	language := widget.NewSelect(languages, nil)
+	for i, c := range codes {
+		if c == w.set.Language {
+			language.SetSelectedIndex(i)
+		}
+	}
+	proxy := widget.NewEntry()
+	proxy.SetText(w.set.ProxyURL)
+	proxy.PlaceHolder = "http://proxy.example:3128"
+	ca := widget.NewEntry()
+	ca.SetText(w.set.CABundle)
+	ca.PlaceHolder = T("Path of a PEM file, e.g. /etc/ssl/facility-ca.pem")
+	browse := widget.NewButton(T("Browse…"), func() {
+		dialog.ShowFileOpen(func(r fyne.URIReadCloser, err error) {
+			if err == nil && r != nil {
+				ca.SetText(r.URI().Path())
+				r.Close()
+			}
+		}, w.win)
+	})
+	problem := wrapped("")
+	problem.Importance = widget.DangerImportance
+	problem.Hide()
+	form := container.NewVBox(
+		field(T("Language"), language, T("A change of language applies the next time the app starts.")),
+		field(T("Proxy"), proxy, T("Leave empty to use the computer's proxy settings (HTTPS_PROXY).")),
+		field(T("Extra CA certificates"), container.NewBorder(nil, nil, nil, browse, ca),
+			T("Only if your facility's network inspects secure traffic: the certificate file your IT team gives you.")),
+		problem,
+	)
+	var d dialog.Dialog
+	save := func() {
+		next := w.set
+		if i := language.SelectedIndex(); i >= 0 {
+			next.Language = codes[i]
+		}
+		next.ProxyURL = strings.TrimSpace(proxy.Text)
+		next.CABundle = strings.TrimSpace(ca.Text)
+		if err := next.Validate(); err != nil && !onlyIdentityProblems(next) {
+			problem.SetText(err.Error())
+			problem.Show()
+			return
+		}
+		w.set = next
+		w.client = nil // the next Connect uses the new network settings
+		if w.opts.SaveSettings != nil {
+			w.background(func(context.Context) func() {
+				err := w.opts.SaveSettings(next)
+				return func() {
+					if err != nil {
+						dialog.ShowError(fmt.Errorf("%s %w", T("The settings could not be saved:"), err), w.win)
+					}
+				}
+			})
+		}
+		d.Hide()
+		if w.current != stepConnect && w.flow != nil {
+			dialog.ShowInformation(T("Settings saved"), T("Network settings apply the next time you connect."), w.win)
+		}
+	}
+	d = dialog.NewCustomWithoutButtons(T("Settings"), container.NewBorder(nil,
+		container.NewHBox(layoutSpacer(), widget.NewButton(T("Cancel"), func() { d.Hide() }),
+			&widget.Button{Text: T("Save"), Importance: widget.HighImportance, OnTapped: save}),
+		nil, nil, form), w.win)
+	d.Resize(w.dialogSize(560, 480))
+	d.Show()
+}
+
+// onlyIdentityProblems reports whether Validate complains only about
+// fields the Settings dialog does not show (client ID, HIP ID, URLs).
+func onlyIdentityProblems(s settings.Settings) bool {
+	s.ClientID, s.HIPID = "client", "hip"
+	s.Environment = "sandbox"
+	return s.Validate() == nil
+}
+
+// showHistory shows the audit trail, newest first, with CSV export.
+func (w *Wizard) showHistory() {
+	if w.opts.Audit == nil {
+		return
+	}
+	var rows []audit.Entry
+	status := widget.NewLabel(T("Reading the audit trail…"))
+	headers := []string{T("Time"), T("ABHA number"), T("Outcome"), T("Reasons"), T("Environment"), T("User")}
+	table := widget.NewTable(
+		func() (int, int) { return len(rows) + 1, len(headers) },
+		func() fyne.CanvasObject { return widget.NewLabel("") },
+		func(id widget.TableCellID, o fyne.CanvasObject) {
+			l := o.(*widget.Label)
+			if id.Row == 0 {
+				l.TextStyle = fyne.TextStyle{Bold: true}
+				l.SetText(headers[id.Col])
+				return
+			}
+			l.TextStyle = fyne.TextStyle{}
+			l.SetText(historyCell(rows[id.Row-1], id.Col))
+		})
+	for i, width := range []float32{170, 170, 230, 150, 110, 110} {
+		table.SetColumnWidth(i, width)
+	}
+	var records []audit.Record
+	export := widget.NewButton(T("Export CSV…"), func() {
+		dialog.ShowFileSave(func(wc fyne.URIWriteCloser, err error) {
+			if err != nil || wc == nil {
+				return
+			}
+			recs := records
+			w.background(func(context.Context) func() {
+				werr := audit.WriteCSV(wc, recs)
+				cerr := wc.Close()
+				return func() {
+					if werr == nil {
+						werr = cerr
+					}
+					if werr != nil {
+						dialog.ShowError(werr, w.win)
+					}
+				}
+			})
+		}, w.win)
+	})
+	export.Disable()
+	d := dialog.NewCustom(T("History"), T("Close"),
+		container.NewBorder(status, container.NewHBox(layoutSpacer(), export), nil, nil, table), w.win)
+	d.Resize(w.dialogSize(980, 560))
+	d.Show()
+	w.background(func(ctx context.Context) func() {
+		recs, stats, err := w.opts.Audit.Read(ctx, audit.Filter{})
+		return func() {
+			if err != nil {
+				status.SetText(T("The audit trail could not be read:") + " " + err.Error())
+				return
+			}
+			records = recs
+			rows = audit.Summaries(recs)
+			text := T("{{.N}} deactivation attempts on this computer, newest first. File: {{.Path}}",
+				map[string]any{"N": len(rows), "Path": w.opts.Audit.Path()})
+			if stats.Skipped > 0 {
+				text += "\n" + T("{{.N}} damaged lines were skipped.", map[string]any{"N": stats.Skipped})
+			}
+			status.SetText(text)
+			table.Refresh()
+			if len(recs) > 0 {
+				export.Enable()
+			}
+		}
+	})
+}
+
+// historyCell is the text of one cell of the history table.
+func historyCell(e audit.Entry, col int) string {
+	rec := e.Intent
+	if rec == nil {
+		rec = e.Outcome
+	}
+	if rec == nil {
+		return ""
+	}
+	switch col {
+	case 0:
+		return e.Time.Local().Format("2006-01-02 15:04")
+	case 1:
+		return rec.ABHANumber
+	case 2:
+		out := T(e.Text)
+		if e.Outcome != nil && e.Outcome.Code != "" {
+			out += " (" + e.Outcome.Code + ")"
+		}
+		return out
+	case 3:
+		var codes []string
+		for _, r := range rec.Reasons {
+			codes = append(codes, r.Code)
+		}
+		return strings.Join(codes, ", ")
+	case 4:
+		return rec.Environment
+	case 5:
+		return rec.OSUser
+	}
+	return ""
+}
+
+// openLogs opens the log folder in the system's file manager.
+func (w *Wizard) openLogs() {
+	if w.opts.LogDir == "" {
+		return
+	}
+	u := storage.NewFileURI(filepath.Clean(w.opts.LogDir))
+	parsed, err := url.Parse(u.String())
+	if err == nil {
+		err = w.opts.App.OpenURL(parsed)
+	}
+	if err != nil {
+		dialog.ShowInformation(T("Logs folder"), w.opts.LogDir, w.win)
+	}
+}
+
+// showAbout shows the version and licences.
+func (w *Wizard) showAbout() {
+	text := wrapped(T("ABHA Deactivation {{.Version}}", map[string]any{"Version": w.opts.Version}) + "\n\n" +
+		T("Deactivates a patient's ABHA through ABDM's official APIs, confirmed by an OTP sent to the patient.") + "\n\n" +
+		T("Licence: MIT. Includes Noto Sans Devanagari (SIL Open Font License 1.1) and Fyne (BSD 3-Clause).") + "\n" +
+		T("The wording of the reasons is this app's own, not ABDM's."))
+	d := dialog.NewCustom(T("About"), T("Close"), text, w.win)
+	d.Resize(w.dialogSize(520, 300))
+	d.Show()
+}

@@ -1,0 +1,166 @@
+package ui
+
+import (
+	"context"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"abha-deactivate/abdm"
+)
+
+// resultView ends a deactivation: done, or an outcome to be checked.
+type resultView struct {
+	w       *Wizard
+	icon    *widget.Icon
+	head    *widget.Label
+	text    *widget.Label
+	txn     *widget.Label
+	copyTxn *widget.Button
+	txnRow  *fyne.Container
+	more    *fyne.Container
+	notice  *notice
+	content fyne.CanvasObject
+	mode    resultMode
+}
+
+type resultMode int
+
+const (
+	resultDone resultMode = iota
+	resultUnknown
+	resultNotDone
+)
+
+func newResultView(w *Wizard) *resultView {
+	r := &resultView{w: w, icon: widget.NewIcon(nil), head: heading(""), text: wrapped(""),
+		txn: widget.NewLabel(""), notice: newNotice()}
+	r.head.Wrapping = fyne.TextWrapWord
+	r.copyTxn = widget.NewButtonWithIcon(T("Copy"), theme.ContentCopyIcon(), func() {
+		w.opts.App.Clipboard().SetContent(r.txn.Text)
+		r.notice.show(noticeSuccess, T("The transaction ID was copied."), "", "", nil)
+	})
+	r.txn.TextStyle = fyne.TextStyle{Monospace: true}
+	r.txn.Selectable = true
+	r.txnRow = container.NewHBox(heading(T("Transaction ID")), r.txn, r.copyTxn)
+	r.more = container.NewVBox()
+	r.content = container.NewVBox(
+		container.NewBorder(nil, nil, r.icon, nil, r.head),
+		r.text, r.txnRow, r.more, r.notice.view())
+	return r
+}
+
+func (r *resultView) title() string {
+	if r.mode == resultDone {
+		return T("Done")
+	}
+	return T("Check the outcome")
+}
+
+func (r *resultView) view() fyne.CanvasObject { return r.content }
+
+func (r *resultView) enter() {
+	switch r.mode {
+	case resultDone:
+		r.w.setPrimary(T("Deactivate another ABHA"), widget.HighImportance, true, r.w.nextPatient)
+	case resultUnknown:
+		r.w.setPrimary(T("Check status"), widget.HighImportance, true, r.checkStatus)
+	case resultNotDone:
+		r.w.setPrimary(T("Request a new OTP"), widget.HighImportance, true, func() {
+			r.w.show(stepOTP)
+			r.w.sendOTP.send(func() { r.w.show(stepVerify) }, r.w.sendOTP.showError)
+		})
+	}
+}
+
+func (r *resultView) setEnabled(on bool) { setEnabled(r.copyTxn, on) }
+
+// showSuccess says the ABHA is deactivated and what that means.
+func (r *resultView) showSuccess(res abdm.Result) {
+	r.mode = resultDone
+	r.icon.SetResource(theme.NewSuccessThemedResource(theme.ConfirmIcon()))
+	r.head.SetText(T("The ABHA is deactivated."))
+	text := T("The ABHA of {{.Name}} ({{.Number}}) is now deactivated.",
+		map[string]any{"Name": res.Patient.Name, "Number": res.Patient.MaskedABHANumber()})
+	if res.ByStatusCheck {
+		text += " " + T("A status check with ABDM confirmed it.")
+	}
+	r.text.SetText(text)
+	r.txn.SetText(res.TxnID)
+	r.txnRow.Show()
+	r.more.Objects = []fyne.CanvasObject{
+		consequencesBox(T("What happens now: until it is reactivated, the patient:")),
+		wrapped(T("To reactivate, the patient can use the ABHA app or website (abha.abdm.gov.in) and confirm with an OTP. This deactivation is recorded in this computer's audit trail (menu: History).")),
+	}
+	r.more.Refresh()
+	r.notice.hide()
+	r.w.show(stepResult)
+}
+
+// showUnknown says the request went out but no answer came back.
+func (r *resultView) showUnknown(err error) {
+	r.mode = resultUnknown
+	r.icon.SetResource(theme.NewWarningThemedResource(theme.WarningIcon()))
+	r.head.SetText(T("We do not know yet whether the ABHA was deactivated."))
+	r.text.SetText(T("The request was sent to ABDM, but no answer came back (the connection broke or took too long). Do not send it again: press Check status to ask ABDM whether the ABHA is now deactivated."))
+	r.txnRow.Hide()
+	r.more.Objects = nil
+	r.more.Refresh()
+	r.notice.hide()
+	r.w.show(stepResult)
+}
+
+// checkStatus asks ABDM whether the ABHA is deactivated, after an unknown outcome.
+func (r *resultView) checkStatus() {
+	w := r.w
+	var st abdm.AccountStatus
+	w.run(T("Asking ABDM for the ABHA's status…"), func(ctx context.Context) (err error) {
+		st, err = w.flow.CheckStatus(ctx)
+		return err
+	}, func(err error) {
+		switch {
+		case err != nil && abdm.IsKind(err, abdm.KindPatientToken):
+			r.notice.showError(err, "", nil)
+			r.notice.detail.SetText(r.notice.detail.Text + "\n" +
+				T("Once the patient has a new token, go back to the Patient step with it, then check again."))
+		case err != nil:
+			r.notice.showError(err, "", nil)
+		case st == abdm.StatusDeactivated:
+			if res := w.flowState().Result; res != nil {
+				r.showSuccess(*res)
+			}
+		default:
+			r.mode = resultNotDone
+			r.icon.SetResource(theme.NewErrorThemedResource(theme.ErrorIcon()))
+			r.head.SetText(T("The ABHA was not deactivated."))
+			r.text.SetText(T("ABDM says the ABHA is still active. You can request a new OTP and try again."))
+			r.w.show(stepResult)
+		}
+	})
+}
+
+// nextPatient keeps the connection and starts again at the patient step.
+func (w *Wizard) nextPatient() {
+	if w.flow == nil || w.flow.NextPatient() != nil {
+		return
+	}
+	w.patient.reset()
+	w.verify.reset()
+	w.sendOTP.notice.hide()
+	w.show(stepPatient)
+}
+
+// sendBackToPatient shows the patient step after the patient's token
+// expired, keeping everything else that was entered.
+func (w *Wizard) sendBackToPatient(err error) {
+	p := w.patient
+	p.loaded, p.loadedFor = false, ""
+	p.token.SetText("")
+	p.card.Hide()
+	p.confirm.SetChecked(false)
+	title, detail := describe(err)
+	p.notice.show(noticeWarning, title, detail+"\n"+T("Paste the patient's new token and press Find patient. What you entered on the other steps is kept."), "", nil)
+	w.show(stepPatient)
+}

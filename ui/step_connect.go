@@ -1,0 +1,363 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"abha-deactivate/abdm"
+	"abha-deactivate/storage/secrets"
+	"abha-deactivate/storage/settings"
+)
+
+// connectStep is step 1: which ABDM system, and the facility's credentials.
+type connectStep struct {
+	w *Wizard
+
+	env         *widget.Select
+	envValues   []abdm.Environment
+	gatewayURL  *entry
+	healthIDURL *entry
+	customBox   *fyne.Container
+	clientID    *entry
+	secret      *entry
+	remember    *widget.Check
+	savedText   *widget.Label
+	forget      *widget.Button
+	hipID       *entry
+	hint        *widget.Label
+	notice      *notice
+	content     fyne.CanvasObject
+
+	savedFor string // client ID whose secret is known to be in the keyring
+}
+
+func newConnectStep(w *Wizard) *connectStep {
+	s := &connectStep{w: w, notice: newNotice()}
+	labels := []string{T("Sandbox (ABDM's test system)"), T("Production (live ABDM, real patients)"), T("Custom addresses")}
+	s.envValues = []abdm.Environment{abdm.EnvSandbox, abdm.EnvProduction, abdm.EnvCustom}
+	s.env = widget.NewSelect(labels, func(string) { s.syncCustom() })
+	s.gatewayURL = newEntry(w, "https://…/gateway")
+	s.healthIDURL = newEntry(w, "https://…/api")
+	s.customBox = container.NewVBox(
+		field(T("Gateway address"), s.gatewayURL, ""),
+		field(T("HealthID address"), s.healthIDURL, T("Use https. Plain http is only allowed for this computer (the local simulator).")))
+	s.clientID = newEntry(w, T("Client ID from ABDM"))
+	s.clientID.OnChanged = func(string) { s.clientIDChanged() }
+	s.secret = newPasswordEntry(w, T("Client secret from ABDM"))
+	s.remember = widget.NewCheck(T("Remember the secret in this computer's system keyring"), nil)
+	s.savedText = wrapped("")
+	s.savedText.Importance = widget.LowImportance
+	s.forget = widget.NewButton(T("Forget saved secret"), s.forgetSecret)
+	s.hipID = newEntry(w, T("Your facility's HIP ID"))
+	s.hint = wrapped("")
+	s.hint.Importance = widget.LowImportance
+
+	set := w.set
+	s.clientID.SetText(set.ClientID)
+	s.hipID.SetText(set.HIPID)
+	s.gatewayURL.SetText(set.GatewayURL)
+	s.healthIDURL.SetText(set.HealthIDURL)
+	s.remember.SetChecked(set.RememberSecret)
+	s.env.SetSelectedIndex(s.envIndex(abdm.Environment(set.Environment)))
+	if w.opts.Demo != nil {
+		d := w.opts.Demo
+		s.env.Options = []string{T("Demo (built-in simulator)")}
+		s.env.SetSelectedIndex(0)
+		s.envValues = []abdm.Environment{abdm.EnvCustom}
+		s.gatewayURL.SetText(d.GatewayURL)
+		s.healthIDURL.SetText(d.HealthIDURL)
+		s.clientID.SetText(d.ClientID)
+		s.secret.SetText(d.ClientSecret)
+		s.hipID.SetText(d.HIPID)
+		s.hint.SetText(T("Demo mode: the details are filled in for the built-in simulator. Press Connect."))
+	} else if w.opts.FirstRun {
+		s.hint.SetText(T("First time here? Sandbox is ABDM's test system. To try the app without ABDM credentials, start it with --demo."))
+	}
+	s.hint.Hidden = s.hint.Text == ""
+
+	secretRow := container.NewVBox(s.secret, s.remember, container.NewBorder(nil, nil, nil, s.forget, s.savedText))
+	form := container.NewVBox(
+		s.hint,
+		field(T("ABDM system"), s.env, ""),
+		s.customBox,
+		field(T("Client ID"), s.clientID, ""),
+		field(T("Client secret"), secretRow, T("Given to your facility by ABDM. It is never shown in logs or files.")),
+		field(T("HIP ID"), s.hipID, T("Your facility's ID in ABDM, sent with every request as X-HIP-ID.")),
+		s.notice.view(),
+	)
+	s.content = form
+	s.syncCustom()
+	s.syncSaved()
+	if w.opts.Demo != nil {
+		s.remember.Hide()
+		s.setEnabled(true) // read-only in demo mode
+	}
+	return s
+}
+
+func (s *connectStep) title() string           { return T("Connect") }
+func (s *connectStep) view() fyne.CanvasObject { return s.content }
+
+func (s *connectStep) enter() {
+	s.w.setPrimary(T("Connect"), widget.HighImportance, true, s.connectNow)
+}
+
+func (s *connectStep) setEnabled(on bool) {
+	demo := s.w.opts.Demo != nil
+	for _, d := range []fyne.Disableable{s.env, s.gatewayURL, s.healthIDURL, s.clientID, s.secret, s.hipID} {
+		setEnabled(d, on && !demo)
+	}
+	setEnabled(s.remember, on && !demo)
+	setEnabled(s.forget, on && !demo)
+}
+
+func setEnabled(d fyne.Disableable, on bool) {
+	if on {
+		d.Enable()
+	} else {
+		d.Disable()
+	}
+}
+
+func (s *connectStep) envIndex(e abdm.Environment) int {
+	for i, v := range s.envValues {
+		if v == e {
+			return i
+		}
+	}
+	return 0
+}
+
+func (s *connectStep) selectedEnv() abdm.Environment {
+	i := s.env.SelectedIndex()
+	if i < 0 || i >= len(s.envValues) {
+		return abdm.EnvSandbox
+	}
+	return s.envValues[i]
+}
+
+func (s *connectStep) syncCustom() {
+	if s.customBox == nil {
+		return
+	}
+	s.customBox.Hidden = s.selectedEnv() != abdm.EnvCustom || s.w.opts.Demo != nil
+	s.customBox.Refresh()
+}
+
+// syncSaved looks up, off the UI goroutine, whether a secret is saved for
+// the client ID shown.
+func (s *connectStep) syncSaved() {
+	if s.w.opts.Demo != nil || s.w.opts.Secrets == nil {
+		s.savedText.Hide()
+		s.forget.Hide()
+		return
+	}
+	id := strings.TrimSpace(s.clientID.Text)
+	if id == "" {
+		s.showSaved(false, nil)
+		return
+	}
+	s.w.background(func(ctx context.Context) func() {
+		_, err := s.w.opts.Secrets.Get(ctx, id)
+		return func() {
+			if strings.TrimSpace(s.clientID.Text) != id {
+				return // the user typed on meanwhile
+			}
+			if err == nil {
+				s.savedFor = id
+			} else if s.savedFor == id {
+				s.savedFor = ""
+			}
+			s.showSaved(err == nil, err)
+		}
+	})
+}
+
+// clientIDChanged hides what is known about the saved secret once the client
+// ID differs from the one looked up. The keyring is not asked on each
+// keystroke: a locked keyring would prompt for every letter.
+func (s *connectStep) clientIDChanged() {
+	if strings.TrimSpace(s.clientID.Text) != s.savedFor {
+		s.showSaved(false, nil)
+	} else if s.savedFor != "" {
+		s.showSaved(true, nil)
+	}
+}
+
+func (s *connectStep) showSaved(saved bool, err error) {
+	switch {
+	case saved:
+		s.savedText.SetText(T("A secret is saved in the system keyring for this client ID. Leave the field empty to use it."))
+		s.forget.Show()
+	case err != nil && !errors.Is(err, secrets.ErrNotFound):
+		s.savedText.SetText(T("The system keyring is not available: the secret will be kept only until you close the app."))
+		s.forget.Hide()
+	default:
+		s.savedText.SetText("")
+		s.forget.Hide()
+	}
+	s.savedText.Hidden = s.savedText.Text == ""
+	s.savedText.Refresh()
+}
+
+func (s *connectStep) forgetSecret() {
+	id := strings.TrimSpace(s.clientID.Text)
+	s.w.run(T("Deleting the saved secret…"), func(ctx context.Context) error {
+		err := s.w.opts.Secrets.Delete(ctx, id)
+		if errors.Is(err, secrets.ErrNotFound) {
+			return nil
+		}
+		return err
+	}, func(err error) {
+		if err != nil {
+			s.notice.show(noticeError, T("The saved secret could not be deleted."), err.Error(), "", nil)
+			return
+		}
+		s.savedFor = ""
+		s.remember.SetChecked(false)
+		s.showSaved(false, nil)
+		s.notice.show(noticeSuccess, T("The saved secret was deleted from the system keyring."), "", "", nil)
+	})
+}
+
+// form reads and checks the fields; it returns the settings to use.
+func (s *connectStep) form() (settings.Settings, error) {
+	set := s.w.set
+	set.Environment = string(s.selectedEnv())
+	if s.selectedEnv() == abdm.EnvCustom {
+		set.GatewayURL = strings.TrimSpace(s.gatewayURL.Text)
+		set.HealthIDURL = strings.TrimSpace(s.healthIDURL.Text)
+		if err := abdm.CheckBaseURL(set.GatewayURL); err != nil {
+			return set, fieldError(T("Gateway address"), err)
+		}
+		if err := abdm.CheckBaseURL(set.HealthIDURL); err != nil {
+			return set, fieldError(T("HealthID address"), err)
+		}
+	}
+	set.ClientID = strings.TrimSpace(s.clientID.Text)
+	set.HIPID = strings.TrimSpace(s.hipID.Text)
+	set.RememberSecret = s.remember.Checked
+	switch {
+	case set.ClientID == "":
+		return set, errors.New(T("Enter the client ID."))
+	case set.HIPID == "":
+		return set, errors.New(T("Enter the HIP ID."))
+	case s.secret.Text == "" && s.savedFor != set.ClientID && s.w.opts.Demo == nil:
+		return set, errors.New(T("Enter the client secret."))
+	}
+	return set, nil
+}
+
+func fieldError(name string, err error) error { return errors.New(name + ": " + err.Error()) }
+
+// connectNow checks the form, asks once before using production, then
+// opens the gateway session and fetches the key.
+func (s *connectStep) connectNow() {
+	s.notice.hide()
+	set, err := s.form()
+	if err != nil {
+		s.notice.show(noticeError, err.Error(), "", "", nil)
+		return
+	}
+	if set.Environment == string(abdm.EnvProduction) && !s.w.confirmed {
+		d := dialog.NewConfirm(T("Use the live ABDM system?"),
+			T("Production is the live ABDM system: deactivations affect real patients' ABHA. Continue only if this computer is meant for real use."),
+			func(ok bool) {
+				if ok {
+					s.w.confirmed = true
+					s.connectWith(set)
+				}
+			}, s.w.win)
+		d.SetConfirmText(T("Use production"))
+		d.SetDismissText(T("Go back"))
+		d.Show()
+		return
+	}
+	s.connectWith(set)
+}
+
+func (s *connectStep) connectWith(set settings.Settings) {
+	w := s.w
+	typed := s.secret.Text
+	var (
+		client   *abdm.Client
+		flow     *abdm.Flow
+		secret   string
+		keepWarn string
+	)
+	w.run(T("Checking the facility's credentials with ABDM…"), func(ctx context.Context) error {
+		secret = typed
+		if secret == "" {
+			saved, err := w.opts.Secrets.Get(ctx, set.ClientID)
+			if err != nil {
+				return errors.New(T("Enter the client secret: none is saved for this client ID."))
+			}
+			secret = saved
+		}
+		w.opts.Redact(secret)
+		c, err := w.opts.NewClient(set, secret)
+		if err != nil {
+			return err
+		}
+		if err := c.OpenSession(ctx); err != nil {
+			return err
+		}
+		w.status(T("Fetching ABDM's public key…"))
+		env := set.Environment
+		if w.opts.Demo != nil {
+			env = "demo"
+		}
+		f := abdm.NewFlow(c, abdm.WithJournal(w.opts.NewJournal(env, set.ClientID, set.HIPID)),
+			abdm.WithCatalogue(w.opts.Catalogue), abdm.WithFlowClock(w.opts.Now))
+		if err := f.Connect(ctx); err != nil {
+			return err
+		}
+		client, flow = c, f
+		if w.opts.Demo == nil {
+			keepWarn = s.keepSecret(ctx, set, typed)
+			if w.opts.SaveSettings != nil {
+				if err := w.opts.SaveSettings(set); err != nil {
+					w.opts.Log.WithError(err).Warn("settings not saved")
+				}
+			}
+		}
+		return nil
+	}, func(err error) {
+		if err != nil {
+			if abdm.IsKind(err, abdm.KindGatewayCredentials) && w.opts.Demo == nil {
+				s.secret.SetText("")
+			}
+			s.notice.showError(err, "", nil)
+			return
+		}
+		w.set, w.client, w.flow, w.secret = set, client, flow, secret
+		s.syncSaved()
+		w.patient.reset()
+		if keepWarn != "" {
+			w.patient.notice.show(noticeWarning, keepWarn, "", "", nil)
+		}
+		w.show(stepPatient)
+	})
+}
+
+// keepSecret saves or removes the secret in the keyring as the user chose,
+// once ABDM has accepted it. It returns a warning to show, if any.
+func (s *connectStep) keepSecret(ctx context.Context, set settings.Settings, typed string) string {
+	store := s.w.opts.Secrets
+	if store == nil || typed == "" || !set.RememberSecret {
+		return ""
+	}
+	if err := store.Set(ctx, set.ClientID, typed); err != nil {
+		if store.SessionOnly() {
+			return T("The system keyring is not available, so the client secret is kept only until you close the app.")
+		}
+		return T("The client secret could not be saved in the system keyring.") + " " + err.Error()
+	}
+	return ""
+}

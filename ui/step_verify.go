@@ -1,0 +1,220 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"abha-deactivate/abdm"
+)
+
+// verifyStep is step 4: the OTP the patient received, the reasons, and the
+// irreversible call after a confirmation that names the patient.
+type verifyStep struct {
+	w       *Wizard
+	status  *otpStatus
+	otp     *entry
+	reasons []*check
+	codes   []string
+	other   *entry
+	notice  *notice
+	content fyne.CanvasObject
+}
+
+func newVerifyStep(w *Wizard) *verifyStep {
+	s := &verifyStep{w: w, notice: newNotice(), status: newOTPStatus(w)}
+	s.status.onSent = func() {
+		s.otp.SetText("")
+		s.notice.show(noticeSuccess, T("A new OTP was sent. Enter the new one."), "", "", nil)
+	}
+	s.status.onError = s.showError
+	s.otp = newEntry(w, "123456")
+	s.otp.Validator = func(text string) error {
+		if !abdm.IsOTP(text) {
+			return errors.New(T("Enter the 6 digits of the OTP"))
+		}
+		return nil
+	}
+	s.otp.OnChanged = func(text string) {
+		if digits := onlyDigits(text, 6); digits != text {
+			s.otp.SetText(digits) // digits only, at most six
+		}
+	}
+	s.other = newEntry(w, T("Write the reason (kept only in this computer's audit trail)"))
+	s.other.MultiLine = true
+	s.other.Wrapping = fyne.TextWrapWord
+	s.other.OnSubmitted = nil // Enter starts a new line in the note
+	s.other.SetMinRowsVisible(2)
+	s.other.Hide()
+
+	lang := w.opts.Language
+	reasonBox := container.NewVBox()
+	for _, r := range w.opts.Catalogue.Reasons() {
+		code, free := r.Code, r.FreeText
+		c := newCheck(w, code+"  —  "+r.Label(lang), func(on bool) {
+			if free {
+				s.other.Hidden = !on
+				s.other.Refresh()
+			}
+			s.enter()
+		})
+		s.reasons = append(s.reasons, c)
+		s.codes = append(s.codes, code)
+		reasonBox.Add(c)
+	}
+	reasonBox.Add(s.other)
+	note := wrapped(T("The codes are sent to ABDM. The wording of the reasons is this app's own, not ABDM's."))
+	note.Importance = widget.LowImportance
+	s.content = container.NewVBox(
+		s.status.view(),
+		field(T("OTP from the patient's phone"), s.otp, T("Ask the patient to read out the 6-digit OTP they received by SMS.")),
+		field(T("Reasons for deactivation (choose at least one)"), reasonBox, ""),
+		note,
+		s.notice.view(),
+	)
+	return s
+}
+
+func onlyDigits(s string, limit int) string {
+	var b strings.Builder
+	for _, r := range s {
+		if r >= '0' && r <= '9' && b.Len() < limit {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+func (s *verifyStep) title() string           { return T("Verify and deactivate") }
+func (s *verifyStep) view() fyne.CanvasObject { return s.content }
+
+func (s *verifyStep) enter() {
+	s.tick()
+	ready := s.w.flowState().Step == abdm.StepOTPSent
+	s.w.setPrimary(T("Deactivate ABHA"), widget.DangerImportance, ready, s.askConfirm)
+}
+
+func (s *verifyStep) setEnabled(on bool) {
+	setEnabled(s.otp, on)
+	setEnabled(s.other, on)
+	for _, c := range s.reasons {
+		setEnabled(c, on)
+	}
+	s.status.setEnabled(on)
+}
+
+func (s *verifyStep) tick() { s.status.tick() }
+
+// otpSent clears what belonged to an earlier OTP.
+func (s *verifyStep) otpSent() {
+	s.otp.SetText("")
+	s.notice.hide()
+}
+
+// reset clears the step for the next patient.
+func (s *verifyStep) reset() {
+	s.otpSent()
+	for _, c := range s.reasons {
+		c.SetChecked(false)
+	}
+	s.other.SetText("")
+}
+
+func (s *verifyStep) chosen() (codes []string, note string) {
+	for i, c := range s.reasons {
+		if c.Checked {
+			codes = append(codes, s.codes[i])
+			if r, _ := s.w.opts.Catalogue.Lookup(s.codes[i]); r.FreeText {
+				note = strings.TrimSpace(s.other.Text)
+			}
+		}
+	}
+	return codes, note
+}
+
+// askConfirm checks the input and asks, naming the patient, before the
+// irreversible call.
+func (s *verifyStep) askConfirm() {
+	s.notice.hide()
+	otp := strings.TrimSpace(s.otp.Text)
+	codes, note := s.chosen()
+	switch {
+	case !abdm.IsOTP(otp):
+		s.notice.show(noticeError, T("The OTP must be exactly 6 digits."), "", "", nil)
+		s.w.win.Canvas().Focus(s.otp)
+		return
+	case len(codes) == 0:
+		s.notice.show(noticeError, T("Choose at least one reason."), "", "", nil)
+		return
+	}
+	p := s.w.flowState().Patient
+	msg := T("Deactivate the ABHA of {{.Name}} ({{.Number}})?", map[string]any{"Name": p.Name, "Number": p.MaskedABHANumber()}) +
+		"\n\n" + T("Until it is reactivated, the patient:") + "\n"
+	for _, c := range consequences() {
+		msg += "•  " + c + "\n"
+	}
+	label := wrapped(msg)
+	d := dialog.NewCustomConfirm(T("Deactivate this ABHA?"), T("Deactivate"), T("Go back"), label, func(ok bool) {
+		if ok {
+			s.deactivate(otp, codes, note)
+		}
+	}, s.w.win)
+	d.SetConfirmImportance(widget.DangerImportance)
+	d.Resize(fyne.NewSize(min(560, s.w.win.Canvas().Size().Width-40), 0))
+	d.Show()
+}
+
+// deactivate sends the irreversible call once; the wizard's single task
+// and the flow both refuse a second one.
+func (s *verifyStep) deactivate(otp string, codes []string, note string) {
+	w := s.w
+	w.opts.Redact(otp)
+	var res abdm.Result
+	w.run(T("Deactivating the ABHA…"), func(ctx context.Context) (err error) {
+		res, err = w.flow.Deactivate(ctx, otp, codes, note)
+		return err
+	}, func(err error) {
+		if err == nil {
+			w.result.showSuccess(res)
+			return
+		}
+		s.showError(err)
+	})
+}
+
+// showError says what went wrong and offers the next action.
+func (s *verifyStep) showError(err error) {
+	w := s.w
+	newOTP := func() { w.show(stepOTP); w.sendOTP.send(nil, w.sendOTP.showError) }
+	if showWait(s.notice, err) {
+		return
+	}
+	switch abdm.KindOf(err) {
+	case abdm.KindOutcomeUnknown:
+		w.result.showUnknown(err)
+	case abdm.KindWrongOTP:
+		left := w.flowState().OTP.Remaining()
+		s.otp.SetText("")
+		s.notice.show(noticeError, T("The OTP does not match."),
+			T("Ask the patient to read the OTP again. Attempts left: {{.N}}.", map[string]any{"N": left}), "", nil)
+		w.win.Canvas().Focus(s.otp)
+	case abdm.KindOTPExpired, abdm.KindTxnInvalid, abdm.KindTooManyAttempts:
+		s.notice.showError(err, T("Request a new OTP"), newOTP)
+	case abdm.KindPatientToken:
+		w.sendBackToPatient(err)
+	case abdm.KindGatewayCredentials:
+		s.notice.showError(err, T("Go to Connect"), func() { w.show(stepConnect) })
+	default:
+		if errors.Is(err, context.Canceled) {
+			s.notice.show(noticeInfo, T("Stopped. The deactivation was not sent."), "", "", nil)
+			return
+		}
+		s.notice.showError(err, "", nil)
+	}
+	s.enter()
+}

@@ -1,0 +1,226 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"image/color"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"abha-deactivate/abdm"
+)
+
+func layoutSpacer() fyne.CanvasObject { return layout.NewSpacer() }
+
+// wrapped is a label that wraps at word boundaries.
+func wrapped(text string) *widget.Label {
+	l := widget.NewLabel(text)
+	l.Wrapping = fyne.TextWrapWord
+	return l
+}
+
+// heading is a bold label.
+func heading(text string) *widget.Label {
+	return widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+}
+
+// demoBanner is the strip that says the app runs against the simulator.
+func demoBanner() fyne.CanvasObject {
+	bg := canvas.NewRectangle(theme.Color(theme.ColorNameWarning))
+	text := canvas.NewText(T("Demo: simulated ABDM, no real accounts"), color.Black)
+	text.TextStyle = fyne.TextStyle{Bold: true}
+	text.Alignment = fyne.TextAlignCenter
+	return container.NewStack(bg, container.NewPadded(text))
+}
+
+// field is a labelled input with a hint below it.
+func field(label string, input fyne.CanvasObject, hint string) fyne.CanvasObject {
+	objs := []fyne.CanvasObject{heading(label), input}
+	if hint != "" {
+		h := wrapped(hint)
+		h.Importance = widget.LowImportance
+		objs = append(objs, h)
+	}
+	return container.NewVBox(objs...)
+}
+
+// entry is a text entry that submits the wizard's primary action on Enter
+// and cancels a running request on Escape.
+type entry struct {
+	widget.Entry
+	onEscape func()
+}
+
+func newEntry(w *Wizard, placeholder string) *entry {
+	e := &entry{onEscape: w.cancelTask}
+	e.PlaceHolder = placeholder
+	e.OnSubmitted = func(string) { w.primary() }
+	e.ExtendBaseWidget(e)
+	return e
+}
+
+func newPasswordEntry(w *Wizard, placeholder string) *entry {
+	e := newEntry(w, placeholder)
+	e.Password = true
+	return e
+}
+
+// TypedKey adds Escape to the entry's keys.
+func (e *entry) TypedKey(ev *fyne.KeyEvent) {
+	if ev.Name == fyne.KeyEscape && e.onEscape != nil {
+		e.onEscape()
+		return
+	}
+	e.Entry.TypedKey(ev)
+}
+
+// check is a check box that also takes Enter (the primary action) and
+// Escape (cancel), so the wizard can be driven from the keyboard alone.
+type check struct {
+	widget.Check
+	w *Wizard
+}
+
+func newCheck(w *Wizard, label string, changed func(bool)) *check {
+	c := &check{w: w}
+	c.Text, c.OnChanged = label, changed
+	c.ExtendBaseWidget(c)
+	return c
+}
+
+// TypedKey adds Enter and Escape to the check box's keys.
+func (c *check) TypedKey(ev *fyne.KeyEvent) {
+	switch ev.Name {
+	case fyne.KeyReturn, fyne.KeyEnter:
+		c.w.primary()
+	case fyne.KeyEscape:
+		c.w.cancelTask()
+	default:
+		c.Check.TypedKey(ev)
+	}
+}
+
+// notice shows the outcome of an action under a step: an error in plain
+// words with what to do next, a warning, or a confirmation.
+type notice struct {
+	box    *fyne.Container
+	icon   *widget.Icon
+	title  *widget.Label
+	detail *widget.Label
+	action *widget.Button
+}
+
+type noticeKind int
+
+const (
+	noticeInfo noticeKind = iota
+	noticeSuccess
+	noticeWarning
+	noticeError
+)
+
+func newNotice() *notice {
+	n := &notice{icon: widget.NewIcon(nil), title: heading(""), detail: wrapped(""),
+		action: widget.NewButton("", nil)}
+	n.title.Wrapping = fyne.TextWrapWord
+	n.box = container.NewBorder(nil, nil, container.NewVBox(n.icon), nil,
+		container.NewVBox(n.title, n.detail, container.NewHBox(n.action)))
+	n.hide()
+	return n
+}
+
+func (n *notice) view() fyne.CanvasObject { return n.box }
+
+func (n *notice) hide() { n.box.Hide() }
+
+// show displays a notice; action may be nil.
+func (n *notice) show(kind noticeKind, title, detail, actionLabel string, action func()) {
+	switch kind {
+	case noticeSuccess:
+		n.icon.SetResource(theme.NewSuccessThemedResource(theme.ConfirmIcon()))
+	case noticeWarning:
+		n.icon.SetResource(theme.NewWarningThemedResource(theme.WarningIcon()))
+	case noticeError:
+		n.icon.SetResource(theme.NewErrorThemedResource(theme.ErrorIcon()))
+	default:
+		n.icon.SetResource(theme.InfoIcon())
+	}
+	n.title.SetText(title)
+	n.detail.SetText(detail)
+	n.detail.Hidden = detail == ""
+	if action != nil {
+		n.action.SetText(actionLabel)
+		n.action.OnTapped = action
+		n.action.Show()
+	} else {
+		n.action.Hide()
+	}
+	n.box.Show()
+	n.box.Refresh()
+}
+
+// showError explains err in plain words: what happened, ABDM's code and
+// message when there is one, and what to do next.
+func (n *notice) showError(err error, actionLabel string, action func()) {
+	title, detail := describe(err)
+	n.show(noticeError, title, detail, actionLabel, action)
+}
+
+// describe turns an error into a title and details for the user.
+func describe(err error) (title, detail string) {
+	var e *abdm.Error
+	switch {
+	case errors.As(err, &e):
+		title = T(e.Kind.Message())
+		if e.Code != "" && e.ABDMText != "" {
+			detail = T("ABDM code {{.Code}}: {{.Text}}", map[string]any{"Code": e.Code, "Text": e.ABDMText}) + "\n"
+		} else if e.Code != "" {
+			detail = T("ABDM code {{.Code}}", map[string]any{"Code": e.Code}) + "\n"
+		} else if e.ABDMText != "" {
+			detail = e.ABDMText + "\n"
+		}
+		if e.RetryAfter > 0 {
+			detail += T("Wait {{.Time}} before trying again.", map[string]any{"Time": friendlyDuration(e.RetryAfter)}) + "\n"
+		}
+		detail += T("What to do: ") + T(e.Kind.NextAction())
+	case errors.Is(err, abdm.ErrBusy):
+		title = T("Another request is still running.")
+	case errors.Is(err, abdm.ErrOTPFormat):
+		title = T("The OTP must be exactly 6 digits.")
+	case errors.Is(err, abdm.ErrNoReason):
+		title = T("Choose at least one reason.")
+	case errors.Is(err, abdm.ErrTokenFormat):
+		title = T("The patient token is empty or has spaces in it. Paste it again.")
+	default:
+		title = T("Something went wrong.")
+		detail = err.Error()
+	}
+	return title, detail
+}
+
+// friendlyDuration writes d as "25 seconds", "3 minutes" or "1:05".
+func friendlyDuration(d time.Duration) string {
+	d = d.Round(time.Second)
+	switch {
+	case d < time.Minute:
+		return T("{{.N}} seconds", map[string]any{"N": int(d.Seconds())})
+	case d%time.Minute == 0:
+		return T("{{.N}} minutes", map[string]any{"N": int(d.Minutes())})
+	}
+	return clock(d)
+}
+
+// clock writes d as m:ss.
+func clock(d time.Duration) string {
+	if d < 0 {
+		d = 0
+	}
+	s := int(d.Round(time.Second).Seconds())
+	return fmt.Sprintf("%d:%02d", s/60, s%60)
+}

@@ -1,0 +1,397 @@
+// Package ui is the Fyne wizard: one front end of abdm.Flow (the headless
+// command is the other). It walks clinic staff through four steps (connect,
+// identify the patient, send the OTP, verify and deactivate) and shows the
+// result in plain words.
+//
+// Threading: every widget is touched on Fyne's UI goroutine only. Network and
+// keyring work runs in goroutines started by Wizard.run, with a context that
+// Cancel and Escape end, and hands its result back with fyne.DoAndWait.
+package ui
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+	"github.com/sirupsen/logrus"
+
+	"abha-deactivate/abdm"
+	"abha-deactivate/storage/audit"
+	"abha-deactivate/storage/secrets"
+	"abha-deactivate/storage/settings"
+)
+
+// Options are everything the wizard needs from the program that starts it.
+type Options struct {
+	App      fyne.App
+	Settings settings.Settings // in effect for this run (flag overrides applied)
+	// SaveSettings keeps settings for the next run; nil when flags override
+	// them for this run only.
+	SaveSettings func(settings.Settings) error
+	Secrets      *secrets.Session // the OS keyring, with a session-only fallback
+	// NewClient builds the ABDM client for settings and a client secret.
+	NewClient func(s settings.Settings, secret string) (*abdm.Client, error)
+	// NewJournal returns the audit trail writer for a connection.
+	NewJournal func(env, clientID, hipID string) abdm.Journal
+	Audit      *audit.Log
+	Catalogue  abdm.Catalogue
+	Demo       *Demo // non-nil in demo mode
+	Log        logrus.FieldLogger
+	Redact     func(secret string) // registers a secret with the log redactor
+	LogDir     string
+	Version    string
+	Language   string // "en" or "hi", from SetupLanguage
+	FirstRun   bool   // no settings were saved before
+	Warning    string // shown once at start, e.g. settings that had to be reset
+	Now        func() time.Time
+	// Tick is how often countdowns update; 0 turns the ticker off (tests
+	// call Wizard.Tick themselves).
+	Tick time.Duration
+}
+
+// Demo describes the built-in simulator in demo mode.
+type Demo struct {
+	GatewayURL, HealthIDURL       string
+	ClientID, ClientSecret, HIPID string
+	Patients                      []DemoPatient
+	// NewToken returns a fresh patient token for a demo ABHA number.
+	NewToken func(abhaNumber string) (string, error)
+}
+
+// DemoPatient is one account of the simulator.
+type DemoPatient struct {
+	Name, ABHANumber, Note string
+}
+
+// DemoSMS is one message on the demo phone.
+type DemoSMS struct {
+	Time   time.Time
+	To     string // masked mobile
+	OTP    string
+	Reason string
+}
+
+// Wizard is the main window and its four steps.
+type Wizard struct {
+	opts Options
+	win  fyne.Window
+
+	// Set on the UI goroutine only.
+	set       settings.Settings
+	client    *abdm.Client
+	flow      *abdm.Flow
+	secret    string
+	confirmed bool // production use confirmed for this run
+	current   int
+	steps     []step
+	task      *runningTask
+
+	stack        *fyne.Container
+	stepTitle    *widget.Label
+	stepTrail    *widget.RichText
+	back, next   *widget.Button
+	cancel       *widget.Button
+	progress     *widget.ProgressBarInfinite
+	progressText *widget.Label
+	progressBox  *fyne.Container
+	phone        *demoPhone
+
+	connect *connectStep
+	patient *patientStep
+	sendOTP *otpStep
+	verify  *verifyStep
+	result  *resultView
+
+	idle     sync.WaitGroup // running tasks, for tests
+	stopTick chan struct{}
+}
+
+// step is one screen of the wizard.
+type step interface {
+	title() string
+	view() fyne.CanvasObject
+	// enter is called each time the step is shown; it sets the buttons.
+	enter()
+	setEnabled(bool)
+}
+
+// Step indexes.
+const (
+	stepConnect = iota
+	stepPatient
+	stepOTP
+	stepVerify
+	stepResult
+)
+
+// New builds the wizard's window. Call from the UI goroutine.
+func New(opts Options) *Wizard {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Log == nil {
+		opts.Log = logrus.StandardLogger()
+	}
+	if opts.Redact == nil {
+		opts.Redact = func(string) {}
+	}
+	w := &Wizard{opts: opts, set: opts.Settings, stopTick: make(chan struct{})}
+	opts.App.Settings().SetTheme(newTheme(opts.Language == LangHindi))
+	w.win = opts.App.NewWindow(T("ABHA Deactivation"))
+	w.build()
+	w.win.SetCloseIntercept(w.onClose)
+	w.show(stepConnect)
+	if opts.Tick > 0 {
+		go w.ticker(opts.Tick)
+	}
+	return w
+}
+
+// Window returns the wizard's window.
+func (w *Wizard) Window() fyne.Window { return w.win }
+
+func (w *Wizard) build() {
+	w.connect = newConnectStep(w)
+	w.patient = newPatientStep(w)
+	w.sendOTP = newOTPStep(w)
+	w.verify = newVerifyStep(w)
+	w.result = newResultView(w)
+	w.steps = []step{w.connect, w.patient, w.sendOTP, w.verify, w.result}
+
+	w.stepTitle = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	w.stepTrail = widget.NewRichText()
+	w.stack = container.NewStack()
+	w.back = widget.NewButton(T("Back"), w.goBack)
+	w.cancel = widget.NewButton(T("Cancel"), w.cancelTask)
+	w.cancel.Disable()
+	w.next = widget.NewButton(T("Next"), nil)
+	w.next.Importance = widget.HighImportance
+	w.progress = widget.NewProgressBarInfinite()
+	w.progressText = widget.NewLabel("")
+	w.progressBox = container.NewBorder(nil, nil, nil, nil, container.NewVBox(w.progressText, w.progress))
+	w.progress.Stop()
+	w.progressBox.Hide()
+
+	header := container.NewVBox(w.stepTitle, w.stepTrail, widget.NewSeparator())
+	if w.opts.Demo != nil {
+		header.Objects = append([]fyne.CanvasObject{demoBanner()}, header.Objects...)
+	}
+	footer := container.NewVBox(w.progressBox, widget.NewSeparator(),
+		container.NewHBox(w.back, layoutSpacer(), w.cancel, w.next))
+	body := container.NewVScroll(container.NewPadded(w.stack))
+	var main fyne.CanvasObject = container.NewBorder(header, footer, nil, nil, body)
+	if w.opts.Demo != nil {
+		w.phone = newDemoPhone()
+		split := container.NewHSplit(main, w.phone.view())
+		split.Offset = 0.72
+		main = split
+	}
+	w.win.SetContent(main)
+	w.win.SetMainMenu(w.menu())
+	w.win.Resize(fyne.NewSize(940, 700))
+	w.win.Canvas().SetOnTypedKey(w.typedKey)
+}
+
+// typedKey handles keys that no widget took: Enter for the primary action,
+// Escape to cancel a running request.
+func (w *Wizard) typedKey(ev *fyne.KeyEvent) {
+	switch ev.Name {
+	case fyne.KeyEscape:
+		w.cancelTask()
+	case fyne.KeyReturn, fyne.KeyEnter:
+		w.primary()
+	}
+}
+
+// primary runs the primary action if it is available now.
+func (w *Wizard) primary() {
+	if w.task == nil && !w.next.Disabled() && w.next.OnTapped != nil {
+		w.next.OnTapped()
+	}
+}
+
+// setPrimary sets the label, action and style of the main button.
+func (w *Wizard) setPrimary(label string, imp widget.Importance, enabled bool, action func()) {
+	w.next.SetText(label)
+	w.next.Importance = imp
+	w.next.OnTapped = action
+	if enabled && w.task == nil {
+		w.next.Enable()
+	} else {
+		w.next.Disable()
+	}
+	w.next.Refresh()
+}
+
+// show switches to step i.
+func (w *Wizard) show(i int) {
+	w.current = i
+	s := w.steps[i]
+	w.stack.Objects = []fyne.CanvasObject{s.view()}
+	w.stack.Refresh()
+	if i == stepResult {
+		w.stepTitle.SetText(s.title())
+	} else {
+		w.stepTitle.SetText(T("Step {{.N}} of 4: {{.Title}}", map[string]any{"N": i + 1, "Title": s.title()}))
+	}
+	w.updateTrail()
+	w.back.Hidden = i == stepConnect || i == stepResult
+	w.back.Refresh()
+	s.enter()
+}
+
+func (w *Wizard) updateTrail() {
+	var segs []widget.RichTextSegment
+	for i := range stepResult {
+		text := T("{{.N}}. {{.Title}}", map[string]any{"N": i + 1, "Title": w.steps[i].title()})
+		if i < stepResult-1 {
+			text += "   ›   "
+		}
+		style := widget.RichTextStyleInline
+		if i == w.current {
+			style = widget.RichTextStyleStrong
+		}
+		segs = append(segs, &widget.TextSegment{Text: text, Style: style})
+	}
+	w.stepTrail.Segments = segs
+	w.stepTrail.Refresh()
+}
+
+// goBack shows the previous step.
+func (w *Wizard) goBack() {
+	if w.task != nil || w.current == stepConnect || w.current == stepResult {
+		return
+	}
+	w.show(w.current - 1)
+}
+
+// runningTask is a request in progress.
+type runningTask struct {
+	cancel context.CancelFunc
+}
+
+// run does work in a goroutine with a cancellable context, showing status
+// and a progress bar meanwhile, with the step's inputs and the navigation
+// disabled. finish gets work's error on the UI goroutine. Only one task
+// runs at a time; a second is refused (so a double click sends nothing twice).
+func (w *Wizard) run(status string, work func(ctx context.Context) error, finish func(err error)) bool {
+	if w.task != nil {
+		return false
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	w.task = &runningTask{cancel: cancel}
+	w.setBusy(true, status)
+	w.idle.Add(1)
+	go func() {
+		defer w.idle.Done()
+		defer cancel()
+		err := work(ctx)
+		fyne.DoAndWait(func() {
+			w.task = nil
+			w.setBusy(false, "")
+			finish(err)
+		})
+	}()
+	return true
+}
+
+// status updates the progress text; a task's goroutine calls it.
+func (w *Wizard) status(text string) {
+	fyne.Do(func() { w.progressText.SetText(text) })
+}
+
+// background runs a short job (such as a keyring lookup) off the UI
+// goroutine without blocking the window; the function it returns is
+// applied on the UI goroutine.
+func (w *Wizard) background(job func(ctx context.Context) func()) {
+	w.idle.Add(1)
+	go func() {
+		defer w.idle.Done()
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if apply := job(ctx); apply != nil {
+			fyne.DoAndWait(apply)
+		}
+	}()
+}
+
+// WaitIdle blocks until no task is running. For tests.
+func (w *Wizard) WaitIdle() { w.idle.Wait() }
+
+func (w *Wizard) setBusy(busy bool, status string) {
+	for _, s := range w.steps {
+		s.setEnabled(!busy)
+	}
+	if busy {
+		w.win.Canvas().Unfocus() // so that Escape reaches the window
+		w.progressText.SetText(status)
+		w.progressBox.Show()
+		w.progress.Start()
+		w.cancel.Enable()
+		w.next.Disable()
+		w.back.Disable()
+	} else {
+		w.progress.Stop()
+		w.progressBox.Hide()
+		w.cancel.Disable()
+		w.back.Enable()
+		w.steps[w.current].enter()
+	}
+}
+
+// cancelTask stops the running request, if any.
+func (w *Wizard) cancelTask() {
+	if w.task != nil {
+		w.progressText.SetText(T("Stopping…"))
+		w.task.cancel()
+	}
+}
+
+// onClose asks before closing while a request runs.
+func (w *Wizard) onClose() {
+	if w.task != nil {
+		w.cancelTask()
+	}
+	close(w.stopTick)
+	w.win.Close()
+}
+
+// ticker refreshes countdowns every d.
+func (w *Wizard) ticker(d time.Duration) {
+	t := time.NewTicker(d)
+	defer t.Stop()
+	for {
+		select {
+		case <-w.stopTick:
+			return
+		case <-t.C:
+			fyne.Do(w.Tick)
+		}
+	}
+}
+
+// Tick refreshes the OTP countdowns. The ticker calls it each second.
+func (w *Wizard) Tick() {
+	w.sendOTP.tick()
+	w.verify.tick()
+}
+
+// ShowDemoSMS puts a message on the demo phone. Safe from any goroutine.
+func (w *Wizard) ShowDemoSMS(m DemoSMS) {
+	fyne.Do(func() {
+		if w.phone != nil {
+			w.phone.add(m)
+		}
+	})
+}
+
+// flowState returns the flow's state, or the zero state before Connect.
+func (w *Wizard) flowState() abdm.State {
+	if w.flow == nil {
+		return abdm.State{}
+	}
+	return w.flow.State()
+}

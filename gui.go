@@ -101,7 +101,9 @@ func runGUI(args []string, std stdio) int {
 
 	var wizard atomic.Pointer[ui.Wizard]
 	if *demo {
-		d, err := startDemo(nil, rt.log, func(m sandbox.OTPMessage) {
+		// The demo phone lines also go to stderr, for trainers in a terminal
+		// and for the scripted end-to-end run.
+		d, err := startDemo(std.err, rt.log, func(m sandbox.OTPMessage) {
 			if w := wizard.Load(); w != nil {
 				w.ShowDemoSMS(ui.DemoSMS{Time: time.Now(), To: m.MaskedMobile, OTP: m.OTP})
 			}

@@ -70,7 +70,7 @@ func (r *resultView) enter() {
 	case resultNotDone:
 		r.w.setPrimary(T("Request a new OTP"), widget.HighImportance, true, func() {
 			r.w.show(stepOTP)
-			r.w.sendOTP.send(func() { r.w.show(stepVerify) }, r.w.sendOTP.showError)
+			r.w.sendOTP.send(r.w.verify.open, r.w.sendOTP.showError)
 		})
 	}
 }

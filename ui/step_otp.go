@@ -100,7 +100,7 @@ func (s *otpStep) enter() {
 		return
 	}
 	s.w.setPrimary(T("Send OTP"), widget.HighImportance, true, func() {
-		s.send(func() { s.w.show(stepVerify) }, s.showError)
+		s.send(s.w.verify.open, s.showError)
 	})
 }
 

@@ -110,6 +110,12 @@ func (s *verifyStep) setEnabled(on bool) {
 
 func (s *verifyStep) tick() { s.status.tick() }
 
+// open shows the step with the cursor in the OTP field.
+func (s *verifyStep) open() {
+	s.w.show(stepVerify)
+	s.w.win.Canvas().Focus(s.otp)
+}
+
 // otpSent clears what belonged to an earlier OTP.
 func (s *verifyStep) otpSent() {
 	s.otp.SetText("")
@@ -190,7 +196,7 @@ func (s *verifyStep) deactivate(otp string, codes []string, note string) {
 // showError says what went wrong and offers the next action.
 func (s *verifyStep) showError(err error) {
 	w := s.w
-	newOTP := func() { w.show(stepOTP); w.sendOTP.send(nil, w.sendOTP.showError) }
+	newOTP := func() { w.show(stepOTP); w.sendOTP.send(s.open, w.sendOTP.showError) }
 	if showWait(s.notice, err) {
 		return
 	}
@@ -216,5 +222,7 @@ func (s *verifyStep) showError(err error) {
 		}
 		s.notice.showError(err, "", nil)
 	}
-	s.enter()
+	if w.current == stepVerify {
+		s.enter() // the flow's step may have changed: OTP needed again
+	}
 }

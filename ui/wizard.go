@@ -5,7 +5,7 @@
 //
 // Threading: every widget is touched on Fyne's UI goroutine only. Network and
 // keyring work runs in goroutines started by Wizard.run, with a context that
-// Cancel and Escape end, and hands its result back with fyne.DoAndWait.
+// Cancel and Escape end, and hands its result back with fyne.Do (see onUI).
 package ui
 
 import (
@@ -107,6 +107,12 @@ type Wizard struct {
 
 	idle     sync.WaitGroup // running tasks, for tests
 	stopTick chan struct{}
+	stopOnce sync.Once
+	// uiMu orders the UI updates that goroutines post. On a real driver
+	// they run on the UI goroutine, where it is never contended; Fyne's
+	// test driver runs them inline on the posting goroutine, and there it
+	// orders them with the test's own taps (which take it too).
+	uiMu sync.Mutex
 }
 
 // step is one screen of the wizard.
@@ -226,10 +232,14 @@ func (w *Wizard) setPrimary(label string, imp widget.Importance, enabled bool, a
 	w.next.Refresh()
 }
 
+// stepNames name the steps in the log, for IT and for scripted runs.
+var stepNames = []string{"connect", "patient", "otp", "verify", "result"}
+
 // show switches to step i.
 func (w *Wizard) show(i int) {
 	w.current = i
 	s := w.steps[i]
+	w.opts.Log.WithField("step", stepNames[i]).Info("wizard step shown")
 	w.stack.Objects = []fyne.CanvasObject{s.view()}
 	w.stack.Refresh()
 	if i == stepResult {
@@ -289,7 +299,7 @@ func (w *Wizard) run(status string, work func(ctx context.Context) error, finish
 		defer w.idle.Done()
 		defer cancel()
 		err := work(ctx)
-		fyne.DoAndWait(func() {
+		w.onUI(true, func() {
 			w.task = nil
 			w.setBusy(false, "")
 			finish(err)
@@ -300,7 +310,7 @@ func (w *Wizard) run(status string, work func(ctx context.Context) error, finish
 
 // status updates the progress text; a task's goroutine calls it.
 func (w *Wizard) status(text string) {
-	fyne.Do(func() { w.progressText.SetText(text) })
+	w.onUI(false, func() { w.progressText.SetText(text) })
 }
 
 // background runs a short job (such as a keyring lookup) off the UI
@@ -313,9 +323,24 @@ func (w *Wizard) background(job func(ctx context.Context) func()) {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
 		if apply := job(ctx); apply != nil {
-			fyne.DoAndWait(apply)
+			w.onUI(true, apply)
 		}
 	}()
+}
+
+// onUI runs fn on the UI goroutine, waiting for it if wait is set. Every
+// goroutine hands its results to the widgets through here.
+func (w *Wizard) onUI(wait bool, fn func()) {
+	locked := func() {
+		w.uiMu.Lock()
+		defer w.uiMu.Unlock()
+		fn()
+	}
+	if wait {
+		fyne.DoAndWait(locked)
+	} else {
+		fyne.Do(locked)
+	}
 }
 
 // WaitIdle blocks until no task is running. For tests.
@@ -355,7 +380,7 @@ func (w *Wizard) onClose() {
 	if w.task != nil {
 		w.cancelTask()
 	}
-	close(w.stopTick)
+	w.stopOnce.Do(func() { close(w.stopTick) })
 	w.win.Close()
 }
 
@@ -368,7 +393,7 @@ func (w *Wizard) ticker(d time.Duration) {
 		case <-w.stopTick:
 			return
 		case <-t.C:
-			fyne.Do(w.Tick)
+			w.onUI(false, w.Tick)
 		}
 	}
 }
@@ -381,7 +406,7 @@ func (w *Wizard) Tick() {
 
 // ShowDemoSMS puts a message on the demo phone. Safe from any goroutine.
 func (w *Wizard) ShowDemoSMS(m DemoSMS) {
-	fyne.Do(func() {
+	w.onUI(false, func() {
 		if w.phone != nil {
 			w.phone.add(m)
 		}

@@ -96,7 +96,7 @@ func (s *Server) issueXTokenLocked(a *account, now time.Time) string {
 		}
 	}
 	exp := now.Add(s.cfg.tokenTTL)
-	tok := newJWT("Transaction", a.seed.address, "abha-user", now, exp)
+	tok := newJWT(s.cfg.random, "Transaction", a.seed.address, "abha-user", now, exp)
 	s.xTokens[tok] = xToken{account: a, expires: exp}
 	a.xToken, a.xTokenExp = tok, exp
 	return tok

@@ -1,7 +1,9 @@
 package sandbox
 
 import (
+	"crypto/rand"
 	"crypto/rsa"
+	"io"
 	"time"
 )
 
@@ -28,6 +30,7 @@ type config struct {
 	refreshTTL   time.Duration
 	tokenTTL     time.Duration
 	otpListener  func(OTPMessage)
+	random       *entropy
 	keyGate      <-chan struct{} // tests only: key generation waits for it
 }
 
@@ -112,5 +115,12 @@ func defaultConfig() config {
 		sessionTTL: DefaultSessionTTL,
 		refreshTTL: DefaultRefreshTTL,
 		tokenTTL:   DefaultTokenTTL,
+		random:     &entropy{r: rand.Reader},
 	}
 }
+
+// WithRandom makes every random value the sandbox creates (secret, tokens,
+// transaction IDs, OTPs) come from r. A fixed stream makes runs repeatable
+// for screenshot and golden tests; the default is crypto/rand. The RSA key
+// is not affected (use WithPrivateKey).
+func WithRandom(r io.Reader) Option { return func(c *config) { c.random = &entropy{r: r} } }

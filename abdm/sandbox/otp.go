@@ -103,7 +103,7 @@ func (s *Server) newTxnLocked(a *account, method string, now time.Time) *txn {
 	if a.txn != nil {
 		a.txn.done = true
 	}
-	t := &txn{id: newUUID(), account: a, otp: newOTP(), method: method, created: now}
+	t := &txn{id: newUUID(s.cfg.random), account: a, otp: newOTP(s.cfg.random), method: method, created: now}
 	s.txns[t.id] = t
 	a.txn = t
 	a.otpTimes = append(a.otpTimes, now)

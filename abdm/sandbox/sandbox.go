@@ -79,7 +79,7 @@ func New(opts ...Option) *Server {
 		}
 	}
 	if cfg.clientSecret == "" {
-		cfg.clientSecret = newSecret()
+		cfg.clientSecret = newSecret(cfg.random)
 	}
 	cfg.refreshTTL = max(cfg.refreshTTL, cfg.sessionTTL)
 	s := &Server{cfg: cfg, keyDone: make(chan struct{})}

@@ -96,8 +96,8 @@ func (s *Server) issueSessionLocked(now time.Time) wire.SessionResponse {
 		}
 	}
 	accessExp, refreshExp := now.Add(s.cfg.sessionTTL), now.Add(s.cfg.refreshTTL)
-	access := newJWT("Bearer", s.cfg.clientID, s.cfg.clientID, now, accessExp)
-	refresh := newJWT("Refresh", s.cfg.clientID, s.cfg.clientID, now, refreshExp)
+	access := newJWT(s.cfg.random, "Bearer", s.cfg.clientID, s.cfg.clientID, now, accessExp)
+	refresh := newJWT(s.cfg.random, "Refresh", s.cfg.clientID, s.cfg.clientID, now, refreshExp)
 	s.gwTokens[access] = gwToken{clientID: s.cfg.clientID, expires: accessExp}
 	s.gwTokens[refresh] = gwToken{clientID: s.cfg.clientID, refresh: true, expires: refreshExp}
 	return wire.SessionResponse{

@@ -1,0 +1,358 @@
+#!/usr/bin/env bash
+# End-to-end run of the real wizard binary in demo mode (built-in ABDM
+# simulator, no network, no credentials) on a private Xvfb display, driven
+# with the keyboard only (xdotool) to a successful deactivation.
+#
+# Usage: scripts/xvfb-e2e.sh [path/to/abha-deactivate]   (default bin/abha-deactivate)
+#
+# It builds nothing: `make test-gui` builds the binary first.
+# A PNG of every step goes to screenshots/ (git-ignored), with the app's
+# output as screenshots/xvfb-e2e.log. It fails if a step does not show up in
+# time, if the audit trail has no "deactivated" outcome for the demo patient,
+# or if the app's output has "Error in Fyne call thread", "panic:" or
+# "DATA RACE".
+#
+# Needs Xvfb, xdotool and ImageMagick's `import` (scripts/install-deps.sh test).
+# python3 (standard library only) is used, if present, to close the window as
+# a window manager would (WM_DELETE_WINDOW); without it the app gets SIGTERM.
+#
+# Environment knobs:
+#   STEP_TIMEOUT  seconds to wait for each step, OTP or window (default 30)
+#   KEEP_TMP=1    keep the temporary HOME (logs, audit trail) and print its path
+#
+# The script relies on these lines on the app's stderr, not on pixel positions:
+#   level=info msg="wizard step shown" step=connect|patient|otp|verify|result
+#   level=debug msg="ABDM call done" ... op="read patient profile" ...
+#   [demo phone] SMS to XXXXXX3210: 123456 is your OTP to deactivate your ABHA. ...
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BIN=${1:-bin/abha-deactivate}
+STEP_TIMEOUT=${STEP_TIMEOUT:-30}
+SHOTS="$ROOT/screenshots"
+WINDOW_TITLE='ABHA Deactivation'
+ABHA_MASKED='XX-XXXX-XXXX-7890' # the demo patient "Asha Verma"
+BAD_OUTPUT=('Error in Fyne call thread' 'panic:' 'DATA RACE')
+
+say() { printf 'xvfb-e2e: %s\n' "$*" >&2; }
+
+# Resolve the binary before anything changes directory.
+case "$BIN" in
+/*) ;;
+*) BIN="$PWD/$BIN" ;;
+esac
+if [[ ! -x "$BIN" ]]; then
+	say "no executable at $BIN (build it first: go build -o bin/abha-deactivate .)"
+	exit 1
+fi
+for tool in Xvfb xdotool import; do
+	if ! command -v "$tool" >/dev/null 2>&1; then
+		say "$tool is missing (scripts/install-deps.sh test)"
+		exit 1
+	fi
+done
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/abha-xvfb-e2e.XXXXXX")
+ERR="$T/app.stderr"
+OUT="$T/app.stdout"
+XVFB_PID=""
+APP_PID=""
+WID=""
+DISPLAY_NUM=""
+
+cleanup() {
+	local status=$?
+	set +e
+	if [[ -n "$APP_PID" ]] && kill -0 "$APP_PID" 2>/dev/null; then
+		kill -TERM "$APP_PID" 2>/dev/null
+		for _ in $(seq 30); do kill -0 "$APP_PID" 2>/dev/null || break; sleep 0.1; done
+		kill -KILL "$APP_PID" 2>/dev/null
+		wait "$APP_PID" 2>/dev/null
+	fi
+	if [[ -n "$XVFB_PID" ]] && kill -0 "$XVFB_PID" 2>/dev/null; then
+		kill -TERM "$XVFB_PID" 2>/dev/null
+		wait "$XVFB_PID" 2>/dev/null
+	fi
+	if [[ -f "$ERR" ]]; then
+		mkdir -p "$SHOTS"
+		cat "$ERR" "$OUT" >"$SHOTS/xvfb-e2e.log" 2>/dev/null
+	fi
+	if [[ "${KEEP_TMP:-}" == 1 ]]; then
+		say "kept $T"
+	else
+		rm -rf "$T"
+	fi
+	exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+now_ms() { date +%s%3N; }
+START_MS=$(now_ms)
+
+# fail MESSAGE: says what went wrong, keeps a picture of the window and shows
+# the end of the app's output.
+fail() {
+	say "FAIL: $*"
+	if [[ -n "$WID" ]]; then
+		mkdir -p "$SHOTS"
+		import -window "$WID" "$SHOTS/99-failure.png" 2>/dev/null && say "window at failure: $SHOTS/99-failure.png"
+	fi
+	if [[ -f "$ERR" ]]; then
+		say "last lines of the app's output:"
+		tail -n 25 "$ERR" "$OUT" >&2 || true
+	fi
+	exit 1
+}
+
+app_alive() { [[ -n "$APP_PID" ]] && kill -0 "$APP_PID" 2>/dev/null; }
+
+# mark prints how many complete lines stderr has now; wait_for looks only
+# after such a mark, so an earlier line never satisfies a later wait.
+mark() { wc -l <"$ERR" | tr -d ' '; }
+
+# wait_for MARK ERE WHAT [INTERVAL]: polls stderr after line MARK for a line
+# matching ERE, for up to STEP_TIMEOUT seconds; prints the matching line.
+wait_for() {
+	local from=$1 re=$2 what=$3 interval=${4:-0.1}
+	local deadline=$((SECONDS + STEP_TIMEOUT)) line
+	while :; do
+		line=$(tail -n "+$((from + 1))" "$ERR" | grep -E -m1 -- "$re" || true)
+		if [[ -n "$line" ]]; then
+			printf '%s\n' "$line"
+			return 0
+		fi
+		app_alive || fail "the app exited while waiting for $what"
+		((SECONDS < deadline)) || fail "no $what within ${STEP_TIMEOUT}s"
+		sleep "$interval"
+	done
+}
+
+step_re() { printf 'msg="wizard step shown".* step=%s( |$)' "$1"; }
+
+STEPS_SEEN=()
+# wait_step MARK NAME [INTERVAL]
+wait_step() {
+	wait_for "$1" "$(step_re "$2")" "\"wizard step shown\" step=$2 line" "${3:-0.1}" >/dev/null
+	STEPS_SEEN+=("$2")
+	say "step shown: $2"
+}
+
+# Frames are drawn shortly after the state changes; give them a moment.
+settle() { sleep 0.4; }
+
+SHOT_LIST=()
+shot() {
+	local file="$SHOTS/$1.png"
+	import -window "$WID" "$file" || fail "screenshot $file"
+	SHOT_LIST+=("$file")
+}
+
+# Keys go to the window with XSendEvent (--window): this works with GLFW and
+# does not depend on which window has the focus. The window is also given the
+# input focus once (there is no window manager under Xvfb).
+KEY_DELAY=60 # ms between keys
+keys() { xdotool key --window "$WID" --delay "$KEY_DELAY" "$@"; }
+type_text() { xdotool type --window "$WID" --delay "$KEY_DELAY" -- "$1"; }
+
+# ---------------------------------------------------------------- Xvfb
+start_xvfb() {
+	local n
+	for n in 90 91 92 93 94 95 96 97 98 99; do
+		[[ -e "/tmp/.X11-unix/X$n" || -e "/tmp/.X$n-lock" ]] && continue
+		Xvfb ":$n" -screen 0 1280x900x24 -nolisten tcp >"$T/xvfb.log" 2>&1 &
+		XVFB_PID=$!
+		local deadline=$((SECONDS + 10))
+		while kill -0 "$XVFB_PID" 2>/dev/null && ((SECONDS < deadline)); do
+			if [[ -S "/tmp/.X11-unix/X$n" ]] && DISPLAY=":$n" xdotool getdisplaygeometry >/dev/null 2>&1; then
+				DISPLAY_NUM=$n
+				return 0
+			fi
+			sleep 0.05
+		done
+		# Lost a race for this display, or Xvfb is broken: try the next one.
+		kill -TERM "$XVFB_PID" 2>/dev/null || true
+		wait "$XVFB_PID" 2>/dev/null || true
+		XVFB_PID=""
+	done
+	cat "$T/xvfb.log" >&2 2>/dev/null || true
+	fail "could not start Xvfb on any display :90..:99"
+}
+
+start_xvfb
+export DISPLAY=":$DISPLAY_NUM"
+say "Xvfb on $DISPLAY (pid $XVFB_PID), temporary HOME $T"
+
+# ---------------------------------------------------------------- the app
+mkdir -m 0700 -p "$T/home" "$T/config" "$T/data" "$T/cache" "$T/run"
+rm -f "$SHOTS"/[0-9][0-9]-*.png "$SHOTS/xvfb-e2e.log"
+mkdir -p "$SHOTS"
+: >"$ERR"
+: >"$OUT"
+
+# --log-level debug: the step lines are at info; the debug "ABDM call done"
+# line tells when the patient lookup has answered (no step change there).
+APP_START_MS=$(now_ms)
+env HOME="$T/home" XDG_CONFIG_HOME="$T/config" XDG_DATA_HOME="$T/data" \
+	XDG_CACHE_HOME="$T/cache" XDG_RUNTIME_DIR="$T/run" LANG=en_US.UTF-8 LC_ALL= \
+	DBUS_SESSION_BUS_ADDRESS="unix:path=$T/no-such-bus" \
+	"$BIN" --demo --log-level debug >"$OUT" 2>"$ERR" &
+APP_PID=$!
+
+wait_step 0 connect 0.02
+CONNECT_MS=$(($(now_ms) - APP_START_MS))
+
+deadline=$((SECONDS + STEP_TIMEOUT))
+until WID=$(xdotool search --onlyvisible --name "^${WINDOW_TITLE}\$" 2>/dev/null | head -n1) && [[ -n "$WID" ]]; do
+	app_alive || fail "the app exited before its window appeared"
+	((SECONDS < deadline)) || fail "no window named \"$WINDOW_TITLE\" within ${STEP_TIMEOUT}s"
+	sleep 0.05
+done
+timeout 5 xdotool windowfocus --sync "$WID" || say "note: could not confirm the input focus (keys go to the window directly)"
+say "window $WID: $(xdotool getwindowgeometry "$WID" | sed -n 's/^ *Geometry: //p')"
+
+# 1. Connect: the demo fills in the simulator's credentials; Return = Connect.
+settle
+shot 01-connect
+m=$(mark)
+keys Return
+wait_step "$m" patient
+
+# 2. Patient: open the demo patient list, take the first (Asha Verma), which
+# fills in a token and focuses it; Return = Find patient.
+settle
+m=$(mark)
+keys Tab space
+sleep 0.2 # the list is a pop-up; let it open
+keys Down Return
+sleep 0.2
+keys Return
+wait_for "$m" 'msg="ABDM call done".*op="read patient profile"' "patient lookup (\"read patient profile\" line)" >/dev/null
+sleep 0.6 # the patient card is put on screen after the call returns
+shot 02-patient
+# The confirmation box under the card has the focus: tick it.
+keys space
+settle
+shot 03-patient-confirmed
+m=$(mark)
+keys Return
+wait_step "$m" otp
+
+# 3. Send OTP.
+settle
+shot 04-send-otp
+m=$(mark)
+keys Return
+wait_step "$m" verify
+otp_line=$(wait_for "$m" '\[demo phone\] SMS to [^:]*: [0-9]{6} is your OTP' "OTP on the demo phone")
+OTP=$(printf '%s\n' "$otp_line" | sed -E 's/.*: ([0-9]{6}) is your OTP.*/\1/')
+say "OTP received: $OTP"
+
+# 4. Verify and deactivate: the OTP field has the focus; type it, Tab to the
+# first reason (101) and tick it, Return asks for confirmation.
+settle
+type_text "$OTP"
+keys Tab space
+settle
+shot 05-verify
+keys Return
+sleep 0.6 # the confirmation dialog has no log line
+shot 06-confirm-dialog
+m=$(mark)
+keys Tab Tab space
+wait_step "$m" result
+settle
+shot 07-result
+
+# ---------------------------------------------------------------- checks
+AUDIT="$T/data/abha-deactivate/audit.jsonl"
+deadline=$((SECONDS + 10))
+until [[ -f "$AUDIT" ]] && grep -F '"event":"outcome"' "$AUDIT" | grep -F '"outcome":"deactivated"' |
+	grep -qF "\"abhaNumber\":\"$ABHA_MASKED\""; do
+	if ((SECONDS >= deadline)); then
+		[[ -f "$AUDIT" ]] && { say "audit trail:"; cat "$AUDIT" >&2; }
+		fail "no outcome record \"deactivated\" for $ABHA_MASKED in $AUDIT"
+	fi
+	sleep 0.1
+done
+say "audit trail: outcome \"deactivated\" recorded for $ABHA_MASKED"
+
+check_output() {
+	local pat
+	for pat in "${BAD_OUTPUT[@]}"; do
+		if grep -qF -- "$pat" "$ERR" "$OUT"; then
+			grep -nF -- "$pat" "$ERR" "$OUT" | head -n 5 >&2
+			fail "the app's output has \"$pat\" ($1)"
+		fi
+	done
+}
+check_output "during the run"
+
+# Close the window as a window manager would (WM_DELETE_WINDOW), which goes
+# through the app's close handler; fall back to SIGTERM.
+close_window() {
+	command -v python3 >/dev/null 2>&1 || return 1
+	python3 - "$WID" <<'EOF'
+import ctypes, ctypes.util, sys
+x = ctypes.CDLL(ctypes.util.find_library("X11") or "libX11.so.6")
+x.XOpenDisplay.restype = ctypes.c_void_p
+x.XOpenDisplay.argtypes = [ctypes.c_char_p]
+x.XInternAtom.restype = ctypes.c_ulong
+x.XInternAtom.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int]
+x.XSendEvent.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_int, ctypes.c_long, ctypes.c_void_p]
+x.XFlush.argtypes = [ctypes.c_void_p]
+x.XCloseDisplay.argtypes = [ctypes.c_void_p]
+
+class XClientMessageEvent(ctypes.Structure):
+    _fields_ = [("type", ctypes.c_int), ("serial", ctypes.c_ulong), ("send_event", ctypes.c_int),
+                ("display", ctypes.c_void_p), ("window", ctypes.c_ulong), ("message_type", ctypes.c_ulong),
+                ("format", ctypes.c_int), ("data", ctypes.c_long * 5)]
+
+class XEvent(ctypes.Union):
+    _fields_ = [("xclient", XClientMessageEvent), ("pad", ctypes.c_long * 24)]
+
+d = x.XOpenDisplay(None)
+if not d:
+    sys.exit("cannot open display")
+win = int(sys.argv[1])
+ev = XEvent()
+ev.xclient.type = 33  # ClientMessage
+ev.xclient.window = win
+ev.xclient.message_type = x.XInternAtom(d, b"WM_PROTOCOLS", 0)
+ev.xclient.format = 32
+ev.xclient.data[0] = x.XInternAtom(d, b"WM_DELETE_WINDOW", 0)
+ev.xclient.data[1] = 0  # CurrentTime
+if not x.XSendEvent(d, win, 0, 0, ctypes.byref(ev)):
+    sys.exit("XSendEvent failed")
+x.XFlush(d)
+x.XCloseDisplay(d)
+EOF
+}
+
+how="WM_DELETE_WINDOW"
+if ! close_window; then
+	how="SIGTERM"
+	kill -TERM "$APP_PID"
+fi
+deadline=$((SECONDS + 10))
+while app_alive && ((SECONDS < deadline)); do sleep 0.1; done
+if app_alive; then
+	fail "the app is still running 10s after $how"
+fi
+app_status=0
+wait "$APP_PID" || app_status=$?
+APP_PID=""
+if [[ "$how" == WM_DELETE_WINDOW && "$app_status" -ne 0 ]]; then
+	fail "the app exited with status $app_status after its window was closed"
+fi
+say "app closed by $how, exit status $app_status"
+check_output "at shutdown"
+
+# ---------------------------------------------------------------- summary
+echo "xvfb-e2e: PASS in $(($(now_ms) - START_MS)) ms"
+echo "  steps reached: ${STEPS_SEEN[*]}"
+echo "  start to connect step shown: ${CONNECT_MS} ms"
+echo "  screenshots:"
+printf '    %s\n' "${SHOT_LIST[@]#"$ROOT"/}"
+echo "  app output: ${SHOTS#"$ROOT"/}/xvfb-e2e.log"

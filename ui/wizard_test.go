@@ -1,0 +1,551 @@
+package ui
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/rsa"
+	"io"
+	mrand "math/rand/v2"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+	"github.com/sirupsen/logrus"
+
+	"abha-deactivate/abdm"
+	"abha-deactivate/abdm/sandbox"
+	"abha-deactivate/assets"
+	"abha-deactivate/storage/audit"
+	"abha-deactivate/storage/secrets"
+	"abha-deactivate/storage/settings"
+)
+
+const (
+	asha  = "91-5512-3456-7890"
+	rahul = "91-6623-4567-8901"
+	ravi  = "91-7734-5678-9012"
+)
+
+var (
+	keyOnce sync.Once
+	testKey *rsa.PrivateKey
+)
+
+func sharedKey() *rsa.PrivateKey {
+	keyOnce.Do(func() {
+		var err error
+		if testKey, err = rsa.GenerateKey(rand.Reader, 2048); err != nil {
+			panic(err)
+		}
+	})
+	return testKey
+}
+
+// uiEnv is the wizard in a test window, talking over real HTTP to the
+// simulator, with a clock the test moves.
+type uiEnv struct {
+	t     *testing.T
+	sim   *sandbox.Server
+	clock *sandbox.ManualClock
+	wiz   *Wizard
+	audit *audit.Log
+}
+
+type envOpt func(*Options)
+
+func newUIEnv(t *testing.T, opts ...envOpt) *uiEnv {
+	t.Helper()
+	a := test.NewTempApp(t)
+	start, _ := time.Parse(time.RFC3339, "2026-11-26T10:00:00Z")
+	clock := sandbox.NewManualClock(start)
+	sim := sandbox.New(sandbox.WithPrivateKey(sharedKey()), sandbox.WithClock(clock),
+		sandbox.WithRandom(mrand.NewChaCha8([32]byte{7})))
+	srv := httptest.NewServer(sim)
+	t.Cleanup(srv.Close)
+	cat, err := abdm.ParseCatalogue(assets.ReasonsJSON)
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := audit.Open(filepath.Join(t.TempDir(), "audit.jsonl"))
+	creds := sim.Credentials()
+	o := Options{
+		App:      a,
+		Settings: settings.Defaults(),
+		Secrets:  secrets.NewSession(secrets.NewMemory()),
+		NewClient: func(s settings.Settings, secret string) (*abdm.Client, error) {
+			// Whatever the environment chosen, tests talk to the simulator.
+			return abdm.New(abdm.Endpoints{Gateway: srv.URL + sandbox.GatewayBase, HealthID: srv.URL + sandbox.HealthIDBase},
+				abdm.Credentials{ClientID: s.ClientID, ClientSecret: secret, HIPID: s.HIPID},
+				abdm.WithClock(clock.Now), abdm.WithCallTimeout(3*time.Second), abdm.WithLogger(quietLog()))
+		},
+		NewJournal: func(env, clientID, hipID string) abdm.Journal {
+			return audit.NewJournal(log, audit.JournalInfo{Environment: env, ClientID: clientID, HIPID: hipID, LoginMethod: "x-token"}, cat)
+		},
+		Audit:     log,
+		Catalogue: cat,
+		Language:  LangEnglish,
+		Version:   "test",
+		Log:       quietLog(),
+		Now:       clock.Now,
+		Demo: &Demo{GatewayURL: srv.URL + sandbox.GatewayBase, HealthIDURL: srv.URL + sandbox.HealthIDBase,
+			ClientID: creds.ClientID, ClientSecret: creds.ClientSecret, HIPID: creds.HIPID, NewToken: sim.IssueToken},
+	}
+	for _, a := range sim.Accounts() {
+		o.Demo.Patients = append(o.Demo.Patients, DemoPatient{Name: a.Name, ABHANumber: a.ABHANumber, Note: a.Note})
+	}
+	for _, f := range opts {
+		f(&o)
+	}
+	w := New(o)
+	w.Window().Resize(fyne.NewSize(940, 700))
+	return &uiEnv{t: t, sim: sim, clock: clock, wiz: w, audit: log}
+}
+
+func quietLog() *logrus.Logger {
+	l := logrus.New()
+	l.SetOutput(io.Discard)
+	return l
+}
+
+// noDemo runs the wizard as a facility would: fields typed by hand.
+func noDemo(o *Options) { o.Demo = nil }
+
+// act runs fn like a user's action, ordered with the UI updates that
+// goroutines post (see Wizard.onUI).
+func (e *uiEnv) act(fn func()) {
+	e.wiz.uiMu.Lock()
+	defer e.wiz.uiMu.Unlock()
+	fn()
+}
+
+// tapNext presses the primary button and waits for what it started.
+func (e *uiEnv) tapNext() {
+	e.t.Helper()
+	e.act(func() {
+		if e.wiz.next.Disabled() {
+			e.t.Fatalf("the primary button %q is disabled", e.wiz.next.Text)
+		}
+		test.Tap(e.wiz.next)
+	})
+	e.wiz.WaitIdle()
+}
+
+func (e *uiEnv) wantStep(i int) {
+	e.t.Helper()
+	if e.wiz.current != i {
+		e.t.Fatalf("at step %s, want %s", stepNames[e.wiz.current], stepNames[i])
+	}
+}
+
+func (e *uiEnv) wantNotice(n *notice, contains string) {
+	e.t.Helper()
+	if n.box.Hidden {
+		e.t.Fatalf("no notice shown, want one containing %q", contains)
+	}
+	got := n.title.Text + "\n" + n.detail.Text
+	if !strings.Contains(got, contains) {
+		e.t.Fatalf("notice %q does not contain %q", got, contains)
+	}
+}
+
+// lastOTP is the newest OTP on the simulator's demo phone.
+func (e *uiEnv) lastOTP() string {
+	e.t.Helper()
+	box := e.sim.Outbox()
+	if len(box) == 0 {
+		e.t.Fatal("no OTP was sent")
+	}
+	return box[len(box)-1].OTP
+}
+
+// toPatient connects (demo details are filled in).
+func (e *uiEnv) toPatient() {
+	e.t.Helper()
+	e.tapNext()
+	e.wantStep(stepPatient)
+}
+
+// findPatient fills in the token of abha and finds the patient.
+func (e *uiEnv) findPatient(abha string) {
+	e.t.Helper()
+	tok, err := e.sim.IssueToken(abha)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	e.act(func() { e.wiz.patient.token.SetText("Bearer " + tok) })
+	e.tapNext()
+}
+
+// toVerify goes from the start to step 4 for abha.
+func (e *uiEnv) toVerify(abha string) {
+	e.t.Helper()
+	e.toPatient()
+	e.findPatient(abha)
+	e.act(func() { test.Tap(e.wiz.patient.confirm) })
+	e.tapNext()
+	e.wantStep(stepOTP)
+	e.tapNext()
+	e.wantStep(stepVerify)
+}
+
+// enter types the OTP and ticks reason 101.
+func (e *uiEnv) enter(otp string) {
+	e.act(func() {
+		v := e.wiz.verify
+		v.otp.SetText("")
+		test.Type(v.otp, otp)
+		if !v.reasons[0].Checked {
+			test.Tap(v.reasons[0])
+		}
+	})
+}
+
+// confirmDialog presses a button of the open confirmation dialog.
+func (e *uiEnv) confirmDialog(label string) {
+	e.t.Helper()
+	var b *widget.Button
+	e.act(func() {
+		top := e.wiz.win.Canvas().Overlays().Top()
+		if top == nil {
+			e.t.Fatal("no dialog is open")
+		}
+		b = findButton(top, label)
+		if b == nil {
+			e.t.Fatalf("no %q button in the dialog", label)
+		}
+		test.Tap(b)
+	})
+	e.wiz.WaitIdle()
+}
+
+func findButton(o fyne.CanvasObject, label string) *widget.Button {
+	if b, ok := o.(*widget.Button); ok && b.Text == label && b.Visible() {
+		return b
+	}
+	var kids []fyne.CanvasObject
+	switch v := o.(type) {
+	case *fyne.Container:
+		kids = v.Objects
+	case fyne.Widget:
+		kids = test.WidgetRenderer(v).Objects()
+	}
+	for _, k := range kids {
+		if b := findButton(k, label); b != nil {
+			return b
+		}
+	}
+	return nil
+}
+
+func (e *uiEnv) golden(name string) {
+	e.t.Helper()
+	e.act(func() { test.AssertRendersToMarkup(e.t, name, e.wiz.win.Canvas()) })
+}
+
+func TestWizardSuccessWithAGoldenPerStep(t *testing.T) {
+	e := newUIEnv(t)
+	e.golden("1-connect.xml")
+	e.toPatient()
+	e.findPatient(asha)
+	if got := e.wiz.patient.number.Text; got != "XX-XXXX-XXXX-7890" {
+		t.Fatalf("ABHA number shown as %q", got)
+	}
+	if !e.wiz.next.Disabled() {
+		t.Fatal("Next is enabled before the patient is confirmed")
+	}
+	e.act(func() { test.Tap(e.wiz.patient.confirm) })
+	e.golden("2-patient.xml")
+	e.tapNext()
+	e.golden("3-send-otp.xml")
+	e.tapNext()
+	e.wantStep(stepVerify)
+	e.act(func() { e.wiz.Tick() })
+	e.golden("4-verify.xml")
+	e.enter(e.lastOTP())
+	e.act(func() { test.Tap(e.wiz.verify.reasons[4]) }) // others: the note field opens
+	e.act(func() { test.Type(e.wiz.verify.other, "moving abroad") })
+	e.tapNext() // opens the confirmation
+	e.confirmDialog("Deactivate")
+	e.wantStep(stepResult)
+	e.golden("5-result.xml")
+	if s, _ := e.sim.AccountStatus(asha); s != sandbox.StatusDeactivated {
+		t.Fatalf("account %s", s)
+	}
+	d, _, _ := e.sim.Deactivation(asha)
+	if strings.Join(d.Reasons, ",") != "101,others" {
+		t.Fatalf("reasons sent: %v", d.Reasons)
+	}
+	recs, _, err := e.audit.Read(context.Background(), audit.Filter{})
+	if err != nil || len(recs) != 2 || recs[0].Outcome != audit.OutcomeDeactivated || recs[0].OtherText != "moving abroad" {
+		t.Fatalf("audit: %+v %v", recs, err)
+	}
+	// Deactivate another ABHA keeps the connection.
+	sessions := e.sim.Count(sandbox.RouteSession)
+	e.tapNext()
+	e.wantStep(stepPatient)
+	e.findPatient(rahul)
+	if e.sim.Count(sandbox.RouteSession) != sessions || e.wiz.patient.name.Text != "Rahul Mehta" {
+		t.Fatal("the next patient needed a new connection")
+	}
+}
+
+func TestWizardConnectByHand(t *testing.T) {
+	e := newUIEnv(t, noDemo, func(o *Options) { o.FirstRun = true })
+	creds := e.sim.Credentials()
+	c := e.wiz.connect
+	if c.hint.Hidden || !strings.Contains(c.hint.Text, "--demo") {
+		t.Fatalf("first run hint: %q", c.hint.Text)
+	}
+	// Missing fields are named before any request.
+	e.tapNext()
+	e.wantNotice(c.notice, "Enter the client ID.")
+	e.act(func() {
+		test.Type(c.clientID, creds.ClientID)
+		test.Type(c.hipID, creds.HIPID)
+		test.Type(c.secret, "wrong-secret")
+	})
+	e.tapNext()
+	e.wantStep(stepConnect)
+	e.wantNotice(c.notice, "did not accept this facility's client ID or client secret")
+	if c.secret.Text != "" {
+		t.Fatal("a refused secret stays in the field")
+	}
+	e.act(func() {
+		test.Type(c.secret, creds.ClientSecret)
+		test.Tap(c.remember)
+	})
+	e.tapNext()
+	e.wantStep(stepPatient)
+	got, err := e.wiz.opts.Secrets.Get(context.Background(), creds.ClientID)
+	if err != nil || got != creds.ClientSecret {
+		t.Fatalf("secret not remembered: %v", err)
+	}
+}
+
+func TestWizardWrongOTPThenRight(t *testing.T) {
+	e := newUIEnv(t)
+	e.toVerify(asha)
+	right := e.lastOTP()
+	wrong := "000000"
+	if right == wrong {
+		wrong = "111111"
+	}
+	e.enter(wrong)
+	e.tapNext()
+	e.confirmDialog("Deactivate")
+	e.wantStep(stepVerify)
+	e.wantNotice(e.wiz.verify.notice, "Attempts left: 2")
+	if e.wiz.verify.otp.Text != "" {
+		t.Fatal("the wrong OTP stays in the field")
+	}
+	e.enter(right)
+	e.tapNext()
+	e.confirmDialog("Deactivate")
+	e.wantStep(stepResult)
+}
+
+func TestWizardExpiredOTPThenResend(t *testing.T) {
+	e := newUIEnv(t)
+	e.toVerify(asha)
+	old := e.lastOTP()
+	e.clock.Advance(11 * time.Minute)
+	e.act(func() { e.wiz.Tick() })
+	if !strings.Contains(e.wiz.verify.status.valid.Text, "expired") {
+		t.Fatalf("countdown: %q", e.wiz.verify.status.valid.Text)
+	}
+	e.enter(old)
+	e.tapNext()
+	e.confirmDialog("Deactivate")
+	e.wantNotice(e.wiz.verify.notice, "The OTP has expired.")
+	e.act(func() { test.Tap(e.wiz.verify.notice.action) }) // Request a new OTP
+	e.wiz.WaitIdle()
+	e.wantStep(stepVerify)
+	if len(e.sim.Outbox()) != 2 {
+		t.Fatalf("%d OTPs sent", len(e.sim.Outbox()))
+	}
+	e.enter(e.lastOTP())
+	e.tapNext()
+	e.confirmDialog("Deactivate")
+	e.wantStep(stepResult)
+}
+
+func TestWizardResendWaitIsShownNotAnError(t *testing.T) {
+	e := newUIEnv(t)
+	e.toVerify(asha)
+	e.clock.Advance(10 * time.Second)
+	e.act(func() { e.wiz.Tick() })
+	st := e.wiz.verify.status
+	if !st.resend.Disabled() || st.resend.Text != "Resend in 0:20" {
+		t.Fatalf("resend button %q, disabled %v", st.resend.Text, st.resend.Disabled())
+	}
+	e.clock.Advance(21 * time.Second)
+	e.act(func() { e.wiz.Tick() })
+	if st.resend.Disabled() {
+		t.Fatal("resend still disabled after the wait")
+	}
+	e.act(func() { test.Tap(st.resend) })
+	e.wiz.WaitIdle()
+	e.wantNotice(e.wiz.verify.notice, "A new OTP was sent")
+	if n := e.sim.Count(sandbox.RouteAadhaarOTP); n != 2 {
+		t.Fatalf("%d OTP requests", n)
+	}
+}
+
+func TestWizardNoLinkedMobile(t *testing.T) {
+	e := newUIEnv(t)
+	e.toPatient()
+	e.findPatient(ravi)
+	e.act(func() { test.Tap(e.wiz.patient.confirm) })
+	e.tapNext()
+	e.tapNext() // Send OTP
+	e.wantStep(stepOTP)
+	e.wantNotice(e.wiz.sendOTP.notice, "No mobile number is linked")
+	e.wantNotice(e.wiz.sendOTP.notice, "HIS-3005")
+}
+
+func TestWizardAlreadyDeactivated(t *testing.T) {
+	e := newUIEnv(t)
+	e.toPatient()
+	e.findPatient("91-8845-6789-0123")
+	e.wantStep(stepPatient)
+	e.wantNotice(e.wiz.patient.notice, "already deactivated")
+	if e.sim.Count(sandbox.RouteAadhaarOTP) != 0 || e.wiz.patient.loaded {
+		t.Fatal("an inactive ABHA was accepted")
+	}
+}
+
+func TestWizardPatientTokenRejected(t *testing.T) {
+	e := newUIEnv(t)
+	e.toPatient()
+	e.act(func() { e.wiz.patient.token.SetText("eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.c2ln") })
+	e.tapNext()
+	e.wantNotice(e.wiz.patient.notice, "The patient's sign-in has expired or is not valid.")
+	e.wantNotice(e.wiz.patient.notice, "must sign in again")
+
+	// A token that expires later, between steps, sends the user back to
+	// the patient step and keeps the OTP and reasons already entered.
+	e.findPatient(asha)
+	e.act(func() { test.Tap(e.wiz.patient.confirm) })
+	e.tapNext()
+	e.tapNext()
+	e.wantStep(stepVerify)
+	otp := e.lastOTP()
+	e.enter(otp)
+	e.sim.SetFault(sandbox.RouteDeactivate, sandbox.Fault{Status: 401, Times: 2})
+	e.tapNext()
+	e.confirmDialog("Deactivate")
+	e.wantStep(stepPatient)
+	e.wantNotice(e.wiz.patient.notice, "Paste the patient's new token")
+	e.findPatient(asha)
+	e.act(func() { test.Tap(e.wiz.patient.confirm) })
+	e.tapNext()
+	e.wantStep(stepOTP)
+	e.tapNext() // Next: the OTP sent before still counts
+	e.wantStep(stepVerify)
+	if !e.wiz.verify.reasons[0].Checked {
+		t.Fatal("the reasons were lost")
+	}
+	e.enter(otp)
+	e.tapNext()
+	e.confirmDialog("Deactivate")
+	e.wantStep(stepResult)
+}
+
+func TestWizardCancelDuringAStalledRequest(t *testing.T) {
+	e := newUIEnv(t)
+	e.toPatient()
+	e.sim.SetFault(sandbox.RouteProfile, sandbox.Fault{Latency: time.Minute})
+	tok, _ := e.sim.IssueToken(asha)
+	e.act(func() {
+		e.wiz.patient.token.SetText(tok)
+		test.Tap(e.wiz.next)
+	})
+	e.act(func() {
+		if e.wiz.cancel.Disabled() || !e.wiz.next.Disabled() || e.wiz.progressBox.Hidden || !e.wiz.patient.token.Disabled() {
+			t.Fatal("while waiting: Cancel must be on, the rest off, the progress shown")
+		}
+		// Escape in the window cancels, as the Cancel button does.
+		e.wiz.typedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	})
+	done := make(chan struct{})
+	go func() { e.wiz.WaitIdle(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the request did not stop on Escape")
+	}
+	e.act(func() {
+		if !e.wiz.cancel.Disabled() || e.wiz.next.Disabled() || !e.wiz.progressBox.Hidden {
+			t.Fatal("after cancel: the wizard is not usable again")
+		}
+	})
+	e.wantStep(stepPatient)
+	e.sim.ClearFaults()
+	e.tapNext()
+	if !e.wiz.patient.loaded {
+		t.Fatal("finding the patient after a cancel failed")
+	}
+}
+
+func TestWizardDoubleClickDeactivatesOnce(t *testing.T) {
+	e := newUIEnv(t)
+	e.toVerify(asha)
+	e.enter(e.lastOTP())
+	e.sim.SetFault(sandbox.RouteDeactivate, sandbox.Fault{Latency: 300 * time.Millisecond, Times: 1})
+	e.act(func() { test.Tap(e.wiz.next) })
+	e.act(func() {
+		confirm := findButton(e.wiz.win.Canvas().Overlays().Top(), "Deactivate")
+		test.Tap(confirm)
+		test.Tap(confirm) // a double click on the dialog's button
+		test.Tap(e.wiz.next)
+		e.wiz.primary() // and Enter
+	})
+	e.wiz.WaitIdle()
+	e.wantStep(stepResult)
+	if n := e.sim.Count(sandbox.RouteDeactivate); n != 1 {
+		t.Fatalf("deactivate received %d times", n)
+	}
+}
+
+func TestWizardOutcomeUnknownThenCheckStatus(t *testing.T) {
+	e := newUIEnv(t)
+	e.toVerify(asha)
+	e.enter(e.lastOTP())
+	e.sim.SetFault(sandbox.RouteDeactivate, sandbox.Fault{Drop: true, Process: true, Times: 1})
+	e.tapNext()
+	e.confirmDialog("Deactivate")
+	e.wantStep(stepResult)
+	if e.wiz.result.mode != resultUnknown || e.wiz.next.Text != "Check status" {
+		t.Fatalf("result mode %d, button %q", e.wiz.result.mode, e.wiz.next.Text)
+	}
+	e.tapNext()
+	if e.wiz.result.mode != resultDone || !strings.Contains(e.wiz.result.text.Text, "status check") {
+		t.Fatalf("after the check: %q", e.wiz.result.text.Text)
+	}
+	if n := e.sim.Count(sandbox.RouteDeactivate); n != 1 {
+		t.Fatalf("deactivate received %d times", n)
+	}
+}
+
+func TestWizardHistoryShowsTheAuditTrail(t *testing.T) {
+	e := newUIEnv(t)
+	e.toVerify(asha)
+	e.enter(e.lastOTP())
+	e.tapNext()
+	e.confirmDialog("Deactivate")
+	e.act(e.wiz.showHistory)
+	e.wiz.WaitIdle()
+	var text string
+	e.act(func() { text = test.RenderObjectToMarkup(e.wiz.win.Canvas().Overlays().Top()) })
+	for _, want := range []string{"XX-XXXX-XXXX-7890", "ABHA deactivated", "1 deactivation attempts", "Export CSV"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("history lacks %q", want)
+		}
+	}
+}

@@ -2,6 +2,7 @@
 # `make demo` and `make test` install the Debian/Ubuntu packages they need.
 
 SHELL   := /bin/bash
+export PATH := $(PATH):/usr/local/go/bin
 GO      ?= go
 GOBIN   := $(shell $(GO) env GOPATH)/bin
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
@@ -11,7 +12,7 @@ BIN     := bin/abha-deactivate
 STATICCHECK := $(GOBIN)/staticcheck
 FUZZTIME ?= 5s
 
-.PHONY: all build demo sandbox test test-go test-keyring lint fuzz fuzz-short deps test-deps clean
+.PHONY: all build demo sandbox test test-go test-keyring test-gui lint fuzz fuzz-short deps test-deps clean
 
 all: build
 
@@ -24,23 +25,34 @@ test-deps:
 build: deps
 	$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BIN) .
 
-# The demo: the app against its built-in ABDM simulator, no credentials, no network.
+# The demo: the app against its built-in ABDM simulator, no credentials, no
+# network. Without a display, the same demo runs in the terminal.
 demo: build
-	$(BIN) deactivate --demo --reasons 101
+	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then \
+		$(BIN) --demo; \
+	else \
+		echo "No display found: running the terminal demo (the wizard needs a desktop session)."; \
+		$(BIN) deactivate --demo --reasons 101; \
+	fi
 
 # The simulator alone, for curl, Postman or another client.
 sandbox: build
 	$(BIN) sandbox
 
 # The whole test suite, as CI runs it.
-test: test-deps lint test-go test-keyring fuzz-short
+test: test-deps lint test-go test-keyring test-gui fuzz-short
 
 test-go:
-	CGO_ENABLED=1 $(GO) test -race -count=1 ./...
+	LANG=en_US.UTF-8 CGO_ENABLED=1 $(GO) test -race -count=1 ./...
 
 # Keyring tests against a real Secret Service (gnome-keyring in a private D-Bus session).
 test-keyring:
 	@scripts/test-keyring.sh
+
+# The real binary in demo mode on a private Xvfb, driven by keyboard (xdotool)
+# to a deactivation; a PNG of each step goes to screenshots/.
+test-gui:
+	$(GO) build -o bin/abha-deactivate . && scripts/xvfb-e2e.sh bin/abha-deactivate
 
 $(STATICCHECK):
 	$(GO) install honnef.co/go/tools/cmd/staticcheck@v0.8.2

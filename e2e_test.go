@@ -449,3 +449,7 @@ func TestE2ECurlAndOpenSSLSeedCalls(t *testing.T) {
 		t.Fatalf("deactivate received %d times", n)
 	}
 }
+
+func contextWithTimeout(d time.Duration) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.Background(), d)
+}

@@ -92,6 +92,7 @@ func runGUI(args []string, std stdio) int {
 		Version:   versionString(),
 		Language:  lang,
 		FirstRun:  firstRun && !*demo,
+		Warning:   rt.warning,
 		Tick:      time.Second,
 	}
 	if o == (settings.Overrides{}) && !*demo {

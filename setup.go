@@ -128,6 +128,7 @@ type runtimeEnv struct {
 	log      *logrus.Logger
 	redact   *logs.Redactor
 	closeLog func() error
+	warning  string // a settings problem to show the user, if any
 }
 
 // openRuntime loads settings (with the flag overrides), sets up logging and
@@ -151,11 +152,13 @@ func openRuntime(std stdio, logLevel string, o settings.Overrides) (*runtimeEnv,
 		closeLog()
 		return nil, fmt.Errorf("load settings: %w", err)
 	}
+	rt := &runtimeEnv{dirs: dirs, settings: s.With(o), log: log, redact: redact, closeLog: closeLog}
 	if warn != nil {
 		fmt.Fprintln(std.err, "Warning:", warn.Message)
 		log.Warn(warn.Message)
+		rt.warning = warn.Message
 	}
-	return &runtimeEnv{dirs: dirs, settings: s.With(o), log: log, redact: redact, closeLog: closeLog}, nil
+	return rt, nil
 }
 
 // catalogue returns the built-in reason catalogue merged with the

@@ -10,7 +10,7 @@
 # output as screenshots/xvfb-e2e.log. It fails if a step does not show up in
 # time, if the audit trail has no "deactivated" outcome for the demo patient,
 # or if the app's output has "Error in Fyne call thread", "panic:" or
-# "DATA RACE".
+# "DATA RACE" (or an X error).
 #
 # Needs Xvfb, xdotool and ImageMagick's `import` (scripts/install-deps.sh test).
 # python3 (standard library only) is used, if present, to close the window as
@@ -18,6 +18,7 @@
 #
 # Environment knobs:
 #   STEP_TIMEOUT  seconds to wait for each step, OTP or window (default 30)
+#   KEYS_VIA      window (default: xdotool --window, XSendEvent) or focus (XTEST)
 #   KEEP_TMP=1    keep the temporary HOME (logs, audit trail) and print its path
 #
 # The script relies on these lines on the app's stderr, not on pixel positions:
@@ -29,10 +30,15 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BIN=${1:-bin/abha-deactivate}
 STEP_TIMEOUT=${STEP_TIMEOUT:-30}
+KEYS_VIA=${KEYS_VIA:-window}
+case "$KEYS_VIA" in
+window | focus) ;;
+*) printf 'xvfb-e2e: KEYS_VIA must be window or focus\n' >&2; exit 2 ;;
+esac
 SHOTS="$ROOT/screenshots"
 WINDOW_TITLE='ABHA Deactivation'
 ABHA_MASKED='XX-XXXX-XXXX-7890' # the demo patient "Asha Verma"
-BAD_OUTPUT=('Error in Fyne call thread' 'panic:' 'DATA RACE')
+BAD_OUTPUT=('Error in Fyne call thread' 'panic:' 'DATA RACE' 'X Error of failed request')
 
 say() { printf 'xvfb-e2e: %s\n' "$*" >&2; }
 
@@ -149,12 +155,23 @@ shot() {
 	SHOT_LIST+=("$file")
 }
 
-# Keys go to the window with XSendEvent (--window): this works with GLFW and
-# does not depend on which window has the focus. The window is also given the
-# input focus once (there is no window manager under Xvfb).
+# KEYS_VIA=window (default): keys go to the window with XSendEvent
+# (xdotool --window), which GLFW accepts and which does not depend on the
+# focus. KEYS_VIA=focus: XTEST, as from a real keyboard, to the focused window.
+# Either way the window gets the input focus first (no window manager here).
 KEY_DELAY=60 # ms between keys
-keys() { xdotool key --window "$WID" --delay "$KEY_DELAY" "$@"; }
-type_text() { xdotool type --window "$WID" --delay "$KEY_DELAY" -- "$1"; }
+# xdo CMD ARGS...: xdotool key or type, to the window as KEYS_VIA says.
+xdo() {
+	local cmd=$1
+	shift
+	if [[ "$KEYS_VIA" == window ]]; then
+		xdotool "$cmd" --window "$WID" --delay "$KEY_DELAY" "$@"
+	else
+		xdotool "$cmd" --delay "$KEY_DELAY" "$@"
+	fi
+}
+keys() { xdo key "$@"; }
+type_text() { xdo type -- "$1"; }
 
 # ---------------------------------------------------------------- Xvfb
 start_xvfb() {
@@ -185,7 +202,7 @@ export DISPLAY=":$DISPLAY_NUM"
 say "Xvfb on $DISPLAY (pid $XVFB_PID), temporary HOME $T"
 
 # ---------------------------------------------------------------- the app
-mkdir -m 0700 -p "$T/home" "$T/config" "$T/data" "$T/cache" "$T/run"
+mkdir -m 0700 "$T/home" "$T/config" "$T/data" "$T/cache" "$T/run"
 rm -f "$SHOTS"/[0-9][0-9]-*.png "$SHOTS/xvfb-e2e.log"
 mkdir -p "$SHOTS"
 : >"$ERR"
@@ -194,8 +211,8 @@ mkdir -p "$SHOTS"
 # --log-level debug: the step lines are at info; the debug "ABDM call done"
 # line tells when the patient lookup has answered (no step change there).
 APP_START_MS=$(now_ms)
-env HOME="$T/home" XDG_CONFIG_HOME="$T/config" XDG_DATA_HOME="$T/data" \
-	XDG_CACHE_HOME="$T/cache" XDG_RUNTIME_DIR="$T/run" LANG=en_US.UTF-8 LC_ALL= \
+env -u LC_ALL HOME="$T/home" XDG_CONFIG_HOME="$T/config" XDG_DATA_HOME="$T/data" \
+	XDG_CACHE_HOME="$T/cache" XDG_RUNTIME_DIR="$T/run" LANG=en_US.UTF-8 \
 	DBUS_SESSION_BUS_ADDRESS="unix:path=$T/no-such-bus" \
 	"$BIN" --demo --log-level debug >"$OUT" 2>"$ERR" &
 APP_PID=$!
@@ -204,7 +221,7 @@ wait_step 0 connect 0.02
 CONNECT_MS=$(($(now_ms) - APP_START_MS))
 
 deadline=$((SECONDS + STEP_TIMEOUT))
-until WID=$(xdotool search --onlyvisible --name "^${WINDOW_TITLE}\$" 2>/dev/null | head -n1) && [[ -n "$WID" ]]; do
+until WID=$(xdotool search --onlyvisible --name "^${WINDOW_TITLE}" 2>/dev/null | head -n1) && [[ -n "$WID" ]]; do
 	app_alive || fail "the app exited before its window appeared"
 	((SECONDS < deadline)) || fail "no window named \"$WINDOW_TITLE\" within ${STEP_TIMEOUT}s"
 	sleep 0.05
@@ -268,8 +285,12 @@ shot 07-result
 # ---------------------------------------------------------------- checks
 AUDIT="$T/data/abha-deactivate/audit.jsonl"
 deadline=$((SECONDS + 10))
-until [[ -f "$AUDIT" ]] && grep -F '"event":"outcome"' "$AUDIT" | grep -F '"outcome":"deactivated"' |
-	grep -qF "\"abhaNumber\":\"$ABHA_MASKED\""; do
+audit_ok() {
+	[[ -f "$AUDIT" ]] && awk -v abha="\"abhaNumber\":\"$ABHA_MASKED\"" '
+		index($0, "\"event\":\"outcome\"") && index($0, "\"outcome\":\"deactivated\"") && index($0, abha) { found = 1 }
+		END { exit !found }' "$AUDIT"
+}
+until audit_ok; do
 	if ((SECONDS >= deadline)); then
 		[[ -f "$AUDIT" ]] && { say "audit trail:"; cat "$AUDIT" >&2; }
 		fail "no outcome record \"deactivated\" for $ABHA_MASKED in $AUDIT"

@@ -92,6 +92,9 @@ func newConnectStep(w *Wizard) *connectStep {
 		s.notice.view(),
 	)
 	s.content = form
+	if w.opts.Warning != "" {
+		s.notice.show(noticeWarning, T("Your settings could not be read."), w.opts.Warning, "", nil)
+	}
 	s.syncCustom()
 	s.syncSaved()
 	if w.opts.Demo != nil {

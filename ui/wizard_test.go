@@ -549,3 +549,9 @@ func TestWizardHistoryShowsTheAuditTrail(t *testing.T) {
 		}
 	}
 }
+
+func TestWizardShowsASettingsWarning(t *testing.T) {
+	msg := "Your settings file could not be read and was set aside as settings.json.corrupt-20261126T100000Z. Default settings are in use."
+	e := newUIEnv(t, noDemo, func(o *Options) { o.Warning = msg })
+	e.wantNotice(e.wiz.connect.notice, "set aside")
+}

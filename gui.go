@@ -89,7 +89,7 @@ func runGUI(args []string, std stdio) int {
 		Log:       rt.log,
 		Redact:    func(v string) { rt.redact.Add(v) },
 		LogDir:    rt.dirs.Logs,
-		Version:   versionString(),
+		Version:   versionNumber(),
 		Language:  lang,
 		FirstRun:  firstRun && !*demo,
 		Warning:   rt.warning,

@@ -66,7 +66,10 @@ func run(args []string, std stdio) int {
 }
 
 // versionString is "abha-deactivate VERSION (COMMIT)".
-func versionString() string {
+func versionString() string { return "abha-deactivate " + versionNumber() }
+
+// versionNumber is "VERSION (COMMIT)", or VERSION when the commit is unknown.
+func versionNumber() string {
 	c := commit
 	if c == "" {
 		if info, ok := debug.ReadBuildInfo(); ok {
@@ -81,9 +84,9 @@ func versionString() string {
 		c = c[:12]
 	}
 	if c == "" {
-		return "abha-deactivate " + version
+		return version
 	}
-	return fmt.Sprintf("abha-deactivate %s (%s)", version, c)
+	return fmt.Sprintf("%s (%s)", version, c)
 }
 
 const usageText = `abha-deactivate: deactivate a patient's ABHA through ABDM, confirmed by an OTP.

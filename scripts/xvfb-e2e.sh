@@ -12,7 +12,7 @@
 # or if the app's output has "Error in Fyne call thread", "panic:" or
 # "DATA RACE" (or an X error).
 #
-# Needs Xvfb, xdotool and ImageMagick's `import` (scripts/install-deps.sh test).
+# Needs Xvfb, xdotool and ImageMagick (scripts/install-deps.sh test).
 # python3 (standard library only) is used, if present, to close the window as
 # a window manager would (WM_DELETE_WINDOW); without it the app gets SIGTERM.
 #
@@ -51,7 +51,7 @@ if [[ ! -x "$BIN" ]]; then
 	say "no executable at $BIN (build it first: go build -o bin/abha-deactivate .)"
 	exit 1
 fi
-for tool in Xvfb xdotool import; do
+for tool in Xvfb xdotool import identify compare; do
 	if ! command -v "$tool" >/dev/null 2>&1; then
 		say "$tool is missing (scripts/install-deps.sh test)"
 		exit 1
@@ -148,10 +148,34 @@ wait_step() {
 # Frames are drawn shortly after the state changes; give them a moment.
 settle() { sleep 0.4; }
 
+# shot NAME: saves screenshots/NAME.png once the window shows a drawn frame
+# (not one flat colour, as before the first frame on a slow machine) that is
+# the same in two captures 0.25 s apart (so not halfway through a redraw).
+# A frame that keeps changing (a countdown, a blinking cursor) is taken after
+# about 3 s anyway.
 SHOT_LIST=()
 shot() {
-	local file="$SHOTS/$1.png"
-	import -window "$WID" "$file" || fail "screenshot $file"
+	local file="$SHOTS/$1.png" prev="$T/shot-prev.png" sd diff
+	local deadline=$((SECONDS + STEP_TIMEOUT)) stable_by=$((SECONDS + 3))
+	import -window "$WID" "$prev" || fail "screenshot of window $WID"
+	while :; do
+		sleep 0.25
+		import -window "$WID" "$file" || fail "screenshot of window $WID"
+		sd=$(identify -format '%[fx:standard_deviation]' "$file")
+		if [[ "$sd" == 0 ]]; then
+			((SECONDS < deadline)) || fail "the window stayed blank for ${STEP_TIMEOUT}s ($1)"
+			stable_by=$((SECONDS + 3))
+		else
+			# Pixels that differ; ImageMagick 7 adds " (normalised)".
+			diff=$(compare -metric AE "$prev" "$file" null: 2>&1 || true)
+			[[ "${diff%% *}" == 0 ]] && break
+			if ((SECONDS >= stable_by)); then
+				say "note: $1.png taken while the window was still changing"
+				break
+			fi
+		fi
+		mv "$file" "$prev"
+	done
 	SHOT_LIST+=("$file")
 }
 

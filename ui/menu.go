@@ -36,7 +36,12 @@ func (w *Wizard) dialogSize(width, height float32) fyne.Size {
 // showSettings edits language, proxy and CA bundle. Connection details are
 // on the Connect step.
 func (w *Wizard) showSettings() {
-	languages := []string{T("Follow the system"), "English", "हिन्दी (Hindi)"}
+	// Devanagari only where the Hindi font is in use: the English theme cannot draw it.
+	hindi := "Hindi"
+	if w.opts.Language == LangHindi {
+		hindi = "हिन्दी"
+	}
+	languages := []string{T("Follow the system"), "English", hindi}
 	codes := []string{"", LangEnglish, LangHindi}
 	language := widget.NewSelect(languages, nil)
 	for i, c := range codes {
@@ -135,7 +140,7 @@ func (w *Wizard) showHistory() {
 			l.TextStyle = fyne.TextStyle{}
 			l.SetText(historyCell(rows[id.Row-1], id.Col))
 		})
-	for i, width := range []float32{170, 170, 230, 150, 110, 110} {
+	for i, width := range []float32{150, 160, 330, 120, 100, 100} {
 		table.SetColumnWidth(i, width)
 	}
 	var records []audit.Record

@@ -158,7 +158,7 @@ func (w *Wizard) sendBackToPatient(err error) {
 	p := w.patient
 	p.loaded, p.loadedFor = false, ""
 	p.token.SetText("")
-	p.card.Hide()
+	p.showCard(false)
 	p.confirm.SetChecked(false)
 	title, detail := describe(err)
 	p.notice.show(noticeWarning, title, detail+"\n"+T("Paste the patient's new token and press Find patient. What you entered on the other steps is kept."), "", nil)

@@ -99,7 +99,7 @@ func newConnectStep(w *Wizard) *connectStep {
 	s.syncSaved()
 	if w.opts.Demo != nil {
 		s.remember.Hide()
-		s.setEnabled(true) // read-only in demo mode
+		s.env.Disable() // the simulator is the only system in demo mode
 	}
 	return s
 }
@@ -112,12 +112,10 @@ func (s *connectStep) enter() {
 }
 
 func (s *connectStep) setEnabled(on bool) {
-	demo := s.w.opts.Demo != nil
-	for _, d := range []fyne.Disableable{s.env, s.gatewayURL, s.healthIDURL, s.clientID, s.secret, s.hipID} {
-		setEnabled(d, on && !demo)
+	for _, d := range []fyne.Disableable{s.gatewayURL, s.healthIDURL, s.clientID, s.secret, s.hipID, s.remember, s.forget} {
+		setEnabled(d, on)
 	}
-	setEnabled(s.remember, on && !demo)
-	setEnabled(s.forget, on && !demo)
+	setEnabled(s.env, on && s.w.opts.Demo == nil)
 }
 
 func setEnabled(d fyne.Disableable, on bool) {

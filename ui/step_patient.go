@@ -20,14 +20,18 @@ func consequences() []string {
 	}
 }
 
-// consequencesBox lists what deactivation means for the patient.
-func consequencesBox(intro string) fyne.CanvasObject {
-	items := []fyne.CanvasObject{heading(intro)}
+// consequencesText says in one paragraph what deactivation means.
+func consequencesText(intro string) *widget.Label {
+	text := intro
 	for _, c := range consequences() {
-		items = append(items, wrapped("•  "+c))
+		text += "\n•  " + c
 	}
-	items = append(items, wrapped(T("The patient can reactivate the ABHA later through ABDM.")))
-	return widget.NewCard("", "", container.NewVBox(items...))
+	return wrapped(text + "\n" + T("The patient can reactivate the ABHA later through ABDM."))
+}
+
+// consequencesBox lists what deactivation means for the patient.
+func consequencesBox(intro string) *widget.Card {
+	return widget.NewCard("", "", consequencesText(intro))
 }
 
 // patientStep is step 2: whose ABHA, confirmed by the person at the desk.
@@ -37,6 +41,7 @@ type patientStep struct {
 	demoPick  *widget.Select
 	token     *entry
 	card      *widget.Card
+	warning   *widget.Card // the consequences, until the card shows them
 	name      *widget.Label
 	number    *widget.Label
 	address   *widget.Label
@@ -57,8 +62,11 @@ func newPatientStep(w *Wizard) *patientStep {
 		heading(T("Name")), s.name,
 		heading(T("ABHA number")), s.number,
 		heading(T("ABHA address")), s.address)
-	s.card = widget.NewCard(T("Is this the patient in front of you?"), "", container.NewVBox(details, s.confirm))
+	intro := T("Deactivating an ABHA means that, until it is reactivated, the patient:")
+	s.card = widget.NewCard("", "", container.NewVBox(heading(T("Is this the patient in front of you?")), details,
+		widget.NewSeparator(), consequencesText(intro), s.confirm))
 	s.card.Hide()
+	s.warning = consequencesBox(intro)
 
 	items := []fyne.CanvasObject{}
 	if d := w.opts.Demo; d != nil {
@@ -74,9 +82,9 @@ func newPatientStep(w *Wizard) *patientStep {
 	items = append(items,
 		field(T("Patient's token (X-Token)"), s.token,
 			T("The token the patient gets when signing in to ABHA. It may start with \"Bearer \". It is kept in memory only.")),
-		s.card,
 		s.notice.view(),
-		consequencesBox(T("Deactivating an ABHA means that, until it is reactivated, the patient:")),
+		s.card,
+		s.warning,
 	)
 	s.content = container.NewVBox(items...)
 	return s
@@ -106,7 +114,7 @@ func (s *patientStep) reset() {
 	s.loaded, s.loadedFor = false, ""
 	s.token.SetText("")
 	s.confirm.SetChecked(false)
-	s.card.Hide()
+	s.showCard(false)
 	s.notice.hide()
 	if s.demoPick != nil {
 		s.demoPick.ClearSelected()
@@ -117,11 +125,19 @@ func (s *patientStep) tokenChanged() {
 	if s.loaded && abdm.NormalizeToken(s.token.Text) != s.loadedFor {
 		s.loaded = false
 		s.confirm.SetChecked(false)
-		s.card.Hide()
+		s.showCard(false)
 		if s.w.current == stepPatient {
 			s.enter()
 		}
 	}
+}
+
+// showCard shows the patient's details with the consequences and the
+// confirmation, or only the consequences.
+func (s *patientStep) showCard(on bool) {
+	s.card.Hidden, s.warning.Hidden = !on, on
+	s.card.Refresh()
+	s.warning.Refresh()
 }
 
 func (s *patientStep) pickDemo() {
@@ -163,12 +179,14 @@ func (s *patientStep) find() {
 		s.number.SetText(p.MaskedABHANumber())
 		s.address.SetText(p.ABHAAddress)
 		s.confirm.SetChecked(false)
-		s.card.Show()
+		s.showCard(true)
 		if st := w.flowState(); st.Step == abdm.StepOTPSent {
 			// The same patient signed in again: the OTP sent before still counts.
 			s.notice.show(noticeInfo, T("Welcome back: the OTP sent earlier can still be used."), "", "", nil)
 		}
 		s.enter()
+		w.body.Refresh() // lay out the card before scrolling to it
+		w.body.ScrollToBottom() // the confirmation ends the card
 		w.win.Canvas().Focus(s.confirm)
 	})
 }

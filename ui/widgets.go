@@ -68,6 +68,7 @@ func newEntry(w *Wizard, placeholder string) *entry {
 func newPasswordEntry(w *Wizard, placeholder string) *entry {
 	e := newEntry(w, placeholder)
 	e.Password = true
+	e.Wrapping = fyne.TextWrap(fyne.TextTruncateClip) // no scroll bar under long tokens, as NewPasswordEntry does
 	return e
 }
 

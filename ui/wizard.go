@@ -90,6 +90,7 @@ type Wizard struct {
 	task      *runningTask
 
 	stack        *fyne.Container
+	body         *container.Scroll
 	stepTitle    *widget.Label
 	stepTrail    *widget.RichText
 	back, next   *widget.Button
@@ -172,7 +173,7 @@ func (w *Wizard) build() {
 	w.stack = container.NewStack()
 	w.back = widget.NewButton(T("Back"), w.goBack)
 	w.cancel = widget.NewButton(T("Cancel"), w.cancelTask)
-	w.cancel.Disable()
+	w.cancel.Hide() // shown while a request runs
 	w.next = widget.NewButton(T("Next"), nil)
 	w.next.Importance = widget.HighImportance
 	w.progress = widget.NewProgressBarInfinite()
@@ -187,13 +188,12 @@ func (w *Wizard) build() {
 	}
 	footer := container.NewVBox(w.progressBox, widget.NewSeparator(),
 		container.NewHBox(w.back, layoutSpacer(), w.cancel, w.next))
-	body := container.NewVScroll(container.NewPadded(w.stack))
+	w.body = container.NewVScroll(container.NewPadded(w.stack))
+	body := w.body
 	var main fyne.CanvasObject = container.NewBorder(header, footer, nil, nil, body)
 	if w.opts.Demo != nil {
 		w.phone = newDemoPhone()
-		split := container.NewHSplit(main, w.phone.view())
-		split.Offset = 0.72
-		main = split
+		main = container.NewBorder(nil, nil, nil, w.phone.view(), main)
 	}
 	w.win.SetContent(main)
 	w.win.SetMainMenu(w.menu())
@@ -242,6 +242,7 @@ func (w *Wizard) show(i int) {
 	w.opts.Log.WithField("step", stepNames[i]).Info("wizard step shown")
 	w.stack.Objects = []fyne.CanvasObject{s.view()}
 	w.stack.Refresh()
+	w.body.ScrollToTop()
 	if i == stepResult {
 		w.stepTitle.SetText(s.title())
 	} else {
@@ -356,12 +357,14 @@ func (w *Wizard) setBusy(busy bool, status string) {
 		w.progressBox.Show()
 		w.progress.Start()
 		w.cancel.Enable()
+		w.cancel.Show()
 		w.next.Disable()
 		w.back.Disable()
 	} else {
 		w.progress.Stop()
 		w.progressBox.Hide()
 		w.cancel.Disable()
+		w.cancel.Hide()
 		w.back.Enable()
 		w.steps[w.current].enter()
 	}

@@ -185,7 +185,7 @@ func (s *patientStep) find() {
 			s.notice.show(noticeInfo, T("Welcome back: the OTP sent earlier can still be used."), "", "", nil)
 		}
 		s.enter()
-		w.body.Refresh() // lay out the card before scrolling to it
+		w.body.Refresh()        // lay out the card before scrolling to it
 		w.body.ScrollToBottom() // the confirmation ends the card
 		w.win.Canvas().Focus(s.confirm)
 	})

@@ -11,6 +11,7 @@ import (
 	"encoding/json"
 	"encoding/pem"
 	"math/big"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -151,12 +152,21 @@ func TestEncryptRoundTrip4096(t *testing.T) {
 }
 
 func FuzzParsePublicKey(f *testing.F) {
-	k2048, _ := testKeys(f)
-	der, _ := x509.MarshalPKIXPublicKey(&k2048.PublicKey)
-	f.Add([]byte(pemOf("PUBLIC KEY", der)))
+	// A fixed key from testdata: generating one here would slow every worker.
+	pemData, err := os.ReadFile("testdata/public-2048.pem")
+	if err != nil {
+		f.Fatal(err)
+	}
+	block, _ := pem.Decode(pemData)
+	der := block.Bytes
+	pub, err := x509.ParsePKIXPublicKey(der)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(pemData)
 	f.Add([]byte(base64.StdEncoding.EncodeToString(der)))
 	f.Add([]byte(`{"publicKey":"` + base64.StdEncoding.EncodeToString(der) + `"}`))
-	f.Add([]byte(pemOf("RSA PUBLIC KEY", x509.MarshalPKCS1PublicKey(&k2048.PublicKey))))
+	f.Add([]byte(pemOf("RSA PUBLIC KEY", x509.MarshalPKCS1PublicKey(pub.(*rsa.PublicKey)))))
 	f.Add([]byte(`"abc"`))
 	f.Add([]byte("-----BEGIN CERTIFICATE-----\n\n-----END CERTIFICATE-----"))
 	f.Fuzz(func(t *testing.T, data []byte) {

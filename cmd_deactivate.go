@@ -13,6 +13,10 @@ import (
 	"abha-deactivate/storage/secrets"
 )
 
+// warmEvery is how often a connected front end renews its session and key
+// ahead of expiry (see abdm.Client.KeepWarm).
+const warmEvery = 30 * time.Second
+
 // Consequences of a deactivation, as the patient must hear them.
 var consequences = []string{
 	"cannot use ABDM apps (such as the ABHA app) with this ABHA,",
@@ -139,6 +143,9 @@ func runDeactivate(args []string, std stdio) int {
 		return rep.fail(err)
 	}
 	rep.patient = &p
+	// The OTP may take minutes to arrive and be typed: keep the session and
+	// key fresh meanwhile, so that deactivate is one request.
+	go s.client.KeepWarm(ctx, warmEvery)
 	if *remember && !cf.demo && !s.fromRing {
 		s.rememberSecret(ctx, std)
 	}

@@ -94,6 +94,7 @@ func runGUI(args []string, std stdio) int {
 		FirstRun:  firstRun && !*demo,
 		Warning:   rt.warning,
 		Tick:      time.Second,
+		WarmEvery: warmEvery,
 	}
 	if o == (settings.Overrides{}) && !*demo {
 		store := settings.NewStore(rt.dirs.SettingsFile())

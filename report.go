@@ -164,7 +164,7 @@ func exitCodeOf(err error) int {
 		switch e.Kind {
 		case abdm.KindOutcomeUnknown:
 			return exitUnknown
-		case abdm.KindNetwork, abdm.KindTLS, abdm.KindServiceUnavailable, abdm.KindBadReply:
+		case abdm.KindNetwork, abdm.KindTLS, abdm.KindProxy, abdm.KindServiceUnavailable, abdm.KindBadReply:
 			return exitUnavailable
 		}
 		return exitRejected

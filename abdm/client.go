@@ -215,9 +215,14 @@ func (c *Client) do(ctx context.Context, cl call) (reply, error) {
 		return rep, err
 	}
 	gatewayRefused := apiErr.Code == wire.CodeGatewayInvalidCredentials
-	if fresh || (!gatewayRefused && apiErr.Code != "") {
-		// A token obtained moments ago was refused, or ABDM named another cause:
-		// a new session would not help, so do not loop.
+	switch {
+	case fresh, !gatewayRefused && apiErr.Code != "":
+		// A token obtained moments ago was refused, or ABDM named another
+		// cause: a new session would not help, so do not loop.
+		return rep, err
+	case cl.irreversible && !gatewayRefused:
+		// Only the gateway's own 900901 proves the request never reached
+		// the service; any other 401 to the irreversible call is final.
 		return rep, err
 	}
 	c.log.WithField("op", cl.op).Debug("gateway token refused; renewing the session and retrying once")

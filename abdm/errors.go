@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"strings"
 	"time"
 
@@ -33,6 +34,7 @@ const (
 	KindBadReply                       // ABDM's reply could not be understood
 	KindNetwork                        // no connection, DNS failure, timeout, proxy failure
 	KindTLS                            // certificate or TLS handshake failure
+	KindProxy                          // the proxy could not be reached or refused the connection
 	KindOutcomeUnknown                 // deactivate was sent but its result never arrived
 	KindInvalidInput                   // the request was refused for its content (HIS-400 and the like)
 )
@@ -53,6 +55,7 @@ var kindNames = map[Kind]string{
 	KindBadReply:           "bad-reply",
 	KindNetwork:            "network",
 	KindTLS:                "tls",
+	KindProxy:              "proxy",
 	KindOutcomeUnknown:     "outcome-unknown",
 	KindInvalidInput:       "invalid-input",
 }
@@ -102,6 +105,8 @@ var kindAdvice = map[Kind]advice{
 		"Check the internet connection (and proxy settings, if your facility uses one), then try again."},
 	KindTLS: {"The secure connection to ABDM could not be verified.",
 		"Check the computer's date and time. If your facility inspects web traffic, ask IT to add its certificate under Settings > Extra CA certificates."},
+	KindProxy: {"The proxy server did not let the connection through to ABDM.",
+		"Check the proxy address in Settings (or the computer's proxy settings) and whether the proxy needs a sign-in. Ask IT if unsure."},
 	KindOutcomeUnknown: {"The deactivation request was sent, but no answer came back. It may or may not have been done.",
 		"Do not send it again. Use Check status to find out whether the ABHA is now deactivated."},
 	KindInvalidInput: {"ABDM refused the request as incomplete or invalid.",
@@ -283,8 +288,23 @@ func classify(status int, code string, session, xToken bool) Kind {
 	return KindUnknown
 }
 
+// ProxyError is a proxy's refusal of a CONNECT to ABDM (for example 407
+// Proxy Authentication Required or 502 Bad Gateway).
+type ProxyError struct {
+	Status string
+}
+
+func (e *ProxyError) Error() string { return "the proxy answered " + e.Status }
+
 // transportKind classifies an error that came instead of a reply.
 func transportKind(err error) Kind {
+	var (
+		proxyErr *ProxyError
+		opErr    *net.OpError
+	)
+	if errors.As(err, &proxyErr) || (errors.As(err, &opErr) && opErr.Op == "proxyconnect") {
+		return KindProxy
+	}
 	var (
 		certErr    *tls.CertificateVerificationError
 		unknownCA  x509.UnknownAuthorityError

@@ -387,7 +387,7 @@ func TestFlowPatientTokenExpiryKeepsTheOTP(t *testing.T) {
 	e := newTestEnv(t)
 	e.toOTPSent(patientAsha)
 	otp := e.lastOTP()
-	e.sim.SetFault(sandbox.RouteDeactivate, sandbox.Fault{Status: 401, Times: 2})
+	e.sim.SetFault(sandbox.RouteDeactivate, sandbox.Fault{Status: 401, Times: 1})
 	_, err := e.flow.Deactivate(context.Background(), otp, []string{"101"}, "")
 	wantKind(t, err, KindPatientToken)
 	if e.flow.State().Step != StepConnected {

@@ -37,6 +37,9 @@ type testEnv struct {
 	flow   *Flow
 	grants *grantLog
 	logBuf *bytes.Buffer
+	// lastToken is the newest patient token handed out, to check that no
+	// error ever contains it.
+	lastToken string
 }
 
 // grantLog records the grant type of every session request.
@@ -101,6 +104,12 @@ func newTestEnv(t *testing.T, configure ...func(*envConfig)) *testEnv {
 	return &testEnv{t: t, sim: sim, srv: srv, clock: clock, client: c, flow: f, grants: grants, logBuf: logBuf}
 }
 
+func quietLogger() *logrus.Logger {
+	l := logrus.New()
+	l.SetOutput(io.Discard)
+	return l
+}
+
 type lockedWriter struct {
 	mu sync.Mutex
 	w  io.Writer
@@ -119,7 +128,17 @@ func (e *testEnv) token(abha string) string {
 	if err != nil {
 		e.t.Fatal(err)
 	}
+	e.lastToken = tok
 	return tok
+}
+
+// lastOTPOrEmpty returns the newest OTP in the outbox, or "".
+func (e *testEnv) lastOTPOrEmpty() string {
+	box := e.sim.Outbox()
+	if len(box) == 0 {
+		return ""
+	}
+	return box[len(box)-1].OTP
 }
 
 // advance moves the sandbox's and the client's shared clock.

@@ -26,11 +26,11 @@ type sessionCache struct {
 func (s *sessionCache) init() { s.sem = make(chan struct{}, 1) }
 
 // valid returns the access token if it is good for longer than margin, or
-// than a fifth of its life when that is shorter.
+// than a third of its life when that is shorter.
 func (s *sessionCache) valid(now time.Time, margin time.Duration) (string, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	margin = min(margin, s.accessLife/5)
+	margin = min(margin, s.accessLife/3)
 	if s.access != "" && now.Before(s.accessExp.Add(-margin)) {
 		return s.access, true
 	}
@@ -107,6 +107,49 @@ func (c *Client) OpenSession(ctx context.Context) error {
 	return err
 }
 
+// warmMargin is how long before expiry Warm renews the session: twice the
+// renewal margin, so that a call made meanwhile never has to renew first.
+func (c *Client) warmMargin() time.Duration { return 2 * c.renewMargin }
+
+// keyWarmAhead is how long before the key's TTL ends Warm fetches it again.
+const keyWarmAhead = 15 * time.Minute
+
+// Warm renews, ahead of time, a gateway session that is about to expire and
+// a public key that is about to leave the cache, so that each user action
+// costs one request. It does nothing before the first session and after
+// ABDM refused the credentials.
+func (c *Client) Warm(ctx context.Context) error {
+	if c.sessions.expiry().IsZero() || c.sessions.refusedErr() != nil {
+		return nil
+	}
+	if _, _, err := c.token(ctx, c.warmMargin()); err != nil {
+		return err
+	}
+	if c.keys.get(c.now(), c.keyTTL-keyWarmAhead) == nil {
+		if _, err := c.fetchKey(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// KeepWarm calls Warm every interval until ctx ends. Front ends run it in a
+// goroutine once connected; failures are logged and tried again.
+func (c *Client) KeepWarm(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := c.Warm(ctx); err != nil && ctx.Err() == nil {
+				c.log.WithError(err).Debug("keeping the session warm failed; the next call will retry")
+			}
+		}
+	}
+}
+
 // ResetSession forgets the gateway tokens and any earlier refusal of the
 // credentials, so that the next call logs in again.
 func (c *Client) ResetSession() { c.sessions.reset() }
@@ -117,7 +160,12 @@ func (c *Client) SessionExpiry() time.Time { return c.sessions.expiry() }
 // accessToken returns a valid gateway token, renewing it when it is close to
 // expiry. fresh is true when the token was obtained by this call.
 func (c *Client) accessToken(ctx context.Context) (token string, fresh bool, err error) {
-	if tok, ok := c.sessions.valid(c.now(), c.renewMargin); ok {
+	return c.token(ctx, c.renewMargin)
+}
+
+// token is accessToken with the renewal margin given.
+func (c *Client) token(ctx context.Context, margin time.Duration) (token string, fresh bool, err error) {
+	if tok, ok := c.sessions.valid(c.now(), margin); ok {
 		return tok, false, nil
 	}
 	select {
@@ -126,7 +174,7 @@ func (c *Client) accessToken(ctx context.Context) (token string, fresh bool, err
 		return "", false, fmt.Errorf("open gateway session: %w", ctx.Err())
 	}
 	defer func() { <-c.sessions.sem }()
-	if tok, ok := c.sessions.valid(c.now(), c.renewMargin); ok {
+	if tok, ok := c.sessions.valid(c.now(), margin); ok {
 		return tok, false, nil // renewed by another caller meanwhile
 	}
 	if err := c.sessions.refusedErr(); err != nil {

@@ -1,6 +1,7 @@
 package abdm
 
 import (
+	"context"
 	"crypto/tls"
 	"crypto/x509"
 	"fmt"
@@ -56,7 +57,13 @@ func BuildTransport(cfg TransportConfig) (*http.Transport, error) {
 		proxy = http.ProxyURL(u)
 	}
 	return &http.Transport{
-		Proxy:                 proxy,
+		Proxy: proxy,
+		OnProxyConnectResponse: func(_ context.Context, _ *url.URL, _ *http.Request, resp *http.Response) error {
+			if resp.StatusCode != http.StatusOK {
+				return &ProxyError{Status: resp.Status}
+			}
+			return nil
+		},
 		DialContext:           (&net.Dialer{Timeout: 15 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
 		TLSClientConfig:       tlsCfg,
 		TLSHandshakeTimeout:   15 * time.Second,

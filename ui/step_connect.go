@@ -337,7 +337,8 @@ func (s *connectStep) connectWith(set settings.Settings) {
 			s.notice.showError(err, "", nil)
 			return
 		}
-		w.set, w.client, w.flow, w.secret = set, client, flow, secret
+		w.set, w.secret = set, secret
+		w.useClient(client, flow)
 		s.syncSaved()
 		w.patient.reset()
 		if keepWarn != "" {

@@ -50,6 +50,10 @@ type Options struct {
 	// Tick is how often countdowns update; 0 turns the ticker off (tests
 	// call Wizard.Tick themselves).
 	Tick time.Duration
+	// WarmEvery is how often the connection's session and key are renewed
+	// ahead of expiry in the background, so each click costs one request;
+	// 0 turns it off.
+	WarmEvery time.Duration
 }
 
 // Demo describes the built-in simulator in demo mode.
@@ -109,6 +113,7 @@ type Wizard struct {
 	idle     sync.WaitGroup // running tasks, for tests
 	stopTick chan struct{}
 	stopOnce sync.Once
+	stopWarm context.CancelFunc // ends the keep-warm loop of the current client
 	// uiMu orders the UI updates that goroutines post. On a real driver
 	// they run on the UI goroutine, where it is never contended; Fyne's
 	// test driver runs them inline on the posting goroutine, and there it
@@ -384,6 +389,9 @@ func (w *Wizard) onClose() {
 		w.cancelTask()
 	}
 	w.stopOnce.Do(func() { close(w.stopTick) })
+	if w.stopWarm != nil {
+		w.stopWarm()
+	}
 	w.win.Close()
 }
 
@@ -414,6 +422,20 @@ func (w *Wizard) ShowDemoSMS(m DemoSMS) {
 			w.phone.add(m)
 		}
 	})
+}
+
+// useClient makes c and f the connection of the wizard and keeps c warm.
+func (w *Wizard) useClient(c *abdm.Client, f *abdm.Flow) {
+	if w.stopWarm != nil {
+		w.stopWarm()
+		w.stopWarm = nil
+	}
+	w.client, w.flow = c, f
+	if w.opts.WarmEvery > 0 {
+		ctx, cancel := context.WithCancel(context.Background())
+		w.stopWarm = cancel
+		go c.KeepWarm(ctx, w.opts.WarmEvery)
+	}
 }
 
 // flowState returns the flow's state, or the zero state before Connect.

@@ -437,7 +437,7 @@ func TestWizardPatientTokenRejected(t *testing.T) {
 	e.wantStep(stepVerify)
 	otp := e.lastOTP()
 	e.enter(otp)
-	e.sim.SetFault(sandbox.RouteDeactivate, sandbox.Fault{Status: 401, Times: 2})
+	e.sim.SetFault(sandbox.RouteDeactivate, sandbox.Fault{Status: 401, Times: 1})
 	e.tapNext()
 	e.confirmDialog("Deactivate")
 	e.wantStep(stepPatient)
@@ -554,4 +554,34 @@ func TestWizardShowsASettingsWarning(t *testing.T) {
 	msg := "Your settings file could not be read and was set aside as settings.json.corrupt-20261126T100000Z. Default settings are in use."
 	e := newUIEnv(t, noDemo, func(o *Options) { o.Warning = msg })
 	e.wantNotice(e.wiz.connect.notice, "set aside")
+}
+
+// requests is the number of HTTP requests the simulator has received.
+func (e *uiEnv) requests() int {
+	n := 0
+	for _, r := range sandbox.Routes() {
+		n += e.sim.Count(r)
+	}
+	return n
+}
+
+func TestWizardOneRequestPerClick(t *testing.T) {
+	e := newUIEnv(t)
+	e.toPatient()
+	e.findPatient(asha)
+	e.act(func() { test.Tap(e.wiz.patient.confirm) })
+	e.tapNext()
+	before := e.requests()
+	e.tapNext() // Send OTP
+	if n := e.requests() - before; n != 1 {
+		t.Fatalf("Send OTP made %d requests", n)
+	}
+	e.enter(e.lastOTP())
+	e.tapNext()
+	before = e.requests()
+	e.confirmDialog("Deactivate")
+	if n := e.requests() - before; n != 1 {
+		t.Fatalf("Deactivate made %d requests", n)
+	}
+	e.wantStep(stepResult)
 }

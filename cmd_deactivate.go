@@ -30,7 +30,9 @@ type session struct {
 	rt        *runtimeEnv
 	flow      *abdm.Flow
 	client    *abdm.Client
-	xToken    string
+	xToken    string // a pasted token; empty when the patient signs in
+	abha      string // the ABHA number or address to sign in with
+	login     abdm.LoginMethod
 	envName   string // sandbox, production, custom or demo
 	catalogue abdm.Catalogue
 	secret    string
@@ -52,8 +54,9 @@ func openSession(ctx context.Context, cf *connFlags, std stdio) (*session, error
 	if err != nil {
 		return nil, err
 	}
-	s := &session{rt: rt, envName: rt.settings.Environment,
+	s := &session{rt: rt, envName: rt.settings.Environment, abha: cf.abhaNumber,
 		keyring: secrets.NewSession(secrets.NewKeyring(keyringTimeout))}
+	s.login, _ = parseLoginMethod(cf.loginMethod) // checked by parse
 	fail := func(err error) (*session, error) { s.close(); return nil, err }
 	if s.catalogue, err = rt.catalogue(); err != nil {
 		return fail(err)
@@ -67,11 +70,15 @@ func openSession(ctx context.Context, cf *connFlags, std stdio) (*session, error
 		set.ClientID, set.HIPID, s.secret = s.demo.creds.ClientID, s.demo.creds.HIPID, s.demo.creds.ClientSecret
 		set.ProxyURL, set.CABundle = "", ""
 		s.envName = "demo"
-		s.xToken = s.demo.patientToken()
+		if s.abha == "" {
+			s.xToken = s.demo.patientToken()
+		}
 		fmt.Fprintln(std.err, "Demo: simulated ABDM, no real accounts. OTPs appear here as [demo phone] lines.")
 	} else {
-		if s.xToken, err = readXToken(cf, std); err != nil {
-			return fail(err)
+		if s.abha == "" {
+			if s.xToken, err = readXToken(cf, std); err != nil {
+				return fail(err)
+			}
 		}
 		if set.ClientID == "" {
 			return fail(usagef("no client ID: give --client-id or save it in Settings"))
@@ -90,20 +97,80 @@ func openSession(ctx context.Context, cf *connFlags, std stdio) (*session, error
 	return s, nil
 }
 
-// connect opens the gateway session and reads who the patient is.
-func (s *session) connect(ctx context.Context, std stdio) (abdm.Profile, error) {
+// connect opens the gateway session and finds the patient: by signing
+// them in with an OTP (--abha-number) or from a pasted token.
+func (s *session) connect(ctx context.Context, std stdio, in *lines) (abdm.Profile, error) {
 	fmt.Fprintf(std.err, "Connecting to ABDM (%s)... ", s.envName)
 	if err := s.flow.Connect(ctx); err != nil {
 		fmt.Fprintln(std.err, "failed.")
 		return abdm.Profile{}, err
 	}
 	fmt.Fprintln(std.err, "connected.")
-	p, err := s.flow.LoadPatient(ctx, s.xToken)
+	var (
+		p   abdm.Profile
+		err error
+	)
+	if s.abha != "" {
+		p, err = s.signIn(ctx, std, in)
+	} else {
+		p, err = s.flow.LoadPatient(ctx, s.xToken)
+	}
 	if err != nil {
 		return abdm.Profile{}, err
 	}
 	fmt.Fprintf(std.err, "Patient:      %s\nABHA number:  %s\nABHA address: %s\n", p.Name, p.MaskedABHANumber(), p.ABHAAddress)
 	return p, nil
+}
+
+// signIn finds the ABHA, sends the patient a sign-in OTP and reads it from
+// stdin, asking again after a wrong one while attempts remain.
+func (s *session) signIn(ctx context.Context, std stdio, in *lines) (abdm.Profile, error) {
+	a, err := s.flow.LookUp(ctx, s.abha)
+	if err != nil {
+		return abdm.Profile{}, err
+	}
+	fmt.Fprintf(std.err, "Found:        %s, ABHA %s (%s)\n", a.Name, a.MaskedABHANumber(), strings.ToLower(a.Status))
+	si, err := s.flow.StartSignIn(ctx, s.login)
+	if err != nil {
+		return abdm.Profile{}, err
+	}
+	where := "the mobile linked to the patient's Aadhaar"
+	if s.login == abdm.LoginMobileOTP {
+		where = "the mobile linked to the ABHA"
+	}
+	fmt.Fprintf(std.err, "Sign-in OTP sent to %s (%s).\n", where, si.MaskedMobile)
+	return readOTP(ctx, std, in, s.rt, "Enter the patient's 6-digit sign-in OTP: ", func(otp string) (abdm.Profile, error) {
+		return s.flow.FinishSignIn(ctx, otp)
+	}, func() int { return s.flow.State().SignIn.Remaining() })
+}
+
+// readOTP asks for an OTP until submit accepts it, a wrong OTP has no
+// attempts left, or another error ends it.
+func readOTP[T any](ctx context.Context, std stdio, in *lines, rt *runtimeEnv, prompt string,
+	submit func(otp string) (T, error), remaining func() int) (T, error) {
+	var zero T
+	for {
+		code, err := in.ask(ctx, std.err, prompt)
+		if err != nil {
+			return zero, fmt.Errorf("OTP entry: %w", err)
+		}
+		if !abdm.IsOTP(code) {
+			fmt.Fprintln(std.err, "The OTP is 6 digits, for example 123456. Please enter it again.")
+			continue
+		}
+		rt.redact.Add(code)
+		res, err := submit(code)
+		if err == nil {
+			return res, nil
+		}
+		if abdm.IsKind(err, abdm.KindWrongOTP) {
+			if left := remaining(); left > 0 {
+				fmt.Fprintf(std.err, "The OTP does not match. %d attempt(s) left.\n", left)
+				continue
+			}
+		}
+		return zero, err
+	}
 }
 
 func runDeactivate(args []string, std stdio) int {
@@ -115,11 +182,17 @@ func runDeactivate(args []string, std stdio) int {
 	yes := fs.Bool("yes", false, "do not ask for a typed confirmation")
 	jsonOut := fs.Bool("json", false, "print one JSON result object on stdout")
 	remember := fs.Bool("remember-secret", false, "save the client secret in the system keyring once ABDM accepts it")
+	otpMethodFlag := fs.String("otp-method", "aadhaar", "where the deactivation OTP goes: aadhaar (Aadhaar-linked mobile) or mobile (the ABHA's mobile)")
 	rep := &reporter{std: std}
-	if err := cf.parse(fs, args); err != nil {
+	err := cf.parse(fs, args)
+	rep.json = *jsonOut // known even when a later check of the flags failed
+	if err != nil {
 		return rep.fail(err)
 	}
-	rep.json = *jsonOut
+	otpMethod, err := parseOTPMethod(*otpMethodFlag)
+	if err != nil {
+		return rep.fail(err)
+	}
 	if strings.TrimSpace(*reasons) == "" {
 		return rep.fail(usagef("--reasons is required, e.g. --reasons 101 or --reasons 101,104,others"))
 	}
@@ -138,7 +211,8 @@ func runDeactivate(args []string, std stdio) int {
 	}
 	rep.reasons = codes
 
-	p, err := s.connect(ctx, std)
+	in := newLines(std.in)
+	p, err := s.connect(ctx, std, in)
 	if err != nil {
 		return rep.fail(err)
 	}
@@ -159,7 +233,6 @@ func runDeactivate(args []string, std stdio) int {
 		r, _ := s.catalogue.Lookup(c)
 		fmt.Fprintf(std.err, "  %s  %s\n", c, r.English)
 	}
-	in := newLines(std.in)
 	if !*yes {
 		answer, err := in.ask(ctx, std.err, "\nIs this the patient in front of you, and do they want to deactivate? Type YES to send the OTP: ")
 		if err != nil {
@@ -170,37 +243,30 @@ func runDeactivate(args []string, std stdio) int {
 		}
 	}
 
-	otp, err := s.flow.RequestOTP(ctx, abdm.OTPAadhaar)
+	otp, err := s.flow.RequestOTP(ctx, otpMethod)
 	if err != nil {
 		return rep.fail(err)
 	}
 	rep.txnID = otp.TxnID
-	fmt.Fprintf(std.err, "OTP sent to the patient's mobile %s. It is valid for %d minutes.\n", otp.MaskedMobile, int(abdm.OTPValidity/time.Minute))
-	for {
-		code, err := in.ask(ctx, std.err, "Enter the 6-digit OTP the patient received: ")
-		if err != nil {
-			return rep.fail(fmt.Errorf("OTP entry: %w", err))
-		}
-		if !abdm.IsOTP(code) {
-			fmt.Fprintln(std.err, "The OTP is 6 digits, for example 123456. Please enter it again.")
-			continue
-		}
-		s.rt.redact.Add(code)
+	where := "the mobile linked to the patient's Aadhaar"
+	if otpMethod == abdm.OTPMobile {
+		where = "the mobile linked to the ABHA"
+	}
+	fmt.Fprintf(std.err, "OTP sent to %s (%s). It is valid for %d minutes.\n", where, otp.MaskedMobile, int(abdm.OTPValidity/time.Minute))
+	res, err := readOTP(ctx, std, in, s.rt, "Enter the 6-digit OTP the patient received: ", func(code string) (abdm.Result, error) {
 		fmt.Fprint(std.err, "Deactivating... ")
 		res, err := s.flow.Deactivate(ctx, code, codes, *note)
-		if err == nil {
+		if err != nil {
+			fmt.Fprintln(std.err, "not done.")
+		} else {
 			fmt.Fprintln(std.err, "done.")
-			return rep.deactivated(res)
 		}
-		fmt.Fprintln(std.err, "not done.")
-		if abdm.IsKind(err, abdm.KindWrongOTP) {
-			if left := s.flow.State().OTP.Remaining(); left > 0 {
-				fmt.Fprintf(std.err, "The OTP does not match. %d attempt(s) left.\n", left)
-				continue
-			}
-		}
+		return res, err
+	}, func() int { return s.flow.State().OTP.Remaining() })
+	if err != nil {
 		return rep.fail(err)
 	}
+	return rep.deactivated(res)
 }
 
 // rememberSecret saves the client secret, now proven good, in the keyring.

@@ -17,10 +17,11 @@ func runStatus(args []string, std stdio) int {
 	cf.register(fs)
 	jsonOut := fs.Bool("json", false, "print one JSON result object on stdout")
 	rep := &reporter{std: std}
-	if err := cf.parse(fs, args); err != nil {
+	err := cf.parse(fs, args)
+	rep.json = *jsonOut // known even when a later check of the flags failed
+	if err != nil {
 		return rep.fail(err)
 	}
-	rep.json = *jsonOut
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	s, err := openSession(ctx, &cf, std)
@@ -29,6 +30,21 @@ func runStatus(args []string, std stdio) int {
 	}
 	defer s.close()
 	rep.env = s.envName
+	if s.abha != "" {
+		// A search tells the status without signing the patient in.
+		if err := s.flow.Connect(ctx); err != nil {
+			return rep.fail(err)
+		}
+		a, err := s.client.Search(ctx, s.abha)
+		if err != nil {
+			return rep.fail(err)
+		}
+		rep.patient = &abdm.Profile{Name: a.Name, ABHANumber: a.ABHANumber, ABHAAddress: a.ABHAAddress}
+		if a.Active() {
+			return rep.status(abdm.StatusActive)
+		}
+		return rep.status(abdm.StatusDeactivated)
+	}
 	if err := s.flow.Connect(ctx); err != nil {
 		return rep.fail(err)
 	}

@@ -453,3 +453,102 @@ func TestE2ECurlAndOpenSSLSeedCalls(t *testing.T) {
 func contextWithTimeout(d time.Duration) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(context.Background(), d)
 }
+
+// startSignInCLI runs deactivate with --abha-number: no token is given.
+func startSignInCLI(t *testing.T, sim *simProc, args ...string) *cliRun {
+	t.Helper()
+	env, home := isolatedEnv(t)
+	r := &cliRun{home: home}
+	r.stderr = lockedBuffer{mu: &r.mu, b: &r.errBuf}
+	args = append(args, "--gateway-url", sim.info["gateway"], "--healthid-url", sim.info["healthid"],
+		"--client-id", sim.info["client-id"], "--hip-id", sim.info["hip-id"])
+	r.cmd = exec.Command(binPath, args...)
+	r.cmd.Env = append(env, "ABDM_CLIENT_SECRET="+sim.info["client-secret"])
+	r.cmd.Stdout, r.cmd.Stderr = &r.stdout, &r.stderr
+	var err error
+	if r.stdin, err = r.cmd.StdinPipe(); err != nil {
+		t.Fatal(err)
+	}
+	if err := r.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func TestE2ESignInThenDeactivateEachWay(t *testing.T) {
+	for _, tc := range []struct{ login, otp, authMethod string }{
+		{"aadhaar", "aadhaar", "AADHAAR_OTP"},
+		{"mobile", "mobile", "MOBILE_OTP"},
+	} {
+		t.Run(tc.login+"-login/"+tc.otp+"-otp", func(t *testing.T) {
+			sim := startSim(t)
+			run := startSignInCLI(t, sim, "deactivate", "--abha-number", "91551234567890",
+				"--login-method", tc.login, "--otp-method", tc.otp, "--reasons", "103", "--yes", "--json")
+			run.send(sim.otp()) // the sign-in OTP
+			run.send(sim.otp()) // the deactivation OTP
+			code, res := run.wait(t)
+			if code != exitOK || res.Outcome != "deactivated" || res.Patient == nil || res.Patient.Name != "Asha Verma" {
+				t.Fatalf("exit %d, %+v\n%s", code, res, run.stderrText())
+			}
+			if n := sim.count(map[string]string{"aadhaar": "aadhaar-otp", "mobile": "mobile-otp"}[tc.otp]); n != 1 {
+				t.Fatalf("%d %s OTP requests", n, tc.otp)
+			}
+			audit := exec.Command(binPath, "audit", "--csv")
+			audit.Env = envFor(run.home)
+			out, err := audit.Output()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(string(out), tc.authMethod) || strings.Count(string(out), strings.ToUpper(tc.login)+"_OTP") < 2 {
+				t.Fatalf("the audit trail does not record the login and OTP methods:\n%s", out)
+			}
+		})
+	}
+}
+
+func TestE2ESignInWrongOTPThenRight(t *testing.T) {
+	sim := startSim(t)
+	run := startSignInCLI(t, sim, "deactivate", "--abha-number", "asha.verma@sbx", "--reasons", "101", "--yes", "--json")
+	right := sim.otp()
+	run.send(wrongOf(right))
+	run.send(right)
+	run.send(sim.otp())
+	code, res := run.wait(t)
+	if code != exitOK || res.Outcome != "deactivated" {
+		t.Fatalf("exit %d, %+v\n%s", code, res, run.stderrText())
+	}
+	if !strings.Contains(run.stderrText(), "The OTP does not match. 2 attempt(s) left.") {
+		t.Fatalf("stderr:\n%s", run.stderrText())
+	}
+}
+
+func wrongOf(otp string) string {
+	if otp == "000000" {
+		return "111111"
+	}
+	return "000000"
+}
+
+func TestE2ESignInUnknownAndDeactivated(t *testing.T) {
+	sim := startSim(t)
+	for name, tc := range map[string]struct{ abha, kind, code string }{
+		"unknown ABHA number":  {"91-1111-2222-3333", "not-found", "HIS-1008"},
+		"already deactivated":  {meena, "account-inactive", ""},
+		"malformed ABHA input": {"91-1111", "usage", ""},
+	} {
+		t.Run(name, func(t *testing.T) {
+			run := startSignInCLI(t, sim, "deactivate", "--abha-number", tc.abha, "--reasons", "101", "--yes", "--json")
+			code, res := run.wait(t)
+			want := exitRejected
+			if tc.kind == "usage" {
+				want = exitUsage
+			}
+			if code != want || res.Error == nil || res.Error.Kind != tc.kind || (tc.code != "" && res.Error.Code != tc.code) {
+				t.Fatalf("exit %d, %+v\n%s", code, res, run.stderrText())
+			}
+		})
+	}
+	if n := sim.count("auth-init") + sim.count("aadhaar-otp"); n != 0 {
+		t.Fatalf("%d OTPs sent", n)
+	}
+}

@@ -42,6 +42,8 @@ type connFlags struct {
 	clientID, hipID              string
 	proxy, caBundle              string
 	xTokenFile                   string
+	abhaNumber                   string // sign the patient in instead of reading a token
+	loginMethod                  string
 	logLevel                     string
 	timeout                      time.Duration
 	demo                         bool
@@ -57,6 +59,8 @@ func (c *connFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.proxy, "proxy", "", "proxy URL for this run (default: from settings, else HTTPS_PROXY)")
 	fs.StringVar(&c.caBundle, "ca-bundle", "", "PEM file of extra CA certificates for this run")
 	fs.StringVar(&c.xTokenFile, "x-token-file", "", "file holding the patient's X-Token (else env "+envXToken+")")
+	fs.StringVar(&c.abhaNumber, "abha-number", "", "sign the patient in with this ABHA number (or ABHA address) and an OTP, instead of a token")
+	fs.StringVar(&c.loginMethod, "login-method", "aadhaar", "with --abha-number: where the sign-in OTP goes: aadhaar (Aadhaar-linked mobile) or mobile (the ABHA's mobile)")
 	fs.StringVar(&c.logLevel, "log-level", "warn", "log detail on stderr: debug, info, warn or error")
 	fs.DurationVar(&c.timeout, "timeout", abdm.DefaultCallTimeout, "time limit of each call to ABDM")
 	fs.BoolVar(&c.demo, "demo", false, "use the built-in ABDM simulator and a demo patient (no network, no real accounts)")
@@ -107,7 +111,40 @@ func (c *connFlags) parse(fs *flag.FlagSet, args []string) error {
 	if c.timeout <= 0 {
 		return usagef("--timeout must be positive")
 	}
+	if c.abhaNumber != "" {
+		if _, err := abdm.ParseABHA(c.abhaNumber); err != nil {
+			return usagef("--abha-number: %v", err)
+		}
+		if c.xTokenFile != "" {
+			return usagef("give either --abha-number or --x-token-file, not both")
+		}
+	}
+	if _, err := parseLoginMethod(c.loginMethod); err != nil {
+		return err
+	}
 	return nil
+}
+
+// parseLoginMethod reads --login-method.
+func parseLoginMethod(s string) (abdm.LoginMethod, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "aadhaar", "":
+		return abdm.LoginAadhaarOTP, nil
+	case "mobile":
+		return abdm.LoginMobileOTP, nil
+	}
+	return "", usagef("--login-method must be aadhaar or mobile")
+}
+
+// parseOTPMethod reads --otp-method.
+func parseOTPMethod(s string) (abdm.OTPMethod, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "aadhaar", "":
+		return abdm.OTPAadhaar, nil
+	case "mobile":
+		return abdm.OTPMobile, nil
+	}
+	return "", usagef("--otp-method must be aadhaar or mobile")
 }
 
 // newFlagSet returns a flag set that prints its usage to w.
@@ -201,7 +238,7 @@ func readXToken(c *connFlags, std stdio) (string, error) {
 	if t := abdm.NormalizeToken(std.getenv(envXToken)); t != "" {
 		return t, nil
 	}
-	return "", usagef("no patient token: set %s or give --x-token-file", envXToken)
+	return "", usagef("no patient: give --abha-number to sign the patient in, or a token with --x-token-file or %s", envXToken)
 }
 
 func io2ReadLimited(r io.Reader, n int64) ([]byte, error) {

@@ -26,7 +26,8 @@ const (
 	KindRateLimited                    // too many OTP requests; wait RetryAfter
 	KindTooManyAttempts                // too many wrong OTPs; try much later
 	KindNoLinkedMobile                 // no mobile linked to the Aadhaar
-	KindAccountInactive                // the ABHA is deactivated, disabled or not found
+	KindAccountInactive                // the ABHA is deactivated or disabled
+	KindNotFound                       // no ABHA has this number or address
 	KindGatewayCredentials             // the facility's client ID or secret was refused
 	KindForbidden                      // the facility's client may not use this API
 	KindPatientToken                   // the patient's X-Token is expired or invalid
@@ -48,6 +49,7 @@ var kindNames = map[Kind]string{
 	KindTooManyAttempts:    "too-many-attempts",
 	KindNoLinkedMobile:     "no-linked-mobile",
 	KindAccountInactive:    "account-inactive",
+	KindNotFound:           "not-found",
 	KindGatewayCredentials: "gateway-credentials",
 	KindForbidden:          "forbidden",
 	KindPatientToken:       "patient-token",
@@ -89,8 +91,10 @@ var kindAdvice = map[Kind]advice{
 		"Stop for now. The patient can try again later (usually after 30 minutes or more)."},
 	KindNoLinkedMobile: {"No mobile number is linked to this patient's Aadhaar, so the OTP cannot be sent.",
 		"The patient can link a mobile number to their Aadhaar (at an Aadhaar centre) and then try again, or deactivate the ABHA themselves in the ABHA app."},
-	KindAccountInactive: {"This ABHA is not active (already deactivated, disabled or not found).",
+	KindAccountInactive: {"This ABHA is not active (already deactivated or disabled).",
 		"Check the ABHA with the patient. Nothing more needs to be done here."},
+	KindNotFound: {"No ABHA was found for this number or address.",
+		"Check the ABHA number or address with the patient (it is on their ABHA card) and try again."},
 	KindGatewayCredentials: {"ABDM did not accept this facility's client ID or client secret.",
 		"Check the client ID and client secret, then connect again. Do not retry many times: ABDM locks the client after repeated failures."},
 	KindForbidden: {"This facility's ABDM client is not allowed to use this service.",
@@ -250,7 +254,7 @@ var codeKinds = map[string]Kind{
 	wire.CodeTooManyAttemptsAlt:        KindTooManyAttempts,
 	wire.CodeNoLinkedMobile:            KindNoLinkedMobile,
 	wire.CodeAccountDisabled:           KindAccountInactive,
-	wire.CodeAccountNotFound:           KindAccountInactive,
+	wire.CodeAccountNotFound:           KindNotFound,
 	wire.CodeGatewayInvalidCredentials: KindGatewayCredentials,
 	wire.CodeGatewayForbidden:          KindForbidden,
 }

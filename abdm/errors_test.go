@@ -54,7 +54,7 @@ func TestEveryDesignCodeIsMapped(t *testing.T) {
 		"HIS-1023": KindRateLimited, "HIS-2017": KindRateLimited,
 		"HIS-1039": KindTooManyAttempts, "HIS-1041": KindTooManyAttempts,
 		"HIS-3005": KindNoLinkedMobile,
-		"HIS-1007": KindAccountInactive, "HIS-1008": KindAccountInactive,
+		"HIS-1007": KindAccountInactive, "HIS-1008": KindNotFound,
 		"900901": KindGatewayCredentials, "900908": KindForbidden,
 	}
 	for code, kind := range want {

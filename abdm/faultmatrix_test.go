@@ -156,7 +156,7 @@ func matrixFaults(dead, badTLS *url.URL) []matrixFault {
 		}
 	}
 	faults := []matrixFault{
-		{name: "stall beyond the timeout", apply: set(sandbox.Fault{Latency: 3 * time.Second}),
+		{name: "stall beyond the timeout", apply: set(sandbox.Fault{Latency: 5 * time.Second}),
 			want: unlessDeactivate(KindNetwork, KindOutcomeUnknown), arrivals: 1},
 		{name: "500 with an ABDM error body", apply: set(sandbox.Fault{Status: 500, Body: hisBody("HIS-500", "HIS-500", "Downstream system(s) is down.")}),
 			want: always(KindServiceUnavailable), arrivals: 1},
@@ -204,7 +204,7 @@ func hisFaults() []matrixFault {
 		"HIS-2022": KindWrongOTP, "HIS-1013": KindWrongOTP, "HIS-1056": KindOTPExpired,
 		"HIS-1026": KindTxnInvalid, "HIS-1012": KindTxnInvalid, "HIS-1023": KindRateLimited,
 		"HIS-2017": KindRateLimited, "HIS-1039": KindTooManyAttempts, "HIS-1041": KindTooManyAttempts,
-		"HIS-3005": KindNoLinkedMobile, "HIS-1007": KindAccountInactive, "HIS-1008": KindAccountInactive,
+		"HIS-3005": KindNoLinkedMobile, "HIS-1007": KindAccountInactive, "HIS-1008": KindNotFound,
 	}
 	var out []matrixFault
 	for _, code := range []string{"HIS-2022", "HIS-1013", "HIS-1056", "HIS-1026", "HIS-1012", "HIS-1023",
@@ -305,7 +305,7 @@ func runMatrixCase(t *testing.T, ep matrixEndpoint, f matrixFault) (row matrixRo
 	route := &router{base: NewTransport(TransportConfig{})}
 	hc := &http.Client{Transport: route, CheckRedirect: noRedirects}
 	e := newTestEnv(t, func(c *envConfig) {
-		c.clientOpts = append(c.clientOpts, WithHTTPClient(hc), WithCallTimeout(400*time.Millisecond))
+		c.clientOpts = append(c.clientOpts, WithHTTPClient(hc), WithCallTimeout(1500*time.Millisecond))
 	})
 	row.want = f.want(ep)
 	problem := func(format string, args ...any) { row.problems = append(row.problems, fmt.Sprintf(format, args...)) }

@@ -65,10 +65,29 @@ type Result struct {
 	ByStatusCheck bool
 }
 
+// SignInState is a patient's sign-in in progress: the ABHA found by LookUp,
+// then the sign-in OTP sent by StartSignIn.
+type SignInState struct {
+	Account      Account // zero until LookUp found an active ABHA
+	Method       LoginMethod
+	TxnID        string
+	MaskedMobile string
+	SentAt       time.Time
+	ExpiresAt    time.Time
+	ResendAt     time.Time
+	Attempts     int
+	MaxAttempts  int
+}
+
+// Remaining is how many sign-in OTP attempts are left.
+func (s SignInState) Remaining() int { return max(s.MaxAttempts-s.Attempts, 0) }
+
 // State is a snapshot of a Flow for a front end to show.
 type State struct {
 	Step    Step
 	Busy    bool // a call is running
+	SignIn  SignInState
+	Login   LoginMethod // how the patient's token was obtained
 	Patient Profile
 	OTP     OTPState // zero until an OTP is sent
 	Result  *Result  // set at StepDeactivated
@@ -98,6 +117,7 @@ type Attempt struct {
 	ID      string
 	Patient Profile // the journal must mask the ABHA number
 	TxnID   string
+	Login   LoginMethod // how the patient signed in
 	Method  OTPMethod
 	Reasons []string
 	Note    string // free text for "others"; kept locally, never sent
@@ -168,6 +188,8 @@ type Flow struct {
 	mu      sync.Mutex
 	step    Step
 	busy    bool
+	signIn  SignInState
+	login   LoginMethod
 	xToken  string
 	patient Profile
 	otp     OTPState
@@ -206,7 +228,7 @@ func (f *Flow) Client() *Client { return f.c }
 func (f *Flow) State() State {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	s := State{Step: f.step, Busy: f.busy, Patient: f.patient, OTP: f.otp}
+	s := State{Step: f.step, Busy: f.busy, SignIn: f.signIn, Login: f.login, Patient: f.patient, OTP: f.otp}
 	if f.result != nil {
 		r := *f.result
 		s.Result = &r
@@ -281,10 +303,10 @@ func (f *Flow) Connect(ctx context.Context) error {
 	return err
 }
 
-// LoadPatient reads who xToken belongs to. An ABHA that is already
-// deactivated is refused with KindAccountInactive and no OTP is sent. If the
-// same patient signs in again after their token expired, an OTP sent before
-// stays in use.
+// LoadPatient reads who xToken belongs to: a token staff pasted. An ABHA
+// that is already deactivated is refused with KindAccountInactive and no
+// OTP is sent. If the same patient signs in again after their token
+// expired, an OTP sent before stays in use.
 func (f *Flow) LoadPatient(ctx context.Context, xToken string) (Profile, error) {
 	xToken = NormalizeToken(xToken)
 	if err := checkToken(xToken); err != nil {
@@ -294,17 +316,124 @@ func (f *Flow) LoadPatient(ctx context.Context, xToken string) (Profile, error) 
 		return Profile{}, err
 	}
 	p, err := f.c.Profile(ctx, xToken)
+	f.end(func() { f.patientLoaded(p, err, xToken, LoginPastedToken) })
+	return p, err
+}
+
+// patientLoaded records the outcome of a profile call. Called under the lock.
+func (f *Flow) patientLoaded(p Profile, err error, xToken string, login LoginMethod) {
+	if err != nil {
+		f.afterError(err)
+		return
+	}
+	keepOTP := f.otp.TxnID != "" && p.ABHANumber == f.patient.ABHANumber && f.now().Before(f.otp.ExpiresAt)
+	f.xToken, f.patient, f.login, f.step = xToken, p, login, StepPatient
+	f.signIn = SignInState{}
+	if keepOTP {
+		f.step = StepOTPSent
+	} else {
+		f.otp = OTPState{}
+	}
+}
+
+// LookUp finds the ABHA staff typed (number or address) before the patient
+// signs in. An ABHA that is already deactivated is reported with
+// KindAccountInactive and the flow stops there: no OTP is sent.
+func (f *Flow) LookUp(ctx context.Context, abha string) (Account, error) {
+	const op = "look up the ABHA"
+	if _, err := ParseABHA(abha); err != nil {
+		return Account{}, err
+	}
+	if err := f.begin("look up a patient", StepConnected, StepPatient, StepOTPSent); err != nil {
+		return Account{}, err
+	}
+	a, err := f.c.Search(ctx, abha)
+	if err == nil && !a.Active() {
+		err = &Error{Op: op, Kind: KindAccountInactive, ABDMText: "ABDM reports this ABHA as " + strings.ToLower(a.Status)}
+	}
+	f.end(func() {
+		if err != nil {
+			f.afterError(err)
+			f.signIn = SignInState{}
+			return
+		}
+		// A new patient: forget the previous one.
+		f.step, f.xToken, f.patient, f.otp, f.login = StepConnected, "", Profile{}, OTPState{}, ""
+		f.signIn = SignInState{Account: a}
+	})
+	return a, err
+}
+
+// StartSignIn sends the patient found by LookUp a sign-in OTP by method.
+// Asked again before ResendWait has passed, it returns KindRateLimited
+// with the wait and sends nothing.
+func (f *Flow) StartSignIn(ctx context.Context, method LoginMethod) (SignInState, error) {
+	if err := f.begin("send the sign-in OTP", StepConnected); err != nil {
+		return SignInState{}, err
+	}
+	f.mu.Lock()
+	si := f.signIn
+	f.mu.Unlock()
+	if si.Account.ABHANumber == "" && si.Account.ABHAAddress == "" {
+		f.end(nil)
+		return SignInState{}, &StepError{Action: "send the sign-in OTP", At: StepConnected}
+	}
+	if now := f.now(); si.TxnID != "" && si.Method == method && now.Before(si.ResendAt) {
+		f.end(nil)
+		wait := si.ResendAt.Sub(now).Round(time.Second)
+		return SignInState{}, &Error{Op: "start the patient's sign-in", Kind: KindRateLimited, RetryAfter: wait,
+			ABDMText: fmt.Sprintf("a new OTP can be requested in %s", wait)}
+	}
+	id := si.Account.ABHANumber
+	if id == "" {
+		id = si.Account.ABHAAddress
+	}
+	sent, err := f.c.StartLogin(ctx, id, method)
+	var out SignInState
 	f.end(func() {
 		if err != nil {
 			f.afterError(err)
 			return
 		}
-		keepOTP := f.otp.TxnID != "" && p.ABHANumber == f.patient.ABHANumber && f.now().Before(f.otp.ExpiresAt)
-		f.xToken, f.patient, f.step = xToken, p, StepPatient
-		if keepOTP {
-			f.step = StepOTPSent
-		} else {
-			f.otp = OTPState{}
+		now := f.now()
+		f.signIn = SignInState{Account: si.Account, Method: method, TxnID: sent.TxnID, MaskedMobile: sent.MaskedMobile,
+			SentAt: now, ExpiresAt: now.Add(OTPValidity), ResendAt: now.Add(ResendWait), MaxAttempts: f.maxTry}
+		out = f.signIn
+	})
+	return out, err
+}
+
+// FinishSignIn completes the sign-in with the OTP the patient received and
+// reads their profile, as LoadPatient does. The token is kept in memory only.
+func (f *Flow) FinishSignIn(ctx context.Context, otp string) (Profile, error) {
+	if !IsOTP(otp) {
+		return Profile{}, ErrOTPFormat
+	}
+	if err := f.begin("finish the sign-in", StepConnected); err != nil {
+		return Profile{}, err
+	}
+	f.mu.Lock()
+	si := f.signIn
+	f.mu.Unlock()
+	if si.TxnID == "" {
+		f.end(nil)
+		return Profile{}, &StepError{Action: "finish the sign-in", At: StepConnected}
+	}
+	tok, err := f.c.ConfirmLogin(ctx, si.Method, si.TxnID, otp)
+	var p Profile
+	if err == nil {
+		p, err = f.c.Profile(ctx, tok.Token)
+	}
+	f.end(func() {
+		switch {
+		case err == nil:
+			f.patientLoaded(p, nil, tok.Token, si.Method)
+		case IsKind(err, KindWrongOTP):
+			f.signIn.Attempts++
+		case IsKind(err, KindOTPExpired), IsKind(err, KindTxnInvalid), IsKind(err, KindTooManyAttempts):
+			f.signIn.TxnID = "" // a new sign-in OTP is needed
+		default:
+			f.afterError(err)
 		}
 	})
 	return p, err
@@ -362,7 +491,7 @@ func (f *Flow) Deactivate(ctx context.Context, otp string, reasons []string, not
 		return Result{}, err
 	}
 	f.mu.Lock()
-	a := Attempt{ID: newID(), Patient: f.patient, TxnID: f.otp.TxnID, Method: f.otp.Method,
+	a := Attempt{ID: newID(), Patient: f.patient, TxnID: f.otp.TxnID, Login: f.login, Method: f.otp.Method,
 		Reasons: codes, Note: strings.TrimSpace(note), Started: f.now()}
 	token := f.xToken
 	f.mu.Unlock()
@@ -481,6 +610,7 @@ func (f *Flow) NextPatient() error {
 		return nil
 	}
 	f.step, f.xToken, f.patient, f.otp, f.result = StepConnected, "", Profile{}, OTPState{}, nil
+	f.signIn, f.login = SignInState{}, ""
 	return nil
 }
 

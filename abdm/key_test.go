@@ -23,19 +23,34 @@ var (
 	key2048, key4096 *rsa.PrivateKey
 )
 
-// testKeys generates the test keys once per test binary.
+// testKeys loads the test keys (made once with openssl genrsa, for tests
+// only) instead of generating them: a 4096-bit key takes seconds.
 func testKeys(t testing.TB) (*rsa.PrivateKey, *rsa.PrivateKey) {
 	t.Helper()
 	keyOnce.Do(func() {
-		var err error
-		if key2048, err = rsa.GenerateKey(rand.Reader, 2048); err != nil {
-			panic(err)
-		}
-		if key4096, err = rsa.GenerateKey(rand.Reader, 4096); err != nil {
-			panic(err)
-		}
+		key2048 = loadTestKey("testdata/test-key-2048.pem")
+		key4096 = loadTestKey("testdata/test-key-4096.pem")
 	})
 	return key2048, key4096
+}
+
+func loadTestKey(path string) *rsa.PrivateKey {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		panic(err)
+	}
+	block, _ := pem.Decode(data)
+	if block == nil {
+		panic("no PEM in " + path)
+	}
+	k, err := x509.ParsePKCS8PrivateKey(block.Bytes)
+	if err != nil {
+		if k1, err1 := x509.ParsePKCS1PrivateKey(block.Bytes); err1 == nil {
+			return k1
+		}
+		panic(err)
+	}
+	return k.(*rsa.PrivateKey)
 }
 
 func pemOf(typ string, der []byte) string {

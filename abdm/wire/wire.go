@@ -134,3 +134,51 @@ const (
 	CodeUnprocessable             = "HIS-422"
 	CodeInternal                  = "HIS-500"
 )
+
+// Paths of the login (patient authentication) calls, relative to the HealthID base URL.
+const (
+	PathSearchByHealthID  = "/v1/search/searchByHealthId"
+	PathAuthInit          = "/v2/auth/init"
+	PathConfirmAadhaarOTP = "/v1/auth/confirmWithAadhaarOtp"
+	PathConfirmMobileOTP  = "/v1/auth/confirmWithMobileOTP"
+)
+
+// Account statuses as reported by searchByHealthId.
+const (
+	StatusActive      = "ACTIVE"
+	StatusDeactivated = "DEACTIVATED"
+)
+
+// SearchRequest is the body of searchByHealthId: an ABHA number (with or without hyphens) or an ABHA address.
+type SearchRequest struct {
+	HealthID string `json:"healthId"`
+}
+
+// SearchResponse is ABDM's SearchResponseSingle.
+type SearchResponse struct {
+	HealthID       string   `json:"healthId"`       // ABHA address
+	HealthIDNumber string   `json:"healthIdNumber"` // ABHA number
+	Name           string   `json:"name"`
+	Status         string   `json:"status"` // ACTIVE, DEACTIVATED, ...
+	AuthMethods    []string `json:"authMethods,omitempty"`
+}
+
+// AuthInitRequest is the body of /v2/auth/init (note the lower-case "healthid").
+type AuthInitRequest struct {
+	AuthMethod string `json:"authMethod"`
+	HealthID   string `json:"healthid"`
+}
+
+// ConfirmOTPRequest is the body of the v1 confirm calls: the OTP as plain digits, not encrypted.
+type ConfirmOTPRequest struct {
+	OTP   string `json:"otp"`
+	TxnID string `json:"txnId"`
+}
+
+// JwtResponse is the patient's token from a confirm call; lifetimes in seconds.
+type JwtResponse struct {
+	Token            string `json:"token"`
+	ExpiresIn        int64  `json:"expiresIn"`
+	RefreshToken     string `json:"refreshToken,omitempty"`
+	RefreshExpiresIn int64  `json:"refreshExpiresIn,omitempty"`
+}

@@ -19,7 +19,7 @@ type JournalInfo struct {
 	Environment string // sandbox, production, custom or demo
 	ClientID    string
 	HIPID       string
-	LoginMethod string // how the patient's token was obtained, e.g. "x-token"
+	LoginMethod string // default sign-in method when the attempt does not name one
 }
 
 // NewJournal returns a journal writing to log; cat gives the reasons' labels.
@@ -35,9 +35,13 @@ func (j *Journal) record(a abdm.Attempt, event string) Record {
 		r, _ := j.catalogue.Lookup(code)
 		reasons[i] = Reason{Code: code, Label: r.English}
 	}
+	login := j.info.LoginMethod
+	if a.Login != "" {
+		login = string(a.Login)
+	}
 	return Record{ID: a.ID, Event: event, Environment: j.info.Environment, ClientID: j.info.ClientID,
 		HIPID: j.info.HIPID, ABHANumber: a.Patient.ABHANumber, TxnID: a.TxnID, Reasons: reasons,
-		OtherText: a.Note, LoginMethod: j.info.LoginMethod, OTPMethod: string(a.Method)}
+		OtherText: a.Note, LoginMethod: login, OTPMethod: string(a.Method)}
 }
 
 // Intent records a deactivation about to be sent.

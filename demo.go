@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/sirupsen/logrus"
@@ -28,7 +29,11 @@ type demoServer struct {
 func startDemo(phone io.Writer, log logrus.FieldLogger, onOTP func(sandbox.OTPMessage)) (*demoServer, error) {
 	sim := sandbox.New(sandbox.WithOTPListener(func(m sandbox.OTPMessage) {
 		if phone != nil {
-			fmt.Fprintf(phone, "[demo phone] SMS to %s: %s is your OTP to deactivate your ABHA. Valid for 10 minutes.\n", m.MaskedMobile, m.OTP)
+			what := "deactivate your ABHA"
+			if strings.HasPrefix(m.Purpose, "login") {
+				what = "sign in to ABHA"
+			}
+			fmt.Fprintf(phone, "[demo phone] SMS to %s: %s is your OTP to %s. Valid for 10 minutes.\n", m.MaskedMobile, m.OTP, what)
 		}
 		if onOTP != nil {
 			onOTP(m)

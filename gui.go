@@ -107,7 +107,7 @@ func runGUI(args []string, std stdio) int {
 		// and for the scripted end-to-end run.
 		d, err := startDemo(std.err, rt.log, func(m sandbox.OTPMessage) {
 			if w := wizard.Load(); w != nil {
-				w.ShowDemoSMS(ui.DemoSMS{Time: time.Now(), To: m.MaskedMobile, OTP: m.OTP})
+				w.ShowDemoSMS(ui.DemoSMS{Time: time.Now(), To: m.MaskedMobile, OTP: m.OTP, Reason: m.Purpose})
 			}
 		})
 		if err != nil {

@@ -357,8 +357,12 @@ func (f *Flow) LookUp(ctx context.Context, abha string) (Account, error) {
 			f.signIn = SignInState{}
 			return
 		}
-		// A new patient: forget the previous one.
-		f.step, f.xToken, f.patient, f.otp, f.login = StepConnected, "", Profile{}, OTPState{}, ""
+		// The patient signs in anew. Another patient: forget the previous
+		// one; the same one (their token expired): keep the OTP sent.
+		f.step, f.xToken, f.login = StepConnected, "", ""
+		if a.ABHANumber != f.patient.ABHANumber {
+			f.patient, f.otp = Profile{}, OTPState{}
+		}
 		f.signIn = SignInState{Account: a}
 	})
 	return a, err

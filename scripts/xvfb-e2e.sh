@@ -261,7 +261,7 @@ keys Return
 wait_step "$m" patient
 
 # 2. Patient: open the demo patient list, take the first (Asha Verma), which
-# fills in a token and focuses it; Return = Find patient.
+# fills in her ABHA number and focuses it; Return = Find patient (a search).
 settle
 m=$(mark)
 keys Tab space
@@ -269,24 +269,39 @@ sleep 0.2 # the list is a pop-up; let it open
 keys Down Return
 sleep 0.2
 keys Return
-wait_for "$m" 'msg="ABDM call done".*op="read patient profile"' "patient lookup (\"read patient profile\" line)" >/dev/null
+wait_for "$m" 'msg="ABDM call done".*op="look up the ABHA"' "ABHA search (\"look up the ABHA\" line)" >/dev/null
+sleep 0.4 # the found ABHA is put on screen after the call returns
+shot 02-patient-found
+# Return = Send sign-in OTP (Aadhaar OTP, the default); the OTP field gets the focus.
+m=$(mark)
+keys Return
+login_line=$(wait_for "$m" '\[demo phone\] SMS to [^:]*: [0-9]{6} is your OTP to sign in' "sign-in OTP on the demo phone")
+LOGIN_OTP=$(printf '%s\n' "$login_line" | sed -E 's/.*: ([0-9]{6}) is your OTP.*/\1/')
+say "sign-in OTP received: $LOGIN_OTP"
+sleep 0.4
+type_text "$LOGIN_OTP"
+settle
+shot 03-sign-in-otp
+m=$(mark)
+keys Return
+wait_for "$m" 'msg="ABDM call done".*op="read patient profile"' "patient profile (\"read patient profile\" line)" >/dev/null
 sleep 0.6 # the patient card is put on screen after the call returns
-shot 02-patient
+shot 04-patient
 # The confirmation box under the card has the focus: tick it.
 keys space
 settle
-shot 03-patient-confirmed
+shot 05-patient-confirmed
 m=$(mark)
 keys Return
 wait_step "$m" otp
 
-# 3. Send OTP.
+# 3. Send OTP (to the Aadhaar-linked mobile, the default).
 settle
-shot 04-send-otp
+shot 06-send-otp
 m=$(mark)
 keys Return
 wait_step "$m" verify
-otp_line=$(wait_for "$m" '\[demo phone\] SMS to [^:]*: [0-9]{6} is your OTP' "OTP on the demo phone")
+otp_line=$(wait_for "$m" '\[demo phone\] SMS to [^:]*: [0-9]{6} is your OTP to deactivate' "OTP on the demo phone")
 OTP=$(printf '%s\n' "$otp_line" | sed -E 's/.*: ([0-9]{6}) is your OTP.*/\1/')
 say "OTP received: $OTP"
 
@@ -296,15 +311,15 @@ settle
 type_text "$OTP"
 keys Tab space
 settle
-shot 05-verify
+shot 07-verify
 keys Return
 sleep 0.6 # the confirmation dialog has no log line
-shot 06-confirm-dialog
+shot 08-confirm-dialog
 m=$(mark)
 keys Tab Tab space
 wait_step "$m" result
 settle
-shot 07-result
+shot 09-result
 
 # ---------------------------------------------------------------- checks
 AUDIT="$T/data/abha-deactivate/audit.jsonl"

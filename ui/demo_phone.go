@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"strings"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
@@ -27,13 +29,21 @@ func newDemoPhone() *demoPhone {
 
 func (p *demoPhone) view() fyne.CanvasObject { return p.box }
 
+// smsText is what the SMS says after the OTP, by why it was sent.
+func smsText(reason string) string {
+	if strings.HasPrefix(reason, "login") {
+		return T("is your OTP to sign in to ABHA. Valid for 10 minutes. Do not share it with anyone else.")
+	}
+	return T("is your OTP to deactivate your ABHA. Valid for 10 minutes. Do not share it with anyone else.")
+}
+
 // add shows a message on top. Call on the UI goroutine.
 func (p *demoPhone) add(m DemoSMS) {
 	p.empty.Hide()
 	otp := widget.NewLabelWithStyle(m.OTP, fyne.TextAlignLeading, fyne.TextStyle{Bold: true, Monospace: true})
 	otp.SizeName = theme.SizeNameHeadingText
 	msg := widget.NewCard("", m.Time.Format("15:04:05")+"  ·  "+T("SMS to {{.To}}", map[string]any{"To": m.To}),
-		container.NewVBox(otp, wrapped(T("is your OTP to deactivate your ABHA. Valid for 10 minutes. Do not share it with anyone else."))))
+		container.NewVBox(otp, wrapped(smsText(m.Reason))))
 	p.list.Objects = append([]fyne.CanvasObject{msg}, p.list.Objects...)
 	p.list.Refresh()
 }

@@ -158,9 +158,10 @@ func (w *Wizard) sendBackToPatient(err error) {
 	p := w.patient
 	p.loaded, p.loadedFor = false, ""
 	p.token.SetText("")
+	p.signInOTP.SetText("")
 	p.showCard(false)
 	p.confirm.SetChecked(false)
 	title, detail := describe(err)
-	p.notice.show(noticeWarning, title, detail+"\n"+T("Paste the patient's new token and press Find patient. What you entered on the other steps is kept."), "", nil)
+	p.notice.show(noticeWarning, title, detail+"\n"+T("Press Find patient so the patient can sign in again (or paste their new token). What you entered on the other steps is kept."), "", nil)
 	w.show(stepPatient)
 }

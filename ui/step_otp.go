@@ -72,22 +72,43 @@ func (o *otpStatus) setEnabled(on bool) {
 // resendNow requests a new OTP; the flow refuses inside the wait without a call.
 func (o *otpStatus) resendNow() { o.w.sendOTP.send(o.onSent, o.onError) }
 
-// otpStep is step 3: send the OTP to the Aadhaar-linked mobile.
+// otpStep is step 3: send the OTP, to the Aadhaar-linked mobile by default.
 type otpStep struct {
 	w       *Wizard
 	explain *widget.Label
+	method  *widget.RadioGroup
 	status  *otpStatus
 	notice  *notice
 	content fyne.CanvasObject
 }
 
+// otpMethods are the OTP choices, in the order of the radio group.
+var otpMethods = []abdm.OTPMethod{abdm.OTPAadhaar, abdm.OTPMobile}
+
 func newOTPStep(w *Wizard) *otpStep {
 	s := &otpStep{w: w, notice: newNotice(), status: newOTPStatus(w)}
-	s.explain = wrapped(T("ABDM will send a one-time password (OTP) by SMS to the mobile number linked to the patient's Aadhaar. Ask the patient to keep their phone ready. The OTP is valid for 10 minutes."))
+	s.explain = wrapped(T("ABDM will send a one-time password (OTP) by SMS to the patient's mobile. Ask the patient to keep their phone ready. The OTP is valid for 10 minutes."))
+	s.method = widget.NewRadioGroup([]string{
+		T("The mobile linked to the patient's Aadhaar (usual)"),
+		T("The mobile linked to the ABHA"),
+	}, nil)
+	s.method.SetSelected(s.method.Options[0])
+	s.method.Required = true
 	s.status.onSent = func() { s.notice.show(noticeSuccess, T("A new OTP was sent."), "", "", nil) }
 	s.status.onError = s.showError
-	s.content = container.NewVBox(s.explain, s.status.view(), s.notice.view())
+	s.content = container.NewVBox(s.explain, field(T("Where should ABDM send the OTP?"), s.method, ""),
+		s.status.view(), s.notice.view())
 	return s
+}
+
+// chosenMethod is the OTP method selected.
+func (s *otpStep) chosenMethod() abdm.OTPMethod {
+	for i, o := range s.method.Options {
+		if o == s.method.Selected {
+			return otpMethods[i]
+		}
+	}
+	return abdm.OTPAadhaar
 }
 
 func (s *otpStep) title() string           { return T("Send OTP") }
@@ -104,7 +125,10 @@ func (s *otpStep) enter() {
 	})
 }
 
-func (s *otpStep) setEnabled(on bool) { s.status.setEnabled(on) }
+func (s *otpStep) setEnabled(on bool) {
+	setEnabled(s.method, on)
+	s.status.setEnabled(on)
+}
 
 func (s *otpStep) tick() { s.status.tick() }
 
@@ -112,8 +136,9 @@ func (s *otpStep) tick() { s.status.tick() }
 func (s *otpStep) send(done func(), fail func(error)) {
 	w := s.w
 	s.notice.hide()
+	method := s.chosenMethod()
 	w.run(T("Asking ABDM to send the OTP…"), func(ctx context.Context) error {
-		_, err := w.flow.RequestOTP(ctx, abdm.OTPAadhaar)
+		_, err := w.flow.RequestOTP(ctx, method)
 		return err
 	}, func(err error) {
 		if err != nil {

@@ -2,6 +2,8 @@ package ui
 
 import (
 	"context"
+	"errors"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -34,12 +36,25 @@ func consequencesBox(intro string) *widget.Card {
 	return widget.NewCard("", "", consequencesText(intro))
 }
 
-// patientStep is step 2: whose ABHA, confirmed by the person at the desk.
+// patientStep is step 2: find the patient's ABHA, let the patient sign in
+// with an OTP (or paste a token they have), and confirm who it is.
 type patientStep struct {
 	w *Wizard
 
-	demoPick  *widget.Select
-	token     *entry
+	demoPick *widget.Select
+	abha     *entry
+
+	found      *widget.Card // the ABHA found, and how the patient signs in
+	foundText  *widget.Label
+	loginPick  *widget.RadioGroup
+	signInBox  *fyne.Container
+	signInSent *widget.Label
+	signInOTP  *entry
+	resend     *widget.Button
+
+	token    *entry // Advanced: a token the patient already has
+	advanced *widget.Accordion
+
 	card      *widget.Card
 	warning   *widget.Card // the consequences, until the card shows them
 	name      *widget.Label
@@ -49,13 +64,55 @@ type patientStep struct {
 	notice    *notice
 	content   fyne.CanvasObject
 	loaded    bool
-	loadedFor string // the token the shown profile belongs to
+	loadedFor string // the ABHA or token the shown profile belongs to
 }
+
+// loginMethods are the sign-in choices, in the order of loginPick.
+var loginMethods = []abdm.LoginMethod{abdm.LoginAadhaarOTP, abdm.LoginMobileOTP}
 
 func newPatientStep(w *Wizard) *patientStep {
 	s := &patientStep{w: w, notice: newNotice()}
+	s.abha = newEntry(w, "91-1234-5678-9012")
+	s.abha.OnChanged = func(string) { s.inputChanged() }
+	s.abha.Validator = func(text string) error {
+		if strings.TrimSpace(text) == "" {
+			return nil
+		}
+		if _, err := abdm.ParseABHA(text); err != nil {
+			return errors.New(T("Enter 14 digits, or an address such as name@abdm"))
+		}
+		return nil
+	}
+
+	s.foundText = wrapped("")
+	s.loginPick = widget.NewRadioGroup([]string{
+		T("OTP to the mobile linked to the patient's Aadhaar"),
+		T("OTP to the mobile linked to the ABHA"),
+	}, nil)
+	s.loginPick.SetSelected(s.loginPick.Options[0])
+	s.loginPick.Required = true
+	s.signInSent = heading("")
+	s.signInOTP = newEntry(w, "123456")
+	s.signInOTP.OnChanged = func(text string) {
+		if d := onlyDigits(text, 6); d != text {
+			s.signInOTP.SetText(d)
+		}
+	}
+	s.resend = widget.NewButton(T("Resend OTP"), s.sendSignIn)
+	s.signInBox = container.NewVBox(s.signInSent,
+		field(T("Sign-in OTP from the patient's phone"), s.signInOTP, T("Ask the patient to read out the 6-digit OTP they received by SMS.")),
+		container.NewHBox(layoutSpacer(), s.resend))
+	s.signInBox.Hide()
+	s.found = widget.NewCard("", "", container.NewVBox(s.foundText,
+		heading(T("How should the patient sign in?")), s.loginPick, s.signInBox))
+	s.found.Hide()
+
 	s.token = newPasswordEntry(w, T("Paste the patient's token here"))
-	s.token.OnChanged = func(string) { s.tokenChanged() }
+	s.token.OnChanged = func(string) { s.inputChanged() }
+	s.advanced = widget.NewAccordion(widget.NewAccordionItem(T("Advanced: use a token the patient already has"),
+		field(T("Patient's token (X-Token)"), s.token,
+			T("For integrators: the token a patient gets when signing in to ABHA elsewhere. It may start with \"Bearer \". It is kept in memory only."))))
+
 	s.name, s.number, s.address = widget.NewLabel(""), widget.NewLabel(""), widget.NewLabel("")
 	s.confirm = newCheck(w, T("Yes, this is the patient in front of me, and they want to deactivate their ABHA."), func(bool) { s.enter() })
 	details := container.New(layout.NewFormLayout(),
@@ -77,14 +134,16 @@ func newPatientStep(w *Wizard) *patientStep {
 		s.demoPick = widget.NewSelect(names, func(string) { s.pickDemo() })
 		s.demoPick.PlaceHolder = T("Choose a demo patient")
 		items = append(items, field(T("Demo patient"), s.demoPick,
-			T("Demo mode: choosing a patient fills in a token from the simulator.")))
+			T("Demo mode: choosing a patient fills in their ABHA number.")))
 	}
 	items = append(items,
-		field(T("Patient's token (X-Token)"), s.token,
-			T("The token the patient gets when signing in to ABHA. It may start with \"Bearer \". It is kept in memory only.")),
+		field(T("Patient's ABHA number or ABHA address"), s.abha,
+			T("The 14-digit number on the patient's ABHA card, or their ABHA address. ABDM sends the patient an OTP to sign in.")),
+		s.found,
 		s.notice.view(),
 		s.card,
 		s.warning,
+		s.advanced,
 	)
 	s.content = container.NewVBox(items...)
 	return s
@@ -93,43 +152,105 @@ func newPatientStep(w *Wizard) *patientStep {
 func (s *patientStep) title() string           { return T("Patient") }
 func (s *patientStep) view() fyne.CanvasObject { return s.content }
 
+// enter sets the main button for where the sign-in stands.
 func (s *patientStep) enter() {
-	if !s.loaded {
+	st := s.w.flowState()
+	s.syncSignIn(st)
+	switch {
+	case s.loaded:
+		s.w.setPrimary(T("Next"), widget.HighImportance, s.confirm.Checked, func() { s.w.show(stepOTP) })
+	case st.SignIn.TxnID != "":
+		s.w.setPrimary(T("Sign in"), widget.HighImportance, true, s.finishSignIn)
+	case st.SignIn.Account.ABHANumber != "":
+		s.w.setPrimary(T("Send sign-in OTP"), widget.HighImportance, true, s.sendSignIn)
+	default:
 		s.w.setPrimary(T("Find patient"), widget.HighImportance, true, s.find)
-		return
 	}
-	s.w.setPrimary(T("Next"), widget.HighImportance, s.confirm.Checked, func() { s.w.show(stepOTP) })
 }
 
 func (s *patientStep) setEnabled(on bool) {
-	setEnabled(s.token, on)
-	setEnabled(s.confirm, on)
+	for _, d := range []fyne.Disableable{s.abha, s.token, s.confirm, s.loginPick, s.signInOTP, s.resend} {
+		setEnabled(d, on)
+	}
 	if s.demoPick != nil {
 		setEnabled(s.demoPick, on)
+	}
+	if on {
+		s.syncSignIn(s.w.flowState())
+	}
+}
+
+// syncSignIn shows the sign-in part for the flow's state.
+func (s *patientStep) syncSignIn(st abdm.State) {
+	si := st.SignIn
+	if si.Account.ABHANumber == "" || s.loaded {
+		s.found.Hide()
+		if !s.loaded {
+			s.warning.Show()
+		}
+		return
+	}
+	s.foundText.SetText(T("Found: {{.Name}}, ABHA {{.Number}}, active.", map[string]any{"Name": si.Account.Name, "Number": si.Account.MaskedABHANumber()}))
+	s.found.Show()
+	s.warning.Hide() // the card that follows the sign-in shows the consequences
+	if si.TxnID == "" {
+		s.signInBox.Hide()
+		setEnabled(s.loginPick, s.w.task == nil)
+		return
+	}
+	s.signInSent.SetText(T("Sign-in OTP sent to {{.Mobile}}", map[string]any{"Mobile": si.MaskedMobile}))
+	s.signInBox.Show()
+	if wait := si.ResendAt.Sub(s.w.opts.Now()); wait > 0 {
+		s.resend.SetText(T("Resend in {{.Time}}", map[string]any{"Time": clock(wait)}))
+		s.resend.Disable()
+	} else {
+		s.resend.SetText(T("Resend OTP"))
+		setEnabled(s.resend, s.w.task == nil)
+	}
+}
+
+// tick refreshes the resend countdown.
+func (s *patientStep) tick() {
+	if s.w.current == stepPatient && s.w.task == nil {
+		s.syncSignIn(s.w.flowState())
 	}
 }
 
 // reset forgets the patient, for a new connection or the next patient.
 func (s *patientStep) reset() {
 	s.loaded, s.loadedFor = false, ""
+	s.abha.SetText("")
 	s.token.SetText("")
+	s.signInOTP.SetText("")
 	s.confirm.SetChecked(false)
 	s.showCard(false)
+	s.found.Hide()
 	s.notice.hide()
 	if s.demoPick != nil {
 		s.demoPick.ClearSelected()
 	}
 }
 
-func (s *patientStep) tokenChanged() {
-	if s.loaded && abdm.NormalizeToken(s.token.Text) != s.loadedFor {
+// inputChanged drops a shown patient once what identifies them changes.
+func (s *patientStep) inputChanged() {
+	if s.loaded && s.key() != s.loadedFor {
 		s.loaded = false
 		s.confirm.SetChecked(false)
 		s.showCard(false)
-		if s.w.current == stepPatient {
-			s.enter()
-		}
 	}
+	if s.w.current == stepPatient && s.w.task == nil {
+		s.enter()
+	}
+}
+
+// key is what identifies the patient in the fields: the token when only
+// it is given, else the ABHA number or address.
+func (s *patientStep) key() string {
+	if strings.TrimSpace(s.abha.Text) == "" {
+		return abdm.NormalizeToken(s.token.Text)
+	}
+	id, _ := abdm.ParseABHA(s.abha.Text)
+	return id
 }
 
 // showCard shows the patient's details with the consequences and the
@@ -146,24 +267,105 @@ func (s *patientStep) pickDemo() {
 	if d == nil || i < 0 || i >= len(d.Patients) {
 		return
 	}
-	tok, err := d.NewToken(d.Patients[i].ABHANumber)
-	if err != nil {
-		s.notice.showError(err, "", nil)
-		return
-	}
-	s.token.SetText(tok)
-	s.w.win.Canvas().Focus(s.token) // Enter now finds the patient
+	s.token.SetText("")
+	s.abha.SetText(d.Patients[i].ABHANumber)
+	s.w.win.Canvas().Focus(s.abha) // Enter now finds the patient
 }
 
-// find reads who the token belongs to.
+// find looks the ABHA up, or reads the pasted token's profile.
 func (s *patientStep) find() {
 	w := s.w
 	s.notice.hide()
-	tok := abdm.NormalizeToken(s.token.Text)
-	if tok == "" {
-		s.notice.show(noticeError, T("Paste the patient's token first."), "", "", nil)
+	abhaText, tok := strings.TrimSpace(s.abha.Text), abdm.NormalizeToken(s.token.Text)
+	switch {
+	case abhaText == "" && tok == "":
+		s.notice.show(noticeError, T("Enter the patient's ABHA number or ABHA address."), "", "", nil)
+		w.win.Canvas().Focus(s.abha)
+		return
+	case abhaText == "":
+		s.loadToken(tok)
 		return
 	}
+	if _, err := abdm.ParseABHA(abhaText); err != nil {
+		s.notice.show(noticeError, T("Enter 14 digits, or an address such as name@abdm"), "", "", nil)
+		w.win.Canvas().Focus(s.abha)
+		return
+	}
+	w.run(T("Looking up the ABHA with ABDM…"), func(ctx context.Context) error {
+		_, err := w.flow.LookUp(ctx, abhaText)
+		return err
+	}, func(err error) {
+		if err != nil {
+			s.showError(err)
+			return
+		}
+		s.enter()
+		w.win.Canvas().Unfocus() // Enter now sends the sign-in OTP
+	})
+}
+
+// sendSignIn asks ABDM to send the patient a sign-in OTP.
+func (s *patientStep) sendSignIn() {
+	w := s.w
+	s.notice.hide()
+	method := loginMethods[0]
+	for i, o := range s.loginPick.Options {
+		if o == s.loginPick.Selected {
+			method = loginMethods[i]
+		}
+	}
+	w.run(T("Asking ABDM to send the sign-in OTP…"), func(ctx context.Context) error {
+		_, err := w.flow.StartSignIn(ctx, method)
+		return err
+	}, func(err error) {
+		if err != nil {
+			s.showError(err)
+			return
+		}
+		s.signInOTP.SetText("")
+		s.enter()
+		w.body.Refresh()
+		w.body.ScrollToBottom() // the OTP field ends the sign-in part
+		w.win.Canvas().Focus(s.signInOTP)
+	})
+}
+
+// finishSignIn completes the sign-in with the OTP the patient read out.
+func (s *patientStep) finishSignIn() {
+	w := s.w
+	s.notice.hide()
+	otp := strings.TrimSpace(s.signInOTP.Text)
+	if !abdm.IsOTP(otp) {
+		s.notice.show(noticeError, T("The OTP must be exactly 6 digits."), "", "", nil)
+		w.win.Canvas().Focus(s.signInOTP)
+		return
+	}
+	w.opts.Redact(otp)
+	key := s.key()
+	var p abdm.Profile
+	w.run(T("Signing the patient in…"), func(ctx context.Context) (err error) {
+		p, err = w.flow.FinishSignIn(ctx, otp)
+		return err
+	}, func(err error) {
+		if err != nil {
+			if abdm.IsKind(err, abdm.KindWrongOTP) {
+				s.signInOTP.SetText("")
+				s.notice.show(noticeError, T("The OTP does not match."),
+					T("Ask the patient to read the OTP again. Attempts left: {{.N}}.", map[string]any{"N": w.flowState().SignIn.Remaining()}), "", nil)
+				s.enter()
+				w.win.Canvas().Focus(s.signInOTP)
+				return
+			}
+			s.showError(err)
+			return
+		}
+		s.showPatient(p, key)
+	})
+}
+
+// loadToken reads the profile of a pasted token.
+func (s *patientStep) loadToken(tok string) {
+	w := s.w
 	w.opts.Redact(tok)
 	var p abdm.Profile
 	w.run(T("Looking up the patient with ABDM…"), func(ctx context.Context) (err error) {
@@ -174,24 +376,35 @@ func (s *patientStep) find() {
 			s.showError(err)
 			return
 		}
-		s.loaded, s.loadedFor = true, tok
-		s.name.SetText(p.Name)
-		s.number.SetText(p.MaskedABHANumber())
-		s.address.SetText(p.ABHAAddress)
-		s.confirm.SetChecked(false)
-		s.showCard(true)
-		if st := w.flowState(); st.Step == abdm.StepOTPSent {
-			// The same patient signed in again: the OTP sent before still counts.
-			s.notice.show(noticeInfo, T("Welcome back: the OTP sent earlier can still be used."), "", "", nil)
-		}
-		s.enter()
-		w.body.Refresh()        // lay out the card before scrolling to it
-		w.body.ScrollToBottom() // the confirmation ends the card
-		w.win.Canvas().Focus(s.confirm)
+		s.showPatient(p, tok)
 	})
 }
 
+// showPatient shows who the patient is and asks for the confirmation.
+func (s *patientStep) showPatient(p abdm.Profile, key string) {
+	w := s.w
+	s.loaded, s.loadedFor = true, key
+	s.name.SetText(p.Name)
+	s.number.SetText(p.MaskedABHANumber())
+	s.address.SetText(p.ABHAAddress)
+	s.confirm.SetChecked(false)
+	s.found.Hide()
+	s.showCard(true)
+	if st := w.flowState(); st.Step == abdm.StepOTPSent {
+		// The same patient signed in again: the OTP sent before still counts.
+		s.notice.show(noticeInfo, T("Welcome back: the OTP sent earlier can still be used."), "", "", nil)
+	}
+	s.enter()
+	w.body.Refresh()        // lay out the card before scrolling to it
+	w.body.ScrollToBottom() // the confirmation ends the card
+	w.win.Canvas().Focus(s.confirm)
+}
+
 func (s *patientStep) showError(err error) {
+	if showWait(s.notice, err) {
+		s.enter()
+		return
+	}
 	switch abdm.KindOf(err) {
 	case abdm.KindAccountInactive:
 		s.notice.show(noticeWarning, T("This ABHA is already deactivated or not active."),
@@ -201,4 +414,5 @@ func (s *patientStep) showError(err error) {
 	default:
 		s.notice.showError(err, "", nil)
 	}
+	s.enter()
 }

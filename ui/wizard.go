@@ -75,7 +75,7 @@ type DemoSMS struct {
 	Time   time.Time
 	To     string // masked mobile
 	OTP    string
-	Reason string
+	Reason string // the simulator's purpose: "aadhaar", "mobile", "login-aadhaar", "login-mobile"
 }
 
 // Wizard is the main window and its four steps.
@@ -411,6 +411,7 @@ func (w *Wizard) ticker(d time.Duration) {
 
 // Tick refreshes the OTP countdowns. The ticker calls it each second.
 func (w *Wizard) Tick() {
+	w.patient.tick()
 	w.sendOTP.tick()
 	w.verify.tick()
 }

@@ -182,6 +182,29 @@ func (e *uiEnv) findPatient(abha string) {
 	e.tapNext()
 }
 
+// signIn finds abha and signs the patient in by method, as staff do.
+func (e *uiEnv) signIn(abha string, mobile bool) {
+	e.t.Helper()
+	p := e.wiz.patient
+	e.act(func() {
+		p.abha.SetText("")
+		test.Type(p.abha, abha)
+	})
+	e.tapNext() // Find patient
+	if p.found.Hidden {
+		e.t.Fatalf("the ABHA was not found: %q", p.notice.title.Text)
+	}
+	if mobile {
+		e.act(func() { p.loginPick.SetSelected(p.loginPick.Options[1]) })
+	}
+	e.tapNext() // Send sign-in OTP
+	e.act(func() { test.Type(p.signInOTP, e.lastOTP()) })
+	e.tapNext() // Sign in
+	if !p.loaded {
+		e.t.Fatalf("not signed in: %q", p.notice.title.Text)
+	}
+}
+
 // toVerify goes from the start to step 4 for abha.
 func (e *uiEnv) toVerify(abha string) {
 	e.t.Helper()
@@ -252,7 +275,7 @@ func TestWizardSuccessWithAGoldenPerStep(t *testing.T) {
 	e := newUIEnv(t)
 	e.golden("1-connect.xml")
 	e.toPatient()
-	e.findPatient(asha)
+	e.signIn("9155 1234 5678 90", false)
 	if got := e.wiz.patient.number.Text; got != "XX-XXXX-XXXX-7890" {
 		t.Fatalf("ABHA number shown as %q", got)
 	}
@@ -441,7 +464,7 @@ func TestWizardPatientTokenRejected(t *testing.T) {
 	e.tapNext()
 	e.confirmDialog("Deactivate")
 	e.wantStep(stepPatient)
-	e.wantNotice(e.wiz.patient.notice, "Paste the patient's new token")
+	e.wantNotice(e.wiz.patient.notice, "paste their new token")
 	e.findPatient(asha)
 	e.act(func() { test.Tap(e.wiz.patient.confirm) })
 	e.tapNext()
@@ -584,4 +607,94 @@ func TestWizardOneRequestPerClick(t *testing.T) {
 		t.Fatalf("Deactivate made %d requests", n)
 	}
 	e.wantStep(stepResult)
+}
+
+func TestWizardSignInThenDeactivateEachWay(t *testing.T) {
+	for _, mobile := range []bool{false, true} {
+		name := map[bool]string{false: "aadhaar", true: "mobile"}[mobile]
+		t.Run(name, func(t *testing.T) {
+			e := newUIEnv(t)
+			e.toPatient()
+			e.signIn("asha.verma@sbx", mobile)
+			if got := e.wiz.flowState().Login; got != loginMethods[map[bool]int{false: 0, true: 1}[mobile]] {
+				t.Fatalf("login method %q", got)
+			}
+			e.act(func() { test.Tap(e.wiz.patient.confirm) })
+			e.tapNext()
+			if mobile {
+				e.act(func() { e.wiz.sendOTP.method.SetSelected(e.wiz.sendOTP.method.Options[1]) })
+			}
+			e.tapNext() // Send OTP
+			e.wantStep(stepVerify)
+			e.enter(e.lastOTP())
+			e.tapNext()
+			e.confirmDialog("Deactivate")
+			e.wantStep(stepResult)
+			d, _, _ := e.sim.Deactivation(asha)
+			want := map[bool]string{false: "AADHAAR_OTP", true: "MOBILE_OTP"}[mobile]
+			if d.AuthMethod != want {
+				t.Fatalf("deactivated with %q, want %q", d.AuthMethod, want)
+			}
+			recs, _, _ := e.audit.Read(context.Background(), audit.Filter{})
+			if len(recs) == 0 || recs[0].LoginMethod != want || recs[0].OTPMethod != want {
+				t.Fatalf("audit: %+v", recs)
+			}
+		})
+	}
+}
+
+func TestWizardSignInUnknownABHA(t *testing.T) {
+	e := newUIEnv(t)
+	e.toPatient()
+	p := e.wiz.patient
+	e.act(func() { test.Type(p.abha, "91-1111-2222-3333") })
+	e.tapNext()
+	e.wantNotice(p.notice, "No ABHA was found")
+	e.act(func() {
+		p.abha.SetText("")
+		test.Type(p.abha, "12345")
+	})
+	before := e.sim.Count(sandbox.RouteSearch)
+	e.tapNext()
+	e.wantNotice(p.notice, "Enter 14 digits")
+	if e.sim.Count(sandbox.RouteSearch) != before {
+		t.Fatal("a malformed number reached ABDM")
+	}
+}
+
+func TestWizardSignInAlreadyDeactivatedSendsNoOTP(t *testing.T) {
+	e := newUIEnv(t)
+	e.toPatient()
+	p := e.wiz.patient
+	e.act(func() { test.Type(p.abha, "91-8845-6789-0123") })
+	e.tapNext()
+	e.wantNotice(p.notice, "already deactivated")
+	if !p.found.Hidden || e.wiz.next.Text != "Find patient" || len(e.sim.Outbox()) != 0 {
+		t.Fatal("the sign-in went on for a deactivated ABHA")
+	}
+}
+
+func TestWizardWrongSignInOTPThenRight(t *testing.T) {
+	e := newUIEnv(t)
+	e.toPatient()
+	p := e.wiz.patient
+	e.act(func() { test.Type(p.abha, asha) })
+	e.tapNext()
+	e.tapNext()
+	right := e.lastOTP()
+	wrong := "000000"
+	if right == wrong {
+		wrong = "111111"
+	}
+	e.act(func() { test.Type(p.signInOTP, wrong) })
+	e.tapNext()
+	e.wantNotice(p.notice, "Attempts left: 2")
+	if p.loaded || p.signInOTP.Text != "" {
+		t.Fatal("a wrong sign-in OTP was accepted or kept")
+	}
+	e.act(func() { test.Type(p.signInOTP, right) })
+	e.tapNext()
+	if !p.loaded || p.name.Text != "Asha Verma" {
+		t.Fatal("the right sign-in OTP did not sign in")
+	}
 }

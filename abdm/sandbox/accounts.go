@@ -10,10 +10,10 @@ import (
 	"abha-deactivate/abdm/wire"
 )
 
-// Account statuses as the sandbox reports them.
+// Account statuses as the sandbox reports them (the same as searchByHealthId's).
 const (
-	StatusActive      = "ACTIVE"
-	StatusDeactivated = "DEACTIVATED"
+	StatusActive      = wire.StatusActive
+	StatusDeactivated = wire.StatusDeactivated
 )
 
 // ErrUnknownAccount is returned for an ABHA number the sandbox does not hold.
@@ -73,8 +73,10 @@ type account struct {
 	xToken       string // the latest token issued
 	xTokenExp    time.Time
 	deactivation *Deactivation
-	otpTimes     []time.Time // when OTPs were sent, for rate limits
-	txn          *txn        // the current OTP transaction, if any
+	otpTimes     []time.Time // when account OTPs (generateOTP) were sent, for rate limits
+	txn          *txn        // the current account OTP transaction, if any
+	loginTimes   []time.Time // when login OTPs (auth/init) were sent, for rate limits
+	loginTxn     *txn        // the current login transaction, if any
 }
 
 func newAccount(seed accountSeed) *account {

@@ -155,7 +155,7 @@ func (s *Server) adminFaults(w http.ResponseWriter, r *http.Request) {
 		}
 		if !req.Route.Valid() {
 			jsonReply(http.StatusBadRequest, adminError{"unknown route " + string(req.Route) +
-				": use session, cert, profile, aadhaar-otp, mobile-otp or deactivate"}).write(w)
+				": use one of " + routeList()}).write(w)
 			return
 		}
 		if f := req.Fault; f.Status != 0 && (f.Status < 200 || f.Status > 599) {
@@ -199,4 +199,13 @@ func readAdmin(w http.ResponseWriter, r *http.Request, v any) bool {
 		return false
 	}
 	return true
+}
+
+// routeList names every route, comma-separated, for error messages.
+func routeList() string {
+	names := make([]string, 0, len(Routes()))
+	for _, r := range Routes() {
+		names = append(names, string(r))
+	}
+	return strings.Join(names, ", ")
 }

@@ -61,7 +61,7 @@ func (s *Server) deactivate(r *http.Request, body []byte) reply {
 	}
 	t, found := s.txns[req.TxnID]
 	switch {
-	case !found || t.account != a:
+	case !found || t.account != a || t.login:
 		return unprocessable(wire.CodeTxnNotFound, msgTxnNotFound)
 	case t.done:
 		return unprocessable(wire.CodeTxnFinished, msgTxnFinished)

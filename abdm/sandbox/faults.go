@@ -22,11 +22,17 @@ const (
 	RouteAadhaarOTP Route = "aadhaar-otp" // POST {healthid}/v2/account/aadhaar/generateOTP
 	RouteMobileOTP  Route = "mobile-otp"  // POST {healthid}/v2/account/mobile/generateOTP
 	RouteDeactivate Route = "deactivate"  // POST {healthid}/v2/account/profile/deactivate
+
+	RouteSearch         Route = "search"          // POST {healthid}/v1/search/searchByHealthId
+	RouteAuthInit       Route = "auth-init"       // POST {healthid}/v2/auth/init
+	RouteConfirmAadhaar Route = "confirm-aadhaar" // POST {healthid}/v1/auth/confirmWithAadhaarOtp
+	RouteConfirmMobile  Route = "confirm-mobile"  // POST {healthid}/v1/auth/confirmWithMobileOTP
 )
 
 // Routes lists every route, in a fixed order.
 func Routes() []Route {
-	return []Route{RouteSession, RouteCert, RouteProfile, RouteAadhaarOTP, RouteMobileOTP, RouteDeactivate}
+	return []Route{RouteSession, RouteCert, RouteProfile, RouteAadhaarOTP, RouteMobileOTP, RouteDeactivate,
+		RouteSearch, RouteAuthInit, RouteConfirmAadhaar, RouteConfirmMobile}
 }
 
 // Valid reports whether r is one of the routes the sandbox serves.

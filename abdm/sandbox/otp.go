@@ -33,6 +33,7 @@ type txn struct {
 	created  time.Time
 	attempts int  // wrong OTPs so far
 	done     bool // used, replaced, or out of attempts
+	login    bool // started by auth/init (confirm calls), not generateOTP (deactivate)
 }
 
 // generateOTP serves POST {healthid}/v2/account/{aadhaar|mobile}/generateOTP.
@@ -57,11 +58,11 @@ func (s *Server) generateOTP(r *http.Request, body []byte, purpose string) reply
 		s.mu.Unlock()
 		return unprocessable(wire.CodeNoLinkedMobile, missing)
 	}
-	if rp, limited := s.rateLimitLocked(a, now); limited {
+	if rp, limited := rateLimitLocked(&a.otpTimes, now); limited {
 		s.mu.Unlock()
 		return rp
 	}
-	t := s.newTxnLocked(a, method, now)
+	t := s.newTxnLocked(a, method, false, now)
 	msg := OTPMessage{Time: now, TxnID: t.id, OTP: t.otp, ABHANumber: a.seed.number,
 		MaskedMobile: maskMobile(to), Purpose: purpose}
 	s.sendLocked(msg)
@@ -74,15 +75,16 @@ func (s *Server) generateOTP(r *http.Request, body []byte, purpose string) reply
 }
 
 // rateLimitLocked refuses an OTP within 30 s of the previous one, or beyond
-// five in 30 minutes, for one account (Aadhaar and mobile OTPs together).
-func (s *Server) rateLimitLocked(a *account, now time.Time) (reply, bool) {
-	recent := a.otpTimes[:0]
-	for _, t := range a.otpTimes {
+// five in 30 minutes, given when an account's earlier OTPs of one flow were
+// sent (times, pruned here): Aadhaar and mobile OTPs count together.
+func rateLimitLocked(times *[]time.Time, now time.Time) (reply, bool) {
+	recent := (*times)[:0]
+	for _, t := range *times {
 		if now.Sub(t) < otpWindow {
 			recent = append(recent, t)
 		}
 	}
-	a.otpTimes = recent
+	*times = recent
 	if len(recent) >= otpWindowMax {
 		return unprocessable(wire.CodeTooManyOTPRequests, msgTooManyOTPs), true
 	}
@@ -92,21 +94,26 @@ func (s *Server) rateLimitLocked(a *account, now time.Time) (reply, bool) {
 	return reply{}, false
 }
 
-// newTxnLocked starts a transaction for a, replacing its previous one, and
-// forgets transactions older than txnRetention.
-func (s *Server) newTxnLocked(a *account, method string, now time.Time) *txn {
+// newTxnLocked starts a transaction for a, replacing its previous one of the
+// same flow (login or account), records the send for the flow's rate limit,
+// and forgets transactions older than txnRetention.
+func (s *Server) newTxnLocked(a *account, method string, login bool, now time.Time) *txn {
 	for id, t := range s.txns {
 		if now.Sub(t.created) > txnRetention {
 			delete(s.txns, id)
 		}
 	}
-	if a.txn != nil {
-		a.txn.done = true
+	slot, times := &a.txn, &a.otpTimes
+	if login {
+		slot, times = &a.loginTxn, &a.loginTimes
 	}
-	t := &txn{id: newUUID(s.cfg.random), account: a, otp: newOTP(s.cfg.random), method: method, created: now}
+	if *slot != nil {
+		(*slot).done = true
+	}
+	t := &txn{id: newUUID(s.cfg.random), account: a, otp: newOTP(s.cfg.random), method: method, created: now, login: login}
 	s.txns[t.id] = t
-	a.txn = t
-	a.otpTimes = append(a.otpTimes, now)
+	*slot = t
+	*times = append(*times, now)
 	return t
 }
 

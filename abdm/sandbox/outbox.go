@@ -8,8 +8,10 @@ import (
 
 // OTP purposes, as found in OTPMessage.Purpose.
 const (
-	PurposeAadhaar = "aadhaar" // sent to the mobile linked to the Aadhaar
-	PurposeMobile  = "mobile"  // sent to the ABHA's own mobile
+	PurposeAadhaar      = "aadhaar"       // sent to the mobile linked to the Aadhaar
+	PurposeMobile       = "mobile"        // sent to the ABHA's own mobile
+	PurposeLoginAadhaar = "login-aadhaar" // login (auth/init AADHAAR_OTP), to the Aadhaar's mobile
+	PurposeLoginMobile  = "login-mobile"  // login (auth/init MOBILE_OTP), to the ABHA's own mobile
 )
 
 // OTPMessage is one OTP the sandbox "sent" by SMS.
@@ -19,7 +21,7 @@ type OTPMessage struct {
 	OTP          string    `json:"otp"`
 	ABHANumber   string    `json:"abhaNumber"`
 	MaskedMobile string    `json:"maskedMobile"`
-	Purpose      string    `json:"purpose"` // PurposeAadhaar or PurposeMobile
+	Purpose      string    `json:"purpose"` // PurposeAadhaar, PurposeMobile, PurposeLoginAadhaar or PurposeLoginMobile
 }
 
 // Outbox returns every OTP sent since New or Reset, oldest first.

@@ -1,6 +1,10 @@
 // Package sandbox simulates the parts of ABDM this tool talks to: the gateway
 // session service and the HealthID v1/v2 APIs for the key, the profile, OTP
-// requests and deactivation, as described in DESIGN.md section 2.
+// requests and deactivation, as described in DESIGN.md section 2, and the
+// patient login that yields an X-Token (search by ABHA number or address,
+// auth/init, then confirmWithAadhaarOtp or confirmWithMobileOTP with the OTP
+// in plain digits). Login and deactivation transactions are kept apart: a
+// txnId of one flow is unknown (HIS-1026) to the other.
 //
 // A Server is an http.Handler. The gateway lives under /gateway and HealthID
 // under /api, so one base URL serves both. It holds a few demo accounts, keeps
@@ -204,6 +208,14 @@ func lookupEndpoint(path string) (endpoint, bool) {
 		return endpoint{http.MethodPost, RouteMobileOTP}, true
 	case HealthIDBase + wire.PathDeactivate:
 		return endpoint{http.MethodPost, RouteDeactivate}, true
+	case HealthIDBase + wire.PathSearchByHealthID:
+		return endpoint{http.MethodPost, RouteSearch}, true
+	case HealthIDBase + wire.PathAuthInit:
+		return endpoint{http.MethodPost, RouteAuthInit}, true
+	case HealthIDBase + wire.PathConfirmAadhaarOTP:
+		return endpoint{http.MethodPost, RouteConfirmAadhaar}, true
+	case HealthIDBase + wire.PathConfirmMobileOTP:
+		return endpoint{http.MethodPost, RouteConfirmMobile}, true
 	}
 	return endpoint{}, false
 }
@@ -230,6 +242,14 @@ func (s *Server) handle(route Route, r *http.Request, body []byte) reply {
 		return s.generateOTP(r, body, PurposeMobile)
 	case RouteDeactivate:
 		return s.deactivate(r, body)
+	case RouteSearch:
+		return s.search(body)
+	case RouteAuthInit:
+		return s.authInit(body)
+	case RouteConfirmAadhaar:
+		return s.confirmOTP(body, wire.AuthMethodAadhaarOTP)
+	case RouteConfirmMobile:
+		return s.confirmOTP(body, wire.AuthMethodMobileOTP)
 	}
 	return internalError("no handler for this route")
 }

@@ -212,7 +212,10 @@ func startCLI(t *testing.T, sim *simProc, abha string, args ...string) *cliRun {
 	if sim != nil {
 		args = append(args, "--gateway-url", sim.info["gateway"], "--healthid-url", sim.info["healthid"],
 			"--client-id", sim.info["client-id"], "--hip-id", sim.info["hip-id"])
-		env = append(env, "ABDM_CLIENT_SECRET="+sim.info["client-secret"], "ABHA_X_TOKEN="+sim.tokens[abha])
+		env = append(env, "ABDM_CLIENT_SECRET="+sim.info["client-secret"])
+		if abha != "" {
+			env = append(env, "ABHA_X_TOKEN="+sim.tokens[abha])
+		}
 	}
 	r.cmd = exec.Command(binPath, args...)
 	r.cmd.Env = env
@@ -454,25 +457,11 @@ func contextWithTimeout(d time.Duration) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(context.Background(), d)
 }
 
-// startSignInCLI runs deactivate with --abha-number: no token is given.
+// startSignInCLI runs the command with no patient token: --abha-number
+// signs the patient in.
 func startSignInCLI(t *testing.T, sim *simProc, args ...string) *cliRun {
 	t.Helper()
-	env, home := isolatedEnv(t)
-	r := &cliRun{home: home}
-	r.stderr = lockedBuffer{mu: &r.mu, b: &r.errBuf}
-	args = append(args, "--gateway-url", sim.info["gateway"], "--healthid-url", sim.info["healthid"],
-		"--client-id", sim.info["client-id"], "--hip-id", sim.info["hip-id"])
-	r.cmd = exec.Command(binPath, args...)
-	r.cmd.Env = append(env, "ABDM_CLIENT_SECRET="+sim.info["client-secret"])
-	r.cmd.Stdout, r.cmd.Stderr = &r.stdout, &r.stderr
-	var err error
-	if r.stdin, err = r.cmd.StdinPipe(); err != nil {
-		t.Fatal(err)
-	}
-	if err := r.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	return r
+	return startCLI(t, sim, "", args...)
 }
 
 func TestE2ESignInThenDeactivateEachWay(t *testing.T) {

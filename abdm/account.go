@@ -100,6 +100,11 @@ func (c *Client) RequestOTP(ctx context.Context, xToken string, method OTPMethod
 	if err != nil {
 		return SentOTP{}, err
 	}
+	return decodeTxn(op, rep)
+}
+
+// decodeTxn reads the reply to a call that sends an OTP.
+func decodeTxn(op string, rep reply) (SentOTP, error) {
 	var r wire.TxnResponse
 	if err := decode(op, rep, &r); err != nil {
 		return SentOTP{}, err

@@ -382,11 +382,11 @@ func (f *Flow) StartSignIn(ctx context.Context, method LoginMethod) (SignInState
 		f.end(nil)
 		return SignInState{}, &StepError{Action: "send the sign-in OTP", At: StepConnected}
 	}
-	if now := f.now(); si.TxnID != "" && si.Method == method && now.Before(si.ResendAt) {
-		f.end(nil)
-		wait := si.ResendAt.Sub(now).Round(time.Second)
-		return SignInState{}, &Error{Op: "start the patient's sign-in", Kind: KindRateLimited, RetryAfter: wait,
-			ABDMText: fmt.Sprintf("a new OTP can be requested in %s", wait)}
+	if si.TxnID != "" && si.Method == method {
+		if err := f.tooSoon("start the patient's sign-in", si.ResendAt); err != nil {
+			f.end(nil)
+			return SignInState{}, err
+		}
 	}
 	id := si.Account.ABHANumber
 	if id == "" {
@@ -456,11 +456,11 @@ func (f *Flow) RequestOTP(ctx context.Context, method OTPMethod) (OTPState, erro
 	f.mu.Lock()
 	token, resendAt, sent := f.xToken, f.otp.ResendAt, f.otp.TxnID != ""
 	f.mu.Unlock()
-	if now := f.now(); sent && now.Before(resendAt) {
-		f.end(nil)
-		wait := resendAt.Sub(now).Round(time.Second)
-		return OTPState{}, &Error{Op: "request OTP", Kind: KindRateLimited, RetryAfter: wait,
-			ABDMText: fmt.Sprintf("a new OTP can be requested in %s", wait)}
+	if sent {
+		if err := f.tooSoon("request OTP", resendAt); err != nil {
+			f.end(nil)
+			return OTPState{}, err
+		}
 	}
 	got, err := f.c.RequestOTP(ctx, token, method)
 	var st OTPState
@@ -645,6 +645,18 @@ func isOTP(s string) bool {
 		}
 	}
 	return true
+}
+
+// tooSoon refuses, without a call, a new OTP before resendAt: the wait is
+// reported as KindRateLimited, as ABDM's HIS-1023 would be.
+func (f *Flow) tooSoon(op string, resendAt time.Time) error {
+	now := f.now()
+	if !now.Before(resendAt) {
+		return nil
+	}
+	wait := resendAt.Sub(now).Round(time.Second)
+	return &Error{Op: op, Kind: KindRateLimited, RetryAfter: wait,
+		ABDMText: fmt.Sprintf("a new OTP can be requested in %s", wait)}
 }
 
 // IsOTP reports whether s (trimmed) is a well-formed 6-digit OTP.

@@ -187,9 +187,7 @@ func TestFlowResendWaitsLocallyAndServerSide(t *testing.T) {
 func TestFlowNoLinkedMobile(t *testing.T) {
 	e := newTestEnv(t)
 	ctx := context.Background()
-	if err := e.flow.Connect(ctx); err != nil {
-		t.Fatal(err)
-	}
+	e.connect()
 	if _, err := e.flow.LoadPatient(ctx, e.token(patientRavi)); err != nil {
 		t.Fatal(err)
 	}
@@ -208,9 +206,7 @@ func TestFlowNoLinkedMobile(t *testing.T) {
 func TestFlowAlreadyDeactivatedSendsNoOTP(t *testing.T) {
 	e := newTestEnv(t)
 	ctx := context.Background()
-	if err := e.flow.Connect(ctx); err != nil {
-		t.Fatal(err)
-	}
+	e.connect()
 	_, err := e.flow.LoadPatient(ctx, e.token(patientMeena))
 	wantKind(t, err, KindAccountInactive)
 	if _, err := e.flow.RequestOTP(ctx, OTPAadhaar); err == nil {

@@ -154,17 +154,28 @@ func (e *testEnv) lastOTP() string {
 	return box[len(box)-1].OTP
 }
 
+// connect opens the flow's connection.
+func (e *testEnv) connect() {
+	e.t.Helper()
+	if err := e.flow.Connect(context.Background()); err != nil {
+		e.t.Fatalf("connect: %v", err)
+	}
+}
+
+// toPatient connects and loads the patient from a fresh token.
+func (e *testEnv) toPatient(abha string) {
+	e.t.Helper()
+	e.connect()
+	if _, err := e.flow.LoadPatient(context.Background(), e.token(abha)); err != nil {
+		e.t.Fatalf("load patient: %v", err)
+	}
+}
+
 // toOTPSent connects, loads the patient and requests an OTP.
 func (e *testEnv) toOTPSent(abha string) OTPState {
 	e.t.Helper()
-	ctx := context.Background()
-	if err := e.flow.Connect(ctx); err != nil {
-		e.t.Fatalf("connect: %v", err)
-	}
-	if _, err := e.flow.LoadPatient(ctx, e.token(abha)); err != nil {
-		e.t.Fatalf("load patient: %v", err)
-	}
-	st, err := e.flow.RequestOTP(ctx, OTPAadhaar)
+	e.toPatient(abha)
+	st, err := e.flow.RequestOTP(context.Background(), OTPAadhaar)
 	if err != nil {
 		e.t.Fatalf("request OTP: %v", err)
 	}

@@ -23,12 +23,7 @@ func (e *testEnv) requests() int {
 func TestOneRequestPerClickAfterConnect(t *testing.T) {
 	e := newTestEnv(t)
 	ctx := context.Background()
-	if err := e.flow.Connect(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := e.flow.LoadPatient(ctx, e.token(patientAsha)); err != nil {
-		t.Fatal(err)
-	}
+	e.toPatient(patientAsha)
 	click := func(name string, do func() error) {
 		t.Helper()
 		e.advance(9*time.Minute + 15*time.Second)  // the session has 45 s left
@@ -54,12 +49,7 @@ func TestOneRequestPerClickAfterConnect(t *testing.T) {
 func TestALateClickWithoutWarmPaysForTheSession(t *testing.T) {
 	e := newTestEnv(t)
 	ctx := context.Background()
-	if err := e.flow.Connect(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := e.flow.LoadPatient(ctx, e.token(patientAsha)); err != nil {
-		t.Fatal(err)
-	}
+	e.toPatient(patientAsha)
 	e.advance(9*time.Minute + 15*time.Second)
 	before := e.requests()
 	if _, err := e.flow.RequestOTP(ctx, OTPAadhaar); err != nil {
@@ -76,9 +66,7 @@ func TestWarmRenewsOnlyWhenDue(t *testing.T) {
 	if err := e.client.Warm(ctx); err != nil || e.requests() != 0 {
 		t.Fatal("Warm before the first connection must do nothing")
 	}
-	if err := e.flow.Connect(ctx); err != nil {
-		t.Fatal(err)
-	}
+	e.connect()
 	before := e.requests()
 	e.advance(5 * time.Minute)
 	if err := e.client.Warm(ctx); err != nil || e.requests() != before {
@@ -151,12 +139,7 @@ func TestSessionExpiryBetweenAnyTwoSteps(t *testing.T) {
 func TestPatientTokenExpiryBeforeTheOTP(t *testing.T) {
 	e := newTestEnv(t)
 	ctx := context.Background()
-	if err := e.flow.Connect(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := e.flow.LoadPatient(ctx, e.token(patientAsha)); err != nil {
-		t.Fatal(err)
-	}
+	e.toPatient(patientAsha)
 	e.advance(31 * time.Minute) // the patient's token lives 30 minutes
 	_, err := e.flow.RequestOTP(ctx, OTPAadhaar)
 	wantKind(t, err, KindPatientToken)

@@ -103,14 +103,7 @@ func (c *Client) StartLogin(ctx context.Context, abha string, method LoginMethod
 	if err != nil {
 		return SentOTP{}, err
 	}
-	var r wire.TxnResponse
-	if err := decode(op, rep, &r); err != nil {
-		return SentOTP{}, err
-	}
-	if strings.TrimSpace(r.TxnID) == "" {
-		return SentOTP{}, &Error{Op: op, Status: rep.status, Kind: KindBadReply, ABDMText: "the reply has no txnId"}
-	}
-	return SentOTP{TxnID: r.TxnID, MaskedMobile: r.MobileNumber}, nil
+	return decodeTxn(op, rep)
 }
 
 // loginConfirmPath is the v1 confirm call of each sign-in method. These

@@ -96,9 +96,7 @@ func TestSignInThenDeactivateEachWay(t *testing.T) {
 func TestSignInUnknownABHA(t *testing.T) {
 	e := newTestEnv(t)
 	ctx := context.Background()
-	if err := e.flow.Connect(ctx); err != nil {
-		t.Fatal(err)
-	}
+	e.connect()
 	_, err := e.flow.LookUp(ctx, "91-1111-2222-3333")
 	wantKind(t, err, KindNotFound)
 	if _, err := e.flow.StartSignIn(ctx, LoginAadhaarOTP); err == nil {
@@ -117,9 +115,7 @@ func TestSignInUnknownABHA(t *testing.T) {
 func TestSignInAlreadyDeactivatedSendsNoOTP(t *testing.T) {
 	e := newTestEnv(t)
 	ctx := context.Background()
-	if err := e.flow.Connect(ctx); err != nil {
-		t.Fatal(err)
-	}
+	e.connect()
 	_, err := e.flow.LookUp(ctx, patientMeena)
 	wantKind(t, err, KindAccountInactive)
 	if _, err := e.flow.StartSignIn(ctx, LoginAadhaarOTP); err == nil {
@@ -133,9 +129,7 @@ func TestSignInAlreadyDeactivatedSendsNoOTP(t *testing.T) {
 func TestSignInWrongOTPThenRight(t *testing.T) {
 	e := newTestEnv(t)
 	ctx := context.Background()
-	if err := e.flow.Connect(ctx); err != nil {
-		t.Fatal(err)
-	}
+	e.connect()
 	if _, err := e.flow.LookUp(ctx, "asha.verma@sbx"); err != nil {
 		t.Fatal(err)
 	}
@@ -156,9 +150,7 @@ func TestSignInWrongOTPThenRight(t *testing.T) {
 func TestSignInResendWaitsAndAadhaarWithoutMobile(t *testing.T) {
 	e := newTestEnv(t)
 	ctx := context.Background()
-	if err := e.flow.Connect(ctx); err != nil {
-		t.Fatal(err)
-	}
+	e.connect()
 	if _, err := e.flow.LookUp(ctx, patientRavi); err != nil {
 		t.Fatal(err)
 	}
@@ -244,9 +236,7 @@ func TestLoginOTPIsPlainAndDeactivateOTPIsEncrypted(t *testing.T) {
 func TestSignInTokenIsAPatientToken(t *testing.T) {
 	e := newTestEnv(t)
 	ctx := context.Background()
-	if err := e.flow.Connect(ctx); err != nil {
-		t.Fatal(err)
-	}
+	e.connect()
 	if _, err := e.flow.LookUp(ctx, patientAsha); err != nil {
 		t.Fatal(err)
 	}

@@ -140,16 +140,7 @@ func (s *Server) authInit(body []byte) reply {
 		s.mu.Unlock()
 		return rp
 	}
-	t := s.newTxnLocked(a, req.AuthMethod, true, now)
-	msg := OTPMessage{Time: now, TxnID: t.id, OTP: t.otp, ABHANumber: a.seed.number,
-		MaskedMobile: maskMobile(to), Purpose: purpose}
-	s.sendLocked(msg)
-	s.mu.Unlock()
-
-	if fn := s.cfg.otpListener; fn != nil {
-		fn(msg)
-	}
-	return jsonReply(http.StatusOK, wire.TxnResponse{TxnID: t.id, MobileNumber: msg.MaskedMobile})
+	return s.sendOTPLocked(a, req.AuthMethod, true, to, purpose, now)
 }
 
 // confirmOTP serves POST {healthid}/v1/auth/confirmWithAadhaarOtp and

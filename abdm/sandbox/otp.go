@@ -62,7 +62,14 @@ func (s *Server) generateOTP(r *http.Request, body []byte, purpose string) reply
 		s.mu.Unlock()
 		return rp
 	}
-	t := s.newTxnLocked(a, method, false, now)
+	return s.sendOTPLocked(a, method, false, to, purpose, now)
+}
+
+// sendOTPLocked opens a transaction for a, puts its OTP in the outbox, then
+// unlocks s and tells the listener (never under the lock). It is the tail
+// of every OTP-sending route; login says whether the OTP signs the patient in.
+func (s *Server) sendOTPLocked(a *account, method string, login bool, to, purpose string, now time.Time) reply {
+	t := s.newTxnLocked(a, method, login, now)
 	msg := OTPMessage{Time: now, TxnID: t.id, OTP: t.otp, ABHANumber: a.seed.number,
 		MaskedMobile: maskMobile(to), Purpose: purpose}
 	s.sendLocked(msg)

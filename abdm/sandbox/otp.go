@@ -125,9 +125,10 @@ func (s *Server) newTxnLocked(a *account, method string, login bool, now time.Ti
 }
 
 // isJSONObject reports whether body is a JSON object (or, if emptyOK,
-// nothing but white space).
+// nothing but white space). Only JSON's white space (space, tab, CR, LF) may
+// surround it: other characters, such as a vertical tab, make it invalid JSON.
 func isJSONObject(body []byte, emptyOK bool) bool {
-	trimmed := bytes.TrimSpace(body)
+	trimmed := bytes.Trim(body, " \t\r\n")
 	if len(trimmed) == 0 {
 		return emptyOK
 	}

@@ -27,7 +27,9 @@ type demoServer struct {
 // to phone (if not nil), as the patient's phone would show it, and passed to
 // onOTP (if not nil).
 func startDemo(phone io.Writer, log logrus.FieldLogger, onOTP func(sandbox.OTPMessage)) (*demoServer, error) {
-	sim := sandbox.New(sandbox.WithOTPListener(func(m sandbox.OTPMessage) {
+	// The 4096-bit key is made when first needed (see warmKey), not while
+	// the app starts.
+	sim := sandbox.New(sandbox.WithKeyOnDemand(), sandbox.WithOTPListener(func(m sandbox.OTPMessage) {
 		if phone != nil {
 			what := "deactivate your ABHA"
 			if strings.HasPrefix(m.Purpose, "login") {
@@ -46,6 +48,17 @@ func startDemo(phone io.Writer, log logrus.FieldLogger, onOTP func(sandbox.OTPMe
 	log.WithField("url", run.BaseURL()).Info("demo simulator started")
 	return &demoServer{sim: sim, running: run, creds: sim.Credentials(),
 		gatewayURL: run.GatewayURL(), healthIDURL: run.HealthIDURL()}, nil
+}
+
+// warmKey makes the simulator's key after delay, in the background, so that
+// it is ready when the trainer presses Connect without slowing the start.
+func (d *demoServer) warmKey(delay time.Duration) {
+	go func() {
+		time.Sleep(delay)
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		_ = d.sim.KeyReady(ctx)
+	}()
 }
 
 // patientToken returns a fresh X-Token of the first demo patient who can

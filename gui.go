@@ -114,6 +114,7 @@ func runGUI(args []string, std stdio) int {
 			return rep.fail(err)
 		}
 		defer d.close()
+		d.warmKey(2 * time.Second)
 		opts.Demo = d.forUI()
 	}
 	w := ui.New(opts)

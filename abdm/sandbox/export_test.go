@@ -5,3 +5,6 @@ package sandbox
 func WithKeyGate(gate <-chan struct{}) Option {
 	return func(c *config) { c.keyGate = gate }
 }
+
+// KeyGenerationStarted reports whether s has begun making its RSA key.
+func KeyGenerationStarted(s *Server) bool { return s.keyStarted.Load() }

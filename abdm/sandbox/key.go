@@ -9,13 +9,22 @@ import (
 	"fmt"
 )
 
-// startKey uses the configured key or generates one in the background.
+// startKey uses the configured key or generates one in the background:
+// at once, or with WithKeyOnDemand when the key is first needed.
 func (s *Server) startKey() {
 	if s.cfg.key != nil {
 		s.key = s.cfg.key
 		close(s.keyDone)
 		return
 	}
+	if !s.cfg.keyOnDemand {
+		s.keyStart.Do(s.generateKey)
+	}
+}
+
+// generateKey makes the RSA key in a goroutine; keyDone closes when it exists.
+func (s *Server) generateKey() {
+	s.keyStarted.Store(true)
 	bits, gate := s.cfg.keyBits, s.cfg.keyGate
 	go func() {
 		if gate != nil {
@@ -30,9 +39,13 @@ func (s *Server) startKey() {
 	}()
 }
 
-// KeyReady waits until the RSA key exists. It returns the error of key
+// KeyReady waits until the RSA key exists, starting its generation if
+// WithKeyOnDemand put it off. It returns the error of key
 // generation, if any, or ctx's error if ctx ends first.
 func (s *Server) KeyReady(ctx context.Context) error {
+	if s.cfg.key == nil {
+		s.keyStart.Do(s.generateKey)
+	}
 	select {
 	case <-s.keyDone:
 		return s.keyErr

@@ -56,3 +56,20 @@ func TestBadKeySize(t *testing.T) {
 	}
 	wantHIS(t, e.hid(http.MethodGet, wire.PathCert, "", ""), http.StatusInternalServerError, "HIS-500", "HIS-500")
 }
+
+func TestKeyOnDemandWaitsForTheFirstUse(t *testing.T) {
+	s := sandbox.New(sandbox.WithKeyBits(2048), sandbox.WithKeyOnDemand())
+	if sandbox.KeyGenerationStarted(s) {
+		t.Fatal("the key generation started before anything needed the key")
+	}
+	if _, err := s.PublicKey(context.Background()); err != nil {
+		t.Fatalf("the first use must start the generation and get the key: %v", err)
+	}
+	if err := s.KeyReady(context.Background()); err != nil || !sandbox.KeyGenerationStarted(s) {
+		t.Fatal(err)
+	}
+	eager := sandbox.New(sandbox.WithKeyBits(2048))
+	if !sandbox.KeyGenerationStarted(eager) {
+		t.Fatal("without WithKeyOnDemand the generation starts in New")
+	}
+}

@@ -31,6 +31,7 @@ type config struct {
 	tokenTTL     time.Duration
 	otpListener  func(OTPMessage)
 	random       *entropy
+	keyOnDemand  bool
 	keyGate      <-chan struct{} // tests only: key generation waits for it
 }
 
@@ -118,6 +119,11 @@ func defaultConfig() config {
 		random:     &entropy{r: rand.Reader},
 	}
 }
+
+// WithKeyOnDemand puts the key generation off until the key is first needed
+// (the cert route, a deactivation, or KeyReady), so that a 4096-bit key does
+// not take a core away from the start-up of a program that embeds the sandbox.
+func WithKeyOnDemand() Option { return func(c *config) { c.keyOnDemand = true } }
 
 // WithRandom makes every random value the sandbox creates (secret, tokens,
 // transaction IDs, OTPs) come from r. A fixed stream makes runs repeatable

@@ -53,9 +53,11 @@ type Credentials struct {
 type Server struct {
 	cfg config
 
-	keyDone chan struct{} // closed once key or keyErr is set
-	key     *rsa.PrivateKey
-	keyErr  error
+	keyDone    chan struct{} // closed once key or keyErr is set
+	keyStart   sync.Once     // starts the key generation once
+	keyStarted atomic.Bool   // the generation has begun (for tests)
+	key        *rsa.PrivateKey
+	keyErr     error
 
 	offset  atomic.Int64 // sandbox clock = cfg.clock.Now() + offset
 	latency atomic.Int64 // global simulated round trip, nanoseconds

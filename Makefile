@@ -5,14 +5,14 @@ SHELL   := /bin/bash
 export PATH := $(PATH):/usr/local/go/bin
 GO      ?= go
 GOBIN   := $(shell $(GO) env GOPATH)/bin
-VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+VERSION ?= $(shell v=$$(git describe --tags --dirty 2>/dev/null) && echo "$$v" | sed 's/^v//' || sed -n 's/^Version *= *"\(.*\)"/\1/p' FyneApp.toml)
 COMMIT  ?= $(shell git rev-parse --short=12 HEAD 2>/dev/null)
 LDFLAGS := -X main.version=$(VERSION) -X main.commit=$(COMMIT)
 BIN     := bin/abha-deactivate
 STATICCHECK := $(GOBIN)/staticcheck
 FUZZTIME ?= 5s
 
-.PHONY: all build demo sandbox test test-go test-keyring test-gui lint fuzz fuzz-short deps test-deps clean
+.PHONY: all build demo sandbox test test-go faults test-keyring test-gui lint fuzz fuzz-short deps test-deps clean bench
 
 all: build
 
@@ -40,10 +40,15 @@ sandbox: build
 	$(BIN) sandbox
 
 # The whole test suite, as CI runs it.
-test: test-deps lint test-go test-keyring test-gui fuzz-short
+test: test-deps lint test-go faults test-keyring test-gui fuzz-short
 
 test-go:
 	LANG=en_US.UTF-8 CGO_ENABLED=1 $(GO) test -race -count=1 ./...
+
+# Every call of the flow against every fault, printed as a table.
+faults:
+	@set -o pipefail; $(GO) test -count=1 -run '^TestFaultMatrix$$' -v ./abdm/ -args -faults.print \
+		| grep -vE '^[[:space:]]*(=== RUN|--- PASS|PASS$$|ok )'
 
 # Keyring tests against a real Secret Service (gnome-keyring in a private D-Bus session).
 test-keyring:
@@ -64,10 +69,17 @@ lint: $(STATICCHECK)
 	$(STATICCHECK) ./...
 	@if grep -rl 'fyne.io/fyne' --include='*.go' abdm storage; then echo "abdm/ and storage/ must not import Fyne"; exit 1; fi
 
-# Brief fuzzing of the parsers that read what the network sends (part of `make test`).
+# Brief fuzzing of every fuzz target, one at a time (part of `make test`): the
+# parsers of what the network sends, the settings loader, the audit reader and
+# the simulator's request handling. Seeds are in each package's testdata/fuzz.
 fuzz-short:
 	$(GO) test -run '^$$' -fuzz '^FuzzParseErrorBody$$' -fuzztime $(FUZZTIME) ./abdm/
 	$(GO) test -run '^$$' -fuzz '^FuzzParsePublicKey$$' -fuzztime $(FUZZTIME) ./abdm/
+	$(GO) test -run '^$$' -fuzz '^FuzzSettingsLoad$$' -fuzztime $(FUZZTIME) ./storage/settings/
+	$(GO) test -run '^$$' -fuzz '^FuzzAuditRead$$' -fuzztime $(FUZZTIME) ./storage/audit/
+	$(GO) test -run '^$$' -fuzz '^FuzzSessionRequest$$' -fuzztime $(FUZZTIME) ./abdm/sandbox/
+	$(GO) test -run '^$$' -fuzz '^FuzzOTPRequest$$' -fuzztime $(FUZZTIME) ./abdm/sandbox/
+	$(GO) test -run '^$$' -fuzz '^FuzzDeactivateRequest$$' -fuzztime $(FUZZTIME) ./abdm/sandbox/
 
 # Longer fuzzing: make fuzz FUZZTIME=2m
 fuzz: FUZZTIME = 1m
@@ -75,3 +87,68 @@ fuzz: fuzz-short
 
 clean:
 	rm -rf bin dist screenshots
+
+# Benchmarks, not part of `make test`: one `name: value` line per figure on
+# stdout, progress on stderr; see bench/README.md. The app and the bare Fyne
+# window (the baseline) are built here with the same flags, then the
+# round-trip program (simulator with RTT_MS of latency) and the start-up
+# program (private Xvfb, BENCH_RUNS starts of each) run.
+BENCH_DIR     := bin/bench
+BENCH_LDFLAGS := $(LDFLAGS) -s -w
+BENCH_RUNS    ?= 5
+RTT_MS        ?= 200
+bench: test-deps
+	@mkdir -p $(BENCH_DIR)
+	@echo "bench: building the app, the bare Fyne window and the benchmark programs" >&2
+	@$(GO) build -trimpath -ldflags '$(BENCH_LDFLAGS)' -o $(BENCH_DIR)/abha-deactivate .
+	@$(GO) build -trimpath -ldflags '$(BENCH_LDFLAGS)' -o $(BENCH_DIR)/barewindow ./bench/barewindow
+	@$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BENCH_DIR)/abha-deactivate-unstripped .
+	@$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BENCH_DIR)/barewindow-unstripped ./bench/barewindow
+	@$(GO) build -o $(BENCH_DIR)/roundtrip ./bench/roundtrip
+	@$(GO) build -o $(BENCH_DIR)/startup ./bench/startup
+	@$(BENCH_DIR)/roundtrip -rtt $(RTT_MS)ms -rounds $(BENCH_RUNS)
+	@$(BENCH_DIR)/startup -runs $(BENCH_RUNS) \
+		-app $(BENCH_DIR)/abha-deactivate -bare $(BENCH_DIR)/barewindow \
+		-app-unstripped $(BENCH_DIR)/abha-deactivate-unstripped -bare-unstripped $(BENCH_DIR)/barewindow-unstripped
+
+# ---------------------------------------------------------------- packages
+# Install packages for facility workstations, built with `fyne package --release` into dist/
+# (slow from a cold build cache: 3-16 min each, as the machine is busy; about 1 min warm; not
+# part of `make test`). They install their own tools (Debian packages, the fyne CLI). See
+# scripts/package.sh and README.md, "Install on a facility workstation".
+.PHONY: package-linux package-windows release test-package
+
+# dist/abha-deactivate-VERSION-linux-amd64.tar.xz (binary, .desktop, icon, Makefile to install)
+# and dist/abha-deactivate_VERSION_amd64.deb.
+package-linux:
+	@scripts/install-deps.sh package
+	VERSION='$(VERSION)' COMMIT='$(COMMIT)' scripts/package.sh linux
+
+# dist/abha-deactivate-VERSION-windows-amd64.exe, a Windows GUI executable with the icon,
+# cross-built with mingw-w64.
+package-windows:
+	@scripts/install-deps.sh package
+	VERSION='$(VERSION)' COMMIT='$(COMMIT)' scripts/package.sh windows
+
+# Everything above into an emptied dist/, with SHA256SUMS. Reproducible: two runs from one
+# commit give the same bytes (SOURCE_DATE_EPOCH is the commit's time).
+release:
+	@if [ -n "$$(git status --porcelain --untracked-files=no 2>/dev/null)" ]; then \
+		echo "release: WARNING: the working tree has uncommitted changes; this release is not one commit"; fi
+	@tag=$$(git describe --tags --exact-match 2>/dev/null | sed 's/^v//'); \
+	app=$$(sed -n 's/^Version *= *"\(.*\)"/\1/p' FyneApp.toml); \
+	if [ -n "$$tag" ] && [ "$$tag" != "$$app" ]; then \
+		echo "release: the tag says $$tag but FyneApp.toml says Version = \"$$app\"; make them agree"; exit 1; fi
+	rm -rf dist
+	$(MAKE) --no-print-directory package-linux package-windows VERSION='$(VERSION)' COMMIT='$(COMMIT)'
+	cd dist && sha256sum -- * >SHA256SUMS && cat SHA256SUMS
+	@printf 'release: Linux binary sha256 %s\n' \
+		"$$(tar -xJOf dist/abha-deactivate-$(VERSION)-linux-amd64.tar.xz --wildcards '*/bin/abha-deactivate' | sha256sum | cut -d' ' -f1)"
+
+# The Linux tarball unpacked into an empty prefix with its own Makefile: --version, the demo
+# and a first run with no settings and no network, under Xvfb (screenshots/package-linux-*.png).
+test-package:
+	@scripts/install-deps.sh test
+	@scripts/install-deps.sh package
+	@ls dist/abha-deactivate-$(VERSION)-linux-amd64.tar.xz >/dev/null 2>&1 || $(MAKE) --no-print-directory package-linux
+	EXPECT_VERSION='$(VERSION)' scripts/test-package-linux.sh dist/abha-deactivate-$(VERSION)-linux-amd64.tar.xz

@@ -11,6 +11,8 @@ import (
 	"io"
 	"os"
 	"runtime/debug"
+
+	_ "abha-deactivate/internal/cleanlocale" // before Fyne's language set-up: see the package
 )
 
 // Stamped at build time with -ldflags "-X main.version=... -X main.commit=...".

@@ -34,6 +34,7 @@ func TestE2EProxyFromTheEnvironmentAndCABundle(t *testing.T) {
 	}
 	proxy := &testnet.ConnectProxy{Target: srv.Listener.Addr().String()}
 	ps := httptest.NewServer(proxy)
+	defer proxy.Close()
 	defer ps.Close()
 	_, port, _ := net.SplitHostPort(srv.Listener.Addr().String())
 	base := "https://example.com:" + port // resolved by the proxy only
@@ -60,7 +61,9 @@ func TestE2EProxyFromTheEnvironmentAndCABundle(t *testing.T) {
 		t.Fatal("the environment's proxy was not used")
 	}
 	// A proxy that wants a sign-in is named as the problem.
-	refusing := httptest.NewServer(&testnet.ConnectProxy{Refuse: true})
+	refuser := &testnet.ConnectProxy{Refuse: true}
+	refusing := httptest.NewServer(refuser)
+	defer refuser.Close()
 	defer refusing.Close()
 	code, res, _ = run("HTTPS_PROXY=" + refusing.URL)
 	if code != exitUnavailable || res.Error == nil || res.Error.Kind != "proxy" || !strings.Contains(res.Error.NextAction, "proxy") {

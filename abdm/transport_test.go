@@ -96,7 +96,7 @@ func TestProxyFromSettings(t *testing.T) {
 	srv, caFile, creds := tlsSandbox(t, nil)
 	proxy := &testnet.ConnectProxy{Target: srv.Listener.Addr().String()}
 	ps := httptest.NewServer(proxy)
-	t.Cleanup(func() { ps.Close(); proxy.Wait() })
+	t.Cleanup(func() { ps.Close(); proxy.Close() })
 	// ABDM's host name goes to the proxy; the proxy reaches the server.
 	_, port, _ := net.SplitHostPort(srv.Listener.Addr().String())
 	base := "https://example.com:" + port
@@ -112,8 +112,9 @@ func TestProxyFromSettings(t *testing.T) {
 
 func TestProxyErrorsAreNamed(t *testing.T) {
 	srv, caFile, creds := tlsSandbox(t, nil)
-	refusing := httptest.NewServer(&testnet.ConnectProxy{Refuse: true})
-	t.Cleanup(refusing.Close)
+	refuser := &testnet.ConnectProxy{Refuse: true}
+	refusing := httptest.NewServer(refuser)
+	t.Cleanup(func() { refusing.Close(); refuser.Close() })
 	dead := httptest.NewServer(http.NotFoundHandler())
 	deadURL := dead.URL
 	dead.Close()

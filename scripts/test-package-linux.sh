@@ -27,6 +27,8 @@ WINDOW_TITLE='ABHA Deactivation'
 BAD_OUTPUT=('Error in Fyne call thread' 'panic:' 'DATA RACE' 'X Error of failed request')
 
 say() { printf 'test-package: %s\n' "$*" >&2; }
+# shellcheck source=scripts/lib/x11.sh
+. "$(dirname "$0")/lib/x11.sh"
 [[ -n "$TARBALL" && -f "$TARBALL" ]] || { say "no tarball (make package-linux)"; exit 1; }
 case "$TARBALL" in /*) ;; *) TARBALL="$PWD/$TARBALL" ;; esac
 for tool in Xvfb xdotool import identify compare make xz; do
@@ -102,22 +104,8 @@ fi
 say "--version: $VERSION_OUT"
 
 # ---------------------------------------------------------------- Xvfb
-for n in 80 81 82 83 84 85 86 87 88 89; do
-	[[ -e "/tmp/.X11-unix/X$n" || -e "/tmp/.X$n-lock" ]] && continue
-	Xvfb ":$n" -screen 0 1280x900x24 -nolisten tcp >"$T/xvfb.log" 2>&1 &
-	XVFB_PID=$!
-	deadline=$((SECONDS + 10))
-	while kill -0 "$XVFB_PID" 2>/dev/null && ((SECONDS < deadline)); do
-		if [[ -S "/tmp/.X11-unix/X$n" ]] && DISPLAY=":$n" xdotool getdisplaygeometry >/dev/null 2>&1; then
-			export DISPLAY=":$n"
-			break 2
-		fi
-		sleep 0.05
-	done
-	kill -TERM "$XVFB_PID" 2>/dev/null || true
-	wait "$XVFB_PID" 2>/dev/null || true
-	XVFB_PID=""
-done
+XVFB_PID=""
+x11_start_xvfb 80 89 "$T/xvfb.log" && export DISPLAY=":$DISPLAY_NUM"
 [[ -n "$XVFB_PID" ]] || fail "could not start Xvfb on any display :80..:89"
 say "Xvfb on $DISPLAY"
 
@@ -136,63 +124,16 @@ wait_line() {
 # shot FILE: once the window shows a drawn frame (not one flat colour) that is the same in
 # two captures 0.25 s apart.
 shot() {
-	local file=$1 prev="$RUN/prev.png" sd diff
-	local deadline=$((SECONDS + STEP_TIMEOUT)) stable_by=$((SECONDS + 3))
-	import -window "$WID" "$prev" || fail "screenshot of window $WID"
-	while :; do
-		sleep 0.25
-		import -window "$WID" "$file" || fail "screenshot of window $WID"
-		sd=$(identify -format '%[fx:standard_deviation]' "$file")
-		if [[ "$sd" == 0 ]]; then
-			((SECONDS < deadline)) || fail "the window stayed blank for ${STEP_TIMEOUT}s"
-			stable_by=$((SECONDS + 3))
-		else
-			diff=$(compare -metric AE "$prev" "$file" null: 2>&1 || true)
-			[[ "${diff%% *}" == 0 ]] && break
-			((SECONDS >= stable_by)) && break
-		fi
-		mv "$file" "$prev"
-	done
+	local rc=0
+	x11_stable_shot "$WID" "$1" "$RUN/prev.png" "$STEP_TIMEOUT" || rc=$?
+	case $rc in
+	1) fail "screenshot of window $WID" ;;
+	2) fail "the window stayed blank for ${STEP_TIMEOUT}s" ;;
+	esac
 }
 
 # close_window: WM_DELETE_WINDOW, as a window manager sends it (python3 and Xlib).
-close_window() {
-	command -v python3 >/dev/null 2>&1 || return 1
-	python3 - "$WID" <<'EOF'
-import ctypes, ctypes.util, sys
-x = ctypes.CDLL(ctypes.util.find_library("X11") or "libX11.so.6")
-x.XOpenDisplay.restype = ctypes.c_void_p
-x.XOpenDisplay.argtypes = [ctypes.c_char_p]
-x.XInternAtom.restype = ctypes.c_ulong
-x.XInternAtom.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int]
-x.XSendEvent.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_int, ctypes.c_long, ctypes.c_void_p]
-x.XFlush.argtypes = [ctypes.c_void_p]
-x.XCloseDisplay.argtypes = [ctypes.c_void_p]
-
-class XClientMessageEvent(ctypes.Structure):
-    _fields_ = [("type", ctypes.c_int), ("serial", ctypes.c_ulong), ("send_event", ctypes.c_int),
-                ("display", ctypes.c_void_p), ("window", ctypes.c_ulong), ("message_type", ctypes.c_ulong),
-                ("format", ctypes.c_int), ("data", ctypes.c_long * 5)]
-
-class XEvent(ctypes.Union):
-    _fields_ = [("xclient", XClientMessageEvent), ("pad", ctypes.c_long * 24)]
-
-d = x.XOpenDisplay(None)
-if not d:
-    sys.exit("cannot open display")
-win = int(sys.argv[1])
-ev = XEvent()
-ev.xclient.type = 33  # ClientMessage
-ev.xclient.window = win
-ev.xclient.message_type = x.XInternAtom(d, b"WM_PROTOCOLS", 0)
-ev.xclient.format = 32
-ev.xclient.data[0] = x.XInternAtom(d, b"WM_DELETE_WINDOW", 0)
-if not x.XSendEvent(d, win, 0, 0, ctypes.byref(ev)):
-    sys.exit("XSendEvent failed")
-x.XFlush(d)
-x.XCloseDisplay(d)
-EOF
-}
+close_window() { x11_close_window "$WID"; }
 
 # window_icon_size: WIDTHxHEIGHT of the first image in the window's _NET_WM_ICON, or "none".
 window_icon_size() {

@@ -41,6 +41,8 @@ ABHA_MASKED='XX-XXXX-XXXX-7890' # the demo patient "Asha Verma"
 BAD_OUTPUT=('Error in Fyne call thread' 'panic:' 'DATA RACE' 'X Error of failed request')
 
 say() { printf 'xvfb-e2e: %s\n' "$*" >&2; }
+# shellcheck source=scripts/lib/x11.sh
+. "$(dirname "$0")/lib/x11.sh"
 
 # Resolve the binary before anything changes directory.
 case "$BIN" in
@@ -155,27 +157,13 @@ settle() { sleep 0.4; }
 # about 3 s anyway.
 SHOT_LIST=()
 shot() {
-	local file="$SHOTS/$1.png" prev="$T/shot-prev.png" sd diff
-	local deadline=$((SECONDS + STEP_TIMEOUT)) stable_by=$((SECONDS + 3))
-	import -window "$WID" "$prev" || fail "screenshot of window $WID"
-	while :; do
-		sleep 0.25
-		import -window "$WID" "$file" || fail "screenshot of window $WID"
-		sd=$(identify -format '%[fx:standard_deviation]' "$file")
-		if [[ "$sd" == 0 ]]; then
-			((SECONDS < deadline)) || fail "the window stayed blank for ${STEP_TIMEOUT}s ($1)"
-			stable_by=$((SECONDS + 3))
-		else
-			# Pixels that differ; ImageMagick 7 adds " (normalised)".
-			diff=$(compare -metric AE "$prev" "$file" null: 2>&1 || true)
-			[[ "${diff%% *}" == 0 ]] && break
-			if ((SECONDS >= stable_by)); then
-				say "note: $1.png taken while the window was still changing"
-				break
-			fi
-		fi
-		mv "$file" "$prev"
-	done
+	local file="$SHOTS/$1.png" rc=0
+	x11_stable_shot "$WID" "$file" "$T/shot-prev.png" "$STEP_TIMEOUT" || rc=$?
+	case $rc in
+	1) fail "screenshot of window $WID" ;;
+	2) fail "the window stayed blank for ${STEP_TIMEOUT}s ($1)" ;;
+	3) say "note: $1.png taken while the window was still changing" ;;
+	esac
 	SHOT_LIST+=("$file")
 }
 
@@ -199,24 +187,7 @@ type_text() { xdo type -- "$1"; }
 
 # ---------------------------------------------------------------- Xvfb
 start_xvfb() {
-	local n
-	for n in 90 91 92 93 94 95 96 97 98 99; do
-		[[ -e "/tmp/.X11-unix/X$n" || -e "/tmp/.X$n-lock" ]] && continue
-		Xvfb ":$n" -screen 0 1280x900x24 -nolisten tcp >"$T/xvfb.log" 2>&1 &
-		XVFB_PID=$!
-		local deadline=$((SECONDS + 10))
-		while kill -0 "$XVFB_PID" 2>/dev/null && ((SECONDS < deadline)); do
-			if [[ -S "/tmp/.X11-unix/X$n" ]] && DISPLAY=":$n" xdotool getdisplaygeometry >/dev/null 2>&1; then
-				DISPLAY_NUM=$n
-				return 0
-			fi
-			sleep 0.05
-		done
-		# Lost a race for this display, or Xvfb is broken: try the next one.
-		kill -TERM "$XVFB_PID" 2>/dev/null || true
-		wait "$XVFB_PID" 2>/dev/null || true
-		XVFB_PID=""
-	done
+	x11_start_xvfb 90 99 "$T/xvfb.log" && return 0
 	cat "$T/xvfb.log" >&2 2>/dev/null || true
 	fail "could not start Xvfb on any display :90..:99"
 }
@@ -351,44 +322,7 @@ check_output "during the run"
 
 # Close the window as a window manager would (WM_DELETE_WINDOW), which goes
 # through the app's close handler; fall back to SIGTERM.
-close_window() {
-	command -v python3 >/dev/null 2>&1 || return 1
-	python3 - "$WID" <<'EOF'
-import ctypes, ctypes.util, sys
-x = ctypes.CDLL(ctypes.util.find_library("X11") or "libX11.so.6")
-x.XOpenDisplay.restype = ctypes.c_void_p
-x.XOpenDisplay.argtypes = [ctypes.c_char_p]
-x.XInternAtom.restype = ctypes.c_ulong
-x.XInternAtom.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int]
-x.XSendEvent.argtypes = [ctypes.c_void_p, ctypes.c_ulong, ctypes.c_int, ctypes.c_long, ctypes.c_void_p]
-x.XFlush.argtypes = [ctypes.c_void_p]
-x.XCloseDisplay.argtypes = [ctypes.c_void_p]
-
-class XClientMessageEvent(ctypes.Structure):
-    _fields_ = [("type", ctypes.c_int), ("serial", ctypes.c_ulong), ("send_event", ctypes.c_int),
-                ("display", ctypes.c_void_p), ("window", ctypes.c_ulong), ("message_type", ctypes.c_ulong),
-                ("format", ctypes.c_int), ("data", ctypes.c_long * 5)]
-
-class XEvent(ctypes.Union):
-    _fields_ = [("xclient", XClientMessageEvent), ("pad", ctypes.c_long * 24)]
-
-d = x.XOpenDisplay(None)
-if not d:
-    sys.exit("cannot open display")
-win = int(sys.argv[1])
-ev = XEvent()
-ev.xclient.type = 33  # ClientMessage
-ev.xclient.window = win
-ev.xclient.message_type = x.XInternAtom(d, b"WM_PROTOCOLS", 0)
-ev.xclient.format = 32
-ev.xclient.data[0] = x.XInternAtom(d, b"WM_DELETE_WINDOW", 0)
-ev.xclient.data[1] = 0  # CurrentTime
-if not x.XSendEvent(d, win, 0, 0, ctypes.byref(ev)):
-    sys.exit("XSendEvent failed")
-x.XFlush(d)
-x.XCloseDisplay(d)
-EOF
-}
+close_window() { x11_close_window "$WID"; }
 
 how="WM_DELETE_WINDOW"
 if ! close_window; then

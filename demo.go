@@ -77,8 +77,7 @@ func (d *demoServer) patientToken() string {
 // forUI describes the simulator to the wizard.
 func (d *demoServer) forUI() *ui.Demo {
 	demo := &ui.Demo{GatewayURL: d.gatewayURL, HealthIDURL: d.healthIDURL,
-		ClientID: d.creds.ClientID, ClientSecret: d.creds.ClientSecret, HIPID: d.creds.HIPID,
-		NewToken: d.sim.IssueToken}
+		ClientID: d.creds.ClientID, ClientSecret: d.creds.ClientSecret, HIPID: d.creds.HIPID}
 	for _, a := range d.sim.Accounts() {
 		demo.Patients = append(demo.Patients, ui.DemoPatient{Name: a.Name, ABHANumber: a.ABHANumber, Note: demoNote(a)})
 	}

@@ -8,15 +8,6 @@ import (
 	"abha-deactivate/abdm/sandbox"
 )
 
-// requests is the number of HTTP requests the simulator has received.
-func (e *testEnv) requests() int {
-	n := 0
-	for _, r := range sandbox.Routes() {
-		n += e.sim.Count(r)
-	}
-	return n
-}
-
 // After Connect, "Send OTP" and "Deactivate" cost exactly one request each,
 // even when the session would have expired meanwhile: the background
 // renewal (Warm) has done that work ahead of time.
@@ -30,11 +21,11 @@ func TestOneRequestPerClickAfterConnect(t *testing.T) {
 		if err := e.client.Warm(ctx); err != nil { // what KeepWarm does in the background
 			t.Fatal(err)
 		}
-		before := e.requests()
+		before := e.sim.Requests()
 		if err := do(); err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		if n := e.requests() - before; n != 1 {
+		if n := e.sim.Requests() - before; n != 1 {
 			t.Fatalf("%s made %d requests, want 1", name, n)
 		}
 	}
@@ -51,11 +42,11 @@ func TestALateClickWithoutWarmPaysForTheSession(t *testing.T) {
 	ctx := context.Background()
 	e.toPatient(patientAsha)
 	e.advance(9*time.Minute + 15*time.Second)
-	before := e.requests()
+	before := e.sim.Requests()
 	if _, err := e.flow.RequestOTP(ctx, OTPAadhaar); err != nil {
 		t.Fatal(err)
 	}
-	if n := e.requests() - before; n != 2 {
+	if n := e.sim.Requests() - before; n != 2 {
 		t.Fatalf("%d requests, want 2 (renewal, then the OTP request)", n)
 	}
 }
@@ -63,18 +54,18 @@ func TestALateClickWithoutWarmPaysForTheSession(t *testing.T) {
 func TestWarmRenewsOnlyWhenDue(t *testing.T) {
 	e := newTestEnv(t)
 	ctx := context.Background()
-	if err := e.client.Warm(ctx); err != nil || e.requests() != 0 {
+	if err := e.client.Warm(ctx); err != nil || e.sim.Requests() != 0 {
 		t.Fatal("Warm before the first connection must do nothing")
 	}
 	e.connect()
-	before := e.requests()
+	before := e.sim.Requests()
 	e.advance(5 * time.Minute)
-	if err := e.client.Warm(ctx); err != nil || e.requests() != before {
+	if err := e.client.Warm(ctx); err != nil || e.sim.Requests() != before {
 		t.Fatalf("Warm renewed a session with 5 minutes left (%v)", err)
 	}
 	e.advance(3*time.Minute + 30*time.Second) // 90 s left: inside the warm margin
-	if err := e.client.Warm(ctx); err != nil || e.requests() != before+1 {
-		t.Fatalf("Warm did not renew (%v, %d requests)", err, e.requests()-before)
+	if err := e.client.Warm(ctx); err != nil || e.sim.Requests() != before+1 {
+		t.Fatalf("Warm did not renew (%v, %d requests)", err, e.sim.Requests()-before)
 	}
 	e.advance(DefaultKeyTTL - 10*time.Minute)
 	if err := e.client.Warm(ctx); err != nil {

@@ -61,8 +61,6 @@ type Demo struct {
 	GatewayURL, HealthIDURL       string
 	ClientID, ClientSecret, HIPID string
 	Patients                      []DemoPatient
-	// NewToken returns a fresh patient token for a demo ABHA number.
-	NewToken func(abhaNumber string) (string, error)
 }
 
 // DemoPatient is one account of the simulator.

@@ -94,7 +94,7 @@ func newUIEnv(t *testing.T, opts ...envOpt) *uiEnv {
 		Log:       quietLog(),
 		Now:       clock.Now,
 		Demo: &Demo{GatewayURL: srv.URL + sandbox.GatewayBase, HealthIDURL: srv.URL + sandbox.HealthIDBase,
-			ClientID: creds.ClientID, ClientSecret: creds.ClientSecret, HIPID: creds.HIPID, NewToken: sim.IssueToken},
+			ClientID: creds.ClientID, ClientSecret: creds.ClientSecret, HIPID: creds.HIPID},
 	}
 	for _, a := range sim.Accounts() {
 		o.Demo.Patients = append(o.Demo.Patients, DemoPatient{Name: a.Name, ABHANumber: a.ABHANumber, Note: a.Note})
@@ -579,31 +579,22 @@ func TestWizardShowsASettingsWarning(t *testing.T) {
 	e.wantNotice(e.wiz.connect.notice, "set aside")
 }
 
-// requests is the number of HTTP requests the simulator has received.
-func (e *uiEnv) requests() int {
-	n := 0
-	for _, r := range sandbox.Routes() {
-		n += e.sim.Count(r)
-	}
-	return n
-}
-
 func TestWizardOneRequestPerClick(t *testing.T) {
 	e := newUIEnv(t)
 	e.toPatient()
 	e.findPatient(asha)
 	e.act(func() { test.Tap(e.wiz.patient.confirm) })
 	e.tapNext()
-	before := e.requests()
+	before := e.sim.Requests()
 	e.tapNext() // Send OTP
-	if n := e.requests() - before; n != 1 {
+	if n := e.sim.Requests() - before; n != 1 {
 		t.Fatalf("Send OTP made %d requests", n)
 	}
 	e.enter(e.lastOTP())
 	e.tapNext()
-	before = e.requests()
+	before = e.sim.Requests()
 	e.confirmDialog("Deactivate")
-	if n := e.requests() - before; n != 1 {
+	if n := e.sim.Requests() - before; n != 1 {
 		t.Fatalf("Deactivate made %d requests", n)
 	}
 	e.wantStep(stepResult)

@@ -139,6 +139,18 @@ func (s *Server) Faults() map[Route]Fault {
 	return out
 }
 
+// Requests is the number of requests received on every route together
+// since New or Reset, faulted ones included.
+func (s *Server) Requests() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, c := range s.counts {
+		n += c
+	}
+	return n
+}
+
 // Count returns how many requests route has received since New or Reset,
 // faulted ones included.
 func (s *Server) Count(route Route) int {

@@ -54,15 +54,22 @@ func runSandbox(args []string, std stdio) int {
 		return rep.fail(fmt.Errorf("start the simulator: %w", err))
 	}
 	creds := sim.Credentials()
-	say("gateway: %s", run.GatewayURL())
-	say("healthid: %s", run.HealthIDURL())
+	// v3 first, as the current generation; v2 beside it for legacy clients.
+	say("url: %s", run.BaseURL())
+	say("gateway: %s", run.GatewayV3URL())
+	say("healthid: %s", run.ABHAV3URL())
+	say("gateway-v2: %s", run.GatewayURL())
+	say("healthid-v2: %s", run.HealthIDURL())
 	say("client-id: %s", creds.ClientID)
 	say("client-secret: %s", creds.ClientSecret)
 	say("hip-id: %s", creds.HIPID)
 	for _, a := range sim.Accounts() {
 		say("x-token %s: %s", a.ABHANumber, a.XToken)
 	}
-	fmt.Fprintf(std.err, "ABDM simulator ready (admin: %s/_sandbox/info). Accounts:\n", run.BaseURL())
+	fmt.Fprintf(std.err, "ABDM simulator ready, v3 (current) and v2 (legacy) on one port (admin: %s/_sandbox/info).\n", run.BaseURL())
+	fmt.Fprintf(std.err, "  v3: --api v3 --gateway-url %s --healthid-url %s\n", run.GatewayV3URL(), run.ABHAV3URL())
+	fmt.Fprintf(std.err, "  v2: --api v2 --gateway-url %s --healthid-url %s\n", run.GatewayURL(), run.HealthIDURL())
+	fmt.Fprintln(std.err, "Accounts:")
 	for _, a := range sim.Accounts() {
 		fmt.Fprintf(std.err, "  %s  %-12s %s, %s\n", a.ABHANumber, a.Name, a.Status, a.Note)
 	}

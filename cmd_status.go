@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/signal"
 	"syscall"
@@ -10,9 +11,9 @@ import (
 )
 
 // runStatus tells whether the patient's ABHA is active or deactivated: the
-// check to make after a deactivation whose outcome is unknown.
+// check to make after a deactivation or reactivation whose outcome is unknown.
 func runStatus(args []string, std stdio) int {
-	fs := newFlagSet("status", "Check whether the patient's ABHA is active or deactivated (read-only).", std.err)
+	fs := newFlagSet("status", "Check whether the patient's ABHA is active or deactivated.", std.err)
 	var cf connFlags
 	cf.register(fs)
 	jsonOut := fs.Bool("json", false, "print one JSON result object on stdout")
@@ -22,39 +23,48 @@ func runStatus(args []string, std stdio) int {
 	if err != nil {
 		return rep.fail(err)
 	}
+	if cf.mobile != "" {
+		return rep.fail(usagef("status takes --abha-number or a patient token, not --mobile"))
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	s, err := openSession(ctx, &cf, std)
+	byNumber := cf.abhaNumber != ""
+	s, err := openSession(ctx, &cf, std, !byNumber)
 	if err != nil {
 		return rep.fail(err)
 	}
 	defer s.close()
 	rep.env = s.envName
-	if s.abha != "" {
-		// A search tells the status without signing the patient in.
-		if err := s.flow.Connect(ctx); err != nil {
-			return rep.fail(err)
+	if err := s.flow.Connect(ctx); err != nil {
+		return rep.fail(err)
+	}
+	if byNumber {
+		// No sign-in: v2 searches the ABHA; v3, which has no search, asks
+		// for a sign-in OTP that ABDM refuses at once for a deactivated ABHA.
+		if s.client.Generation() == abdm.V3 {
+			fmt.Fprintln(std.err, "Note: with the v3 APIs, if the ABHA is active ABDM sends the patient a sign-in OTP, which they can ignore.")
 		}
-		a, err := s.client.Search(ctx, s.abha)
+		n, _ := abdm.ParseABHA(s.abha)
+		rep.patient = &abdm.Profile{ABHANumber: n}
+		st, err := s.client.StatusByNumber(ctx, n)
 		if err != nil {
 			return rep.fail(err)
 		}
-		rep.patient = &abdm.Profile{Name: a.Name, ABHANumber: a.ABHANumber, ABHAAddress: a.ABHAAddress}
-		if a.Active() {
-			return rep.status(abdm.StatusActive)
-		}
-		return rep.status(abdm.StatusDeactivated)
-	}
-	if err := s.flow.Connect(ctx); err != nil {
-		return rep.fail(err)
+		return rep.status(st)
 	}
 	p, err := s.client.Profile(ctx, s.xToken)
 	switch {
 	case err == nil:
 		rep.patient = &p
+		if p.Status == "DEACTIVATED" {
+			return rep.status(abdm.StatusDeactivated)
+		}
 		return rep.status(abdm.StatusActive)
 	case abdm.IsKind(err, abdm.KindAccountInactive):
 		return rep.status(abdm.StatusDeactivated)
+	case abdm.IsKind(err, abdm.KindPatientToken) && s.client.Generation() == abdm.V3:
+		// v3 ends the patient's sign-in when it deactivates the ABHA.
+		rep.hint = "With the v3 APIs a deactivation ends the patient's sign-in: check with --abha-number instead."
 	}
 	return rep.fail(err)
 }

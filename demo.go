@@ -9,6 +9,7 @@ import (
 
 	"github.com/sirupsen/logrus"
 
+	"abha-deactivate/abdm"
 	"abha-deactivate/abdm/sandbox"
 	"abha-deactivate/ui"
 )
@@ -16,11 +17,17 @@ import (
 // demoServer is the ABDM simulator run inside the app for demo mode, served
 // on a loopback port so that the app talks to it over real HTTP.
 type demoServer struct {
-	sim         *sandbox.Server
-	running     *sandbox.Running
-	creds       sandbox.Credentials
-	gatewayURL  string
-	healthIDURL string
+	sim     *sandbox.Server
+	running *sandbox.Running
+	creds   sandbox.Credentials
+}
+
+// urls returns the simulator's gateway and ABHA (HealthID) base URLs in gen.
+func (d *demoServer) urls(gen abdm.Generation) (gateway, service string) {
+	if gen == abdm.V2 {
+		return d.running.GatewayURL(), d.running.HealthIDURL()
+	}
+	return d.running.GatewayV3URL(), d.running.ABHAV3URL()
 }
 
 // startDemo starts the simulator on 127.0.0.1. Each OTP it sends is written
@@ -32,8 +39,11 @@ func startDemo(phone io.Writer, log logrus.FieldLogger, onOTP func(sandbox.OTPMe
 	sim := sandbox.New(sandbox.WithKeyOnDemand(), sandbox.WithOTPListener(func(m sandbox.OTPMessage) {
 		if phone != nil {
 			what := "deactivate your ABHA"
-			if strings.HasPrefix(m.Purpose, "login") {
+			switch {
+			case strings.HasPrefix(m.Purpose, "login"):
 				what = "sign in to ABHA"
+			case strings.HasPrefix(m.Purpose, "reactivate"):
+				what = "reactivate your ABHA"
 			}
 			fmt.Fprintf(phone, "[demo phone] SMS to %s: %s is your OTP to %s. Valid for 10 minutes.\n", m.MaskedMobile, m.OTP, what)
 		}
@@ -46,8 +56,7 @@ func startDemo(phone io.Writer, log logrus.FieldLogger, onOTP func(sandbox.OTPMe
 		return nil, fmt.Errorf("start the demo simulator: %w", err)
 	}
 	log.WithField("url", run.BaseURL()).Info("demo simulator started")
-	return &demoServer{sim: sim, running: run, creds: sim.Credentials(),
-		gatewayURL: run.GatewayURL(), healthIDURL: run.HealthIDURL()}, nil
+	return &demoServer{sim: sim, running: run, creds: sim.Credentials()}, nil
 }
 
 // warmKey makes the simulator's key after delay, in the background, so that
@@ -74,10 +83,25 @@ func (d *demoServer) patientToken() string {
 	return ""
 }
 
+// deactivatedPatient returns the ABHA number of the first demo patient who
+// is deactivated (for a reactivation demo).
+func (d *demoServer) deactivatedPatient() string {
+	for _, a := range d.sim.Accounts() {
+		if a.Status == sandbox.StatusDeactivated {
+			return a.ABHANumber
+		}
+	}
+	return ""
+}
+
 // forUI describes the simulator to the wizard.
 func (d *demoServer) forUI() *ui.Demo {
-	demo := &ui.Demo{GatewayURL: d.gatewayURL, HealthIDURL: d.healthIDURL,
+	demo := &ui.Demo{URLs: map[abdm.Generation][2]string{},
 		ClientID: d.creds.ClientID, ClientSecret: d.creds.ClientSecret, HIPID: d.creds.HIPID}
+	for _, g := range abdm.Generations() {
+		gw, svc := d.urls(g)
+		demo.URLs[g] = [2]string{gw, svc}
+	}
 	for _, a := range d.sim.Accounts() {
 		demo.Patients = append(demo.Patients, ui.DemoPatient{Name: a.Name, ABHANumber: a.ABHANumber, Note: demoNote(a)})
 	}
@@ -88,9 +112,11 @@ func (d *demoServer) forUI() *ui.Demo {
 func demoNote(a sandbox.Account) string {
 	switch {
 	case a.Status != sandbox.StatusActive:
-		return "already deactivated"
+		return "deactivated: can be reactivated"
 	case a.Note == "normal":
 		return "can be deactivated"
+	case strings.Contains(a.Note, "benefit"):
+		return "linked to a government benefit (v3 refuses)"
 	default:
 		return "no mobile linked to Aadhaar"
 	}

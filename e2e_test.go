@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -62,8 +63,9 @@ func envFor(home string) []string {
 // simProc is the `sandbox` command running in its own process.
 type simProc struct {
 	t        *testing.T
+	api      string // the API generation the commands run against it speak: v3 or v2
 	cmd      *exec.Cmd
-	info     map[string]string // gateway, healthid, client-id, client-secret, hip-id
+	info     map[string]string // url, gateway, healthid, gateway-v2, healthid-v2, client-id, client-secret, hip-id
 	tokens   map[string]string // ABHA number -> X-Token
 	otps     chan [2]string    // txnId, OTP
 	baseURL  string
@@ -80,7 +82,7 @@ func startSim(t *testing.T) *simProc {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &simProc{t: t, cmd: cmd, info: map[string]string{}, tokens: map[string]string{}, otps: make(chan [2]string, 16)}
+	s := &simProc{t: t, api: "v3", cmd: cmd, info: map[string]string{}, tokens: map[string]string{}, otps: make(chan [2]string, 16)}
 	cmd.Stderr = &lockedBuffer{mu: &s.stderrMu, b: &s.stderr}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -115,7 +117,7 @@ func startSim(t *testing.T) *simProc {
 			case strings.HasPrefix(line, "x-token "):
 				k, v, _ := strings.Cut(strings.TrimPrefix(line, "x-token "), ": ")
 				s.tokens[k] = v
-				if len(s.tokens) == 4 {
+				if len(s.tokens) == 5 {
 					readyOnce.Do(func() { close(ready) })
 				}
 			default:
@@ -129,8 +131,58 @@ func startSim(t *testing.T) *simProc {
 	case <-time.After(20 * time.Second):
 		t.Fatal("the sandbox did not print its details")
 	}
-	s.baseURL = strings.TrimSuffix(s.info["gateway"], "/gateway")
+	s.baseURL = s.info["url"]
 	return s
+}
+
+// forEachAPI runs fn as a subtest per API generation, each with its own
+// simulator process, current generation first.
+func forEachAPI(t *testing.T, fn func(t *testing.T, sim *simProc)) {
+	for _, api := range []string{"v3", "v2"} {
+		t.Run(api, func(t *testing.T) {
+			sim := startSim(t)
+			sim.api = api
+			fn(t, sim)
+		})
+	}
+}
+
+// e2eRoutes are the simulator's route names of each call, per generation.
+var e2eRoutes = map[string]map[string]string{
+	"v3": {"session": "v3-session", "otp": "v3-account-request-otp", "deactivate": "v3-account-verify",
+		"login-otp": "v3-login-request-otp", "reactivate-otp": "v3-account-request-otp", "reactivate": "v3-login-verify"},
+	"v2": {"session": "session", "otp": "aadhaar-otp", "mobile-otp": "mobile-otp", "deactivate": "deactivate",
+		"login-otp": "auth-init", "reactivate-otp": "reactivate-init", "reactivate": "reactivate"},
+}
+
+// route is the simulator's name of call in sim's generation.
+func (s *simProc) route(call string) string {
+	if r, ok := e2eRoutes[s.api][call]; ok {
+		return r
+	}
+	return call
+}
+
+// urls are the gateway and service base URLs of sim's generation.
+func (s *simProc) urls() (gateway, service string) {
+	if s.api == "v2" {
+		return s.info["gateway-v2"], s.info["healthid-v2"]
+	}
+	return s.info["gateway"], s.info["healthid"]
+}
+
+// outbox is how many OTPs the simulator has sent.
+func (s *simProc) outbox() int {
+	s.t.Helper()
+	req, _ := http.NewRequest("GET", s.baseURL+"/_sandbox/outbox", nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var box []map[string]any
+	_ = json.NewDecoder(resp.Body).Decode(&box)
+	return len(box)
 }
 
 // admin calls one of the sandbox's admin endpoints.
@@ -210,7 +262,8 @@ func startCLI(t *testing.T, sim *simProc, abha string, args ...string) *cliRun {
 	r := &cliRun{home: home}
 	r.stderr = lockedBuffer{mu: &r.mu, b: &r.errBuf}
 	if sim != nil {
-		args = append(args, "--gateway-url", sim.info["gateway"], "--healthid-url", sim.info["healthid"],
+		gw, svc := sim.urls()
+		args = append(args, "--api", sim.api, "--gateway-url", gw, "--healthid-url", svc,
 			"--client-id", sim.info["client-id"], "--hip-id", sim.info["hip-id"])
 		env = append(env, "ABDM_CLIENT_SECRET="+sim.info["client-secret"])
 		if abha != "" {
@@ -256,7 +309,8 @@ func (r *cliRun) wait(t *testing.T) (int, result) {
 const (
 	asha  = "91-5512-3456-7890"
 	ravi  = "91-7734-5678-9012"
-	meena = "91-8845-6789-0123"
+	meena = "91-8845-6789-0123" // starts deactivated
+	rahul = "91-6623-4567-8901"
 )
 
 func deactivateArgs(extra ...string) []string {
@@ -264,122 +318,142 @@ func deactivateArgs(extra ...string) []string {
 }
 
 func TestE2EDeactivateSuccess(t *testing.T) {
-	sim := startSim(t)
-	run := startCLI(t, sim, asha, deactivateArgs()...)
-	run.send(sim.otp())
-	code, res := run.wait(t)
-	if code != exitOK || res.Outcome != "deactivated" || res.Patient == nil || res.Patient.ABHANumber != "XX-XXXX-XXXX-7890" {
-		t.Fatalf("exit %d, result %+v\nstderr:\n%s", code, res, run.stderrText())
-	}
-	if strings.Join(res.Reasons, ",") != "101,others" || res.TxnID == "" {
-		t.Fatalf("result %+v", res)
-	}
-	if n := sim.count("deactivate"); n != 1 {
-		t.Fatalf("deactivate received %d times", n)
-	}
-	// The audit trail has the intent and the outcome.
-	audit := exec.Command(binPath, "audit", "--csv")
-	audit.Env = envFor(run.home)
-	out, err := audit.Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	csv := string(out)
-	if strings.Count(csv, "\n") != 3 || !strings.Contains(csv, "deactivated") || !strings.Contains(csv, "XX-XXXX-XXXX-7890") || !strings.Contains(csv, "going abroad") {
-		t.Fatalf("audit CSV:\n%s", csv)
-	}
+	forEachAPI(t, func(t *testing.T, sim *simProc) {
+		run := startCLI(t, sim, asha, deactivateArgs()...)
+		run.send(sim.otp())
+		code, res := run.wait(t)
+		if code != exitOK || res.Outcome != "deactivated" || res.Patient == nil || res.Patient.ABHANumber != "XX-XXXX-XXXX-7890" {
+			t.Fatalf("exit %d, result %+v\nstderr:\n%s", code, res, run.stderrText())
+		}
+		if strings.Join(res.Reasons, ",") != "101,others" || res.TxnID == "" || res.Patient.Gender != "Female" || res.Patient.YearOfBirth != "1988" {
+			t.Fatalf("result %+v %+v", res, res.Patient)
+		}
+		if n := sim.count(sim.route("deactivate")); n != 1 {
+			t.Fatalf("deactivate received %d times", n)
+		}
+		// The audit trail has the intent and the outcome, with the generation.
+		audit := exec.Command(binPath, "audit", "--csv")
+		audit.Env = envFor(run.home)
+		out, err := audit.Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		csv := string(out)
+		if strings.Count(csv, "\n") != 3 || !strings.Contains(csv, "deactivated") || !strings.Contains(csv, "XX-XXXX-XXXX-7890") ||
+			!strings.Contains(csv, "going abroad") || !strings.Contains(csv, ","+sim.api+",") {
+			t.Fatalf("audit CSV:\n%s", csv)
+		}
+	})
 }
 
 func TestE2EWrongOTPThenRight(t *testing.T) {
-	sim := startSim(t)
-	run := startCLI(t, sim, asha, deactivateArgs()...)
-	right := sim.otp()
-	wrong := "000000"
-	if right == wrong {
-		wrong = "111111"
-	}
-	run.send("12a") // not 6 digits: asked again, nothing sent
-	run.send(wrong) // refused by ABDM: asked again
-	run.send(right) // done
-	code, res := run.wait(t)
-	if code != exitOK || res.Outcome != "deactivated" {
-		t.Fatalf("exit %d, result %+v\nstderr:\n%s", code, res, run.stderrText())
-	}
-	if !strings.Contains(run.stderrText(), "The OTP does not match. 2 attempt(s) left.") {
-		t.Fatalf("no retry message:\n%s", run.stderrText())
-	}
-	if n := sim.count("deactivate"); n != 2 {
-		t.Fatalf("deactivate received %d times, want 2", n)
-	}
+	forEachAPI(t, func(t *testing.T, sim *simProc) {
+		run := startCLI(t, sim, asha, deactivateArgs()...)
+		right := sim.otp()
+		run.send("12a")          // not 6 digits: asked again, nothing sent
+		run.send(wrongOf(right)) // refused by ABDM: asked again
+		run.send(right)          // done
+		code, res := run.wait(t)
+		if code != exitOK || res.Outcome != "deactivated" {
+			t.Fatalf("exit %d, result %+v\nstderr:\n%s", code, res, run.stderrText())
+		}
+		if !strings.Contains(run.stderrText(), "The OTP does not match (or has expired). 2 attempt(s) left.") {
+			t.Fatalf("no retry message:\n%s", run.stderrText())
+		}
+		if n := sim.count(sim.route("deactivate")); n != 2 {
+			t.Fatalf("deactivate received %d times, want 2", n)
+		}
+	})
 }
 
+// An expired OTP: v2 names it (HIS-1056) and ends the run; v3 answers it as
+// a wrong one (200 authResult failed), so the command asks again.
 func TestE2EExpiredOTP(t *testing.T) {
-	sim := startSim(t)
-	run := startCLI(t, sim, asha, deactivateArgs()...)
-	otp := sim.otp()
-	sim.admin("POST", "clock", `{"advance":"11m"}`)
-	run.send(otp)
-	code, res := run.wait(t)
-	if code != exitRejected || res.Error == nil || res.Error.Code != "HIS-1056" || res.Error.Kind != "otp-expired" {
-		t.Fatalf("exit %d, result %+v", code, res)
-	}
-	if !strings.Contains(res.Error.NextAction, "Request a new OTP") {
-		t.Fatalf("next action %q", res.Error.NextAction)
-	}
+	forEachAPI(t, func(t *testing.T, sim *simProc) {
+		run := startCLI(t, sim, asha, deactivateArgs()...)
+		otp := sim.otp()
+		sim.admin("POST", "clock", `{"advance":"11m"}`)
+		run.send(otp)
+		code, res := run.wait(t)
+		if sim.api == "v3" {
+			if !strings.Contains(run.stderrText(), "does not match (or has expired). 2 attempt(s) left.") || code != exitFailure {
+				t.Fatalf("exit %d, result %+v\n%s", code, res, run.stderrText())
+			}
+			return
+		}
+		if code != exitRejected || res.Error == nil || res.Error.Code != "HIS-1056" || res.Error.Kind != "otp-expired" {
+			t.Fatalf("exit %d, result %+v", code, res)
+		}
+		if !strings.Contains(res.Error.NextAction, "Request a new OTP") {
+			t.Fatalf("next action %q", res.Error.NextAction)
+		}
+	})
 }
 
 func TestE2ENoLinkedMobile(t *testing.T) {
-	sim := startSim(t)
-	run := startCLI(t, sim, ravi, deactivateArgs()...)
-	code, res := run.wait(t)
-	if code != exitRejected || res.Error == nil || res.Error.Code != "HIS-3005" || res.Error.Kind != "no-linked-mobile" {
-		t.Fatalf("exit %d, result %+v", code, res)
-	}
+	forEachAPI(t, func(t *testing.T, sim *simProc) {
+		run := startCLI(t, sim, ravi, deactivateArgs()...)
+		code, res := run.wait(t)
+		want := map[string][2]string{"v2": {"HIS-3005", "no-linked-mobile"}, "v3": {"ABDM-1204", "aadhaar-service"}}[sim.api]
+		if code != exitRejected || res.Error == nil || res.Error.Code != want[0] || res.Error.Kind != want[1] {
+			t.Fatalf("exit %d, result %+v", code, res)
+		}
+	})
 }
 
 func TestE2EAlreadyDeactivated(t *testing.T) {
-	sim := startSim(t)
-	run := startCLI(t, sim, meena, deactivateArgs()...)
-	code, res := run.wait(t)
-	if code != exitRejected || res.Error == nil || res.Error.Kind != "account-inactive" || res.Error.Code != "HIS-1007" {
-		t.Fatalf("exit %d, result %+v", code, res)
-	}
-	if n := sim.count("aadhaar-otp"); n != 0 {
-		t.Fatalf("%d OTPs sent for an account already deactivated", n)
-	}
+	forEachAPI(t, func(t *testing.T, sim *simProc) {
+		// By ABHA number: ABDM says so before any OTP (v2 search, v3 ABDM-1134),
+		// and the report says how to reactivate.
+		run := startCLI(t, sim, "", append(deactivateArgs(), "--abha-number", meena)...)
+		code, res := run.wait(t)
+		if code != exitRejected || res.Error == nil || res.Error.Kind != "account-inactive" || !strings.Contains(res.Hint, "reactivate") {
+			t.Fatalf("exit %d, result %+v\n%s", code, res, run.stderrText())
+		}
+		if strings.Contains(run.stdout.String()+run.stderrText(), meena) {
+			t.Fatal("the full ABHA number is in the report")
+		}
+		if n := sim.outbox(); n != 0 {
+			t.Fatalf("%d OTPs sent for an account already deactivated", n)
+		}
+	})
 }
 
 func TestE2ESessionExpiryBetweenOTPAndDeactivate(t *testing.T) {
-	sim := startSim(t)
-	run := startCLI(t, sim, asha, deactivateArgs()...)
-	otp := sim.otp()
-	sim.admin("POST", "sessions/expire", "")
-	run.send(otp)
-	code, res := run.wait(t)
-	if code != exitOK || res.Outcome != "deactivated" {
-		t.Fatalf("exit %d, result %+v\nstderr:\n%s", code, res, run.stderrText())
-	}
+	forEachAPI(t, func(t *testing.T, sim *simProc) {
+		run := startCLI(t, sim, asha, deactivateArgs()...)
+		otp := sim.otp()
+		sim.admin("POST", "sessions/expire", "")
+		run.send(otp)
+		code, res := run.wait(t)
+		if code != exitOK || res.Outcome != "deactivated" {
+			t.Fatalf("exit %d, result %+v\nstderr:\n%s", code, res, run.stderrText())
+		}
+	})
 }
 
 func TestE2EDroppedConnectionOnDeactivate(t *testing.T) {
-	sim := startSim(t)
-	run := startCLI(t, sim, asha, deactivateArgs()...)
-	otp := sim.otp()
-	sim.admin("POST", "faults", `{"route":"deactivate","fault":{"drop":true,"process":true}}`)
-	run.send(otp)
-	code, res := run.wait(t)
-	if code != exitUnknown || res.Outcome != "outcome-unknown" || res.Error == nil || res.Error.Kind != "outcome-unknown" {
-		t.Fatalf("exit %d, result %+v\nstderr:\n%s", code, res, run.stderrText())
-	}
-	if n := sim.count("deactivate"); n != 1 {
-		t.Fatalf("deactivate received %d times, want exactly 1", n)
-	}
-	sim.admin("DELETE", "faults", "")
-	status := startCLI(t, sim, asha, "status", "--json")
-	code, res = status.wait(t)
-	if code != exitOK || res.Outcome != "deactivated" {
-		t.Fatalf("status: exit %d, %+v\n%s", code, res, status.stderrText())
-	}
+	forEachAPI(t, func(t *testing.T, sim *simProc) {
+		run := startCLI(t, sim, asha, deactivateArgs()...)
+		otp := sim.otp()
+		sim.admin("POST", "faults", `{"route":"`+sim.route("deactivate")+`","fault":{"drop":true,"process":true}}`)
+		run.send(otp)
+		code, res := run.wait(t)
+		if code != exitUnknown || res.Outcome != "outcome-unknown" || res.Error == nil || res.Error.Kind != "outcome-unknown" {
+			t.Fatalf("exit %d, result %+v\nstderr:\n%s", code, res, run.stderrText())
+		}
+		if n := sim.count(sim.route("deactivate")); n != 1 {
+			t.Fatalf("deactivate received %d times, want exactly 1", n)
+		}
+		sim.admin("DELETE", "faults", "")
+		// The check by ABHA number works in both generations (v3 ended the
+		// patient's sign-in with the deactivation).
+		status := startCLI(t, sim, "", "status", "--json", "--abha-number", asha)
+		code, res = status.wait(t)
+		if code != exitOK || res.Outcome != "deactivated" {
+			t.Fatalf("status: exit %d, %+v\n%s", code, res, status.stderrText())
+		}
+	})
 }
 
 func TestE2EUsageErrors(t *testing.T) {
@@ -393,11 +467,14 @@ func TestE2EUsageErrors(t *testing.T) {
 		"env conflicts":   {"deactivate", "--reasons", "101", "--env", "production"},
 		"remote sandbox":  {"sandbox", "--addr", "0.0.0.0:8090"},
 		"audit bad since": {"audit", "--since", "yesterday"},
+		"unknown api":     {"deactivate", "--reasons", "101", "--api", "v4"},
+		"v2 mobile":       {"deactivate", "--reasons", "101", "--mobile", "98765"},
+		"reactivate no n": {"reactivate", "--yes"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			s := sim
-			if args[0] != "deactivate" {
-				s = nil
+			if args[0] != "deactivate" && args[0] != "reactivate" || slices.Contains(args, "--api") {
+				s = nil // the simulator's flags would replace the ones under test
 			}
 			run := startCLI(t, s, asha, args...)
 			if code, _ := run.wait(t); code != exitUsage {
@@ -405,7 +482,7 @@ func TestE2EUsageErrors(t *testing.T) {
 			}
 		})
 	}
-	if n := sim.count("session"); n != 0 {
+	if n := sim.count("session") + sim.count("v3-session"); n != 0 {
 		t.Fatalf("%d session requests made for usage errors", n)
 	}
 }
@@ -439,6 +516,7 @@ func TestE2EVersion(t *testing.T) {
 // PKCS#1 padding, must be accepted by the simulator.
 func TestE2ECurlAndOpenSSLSeedCalls(t *testing.T) {
 	sim := startSim(t)
+	sim.api = "v2"
 	cmd := exec.Command("scripts/curl-seed.sh", sim.baseURL, sim.info["client-id"], sim.info["client-secret"],
 		sim.info["hip-id"], sim.tokens[asha])
 	out, err := cmd.CombinedOutput()
@@ -450,6 +528,27 @@ func TestE2ECurlAndOpenSSLSeedCalls(t *testing.T) {
 	}
 	if n := sim.count("deactivate"); n != 1 {
 		t.Fatalf("deactivate received %d times", n)
+	}
+}
+
+// The README's v3 walk-through with curl and openssl (RSA-OAEP-SHA1) completes
+// a v3 deactivation against the sandbox command.
+func TestE2ECurlAndOpenSSLV3Deactivation(t *testing.T) {
+	sim := startSim(t)
+	cmd := exec.Command("scripts/curl-v3.sh", sim.baseURL, sim.info["client-id"], sim.info["client-secret"])
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("curl-v3.sh: %v\n%s", err, out)
+	}
+	if !strings.Contains(string(out), "5. account/verify: authResult success") {
+		t.Fatalf("output:\n%s", out)
+	}
+	if n := sim.count("v3-account-verify"); n != 1 {
+		t.Fatalf("account/verify received %d times", n)
+	}
+	st := startCLI(t, sim, "", "status", "--json", "--abha-number", asha)
+	if code, res := st.wait(t); code != exitOK || res.Outcome != "deactivated" {
+		t.Fatalf("status after the curl walk-through: %d %+v", code, res)
 	}
 }
 
@@ -465,50 +564,196 @@ func startSignInCLI(t *testing.T, sim *simProc, args ...string) *cliRun {
 }
 
 func TestE2ESignInThenDeactivateEachWay(t *testing.T) {
-	for _, tc := range []struct{ login, otp, authMethod string }{
-		{"aadhaar", "aadhaar", "AADHAAR_OTP"},
-		{"mobile", "mobile", "MOBILE_OTP"},
-	} {
-		t.Run(tc.login+"-login/"+tc.otp+"-otp", func(t *testing.T) {
-			sim := startSim(t)
-			run := startSignInCLI(t, sim, "deactivate", "--abha-number", "91551234567890",
-				"--login-method", tc.login, "--otp-method", tc.otp, "--reasons", "103", "--yes", "--json")
-			run.send(sim.otp()) // the sign-in OTP
-			run.send(sim.otp()) // the deactivation OTP
-			code, res := run.wait(t)
-			if code != exitOK || res.Outcome != "deactivated" || res.Patient == nil || res.Patient.Name != "Asha Verma" {
-				t.Fatalf("exit %d, %+v\n%s", code, res, run.stderrText())
-			}
-			if n := sim.count(map[string]string{"aadhaar": "aadhaar-otp", "mobile": "mobile-otp"}[tc.otp]); n != 1 {
-				t.Fatalf("%d %s OTP requests", n, tc.otp)
-			}
-			audit := exec.Command(binPath, "audit", "--csv")
-			audit.Env = envFor(run.home)
-			out, err := audit.Output()
-			if err != nil {
+	forEachAPI(t, func(t *testing.T, sim0 *simProc) {
+		for _, tc := range []struct{ login, otp, authMethod string }{
+			{"aadhaar", "aadhaar", "AADHAAR_OTP"},
+			{"mobile", "mobile", "MOBILE_OTP"},
+		} {
+			t.Run(tc.login+"-login/"+tc.otp+"-otp", func(t *testing.T) {
+				sim := startSim(t)
+				sim.api = sim0.api
+				run := startSignInCLI(t, sim, "deactivate", "--abha-number", "91551234567890",
+					"--login-method", tc.login, "--otp-method", tc.otp, "--reasons", "103", "--yes", "--json")
+				run.send(sim.otp()) // the sign-in OTP
+				run.send(sim.otp()) // the deactivation OTP
+				code, res := run.wait(t)
+				if code != exitOK || res.Outcome != "deactivated" || res.Patient == nil || res.Patient.Name != "Asha Verma" {
+					t.Fatalf("exit %d, %+v\n%s", code, res, run.stderrText())
+				}
+				route := sim.route("otp")
+				if sim.api == "v2" && tc.otp == "mobile" {
+					route = "mobile-otp"
+				}
+				if n := sim.count(route); n != 1 {
+					t.Fatalf("%d %s OTP requests", n, tc.otp)
+				}
+				audit := exec.Command(binPath, "audit", "--csv")
+				audit.Env = envFor(run.home)
+				out, err := audit.Output()
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !strings.Contains(string(out), tc.authMethod) || strings.Count(string(out), strings.ToUpper(tc.login)+"_OTP") < 2 {
+					t.Fatalf("the audit trail does not record the login and OTP methods:\n%s", out)
+				}
+			})
+		}
+	})
+}
+
+// The acceptance line of the v3 issue, word for word: no HIP ID (v3 does not
+// send it), the secret from the environment, the sign-in OTP then the
+// deactivation OTP from stdin; a wrong OTP asks again; a refused secret exits 3.
+func TestE2EV3HeadlessDeactivationAsSpecified(t *testing.T) {
+	sim := startSim(t)
+	for _, methods := range [][2]string{{"aadhaar", "aadhaar"}, {"mobile", "mobile"}, {"aadhaar", "mobile"}} {
+		t.Run(methods[0]+"-"+methods[1], func(t *testing.T) {
+			sim.admin("POST", "reset", "")
+			env, _ := isolatedEnv(t)
+			cmd := exec.Command(binPath, "deactivate", "--api", "v3", "--gateway-url", sim.info["gateway"],
+				"--healthid-url", sim.info["healthid"], "--client-id", sim.info["client-id"], "--abha-number", asha,
+				"--login-method", methods[0], "--otp-method", methods[1], "--reasons", "101", "--yes", "--json")
+			cmd.Env = append(env, "ABDM_CLIENT_SECRET="+sim.info["client-secret"])
+			stdin, _ := cmd.StdinPipe()
+			var stdout, stderr bytes.Buffer
+			cmd.Stdout, cmd.Stderr = &stdout, &stderr
+			if err := cmd.Start(); err != nil {
 				t.Fatal(err)
 			}
-			if !strings.Contains(string(out), tc.authMethod) || strings.Count(string(out), strings.ToUpper(tc.login)+"_OTP") < 2 {
-				t.Fatalf("the audit trail does not record the login and OTP methods:\n%s", out)
+			login := sim.otp()
+			fmt.Fprintln(stdin, wrongOf(login)) // a wrong sign-in OTP: asked again
+			fmt.Fprintln(stdin, login)
+			fmt.Fprintln(stdin, sim.otp())
+			stdin.Close()
+			_ = cmd.Wait()
+			var res result
+			_ = json.Unmarshal(stdout.Bytes(), &res)
+			if code := cmd.ProcessState.ExitCode(); code != exitOK || res.Outcome != "deactivated" {
+				t.Fatalf("exit %d, %+v\n%s", code, res, stderr.String())
+			}
+			if !strings.Contains(stderr.String(), "2 attempt(s) left") {
+				t.Fatalf("no second chance after a wrong OTP:\n%s", stderr.String())
 			}
 		})
+	}
+	env, _ := isolatedEnv(t)
+	cmd := exec.Command(binPath, "deactivate", "--api", "v3", "--gateway-url", sim.info["gateway"],
+		"--healthid-url", sim.info["healthid"], "--client-id", sim.info["client-id"], "--abha-number", asha,
+		"--login-method", "aadhaar", "--otp-method", "aadhaar", "--reasons", "101", "--yes", "--json")
+	cmd.Env = append(env, "ABDM_CLIENT_SECRET=not-the-secret")
+	out, _ := cmd.Output()
+	var res result
+	_ = json.Unmarshal(out, &res)
+	if code := cmd.ProcessState.ExitCode(); code != exitRejected || res.Error == nil || res.Error.Kind != "gateway-credentials" {
+		t.Fatalf("refused secret: exit %d, %+v", code, res)
+	}
+}
+
+// Deactivate, reactivate, then sign in and deactivate again, with the
+// headless commands, in both generations.
+func TestE2EDeactivateReactivateSignInAgain(t *testing.T) {
+	forEachAPI(t, func(t *testing.T, sim *simProc) {
+		deact := func() {
+			t.Helper()
+			run := startSignInCLI(t, sim, "deactivate", "--abha-number", asha, "--reasons", "101", "--yes", "--json")
+			run.send(sim.otp())
+			run.send(sim.otp())
+			if code, res := run.wait(t); code != exitOK || res.Outcome != "deactivated" {
+				t.Fatalf("deactivate: exit %d, %+v\n%s", code, res, run.stderrText())
+			}
+		}
+		deact()
+		run := startSignInCLI(t, sim, "reactivate", "--abha-number", asha, "--otp-method", "mobile", "--yes", "--json")
+		right := sim.otp()
+		run.send(wrongOf(right))
+		run.send(right)
+		code, res := run.wait(t)
+		if code != exitOK || res.Outcome != "reactivated" || res.Action != "reactivate" || res.Patient == nil || res.Patient.Name != "Asha Verma" {
+			t.Fatalf("reactivate: exit %d, %+v\n%s", code, res, run.stderrText())
+		}
+		if !strings.Contains(run.stderrText(), "1 attempt(s) left") && !strings.Contains(run.stderrText(), "2 attempt(s) left") {
+			t.Fatalf("no second chance after a wrong OTP:\n%s", run.stderrText())
+		}
+		if n := sim.count(sim.route("reactivate-otp")); n < 1 {
+			t.Fatalf("no reactivation OTP request")
+		}
+		sim.admin("POST", "clock", `{"advance":"1m"}`) // past the resend waits
+		deact()
+		audit := exec.Command(binPath, "audit", "--csv")
+		audit.Env = envFor(run.home)
+		out, _ := audit.Output()
+		if !strings.Contains(string(out), ",reactivate,") || !strings.Contains(string(out), "reactivated") {
+			t.Fatalf("the reactivation is not in the audit trail:\n%s", out)
+		}
+	})
+}
+
+// The acceptance line of the reactivation issue: a demo account the
+// simulator holds deactivated is reactivated, the OTP from stdin.
+func TestE2EReactivateADeactivatedDemoAccount(t *testing.T) {
+	sim := startSim(t)
+	env, _ := isolatedEnv(t)
+	cmd := exec.Command(binPath, "reactivate", "--api", "v3", "--gateway-url", sim.info["gateway"],
+		"--healthid-url", sim.info["healthid"], "--client-id", sim.info["client-id"], "--abha-number", meena,
+		"--otp-method", "mobile", "--yes", "--json")
+	cmd.Env = append(env, "ABDM_CLIENT_SECRET="+sim.info["client-secret"])
+	stdin, _ := cmd.StdinPipe()
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	fmt.Fprintln(stdin, sim.otp())
+	stdin.Close()
+	_ = cmd.Wait()
+	var res result
+	_ = json.Unmarshal(stdout.Bytes(), &res)
+	if code := cmd.ProcessState.ExitCode(); code != exitOK || res.Outcome != "reactivated" || res.Patient == nil || res.Patient.Name != "Meena Iyer" {
+		t.Fatalf("exit %d, %+v\n%s", code, res, stderr.String())
+	}
+	st := startCLI(t, sim, "", "status", "--json", "--abha-number", meena)
+	if code, res := st.wait(t); code != exitOK || res.Outcome != "active" {
+		t.Fatalf("status after the reactivation: %d %+v", code, res)
+	}
+}
+
+// v3 signs the patient in by mobile number: with two ABHAs on it, the
+// command lists them and reads the choice.
+func TestE2EV3SignInByMobileNumber(t *testing.T) {
+	sim := startSim(t)
+	run := startSignInCLI(t, sim, "deactivate", "--mobile", "9988776655", "--reasons", "101", "--yes", "--json")
+	run.send(sim.otp()) // the sign-in OTP, to that mobile
+	run.send("5")       // out of range: asked again
+	run.send("2")       // Sunita Devi
+	code, res := run.wait(t)
+	// Sunita's ABHA is linked to a government benefit: v3 refuses it, after the choice.
+	if code != exitRejected || res.Error == nil || res.Error.Kind != "benefit-linked" || res.Patient == nil || res.Patient.Name != "Sunita Devi" {
+		t.Fatalf("exit %d, %+v\n%s", code, res, run.stderrText())
+	}
+	if !strings.Contains(run.stderrText(), "Several ABHAs are linked to this mobile number") || !strings.Contains(run.stderrText(), "Enter a number from 1 to 2") {
+		t.Fatalf("stderr:\n%s", run.stderrText())
 	}
 }
 
 func TestE2ESignInWrongOTPThenRight(t *testing.T) {
-	sim := startSim(t)
-	run := startSignInCLI(t, sim, "deactivate", "--abha-number", "asha.verma@sbx", "--reasons", "101", "--yes", "--json")
-	right := sim.otp()
-	run.send(wrongOf(right))
-	run.send(right)
-	run.send(sim.otp())
-	code, res := run.wait(t)
-	if code != exitOK || res.Outcome != "deactivated" {
-		t.Fatalf("exit %d, %+v\n%s", code, res, run.stderrText())
-	}
-	if !strings.Contains(run.stderrText(), "The OTP does not match. 2 attempt(s) left.") {
-		t.Fatalf("stderr:\n%s", run.stderrText())
-	}
+	forEachAPI(t, func(t *testing.T, sim *simProc) {
+		id := asha
+		if sim.api == "v2" {
+			id = "asha.verma@sbx" // v2 signs in by ABHA address too
+		}
+		run := startSignInCLI(t, sim, "deactivate", "--abha-number", id, "--reasons", "101", "--yes", "--json")
+		right := sim.otp()
+		run.send(wrongOf(right))
+		run.send(right)
+		run.send(sim.otp())
+		code, res := run.wait(t)
+		if code != exitOK || res.Outcome != "deactivated" {
+			t.Fatalf("exit %d, %+v\n%s", code, res, run.stderrText())
+		}
+		if !strings.Contains(run.stderrText(), "The OTP does not match (or has expired). 2 attempt(s) left.") {
+			t.Fatalf("stderr:\n%s", run.stderrText())
+		}
+	})
 }
 
 func wrongOf(otp string) string {
@@ -519,25 +764,27 @@ func wrongOf(otp string) string {
 }
 
 func TestE2ESignInUnknownAndDeactivated(t *testing.T) {
-	sim := startSim(t)
-	for name, tc := range map[string]struct{ abha, kind, code string }{
-		"unknown ABHA number":  {"91-1111-2222-3333", "not-found", "HIS-1008"},
-		"already deactivated":  {meena, "account-inactive", ""},
-		"malformed ABHA input": {"91-1111", "usage", ""},
-	} {
-		t.Run(name, func(t *testing.T) {
-			run := startSignInCLI(t, sim, "deactivate", "--abha-number", tc.abha, "--reasons", "101", "--yes", "--json")
-			code, res := run.wait(t)
-			want := exitRejected
-			if tc.kind == "usage" {
-				want = exitUsage
-			}
-			if code != want || res.Error == nil || res.Error.Kind != tc.kind || (tc.code != "" && res.Error.Code != tc.code) {
-				t.Fatalf("exit %d, %+v\n%s", code, res, run.stderrText())
-			}
-		})
-	}
-	if n := sim.count("auth-init") + sim.count("aadhaar-otp"); n != 0 {
-		t.Fatalf("%d OTPs sent", n)
-	}
+	forEachAPI(t, func(t *testing.T, sim *simProc) {
+		notFound := map[string]string{"v2": "HIS-1008", "v3": ""}[sim.api]
+		for name, tc := range map[string]struct{ abha, kind, code string }{
+			"unknown ABHA number":  {"91-1111-2222-3333", "not-found", notFound},
+			"already deactivated":  {meena, "account-inactive", ""},
+			"malformed ABHA input": {"91-1111", "usage", ""},
+		} {
+			t.Run(name, func(t *testing.T) {
+				run := startSignInCLI(t, sim, "deactivate", "--abha-number", tc.abha, "--reasons", "101", "--yes", "--json")
+				code, res := run.wait(t)
+				want := exitRejected
+				if tc.kind == "usage" {
+					want = exitUsage
+				}
+				if code != want || res.Error == nil || res.Error.Kind != tc.kind || (tc.code != "" && res.Error.Code != tc.code) {
+					t.Fatalf("exit %d, %+v\n%s", code, res, run.stderrText())
+				}
+			})
+		}
+		if n := sim.outbox(); n != 0 {
+			t.Fatalf("%d OTPs sent", n)
+		}
+	})
 }

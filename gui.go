@@ -27,8 +27,9 @@ const appID = "io.github.abhadeactivate.app"
 func runGUI(args []string, std stdio) int {
 	fs := newFlagSet("", "Open the wizard (no subcommand). See also: abha-deactivate help.", std.err)
 	demo := fs.Bool("demo", false, "use the built-in ABDM simulator: no credentials, no network, no real accounts")
+	api := fs.String("api", "", "ABDM API generation for this run: v3 (current) or v2 (legacy) (default: settings, else v3)")
 	gatewayURL := fs.String("gateway-url", "", "gateway base URL for this run (preselects a custom environment)")
-	healthIDURL := fs.String("healthid-url", "", "HealthID base URL for this run (preselects a custom environment)")
+	healthIDURL := fs.String("healthid-url", "", "ABHA service (v3) or HealthID (v2) base URL for this run (preselects a custom environment)")
 	language := fs.String("lang", "", "interface language for this run: en or hi (default: settings, else the system's)")
 	logLevel := fs.String("log-level", "warn", "log detail on stderr: debug, info, warn or error")
 	logFile := fs.Bool("log-file", false, "print where the log file is and exit")
@@ -38,6 +39,9 @@ func runGUI(args []string, std stdio) int {
 		return rep.fail(err)
 	}
 	var o settings.Overrides
+	if given["api"] {
+		o.APIVersion = api
+	}
 	if given["gateway-url"] {
 		o.GatewayURL = gatewayURL
 	}
@@ -73,16 +77,20 @@ func runGUI(args []string, std stdio) int {
 	a := app.NewWithID(appID)
 	a.SetIcon(assets.Icon)
 
+	set := rt.settings
+	if *demo && !given["api"] {
+		set.APIVersion = string(abdm.DefaultGeneration) // the demo shows the current APIs unless told
+	}
 	opts := ui.Options{
 		App:      a,
-		Settings: rt.settings,
+		Settings: set,
 		Secrets:  secrets.NewSession(secrets.NewKeyring(keyringTimeout)),
 		NewClient: func(s settings.Settings, secret string) (*abdm.Client, error) {
 			c, _, err := newClient(s, secret, abdm.DefaultCallTimeout, rt)
 			return c, err
 		},
-		NewJournal: func(env, clientID, hipID string) abdm.Journal {
-			return newJournal(rt, env, clientID, hipID, cat)
+		NewJournal: func(env string, c *abdm.Client) abdm.Journal {
+			return newJournal(rt, env, c, cat)
 		},
 		Audit:     audit.Open(rt.dirs.AuditFile()),
 		Catalogue: cat,

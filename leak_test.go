@@ -12,13 +12,14 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"abha-deactivate/abdm"
 	"abha-deactivate/abdm/sandbox"
-	"abha-deactivate/abdm/wire"
 )
 
 // secretLog collects every secret value a run could leak: the gateway
@@ -48,10 +49,17 @@ func (c *tokenCatcher) Write(p []byte) (int, error) {
 	return c.ResponseWriter.Write(p)
 }
 
-// A full headless run (success, wrong OTP then right, failures, status,
-// audit) with debug logging must leave none of its secrets in any file
-// under the user's folders, nor on stdout or stderr.
+// A full headless run (success, wrong OTP then right, a sign-in, failures,
+// a reactivation, status, audit) with debug logging, in each API generation,
+// must leave none of its secrets in any file under the user's folders, nor
+// on stdout or stderr.
 func TestE2ENoSecretLeaks(t *testing.T) {
+	for _, gen := range []abdm.Generation{abdm.V3, abdm.V2} {
+		t.Run(string(gen), func(t *testing.T) { testNoSecretLeaks(t, gen) })
+	}
+}
+
+func testNoSecretLeaks(t *testing.T, gen abdm.Generation) {
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
 		t.Fatal(err)
@@ -59,16 +67,19 @@ func TestE2ENoSecretLeaks(t *testing.T) {
 	sim := sandbox.New(sandbox.WithPrivateKey(key))
 	secrets := &secretLog{values: map[string]string{}}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !strings.HasSuffix(r.URL.Path, wire.PathSessions) {
-			sim.ServeHTTP(w, r)
-			return
-		}
+		// Every token in every reply: gateway sessions, sign-ins (v2
+		// confirm, v3 verify, verify/user), reactivations.
 		c := &tokenCatcher{ResponseWriter: w}
 		sim.ServeHTTP(c, r)
-		var s wire.SessionResponse
+		var s struct {
+			AccessToken  string `json:"accessToken"`
+			RefreshToken string `json:"refreshToken"`
+			Token        string `json:"token"`
+		}
 		if json.Unmarshal(c.buf.Bytes(), &s) == nil {
 			secrets.add("access token", s.AccessToken)
 			secrets.add("refresh token", s.RefreshToken)
+			secrets.add("patient token", s.Token)
 		}
 	}))
 	defer srv.Close()
@@ -88,8 +99,15 @@ func TestE2ENoSecretLeaks(t *testing.T) {
 		if err := os.WriteFile(tokenFile, []byte("Bearer "+tok+"\n"), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		args = append(args, "--gateway-url", srv.URL+sandbox.GatewayBase, "--healthid-url", srv.URL+sandbox.HealthIDBase,
-			"--client-id", creds.ClientID, "--hip-id", creds.HIPID, "--log-level", "debug", "--x-token-file", tokenFile)
+		gw, svc := srv.URL+sandbox.GatewayV3Base, srv.URL+sandbox.ABHAV3Base
+		if gen == abdm.V2 {
+			gw, svc = srv.URL+sandbox.GatewayBase, srv.URL+sandbox.HealthIDBase
+		}
+		args = append(args, "--api", string(gen), "--gateway-url", gw, "--healthid-url", svc,
+			"--client-id", creds.ClientID, "--hip-id", creds.HIPID, "--log-level", "debug")
+		if args[0] != "reactivate" && !slices.Contains(args, "--abha-number") {
+			args = append(args, "--x-token-file", tokenFile)
+		}
 		cmd := exec.Command(binPath, args...)
 		cmd.Env = append(envFor(home), "ABDM_CLIENT_SECRET="+creds.ClientSecret)
 		var stdout, stderr bytes.Buffer
@@ -119,7 +137,7 @@ func TestE2ENoSecretLeaks(t *testing.T) {
 	run(asha, func(w io.Writer) { io.WriteString(w, nextOTP()+"\n") }, deactivateArgs()...)
 	// Wrong OTP, then right, for another patient.
 	sim.Advance(time.Minute)
-	run("91-6623-4567-8901", func(w io.Writer) {
+	run(rahul, func(w io.Writer) {
 		otp := nextOTP()
 		wrong := "000000"
 		if otp == wrong {
@@ -140,16 +158,29 @@ func TestE2ENoSecretLeaks(t *testing.T) {
 	sim.Advance(time.Minute)
 	run(asha, func(w io.Writer) {
 		otp := nextOTP()
-		sim.SetFault(sandbox.RouteDeactivate, sandbox.Fault{Drop: true, Process: true})
+		route := sandbox.RouteV3AccountVerify
+		if gen == abdm.V2 {
+			route = sandbox.RouteDeactivate
+		}
+		sim.SetFault(route, sandbox.Fault{Drop: true, Process: true})
 		io.WriteString(w, otp+"\n")
 	}, deactivateArgs()...)
 	sim.ClearFaults()
 	run(asha, nil, "status")
+	run(asha, nil, "status", "--abha-number", asha)
+	// A sign-in (a token in the reply), then a reactivation (another).
+	sim.Reset()
+	run(rahul, func(w io.Writer) {
+		io.WriteString(w, nextOTP()+"\n")
+		io.WriteString(w, nextOTP()+"\n")
+	}, "deactivate", "--abha-number", rahul, "--reasons", "101", "--yes")
+	run(meena, func(w io.Writer) { io.WriteString(w, nextOTP()+"\n") }, "reactivate", "--abha-number", meena, "--yes")
 	audit := exec.Command(binPath, "audit", "--csv")
 	audit.Env = envFor(home)
 	out, _ := audit.CombinedOutput()
 	outputs = append(outputs, string(out))
-	if !strings.Contains(string(out), "deactivated") || !strings.Contains(string(out), "outcome-unknown") {
+	if !strings.Contains(string(out), "deactivated") || !strings.Contains(string(out), "outcome-unknown") ||
+		!strings.Contains(string(out), "reactivated") {
 		t.Fatalf("the runs did not happen as planned; audit:\n%s", out)
 	}
 

@@ -23,12 +23,12 @@ var (
 
 // Exit codes of every command.
 const (
-	exitOK          = 0 // done (deactivated, for `deactivate`)
+	exitOK          = 0 // done (deactivated for `deactivate`, reactivated for `reactivate`)
 	exitFailure     = 1 // a local problem: cancelled, audit trail, keyring, I/O
 	exitUsage       = 2 // bad flags or missing input
 	exitRejected    = 3 // ABDM refused (the code is shown)
 	exitUnavailable = 4 // network trouble or ABDM unavailable
-	exitUnknown     = 5 // deactivate was sent but its outcome is unknown
+	exitUnknown     = 5 // the deactivation or reactivation was sent but its outcome is unknown
 )
 
 // stdio is where a command reads and writes; tests substitute their own.
@@ -48,6 +48,8 @@ func run(args []string, std stdio) int {
 		switch args[0] {
 		case "deactivate":
 			return runDeactivate(args[1:], std)
+		case "reactivate":
+			return runReactivate(args[1:], std)
 		case "status":
 			return runStatus(args[1:], std)
 		case "sandbox":
@@ -91,11 +93,12 @@ func versionNumber() string {
 	return fmt.Sprintf("%s (%s)", version, c)
 }
 
-const usageText = `abha-deactivate: deactivate a patient's ABHA through ABDM, confirmed by an OTP.
+const usageText = `abha-deactivate: deactivate (and reactivate) a patient's ABHA through ABDM, confirmed by an OTP.
 
 Usage:
-  abha-deactivate [--demo] [--gateway-url URL --healthid-url URL]   open the wizard
+  abha-deactivate [--demo] [--api v3|v2] [--gateway-url URL --healthid-url URL]   open the wizard
   abha-deactivate deactivate --reasons CODES [flags]                  deactivate in the terminal
+  abha-deactivate reactivate --abha-number N [flags]                  reactivate a deactivated ABHA
   abha-deactivate status [flags]                                      is the patient's ABHA still active?
   abha-deactivate sandbox [--addr 127.0.0.1:8090] [--latency D]       serve the ABDM simulator
   abha-deactivate audit [--since DATE] [--outcome O] [--csv]          show the audit trail
@@ -104,6 +107,8 @@ Usage:
 
 Run "abha-deactivate COMMAND --help" for the flags of a command.
 
+API generation: --api v3 (current, the default) or v2 (legacy), on every command.
+
 Exit codes: 0 done, 1 local problem or cancelled, 2 usage, 3 refused by ABDM,
-4 network or ABDM unavailable, 5 deactivation sent but outcome unknown.
+4 network or ABDM unavailable, 5 (de)activation sent but outcome unknown.
 `

@@ -42,8 +42,8 @@ func TestE2EProxyFromTheEnvironmentAndCABundle(t *testing.T) {
 	tok, _ := sim.IssueToken(asha)
 
 	run := func(extraEnv ...string) (int, result, string) {
-		cmd := exec.Command(binPath, "status", "--json", "--gateway-url", base+"/gateway", "--healthid-url", base+"/api",
-			"--client-id", creds.ClientID, "--hip-id", creds.HIPID, "--ca-bundle", ca, "--timeout", "5s")
+		cmd := exec.Command(binPath, "status", "--json", "--gateway-url", base+sandbox.GatewayV3Base, "--healthid-url", base+sandbox.ABHAV3Base,
+			"--client-id", creds.ClientID, "--ca-bundle", ca, "--timeout", "5s")
 		env, _ := isolatedEnv(t)
 		cmd.Env = append(env, append([]string{"ABDM_CLIENT_SECRET=" + creds.ClientSecret, "ABHA_X_TOKEN=" + tok}, extraEnv...)...)
 		var out, errb strings.Builder

@@ -12,13 +12,15 @@ import (
 
 // result is the one JSON object `deactivate --json` and `status --json` print.
 type result struct {
-	Outcome     string      `json:"outcome"` // deactivated, active, rejected, outcome-unknown, unavailable, cancelled, failed, usage
+	Outcome     string      `json:"outcome"`          // deactivated, reactivated, active, rejected, outcome-unknown, unavailable, cancelled, failed, usage
+	Action      string      `json:"action,omitempty"` // deactivate or reactivate
 	ExitCode    int         `json:"exitCode"`
 	Environment string      `json:"environment,omitempty"`
 	Patient     *patientOut `json:"patient,omitempty"`
 	TxnID       string      `json:"txnId,omitempty"`
 	Reasons     []string    `json:"reasons,omitempty"`
 	Message     string      `json:"message,omitempty"`
+	Hint        string      `json:"hint,omitempty"` // what to run next, if anything
 	Error       *errorOut   `json:"error,omitempty"`
 }
 
@@ -26,6 +28,8 @@ type patientOut struct {
 	Name        string `json:"name"`
 	ABHANumber  string `json:"abhaNumber"` // masked
 	ABHAAddress string `json:"abhaAddress,omitempty"`
+	Gender      string `json:"gender,omitempty"`
+	YearOfBirth string `json:"yearOfBirth,omitempty"`
 }
 
 type errorOut struct {
@@ -43,15 +47,19 @@ type reporter struct {
 	std     stdio
 	json    bool
 	env     string
+	action  abdm.Action // what the command does; empty for status
 	patient *abdm.Profile
 	txnID   string
 	reasons []string
+	hint    string
 }
 
 func (r *reporter) base(outcome string, code int) result {
-	res := result{Outcome: outcome, ExitCode: code, Environment: r.env, TxnID: r.txnID, Reasons: r.reasons}
+	res := result{Outcome: outcome, Action: string(r.action), ExitCode: code, Environment: r.env, TxnID: r.txnID,
+		Reasons: r.reasons, Hint: r.hint}
 	if r.patient != nil {
-		res.Patient = &patientOut{Name: r.patient.Name, ABHANumber: r.patient.MaskedABHANumber(), ABHAAddress: r.patient.ABHAAddress}
+		res.Patient = &patientOut{Name: r.patient.Name, ABHANumber: r.patient.MaskedABHANumber(), ABHAAddress: r.patient.ABHAAddress,
+			Gender: r.patient.GenderWord(), YearOfBirth: r.patient.YearOfBirth}
 	}
 	return res
 }
@@ -77,6 +85,24 @@ func (r *reporter) deactivated(res abdm.Result) int {
 	text := fmt.Sprintf("\nDeactivated: the ABHA %s (%s) is now deactivated.\nTransaction ID: %s\n"+
 		"The patient can reactivate it later through ABDM (for example in the ABHA app, with an OTP).\n",
 		res.Patient.MaskedABHANumber(), res.Patient.Name, res.TxnID)
+	return r.emit(out, text)
+}
+
+// reactivated reports a reactivation.
+func (r *reporter) reactivated(res abdm.Result) int {
+	r.patient, r.txnID = &res.Patient, res.TxnID
+	out := r.base("reactivated", exitOK)
+	out.Message = "The ABHA is active again."
+	who := res.Patient.Name
+	if who == "" {
+		who = "the patient"
+	}
+	text := fmt.Sprintf("\nReactivated: the ABHA %s (%s) is active again.\nTransaction ID: %s\n"+
+		"The patient can again use it with ABDM apps, share health records through ABDM and show it at a hospital or clinic.\n",
+		res.Patient.MaskedABHANumber(), who, res.TxnID)
+	if res.SignedIn {
+		text += "ABDM signed the patient in with it: the name above is ABDM's own record.\n"
+	}
 	return r.emit(out, text)
 }
 
@@ -126,7 +152,10 @@ func (r *reporter) fail(err error) int {
 		}
 		text += "\nWhat to do: " + e.NextAction() + "\n"
 		if e.Kind == abdm.KindOutcomeUnknown {
-			text += "To check: abha-deactivate status (with the same patient token and settings).\n"
+			text += "To check: abha-deactivate status (with the same ABHA number or patient token and settings).\n"
+		}
+		if r.hint != "" {
+			text += r.hint + "\n"
 		}
 	case errors.Is(err, context.Canceled):
 		out.Outcome = "cancelled"
@@ -158,7 +187,9 @@ func exitCodeOf(err error) int {
 	switch {
 	case err == nil:
 		return exitOK
-	case errors.As(err, &u), errors.Is(err, abdm.ErrNoReason), errors.Is(err, abdm.ErrTokenFormat):
+	case errors.As(err, &u), errors.Is(err, abdm.ErrNoReason), errors.Is(err, abdm.ErrTokenFormat),
+		errors.Is(err, abdm.ErrMobileNeedsV3), errors.Is(err, abdm.ErrAddressNeedsV2), errors.Is(err, abdm.ErrPatientIDFormat),
+		errors.Is(err, abdm.ErrABHAFormat), errors.Is(err, abdm.ErrNothingToReactivate):
 		return exitUsage
 	case errors.As(err, &e):
 		switch e.Kind {

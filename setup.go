@@ -38,28 +38,31 @@ func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(fo
 
 // connFlags are the flags of every command that talks to ABDM.
 type connFlags struct {
-	env, gatewayURL, healthIDURL string
-	clientID, hipID              string
-	proxy, caBundle              string
-	xTokenFile                   string
-	abhaNumber                   string // sign the patient in instead of reading a token
-	loginMethod                  string
-	logLevel                     string
-	timeout                      time.Duration
-	demo                         bool
-	set                          map[string]bool // flags given on the command line
+	env, api, gatewayURL, healthIDURL string
+	clientID, hipID                   string
+	proxy, caBundle                   string
+	xTokenFile                        string
+	abhaNumber                        string // sign the patient in instead of reading a token
+	mobile                            string // v3: sign the patient in by mobile number
+	loginMethod                       string
+	logLevel                          string
+	timeout                           time.Duration
+	demo                              bool
+	set                               map[string]bool // flags given on the command line
 }
 
 func (c *connFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.env, "env", "", "ABDM environment: sandbox, production or custom (default: from settings)")
-	fs.StringVar(&c.gatewayURL, "gateway-url", "", "gateway base URL (implies --env custom)")
-	fs.StringVar(&c.healthIDURL, "healthid-url", "", "HealthID base URL (implies --env custom)")
+	fs.StringVar(&c.api, "api", "", "ABDM API generation: v3 (current) or v2 (legacy) (default: from settings, else v3)")
+	fs.StringVar(&c.gatewayURL, "gateway-url", "", "gateway base URL, e.g. https://dev.abdm.gov.in/api/hiecm/gateway (v3) (implies --env custom)")
+	fs.StringVar(&c.healthIDURL, "healthid-url", "", "ABHA service base URL, e.g. https://abhasbx.abdm.gov.in/abha/api (v3), or the v2 HealthID base (implies --env custom)")
 	fs.StringVar(&c.clientID, "client-id", "", "the facility's ABDM client ID (default: from settings)")
-	fs.StringVar(&c.hipID, "hip-id", "", "the facility's HIP ID, sent as X-HIP-ID (default: from settings)")
+	fs.StringVar(&c.hipID, "hip-id", "", "the facility's HIP ID, sent as X-HIP-ID by v2 and kept in the audit trail (default: from settings)")
 	fs.StringVar(&c.proxy, "proxy", "", "proxy URL for this run (default: from settings, else HTTPS_PROXY)")
 	fs.StringVar(&c.caBundle, "ca-bundle", "", "PEM file of extra CA certificates for this run")
 	fs.StringVar(&c.xTokenFile, "x-token-file", "", "file holding the patient's X-Token (else env "+envXToken+")")
-	fs.StringVar(&c.abhaNumber, "abha-number", "", "sign the patient in with this ABHA number (or ABHA address) and an OTP, instead of a token")
+	fs.StringVar(&c.abhaNumber, "abha-number", "", "sign the patient in with this ABHA number (v2 also: ABHA address) and an OTP, instead of a token")
+	fs.StringVar(&c.mobile, "mobile", "", "v3: sign the patient in with this mobile number and an OTP to it (the patient chooses among the ABHAs on it)")
 	fs.StringVar(&c.loginMethod, "login-method", "aadhaar", "with --abha-number: where the sign-in OTP goes: aadhaar (Aadhaar-linked mobile) or mobile (the ABHA's mobile)")
 	fs.StringVar(&c.logLevel, "log-level", "warn", "log detail on stderr: debug, info, warn or error")
 	fs.DurationVar(&c.timeout, "timeout", abdm.DefaultCallTimeout, "time limit of each call to ABDM")
@@ -76,6 +79,7 @@ func (c *connFlags) overrides() settings.Overrides {
 		return nil
 	}
 	o.Environment = pick("env", c.env)
+	o.APIVersion = pick("api", c.api)
 	o.GatewayURL = pick("gateway-url", c.gatewayURL)
 	o.HealthIDURL = pick("healthid-url", c.healthIDURL)
 	o.ClientID = pick("client-id", c.clientID)
@@ -115,8 +119,24 @@ func (c *connFlags) parse(fs *flag.FlagSet, args []string) error {
 		if _, err := abdm.ParseABHA(c.abhaNumber); err != nil {
 			return usagef("--abha-number: %v", err)
 		}
-		if c.xTokenFile != "" {
-			return usagef("give either --abha-number or --x-token-file, not both")
+	}
+	if c.mobile != "" {
+		if id, err := abdm.ParsePatientID(c.mobile); err != nil || id.Kind != abdm.IDMobile {
+			return usagef("--mobile: give the patient's 10-digit mobile number")
+		}
+	}
+	ways := 0
+	for _, v := range []string{c.abhaNumber, c.mobile, c.xTokenFile} {
+		if v != "" {
+			ways++
+		}
+	}
+	if ways > 1 && !(c.mobile != "" && c.abhaNumber != "" && c.xTokenFile == "") {
+		return usagef("give one of --abha-number, --mobile or --x-token-file (with --mobile, --abha-number picks among the ABHAs on it)")
+	}
+	if c.api != "" {
+		if _, err := abdm.ParseGeneration(c.api); err != nil {
+			return usageError{err.Error()}
 		}
 	}
 	if _, err := parseLoginMethod(c.loginMethod); err != nil {
@@ -278,21 +298,22 @@ func clientSecret(ctx context.Context, std stdio, store secrets.Store, clientID 
 	return "", false, usagef("no client secret: set %s, save it with --remember-secret, or run in a terminal to be asked", envClientSecret)
 }
 
-// newClient builds the ABDM client for the settings in effect.
+// newClient builds the ABDM client for the settings in effect, in the API
+// generation they choose.
 func newClient(s settings.Settings, secret string, timeout time.Duration, r *runtimeEnv) (*abdm.Client, abdm.Endpoints, error) {
 	env, err := abdm.ParseEnvironment(s.Environment)
 	if err != nil {
 		return nil, abdm.Endpoints{}, usageError{err.Error()}
 	}
-	ep, err := abdm.EndpointsFor(env, abdm.Endpoints{Gateway: s.GatewayURL, HealthID: s.HealthIDURL})
+	ep, err := abdm.EndpointsFor(env, s.Generation(), abdm.Endpoints{Gateway: s.GatewayURL, HealthID: s.HealthIDURL})
 	if err != nil {
 		return nil, abdm.Endpoints{}, usageError{err.Error()}
 	}
 	if s.ClientID == "" {
 		return nil, ep, usagef("no client ID: give --client-id or save it in Settings")
 	}
-	if s.HIPID == "" {
-		return nil, ep, usagef("no HIP ID: give --hip-id or save it in Settings")
+	if s.HIPID == "" && ep.Generation == abdm.V2 {
+		return nil, ep, usagef("no HIP ID: give --hip-id or save it in Settings (the v2 APIs send it with every call)")
 	}
 	hc, err := abdm.NewHTTPClient(abdm.TransportConfig{ProxyURL: s.ProxyURL, CABundleFile: s.CABundle})
 	if err != nil {

@@ -41,9 +41,12 @@ func (c Credentials) String() string {
 // GoString hides the secret from %#v as well.
 func (c Credentials) GoString() string { return "abdm.Credentials{" + c.String() + "}" }
 
-// Client calls ABDM's gateway and HealthID services. It is safe for concurrent use.
+// Client calls ABDM's gateway and ABHA (HealthID) services in one API
+// generation, chosen when it is built (Endpoints.Generation). It is safe for
+// concurrent use.
 type Client struct {
 	endpoints   Endpoints
+	api         api // the operations of the generation
 	creds       Credentials
 	http        *http.Client
 	now         func() time.Time
@@ -94,16 +97,28 @@ func WithSecretObserver(fn func(secret string)) Option { return func(c *Client) 
 // WithUserAgent sets the User-Agent header.
 func WithUserAgent(ua string) Option { return func(c *Client) { c.userAgent = ua } }
 
-// New returns a client for the given endpoints and facility credentials.
+// New returns a client for the given endpoints and facility credentials. The
+// generation of ep (V3 when empty) decides every path, header, body and
+// cipher the client uses. The HIP ID is required by v2, which sends it as
+// X-HIP-ID on every call; v3 does not send it.
 func New(ep Endpoints, creds Credentials, opts ...Option) (*Client, error) {
+	if ep.Generation == "" {
+		ep.Generation = DefaultGeneration
+	}
+	if _, err := ParseGeneration(string(ep.Generation)); err != nil {
+		return nil, err
+	}
 	if err := CheckBaseURL(ep.Gateway); err != nil {
 		return nil, fmt.Errorf("gateway URL: %w", err)
 	}
 	if err := CheckBaseURL(ep.HealthID); err != nil {
-		return nil, fmt.Errorf("HealthID URL: %w", err)
+		return nil, fmt.Errorf("%s URL: %w", ep.Generation.ServiceName(), err)
 	}
 	ep.Gateway = strings.TrimRight(ep.Gateway, "/")
 	ep.HealthID = strings.TrimRight(ep.HealthID, "/")
+	if ep.Generation == V3 && ep.CMID == "" {
+		ep.CMID = CMIDFor(ep.Gateway)
+	}
 	creds.ClientID = strings.TrimSpace(creds.ClientID)
 	creds.HIPID = strings.TrimSpace(creds.HIPID)
 	switch {
@@ -111,7 +126,7 @@ func New(ep Endpoints, creds Credentials, opts ...Option) (*Client, error) {
 		return nil, errors.New("the client ID is empty")
 	case creds.ClientSecret == "":
 		return nil, errors.New("the client secret is empty")
-	case creds.HIPID == "":
+	case creds.HIPID == "" && ep.Generation == V2:
 		return nil, errors.New("the HIP ID is empty")
 	}
 	c := &Client{
@@ -129,6 +144,7 @@ func New(ep Endpoints, creds Credentials, opts ...Option) (*Client, error) {
 	for _, o := range opts {
 		o(c)
 	}
+	c.api = newAPI(c)
 	c.sessions.init()
 	c.addSecret(creds.ClientSecret)
 	return c, nil
@@ -137,10 +153,13 @@ func New(ep Endpoints, creds Credentials, opts ...Option) (*Client, error) {
 // Endpoints returns the base URLs the client calls.
 func (c *Client) Endpoints() Endpoints { return c.endpoints }
 
+// Generation returns the API generation the client speaks.
+func (c *Client) Generation() Generation { return c.endpoints.Generation }
+
 // ClientID returns the facility's client ID.
 func (c *Client) ClientID() string { return c.creds.ClientID }
 
-// HIPID returns the facility's HIP ID sent as X-HIP-ID.
+// HIPID returns the facility's HIP ID (sent as X-HIP-ID by v2).
 func (c *Client) HIPID() string { return c.creds.HIPID }
 
 // addSecret remembers a value that must never appear in an error message.
@@ -181,22 +200,30 @@ func (c *Client) scrub(s string) string {
 	return s
 }
 
-// call describes one HTTP request to ABDM.
+// call describes one HTTP request to ABDM. The generation's decorate sets
+// the headers it implies.
 type call struct {
 	op           string // for errors and logs, e.g. "request OTP"
 	method       string
 	url          string
 	body         any    // JSON-encoded when not nil
-	auth         bool   // send the gateway bearer token and X-HIP-ID
-	xToken       string // the patient's token, sent as X-Token when not empty
+	auth         bool   // send the gateway bearer token (and, in v2, X-HIP-ID)
+	xToken       string // the patient's token (v2 X-Token, v3 X-token), when not empty
+	tToken       string // v3: the transfer token of a mobile sign-in (T-token), when not empty
 	session      bool   // this is the gateway session endpoint
 	irreversible bool   // never retried once written; a lost reply is "outcome unknown"
 }
+
+// patient reports whether the call acts with one of the patient's tokens.
+func (cl call) patient() bool { return cl.xToken != "" || cl.tToken != "" }
 
 // reply is a successful HTTP reply.
 type reply struct {
 	status int
 	body   []byte
+	// incomplete is set, for an irreversible call only, when a 2xx reply's
+	// body was cut off or too large: the status arrived, the body did not.
+	incomplete bool
 }
 
 // do sends c, renewing the gateway session and retrying once when ABDM says
@@ -216,7 +243,8 @@ func (c *Client) do(ctx context.Context, cl call) (reply, error) {
 	}
 	gatewayRefused := apiErr.Code == wire.CodeGatewayInvalidCredentials
 	switch {
-	case fresh, !gatewayRefused && apiErr.Code != "":
+	case fresh, !gatewayRefused && apiErr.Code != "",
+		!gatewayRefused && apiErr.Kind == KindPatientToken && apiErr.ABDMText != "":
 		// A token obtained moments ago was refused, or ABDM named another
 		// cause: a new session would not help, so do not loop.
 		return rep, err
@@ -263,11 +291,8 @@ func (c *Client) send(ctx context.Context, cl call, token string) (reply, error)
 	}
 	if cl.auth {
 		req.Header.Set(wire.HeaderAuthorization, "Bearer "+token)
-		req.Header.Set(wire.HeaderHIPID, c.creds.HIPID)
 	}
-	if cl.xToken != "" {
-		req.Header.Set(wire.HeaderXToken, "Bearer "+cl.xToken)
-	}
+	c.api.decorate(req.Header, cl)
 
 	start := c.now()
 	resp, err := c.http.Do(req)
@@ -287,9 +312,11 @@ func (c *Client) send(ctx context.Context, cl call, token string) (reply, error)
 	ok := resp.StatusCode >= 200 && resp.StatusCode < 300
 	switch {
 	case ok && cl.irreversible:
-		// The status is the answer; the body of a 204 is not needed.
+		// The status arrived: the generation judges the body (v2's 204 has
+		// none; v3's authResult is in it), and a body that did not arrive
+		// whole is marked rather than refused.
 		log.Debug("ABDM call done")
-		return reply{status: resp.StatusCode}, nil
+		return reply{status: resp.StatusCode, body: data, incomplete: tooBig || readErr != nil}, nil
 	case ok && tooBig:
 		log.Warn("ABDM reply too large")
 		return reply{}, &Error{Op: cl.op, Status: resp.StatusCode, Kind: KindBadReply,
@@ -302,9 +329,12 @@ func (c *Client) send(ctx context.Context, cl call, token string) (reply, error)
 		log.Debug("ABDM call done")
 		return reply{status: resp.StatusCode, body: data}, nil
 	}
-	code, text := ParseErrorBody(data)
+	code, text, field := parseErrorBody(data)
 	e := &Error{Op: cl.op, Status: resp.StatusCode, Code: code, ABDMText: c.scrub(text),
-		Kind: classify(resp.StatusCode, code, cl.session, cl.xToken != "")}
+		Kind: classifyMessage(classify(resp.StatusCode, code, cl.session, cl.patient()), code, text)}
+	if field != "" && code == "" && !cl.session && resp.StatusCode < 500 {
+		e.Kind = fieldKind(field, text) // {"txnId":"Invalid Transaction Id"}
+	}
 	if cl.irreversible && code == "" && (resp.StatusCode == 500 || resp.StatusCode == 502 || resp.StatusCode == 504) {
 		// A bare server or gateway error after the request arrived: the service
 		// may have acted on it before failing, so its outcome is not known.
@@ -361,7 +391,7 @@ func retryAfter(code, header string) time.Duration {
 	if secs, err := time.ParseDuration(strings.TrimSpace(header) + "s"); err == nil && secs > 0 {
 		return secs
 	}
-	return 0
+	return retryAfterDefault[code]
 }
 
 // decode unmarshals a reply body, turning a malformed body into KindBadReply.

@@ -213,7 +213,7 @@ func TestNoRedirectIsFollowed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err := New(Endpoints{Gateway: srv.URL, HealthID: srv.URL}, Credentials{ClientID: "a", ClientSecret: "b", HIPID: "c"}, WithHTTPClient(hc))
+	c, err := New(Endpoints{Generation: V2, Gateway: srv.URL, HealthID: srv.URL}, Credentials{ClientID: "a", ClientSecret: "b", HIPID: "c"}, WithHTTPClient(hc))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -223,17 +223,18 @@ func TestNoRedirectIsFollowed(t *testing.T) {
 }
 
 func TestNewRefusesBadInput(t *testing.T) {
-	good := Endpoints{Gateway: "https://dev.abdm.gov.in/gateway", HealthID: "https://healthidsbx.abdm.gov.in/api"}
+	good := Endpoints{Generation: V2, Gateway: "https://dev.abdm.gov.in/gateway", HealthID: "https://healthidsbx.abdm.gov.in/api"}
 	creds := Credentials{ClientID: "id", ClientSecret: "s3cret-value", HIPID: "hip"}
 	cases := map[string]struct {
 		ep Endpoints
 		c  Credentials
 	}{
-		"plain http remote": {Endpoints{Gateway: "http://dev.abdm.gov.in/gateway", HealthID: good.HealthID}, creds},
-		"relative":          {Endpoints{Gateway: "dev.abdm.gov.in", HealthID: good.HealthID}, creds},
-		"no secret":         {good, Credentials{ClientID: "id", HIPID: "hip"}},
-		"no client":         {good, Credentials{ClientSecret: "x", HIPID: "hip"}},
-		"no hip":            {good, Credentials{ClientID: "id", ClientSecret: "x"}},
+		"plain http remote":  {Endpoints{Gateway: "http://dev.abdm.gov.in/gateway", HealthID: good.HealthID}, creds},
+		"relative":           {Endpoints{Gateway: "dev.abdm.gov.in", HealthID: good.HealthID}, creds},
+		"no secret":          {good, Credentials{ClientID: "id", HIPID: "hip"}},
+		"no client":          {good, Credentials{ClientSecret: "x", HIPID: "hip"}},
+		"no hip (v2)":        {good, Credentials{ClientID: "id", ClientSecret: "x"}},
+		"unknown generation": {Endpoints{Generation: "v9", Gateway: good.Gateway, HealthID: good.HealthID}, creds},
 	}
 	for name, c := range cases {
 		if _, err := New(c.ep, c.c); err == nil {
@@ -244,6 +245,14 @@ func TestNewRefusesBadInput(t *testing.T) {
 	}
 	if _, err := New(Endpoints{Gateway: "http://127.0.0.1:8090/gateway", HealthID: "http://localhost:8090/api"}, creds); err != nil {
 		t.Errorf("loopback http refused: %v", err)
+	}
+	// v3 sends no X-HIP-ID: the HIP ID is optional there.
+	c, err := New(SandboxEndpointsV3, Credentials{ClientID: "id", ClientSecret: "x"})
+	if err != nil || c.Generation() != V3 || c.Endpoints().CMID != "sbx" {
+		t.Errorf("v3 without a HIP ID: %v", err)
+	}
+	if c, err := New(Endpoints{Gateway: "https://g.example.in", HealthID: "https://h.example.in"}, creds); err != nil || c.Generation() != DefaultGeneration {
+		t.Errorf("no generation given: %v", err)
 	}
 	if s := (Credentials{ClientID: "id", ClientSecret: "s3cret-value"}); strings.Contains(s.String()+s.GoString(), "s3cret") {
 		t.Error("Credentials print their secret")

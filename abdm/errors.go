@@ -1,12 +1,15 @@
 package abdm
 
 import (
+	"bytes"
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
+	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -38,6 +41,11 @@ const (
 	KindProxy                          // the proxy could not be reached or refused the connection
 	KindOutcomeUnknown                 // deactivate was sent but its result never arrived
 	KindInvalidInput                   // the request was refused for its content (HIS-400 and the like)
+	KindClock                          // ABDM refused the request's time stamp (v3 ABDM-1016, ABDM-2402)
+	KindMethodNotAllowed               // this sign-in or OTP method is not allowed for the ABHA (ABDM-1118, ABDM-1119)
+	KindAadhaarService                 // the Aadhaar service (UIDAI) failed behind ABDM (ABDM-1204)
+	KindBenefitLinked                  // the ABHA is linked to a government benefit and cannot be deactivated (ABDM-1228)
+	KindClientDefect                   // ABDM refused what this app sent as malformed (ABDM-1107): a defect to report
 )
 
 var kindNames = map[Kind]string{
@@ -60,6 +68,11 @@ var kindNames = map[Kind]string{
 	KindProxy:              "proxy",
 	KindOutcomeUnknown:     "outcome-unknown",
 	KindInvalidInput:       "invalid-input",
+	KindClock:              "clock",
+	KindMethodNotAllowed:   "method-not-allowed",
+	KindAadhaarService:     "aadhaar-service",
+	KindBenefitLinked:      "benefit-linked",
+	KindClientDefect:       "client-defect",
 }
 
 // String is a stable, machine-readable name such as "wrong-otp".
@@ -92,7 +105,7 @@ var kindAdvice = map[Kind]advice{
 	KindNoLinkedMobile: {"No mobile number is linked to this patient's Aadhaar, so the OTP cannot be sent.",
 		"The patient can link a mobile number to their Aadhaar (at an Aadhaar centre) and then try again, or deactivate the ABHA themselves in the ABHA app."},
 	KindAccountInactive: {"This ABHA is not active (already deactivated or disabled).",
-		"Check the ABHA with the patient. Nothing more needs to be done here."},
+		"Check the ABHA with the patient. If they want to use it again, reactivate it (Reactivate an ABHA)."},
 	KindNotFound: {"No ABHA was found for this number or address.",
 		"Check the ABHA number or address with the patient (it is on their ABHA card) and try again."},
 	KindGatewayCredentials: {"ABDM did not accept this facility's client ID or client secret.",
@@ -115,6 +128,16 @@ var kindAdvice = map[Kind]advice{
 		"Do not send it again. Use Check status to find out whether the ABHA is now deactivated."},
 	KindInvalidInput: {"ABDM refused the request as incomplete or invalid.",
 		"Check what was entered and try again."},
+	KindClock: {"ABDM refused the time stamp of the request.",
+		"Check this computer's date, time and time zone (set them to update automatically), then try again."},
+	KindMethodNotAllowed: {"This way of sending the OTP is not allowed for this ABHA.",
+		"Choose the other way (the mobile linked to the Aadhaar, or the mobile linked to the ABHA) and try again."},
+	KindAadhaarService: {"The Aadhaar service (UIDAI) did not complete the request.",
+		"Try again in a few minutes, or send the OTP to the mobile linked to the ABHA instead."},
+	KindBenefitLinked: {"This ABHA is linked to a government benefit programme, so ABDM does not allow it to be deactivated.",
+		"Nothing to retry here. The patient can ask the benefit programme or NHA's helpline (1800-11-4477) about it."},
+	KindClientDefect: {"ABDM refused the request this app sent as malformed.",
+		"This is a defect in the app: note the code shown and report it to your IT support."},
 }
 
 // Message is a short, plain-language description of the problem.
@@ -186,9 +209,10 @@ func IsKind(err error, k Kind) bool {
 	return errors.As(err, &e) && e.Kind == k
 }
 
-// apiBody is every error shape ABDM sends, decoded at once:
-// HealthID {code, message, details[]}, gateway token {code, message, description},
-// and session {error:{code, message}}.
+// apiBody is every object-shaped error ABDM sends, decoded at once:
+// HealthID {code, message, details[]}, gateway token {code, message,
+// description}, v3 {code, message, timestamp}, and the session and v3
+// {error:{code, message}}.
 type apiBody struct {
 	Code        json.RawMessage    `json:"code"`
 	Message     string             `json:"message"`
@@ -200,14 +224,35 @@ type apiBody struct {
 	} `json:"error"`
 }
 
-// ParseErrorBody extracts ABDM's code and message from an error reply body. The
-// specific cause comes from details[0], then the outer code, then error.code.
-// Session codes lose their trailing ": " ("ABDM-9999: " becomes "ABDM-9999").
-// An empty or unreadable body gives empty strings.
+// ParseErrorBody extracts ABDM's code and message from an error reply body.
+// It reads every shape of DESIGN.md and ABDM-V3.md section 6: the specific
+// cause comes from details[0], then the outer code, then error.code; a
+// top-level array gives its first entry; a field-keyed 400 such as
+// {"txnId":"Invalid Transaction Id","timestamp":...} gives its message.
+// Codes are trimmed to their leading code ("ABDM-9999: " becomes
+// "ABDM-9999"). An empty or unreadable body gives empty strings.
 func ParseErrorBody(body []byte) (code, message string) {
+	code, message, _ = parseErrorBody(body)
+	return code, message
+}
+
+// parseErrorBody is ParseErrorBody that also names the request field a
+// field-keyed error is about.
+func parseErrorBody(body []byte) (code, message, field string) {
+	trimmed := bytes.TrimSpace(body)
+	if len(trimmed) == 0 {
+		return "", "", ""
+	}
+	if trimmed[0] == '[' {
+		var list []json.RawMessage
+		if json.Unmarshal(trimmed, &list) != nil || len(list) == 0 {
+			return "", "", ""
+		}
+		return parseErrorBody(list[0])
+	}
 	var b apiBody
-	if len(strings.TrimSpace(string(body))) == 0 || json.Unmarshal(body, &b) != nil {
-		return "", ""
+	if json.Unmarshal(trimmed, &b) != nil {
+		return "", "", ""
 	}
 	if len(b.Details) > 0 && strings.TrimSpace(b.Details[0].Code) != "" {
 		code, message = b.Details[0].Code, b.Details[0].Message
@@ -218,12 +263,52 @@ func ParseErrorBody(body []byte) (code, message string) {
 		code, message = c, b.Message
 	} else if b.Error != nil {
 		code, message = rawCode(b.Error.Code), b.Error.Message
-	} else {
+	} else if b.Message != "" {
 		message = b.Message
+	} else {
+		field, message = fieldMessage(trimmed)
 	}
-	code = strings.TrimRight(strings.TrimSpace(code), ": ")
-	return code, strings.TrimSpace(message)
+	return leadingCode(code), strings.TrimSpace(message), field
 }
+
+// fieldMessage reads a field-keyed error, {"<request field>":"<message>",
+// "timestamp":...}: the first string member that is not bookkeeping, by
+// name order so the choice is stable.
+func fieldMessage(obj []byte) (field, message string) {
+	var m map[string]json.RawMessage
+	if json.Unmarshal(obj, &m) != nil {
+		return "", ""
+	}
+	names := make([]string, 0, len(m))
+	for k := range m {
+		switch strings.ToLower(k) {
+		case "timestamp", "path", "status", "error", "code", "message", "description", "details":
+			continue
+		}
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	for _, k := range names {
+		var v string
+		if json.Unmarshal(m[k], &v) == nil && strings.TrimSpace(v) != "" {
+			return k, v
+		}
+	}
+	return "", ""
+}
+
+// leadingCode keeps the code at the start of s: "ABDM-9999: " and
+// "ABDM-1017: Invalid txn" give "ABDM-9999" and "ABDM-1017"; a code of
+// another form is only trimmed.
+func leadingCode(s string) string {
+	s = strings.TrimSpace(s)
+	if m := codePattern.FindString(s); m != "" {
+		return m
+	}
+	return strings.TrimRight(s, ": ")
+}
+
+var codePattern = regexp.MustCompile(`^(?:[A-Z]{2,5}-\d+|\d{3,})`)
 
 // rawCode reads a code that may be a JSON string or number.
 func rawCode(raw json.RawMessage) string {
@@ -257,12 +342,64 @@ var codeKinds = map[string]Kind{
 	wire.CodeAccountNotFound:           KindNotFound,
 	wire.CodeGatewayInvalidCredentials: KindGatewayCredentials,
 	wire.CodeGatewayForbidden:          KindForbidden,
+
+	wire.CodeV3BadTimestamp:        KindClock,
+	wire.CodeV3ClockSkew:           KindClock,
+	wire.CodeV3InvalidTxn:          KindTxnInvalid,
+	wire.CodeV3TooManyRequests:     KindRateLimited,
+	wire.CodeV3TooManyOTPs:         KindTooManyAttempts,
+	wire.CodeV3BadScopes:           KindClientDefect,
+	wire.CodeV3MethodNotAllowed:    KindMethodNotAllowed,
+	wire.CodeV3MethodNotAllowedAlt: KindMethodNotAllowed,
+	wire.CodeV3Deactivated:         KindAccountInactive,
+	wire.CodeV3DeactivatedM2:       KindAccountInactive,
+	wire.CodeV3InvalidXToken:       KindPatientToken,
+	wire.CodeV3PersonToken:         KindPatientToken,
+	wire.CodeV3UIDAIFailure:        KindAadhaarService,
+	wire.CodeV3BenefitLinked:       KindBenefitLinked,
 }
 
 // retryAfterByCode is how long ABDM asks to wait after a rate-limit code.
 var retryAfterByCode = map[string]time.Duration{
 	wire.CodeResendTooSoon:      30 * time.Second,
 	wire.CodeTooManyOTPRequests: 30 * time.Minute,
+}
+
+// retryAfterDefault is the wait assumed for a rate-limit code that names
+// none, when ABDM sends no Retry-After header either.
+var retryAfterDefault = map[string]time.Duration{
+	wire.CodeV3TooManyRequests: 30 * time.Second,
+}
+
+// classifyMessage refines kind where ABDM's code is ambiguous and only its
+// message tells: ABDM-1094 is "feature restricted" or "X-token expired", and
+// a 401 that names a token is about the patient's token.
+func classifyMessage(kind Kind, code, message string) Kind {
+	lower := strings.ToLower(message)
+	patientToken := strings.Contains(lower, "x-token") || strings.Contains(lower, "t-token")
+	switch {
+	case code == wire.CodeV3FeatureOrToken && strings.Contains(lower, "token"):
+		return KindPatientToken
+	case code == wire.CodeV3FeatureOrToken:
+		return KindForbidden
+	case code == "" && patientToken && (kind == KindGatewayCredentials || kind == KindInvalidInput):
+		return KindPatientToken
+	}
+	return kind
+}
+
+// fieldKind classifies a field-keyed refusal ({"txnId":"Invalid Transaction
+// Id"}) by the field it names.
+func fieldKind(field, message string) Kind {
+	switch f := strings.ToLower(field); {
+	case f == "txnid":
+		return KindTxnInvalid
+	case f == "otpvalue" || f == "otp":
+		return KindWrongOTP
+	case strings.Contains(strings.ToLower(message), "not found"):
+		return KindNotFound
+	}
+	return KindInvalidInput
 }
 
 // classify turns an HTTP error reply into a Kind. session says the call was

@@ -6,27 +6,33 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
+
+	"abha-deactivate/abdm/wire"
 )
 
 // Step is where a Flow stands. Each step names what may come next.
 type Step int
 
-// The steps of a deactivation, in order.
+// The steps of a deactivation, in order, and of a reactivation beside it.
 const (
-	StepDisconnected   Step = iota // next: Connect
-	StepConnected                  // facility session and key are good; next: LoadPatient
-	StepPatient                    // the patient is known; next: RequestOTP
-	StepOTPSent                    // next: Deactivate (or RequestOTP again to resend)
-	StepDeactivated                // done; NextPatient starts over
-	StepOutcomeUnknown             // deactivate was sent, its reply lost; next: CheckStatus
+	StepDisconnected        Step = iota // next: Connect
+	StepConnected                       // facility session and key are good; next: LookUp or LoadPatient (or StartReactivation)
+	StepPatient                         // the patient is known; next: RequestOTP
+	StepOTPSent                         // next: Deactivate (or RequestOTP again to resend)
+	StepDeactivated                     // done; NextPatient starts over, StartReactivation undoes it
+	StepOutcomeUnknown                  // deactivate or reactivate was sent, its reply lost; next: CheckStatus
+	StepReactivationOTPSent             // next: Reactivate (or StartReactivation again to resend)
+	StepReactivated                     // done; NextPatient starts over
 )
 
 var stepNames = map[Step]string{
 	StepDisconnected: "disconnected", StepConnected: "connected", StepPatient: "patient",
 	StepOTPSent: "otp-sent", StepDeactivated: "deactivated", StepOutcomeUnknown: "outcome-unknown",
+	StepReactivationOTPSent: "reactivation-otp-sent", StepReactivated: "reactivated",
 }
 
 func (s Step) String() string { return stepNames[s] }
@@ -53,23 +59,54 @@ type OTPState struct {
 // Remaining is how many OTP attempts are left.
 func (o OTPState) Remaining() int { return max(o.MaxAttempts-o.Attempts, 0) }
 
-// Result describes a completed deactivation.
+// Action is what an attempt does to an ABHA.
+type Action string
+
+// The two changes this tool makes.
+const (
+	ActionDeactivate Action = "deactivate"
+	ActionReactivate Action = "reactivate"
+)
+
+// Result describes a completed deactivation or reactivation.
 type Result struct {
+	Action  Action
 	ID      string // the audit trail's id of the attempt
 	TxnID   string
 	Patient Profile
-	Reasons []string
+	Method  OTPMethod
+	Reasons []string // codes; deactivation only
 	At      time.Time
 	// ByStatusCheck is true when the outcome was unknown at first and a status
-	// check found the ABHA deactivated.
+	// check settled it.
 	ByStatusCheck bool
+	// SignedIn is true after a reactivation whose answer signed the patient
+	// in: Patient is then ABDM's profile, read with the new token, as proof.
+	SignedIn bool
 }
 
 // SignInState is a patient's sign-in in progress: the ABHA found by LookUp,
 // then the sign-in OTP sent by StartSignIn.
 type SignInState struct {
-	Account      Account // zero until LookUp found an active ABHA
+	Account      Account // zero until LookUp found an ABHA that can sign in
 	Method       LoginMethod
+	TxnID        string
+	MaskedMobile string
+	SentAt       time.Time
+	ExpiresAt    time.Time
+	ResendAt     time.Time
+	Attempts     int
+	MaxAttempts  int
+	// Accounts are the ABHAs on the mobile number of a v3 sign-in by
+	// mobile, when the patient must choose one (see Flow.ChooseAccount).
+	Accounts []Account
+}
+
+// ReactivationState is a reactivation: the deactivated ABHA it is for (known
+// as soon as the flow meets one), then the OTP sent by StartReactivation.
+type ReactivationState struct {
+	Account      Account // zero until an ABHA to reactivate is known
+	Method       OTPMethod
 	TxnID        string
 	MaskedMobile string
 	SentAt       time.Time
@@ -79,18 +116,25 @@ type SignInState struct {
 	MaxAttempts  int
 }
 
+// Remaining is how many reactivation OTP attempts are left.
+func (r ReactivationState) Remaining() int { return max(r.MaxAttempts-r.Attempts, 0) }
+
 // Remaining is how many sign-in OTP attempts are left.
 func (s SignInState) Remaining() int { return max(s.MaxAttempts-s.Attempts, 0) }
 
 // State is a snapshot of a Flow for a front end to show.
 type State struct {
-	Step    Step
-	Busy    bool // a call is running
-	SignIn  SignInState
-	Login   LoginMethod // how the patient's token was obtained
-	Patient Profile
-	OTP     OTPState // zero until an OTP is sent
-	Result  *Result  // set at StepDeactivated
+	Step         Step
+	Generation   Generation
+	Busy         bool // a call is running
+	SignIn       SignInState
+	Login        LoginMethod // how the patient's token was obtained
+	Patient      Profile
+	OTP          OTPState          // zero until an OTP is sent
+	Reactivation ReactivationState // its Account is set once a deactivated ABHA is met
+	Result       *Result           // set at StepDeactivated and StepReactivated
+	// Pending is what was sent with an unknown outcome (StepOutcomeUnknown).
+	Pending Action
 }
 
 // AccountStatus is what a status check found.
@@ -112,15 +156,17 @@ func (s AccountStatus) String() string {
 	return "unknown"
 }
 
-// Attempt is a deactivation about to be sent, as the audit trail records it.
+// Attempt is a deactivation or reactivation about to be sent, as the audit
+// trail records it.
 type Attempt struct {
+	Action  Action // ActionDeactivate when empty
 	ID      string
 	Patient Profile // the journal must mask the ABHA number
 	TxnID   string
-	Login   LoginMethod // how the patient signed in
+	Login   LoginMethod // how the patient signed in (deactivation)
 	Method  OTPMethod
-	Reasons []string
-	Note    string // free text for "others"; kept locally, never sent
+	Reasons []string // deactivation only
+	Note    string   // free text for "others"; kept locally, never sent
 	Started time.Time
 }
 
@@ -131,6 +177,8 @@ const (
 	OutcomeNotSent        = "not-sent"        // failed before the request left this computer
 	OutcomeUnknown        = "outcome-unknown" // sent, no answer
 	OutcomeNotDeactivated = "not-deactivated" // a status check found the ABHA still active
+	OutcomeReactivated    = "reactivated"
+	OutcomeNotReactivated = "not-reactivated" // a status check found the ABHA still deactivated
 )
 
 // Outcome is how an Attempt ended.
@@ -142,7 +190,7 @@ type Outcome struct {
 	Duration time.Duration
 }
 
-// Journal records deactivations (the audit trail). Intent is called before the
+// Journal records deactivations and reactivations (the audit trail). Intent is called before the
 // request is sent; if it fails, nothing is sent.
 type Journal interface {
 	Intent(ctx context.Context, a Attempt) error
@@ -153,7 +201,11 @@ type Journal interface {
 var (
 	ErrBusy               = errors.New("another request is still running: wait for it or cancel it")
 	ErrAlreadyDeactivated = errors.New("this ABHA has already been deactivated")
+	ErrAlreadyReactivated = errors.New("this ABHA has already been reactivated")
 	ErrOTPFormat          = errors.New("the OTP must be exactly 6 digits")
+	// ErrChooseAccount is returned by FinishSignIn when the mobile number
+	// holds several ABHAs: State().SignIn.Accounts lists them for ChooseAccount.
+	ErrChooseAccount = errors.New("several ABHAs are linked to this mobile number: choose the patient's")
 )
 
 // StepError is returned when an action comes out of order.
@@ -164,12 +216,14 @@ type StepError struct {
 
 func (e *StepError) Error() string {
 	need := map[Step]string{
-		StepDisconnected:   "connect to ABDM first",
-		StepConnected:      "identify the patient first",
-		StepPatient:        "request an OTP first",
-		StepOTPSent:        "finish or restart the current OTP first",
-		StepDeactivated:    "this ABHA is already deactivated; start again for another patient",
-		StepOutcomeUnknown: "the last deactivation has an unknown outcome: check its status first",
+		StepDisconnected:        "connect to ABDM first",
+		StepConnected:           "identify the patient first",
+		StepPatient:             "request an OTP first",
+		StepOTPSent:             "finish or restart the current OTP first",
+		StepDeactivated:         "this ABHA is already deactivated; start again for another patient",
+		StepOutcomeUnknown:      "the last request has an unknown outcome: check its status first",
+		StepReactivationOTPSent: "finish or restart the reactivation first",
+		StepReactivated:         "this ABHA is already reactivated; start again for another patient",
 	}[e.At]
 	return fmt.Sprintf("cannot %s now: %s", e.Action, need)
 }
@@ -185,16 +239,18 @@ type Flow struct {
 	reasons *Catalogue
 	maxTry  int
 
-	mu      sync.Mutex
-	step    Step
-	busy    bool
-	signIn  SignInState
-	login   LoginMethod
-	xToken  string
-	patient Profile
-	otp     OTPState
-	result  *Result
-	pending *Attempt // the attempt whose outcome is unknown
+	mu       sync.Mutex
+	step     Step
+	busy     bool
+	signIn   SignInState
+	transfer PatientToken // v3 mobile sign-in: the token to exchange for the chosen ABHA's
+	login    LoginMethod
+	xToken   string
+	patient  Profile
+	otp      OTPState
+	react    ReactivationState
+	result   *Result
+	pending  *Attempt // the attempt whose outcome is unknown
 }
 
 // FlowOption configures a Flow.
@@ -228,10 +284,15 @@ func (f *Flow) Client() *Client { return f.c }
 func (f *Flow) State() State {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	s := State{Step: f.step, Busy: f.busy, SignIn: f.signIn, Login: f.login, Patient: f.patient, OTP: f.otp}
+	s := State{Step: f.step, Generation: f.c.Generation(), Busy: f.busy, SignIn: f.signIn, Login: f.login,
+		Patient: f.patient, OTP: f.otp, Reactivation: f.react}
+	s.SignIn.Accounts = slices.Clone(f.signIn.Accounts)
 	if f.result != nil {
 		r := *f.result
 		s.Result = &r
+	}
+	if f.pending != nil {
+		s.Pending = f.pending.action()
 	}
 	return s
 }
@@ -251,6 +312,9 @@ func (f *Flow) begin(action string, allowed ...Step) error {
 	}
 	if f.step == StepDeactivated && action == "deactivate" {
 		return ErrAlreadyDeactivated
+	}
+	if f.step == StepReactivated && action == "reactivate" {
+		return ErrAlreadyReactivated
 	}
 	return &StepError{Action: action, At: f.step}
 }
@@ -275,8 +339,12 @@ func (f *Flow) afterError(err error) {
 		// if the same patient comes back (see LoadPatient).
 		f.step, f.xToken = StepConnected, ""
 	case KindOTPExpired, KindTxnInvalid, KindTooManyAttempts, KindAccountInactive:
-		if f.step == StepOTPSent {
+		switch f.step {
+		case StepOTPSent:
 			f.step, f.otp = StepPatient, OTPState{}
+		case StepReactivationOTPSent:
+			f.step = StepConnected
+			f.react = ReactivationState{Account: f.react.Account}
 		}
 	}
 }
@@ -284,7 +352,8 @@ func (f *Flow) afterError(err error) {
 // Connect opens the gateway session and fetches ABDM's public key, which
 // proves the facility's credentials and the HealthID address.
 func (f *Flow) Connect(ctx context.Context) error {
-	if err := f.begin("connect", StepDisconnected, StepConnected, StepPatient, StepOTPSent, StepDeactivated); err != nil {
+	if err := f.begin("connect", StepDisconnected, StepConnected, StepPatient, StepOTPSent, StepDeactivated,
+		StepReactivationOTPSent, StepReactivated); err != nil {
 		return err
 	}
 	err := f.c.OpenSession(ctx)
@@ -336,31 +405,37 @@ func (f *Flow) patientLoaded(p Profile, err error, xToken string, login LoginMet
 	}
 }
 
-// LookUp finds the ABHA staff typed (number or address) before the patient
-// signs in. An ABHA that is already deactivated is reported with
-// KindAccountInactive and the flow stops there: no OTP is sent.
-func (f *Flow) LookUp(ctx context.Context, abha string) (Account, error) {
+// LookUp checks what staff typed (an ABHA number or address, or with v3 the
+// patient's mobile number) before the patient signs in; v2 also finds the
+// ABHA and its status. An ABHA that ABDM reports deactivated is refused with
+// KindAccountInactive, no OTP is sent, and it becomes the flow's
+// reactivation candidate (State().Reactivation.Account).
+func (f *Flow) LookUp(ctx context.Context, input string) (Account, error) {
 	const op = "look up the ABHA"
-	if _, err := ParseABHA(abha); err != nil {
+	if _, err := ParsePatientID(input); err != nil {
 		return Account{}, err
 	}
-	if err := f.begin("look up a patient", StepConnected, StepPatient, StepOTPSent); err != nil {
+	if err := f.begin("look up a patient", StepConnected, StepPatient, StepOTPSent, StepReactivationOTPSent); err != nil {
 		return Account{}, err
 	}
-	a, err := f.c.Search(ctx, abha)
-	if err == nil && !a.Active() {
+	a, err := f.c.LookUp(ctx, input)
+	if err == nil && a.Deactivated() {
 		err = &Error{Op: op, Kind: KindAccountInactive, ABDMText: "ABDM reports this ABHA as " + strings.ToLower(a.Status)}
 	}
 	f.end(func() {
+		f.react = ReactivationState{}
 		if err != nil {
 			f.afterError(err)
 			f.signIn = SignInState{}
+			if a.Deactivated() {
+				f.step, f.react = StepConnected, ReactivationState{Account: a}
+			}
 			return
 		}
 		// The patient signs in anew. Another patient: forget the previous
 		// one; the same one (their token expired): keep the OTP sent.
 		f.step, f.xToken, f.login = StepConnected, "", ""
-		if a.ABHANumber != f.patient.ABHANumber {
+		if a.ABHANumber == "" || a.ABHANumber != f.patient.ABHANumber {
 			f.patient, f.otp = Profile{}, OTPState{}
 		}
 		f.signIn = SignInState{Account: a}
@@ -370,7 +445,8 @@ func (f *Flow) LookUp(ctx context.Context, abha string) (Account, error) {
 
 // StartSignIn sends the patient found by LookUp a sign-in OTP by method.
 // Asked again before ResendWait has passed, it returns KindRateLimited
-// with the wait and sends nothing.
+// with the wait and sends nothing. A deactivated ABHA (v3 ABDM-1134) is
+// refused with KindAccountInactive and becomes the reactivation candidate.
 func (f *Flow) StartSignIn(ctx context.Context, method LoginMethod) (SignInState, error) {
 	if err := f.begin("send the sign-in OTP", StepConnected); err != nil {
 		return SignInState{}, err
@@ -378,9 +454,12 @@ func (f *Flow) StartSignIn(ctx context.Context, method LoginMethod) (SignInState
 	f.mu.Lock()
 	si := f.signIn
 	f.mu.Unlock()
-	if si.Account.ABHANumber == "" && si.Account.ABHAAddress == "" {
+	if si.Account.ABHANumber == "" && si.Account.ABHAAddress == "" && si.Account.Via.Kind != IDMobile {
 		f.end(nil)
 		return SignInState{}, &StepError{Action: "send the sign-in OTP", At: StepConnected}
+	}
+	if si.Account.Via.Kind == IDMobile {
+		method = LoginMobileOTP // the OTP goes to the mobile number typed
 	}
 	if si.TxnID != "" && si.Method == method {
 		if err := f.tooSoon("start the patient's sign-in", si.ResendAt); err != nil {
@@ -388,27 +467,40 @@ func (f *Flow) StartSignIn(ctx context.Context, method LoginMethod) (SignInState
 			return SignInState{}, err
 		}
 	}
-	id := si.Account.ABHANumber
-	if id == "" {
-		id = si.Account.ABHAAddress
-	}
-	sent, err := f.c.StartLogin(ctx, id, method)
+	sent, err := f.c.StartLogin(ctx, si.Account, method)
 	var out SignInState
 	f.end(func() {
 		if err != nil {
 			f.afterError(err)
+			if IsKind(err, KindAccountInactive) && si.Account.ABHANumber != "" {
+				f.react = ReactivationState{Account: asDeactivated(si.Account)}
+			}
+			if IsKind(err, KindAccountInactive) || IsKind(err, KindNotFound) {
+				f.signIn = SignInState{} // no sign-in for this ABHA: staff look up another
+			}
 			return
 		}
 		now := f.now()
 		f.signIn = SignInState{Account: si.Account, Method: method, TxnID: sent.TxnID, MaskedMobile: sent.MaskedMobile,
 			SentAt: now, ExpiresAt: now.Add(OTPValidity), ResendAt: now.Add(ResendWait), MaxAttempts: f.maxTry}
+		f.transfer = PatientToken{}
 		out = f.signIn
 	})
 	return out, err
 }
 
+// asDeactivated marks an account ABDM refused as deactivated.
+func asDeactivated(a Account) Account {
+	a.Status, a.Known = wire.StatusDeactivated, true
+	return a
+}
+
 // FinishSignIn completes the sign-in with the OTP the patient received and
-// reads their profile, as LoadPatient does. The token is kept in memory only.
+// reads their profile, as LoadPatient does. The token is kept in memory
+// only. A v3 sign-in by mobile number that finds several ABHAs returns
+// ErrChooseAccount: State().SignIn.Accounts lists them for ChooseAccount.
+// A wrong OTP, and any refusal of the OTP this tool does not know, leave the
+// sign-in open for another try while attempts remain.
 func (f *Flow) FinishSignIn(ctx context.Context, otp string) (Profile, error) {
 	if !IsOTP(otp) {
 		return Profile{}, ErrOTPFormat
@@ -423,19 +515,96 @@ func (f *Flow) FinishSignIn(ctx context.Context, otp string) (Profile, error) {
 		f.end(nil)
 		return Profile{}, &StepError{Action: "finish the sign-in", At: StepConnected}
 	}
-	tok, err := f.c.ConfirmLogin(ctx, si.Method, si.TxnID, otp)
-	var p Profile
-	if err == nil {
+	tok, transfer, accounts, err := f.c.ConfirmLogin(ctx, si.Account, si.Method, si.TxnID, otp)
+	var (
+		p      Profile
+		choose bool
+		chosen Account
+	)
+	if err == nil && tok.Token == "" {
+		// A mobile sign-in: one ABHA is taken at once, several are offered.
+		switch {
+		case len(accounts) == 0:
+			err = &Error{Op: "confirm the patient's sign-in", Kind: KindNotFound,
+				ABDMText: "no ABHA is linked to this mobile number"}
+		case len(accounts) > 1:
+			choose = true
+		case accounts[0].Deactivated():
+			chosen = accounts[0]
+			err = &Error{Op: "confirm the patient's sign-in", Kind: KindAccountInactive,
+				ABDMText: "ABDM reports this ABHA as " + strings.ToLower(chosen.Status)}
+		default:
+			chosen = accounts[0]
+			tok, err = f.c.ChooseAccount(ctx, transfer, si.TxnID, chosen.ABHANumber)
+		}
+	}
+	if err == nil && !choose {
 		p, err = f.c.Profile(ctx, tok.Token)
 	}
 	f.end(func() {
 		switch {
+		case choose:
+			f.signIn.Accounts, f.transfer = accounts, transfer
+			err = ErrChooseAccount
 		case err == nil:
 			f.patientLoaded(p, nil, tok.Token, si.Method)
-		case IsKind(err, KindWrongOTP):
+		case IsOTPRefusal(err):
 			f.signIn.Attempts++
 		case IsKind(err, KindOTPExpired), IsKind(err, KindTxnInvalid), IsKind(err, KindTooManyAttempts):
 			f.signIn.TxnID = "" // a new sign-in OTP is needed
+		case IsKind(err, KindAccountInactive) && chosen.ABHANumber != "":
+			f.signIn = SignInState{Account: si.Account}
+			f.react = ReactivationState{Account: chosen}
+		default:
+			f.afterError(err)
+		}
+	})
+	return p, err
+}
+
+// ChooseAccount signs in with one of the ABHAs a mobile sign-in found
+// (State().SignIn.Accounts) and reads its profile. A deactivated one is
+// refused with KindAccountInactive and becomes the reactivation candidate.
+func (f *Flow) ChooseAccount(ctx context.Context, abhaNumber string) (Profile, error) {
+	const op = "sign in with the chosen ABHA"
+	if err := f.begin("choose the patient's ABHA", StepConnected); err != nil {
+		return Profile{}, err
+	}
+	f.mu.Lock()
+	si, transfer := f.signIn, f.transfer
+	f.mu.Unlock()
+	var chosen Account
+	for _, a := range si.Accounts {
+		if onlyDigits(a.ABHANumber) == onlyDigits(abhaNumber) {
+			chosen = a
+		}
+	}
+	if chosen.ABHANumber == "" {
+		f.end(nil)
+		return Profile{}, fmt.Errorf("%s: %s is not one of the ABHAs on this mobile number", op, MaskABHANumber(abhaNumber))
+	}
+	var (
+		p   Profile
+		err error
+	)
+	if chosen.Deactivated() {
+		err = &Error{Op: op, Kind: KindAccountInactive, ABDMText: "ABDM reports this ABHA as " + strings.ToLower(chosen.Status)}
+	} else {
+		var tok PatientToken
+		if tok, err = f.c.ChooseAccount(ctx, transfer, si.TxnID, chosen.ABHANumber); err == nil {
+			if p, err = f.c.Profile(ctx, tok.Token); err == nil {
+				f.end(func() { f.patientLoaded(p, nil, tok.Token, si.Method) })
+				return p, nil
+			}
+		}
+	}
+	f.end(func() {
+		switch {
+		case IsKind(err, KindAccountInactive):
+			f.react = ReactivationState{Account: asDeactivated(chosen)}
+		case IsKind(err, KindPatientToken):
+			f.signIn = SignInState{Account: si.Account} // the mobile sign-in expired: send a new OTP
+			f.transfer = PatientToken{}
 		default:
 			f.afterError(err)
 		}
@@ -454,7 +623,7 @@ func (f *Flow) RequestOTP(ctx context.Context, method OTPMethod) (OTPState, erro
 		return OTPState{}, err
 	}
 	f.mu.Lock()
-	token, resendAt, sent := f.xToken, f.otp.ResendAt, f.otp.TxnID != ""
+	token, patient, resendAt, sent := f.xToken, f.patient, f.otp.ResendAt, f.otp.TxnID != ""
 	f.mu.Unlock()
 	if sent {
 		if err := f.tooSoon("request OTP", resendAt); err != nil {
@@ -462,7 +631,7 @@ func (f *Flow) RequestOTP(ctx context.Context, method OTPMethod) (OTPState, erro
 			return OTPState{}, err
 		}
 	}
-	got, err := f.c.RequestOTP(ctx, token, method)
+	got, err := f.c.RequestOTP(ctx, token, patient, method)
 	var st OTPState
 	f.end(func() {
 		if err != nil {
@@ -481,7 +650,8 @@ func (f *Flow) RequestOTP(ctx context.Context, method OTPMethod) (OTPState, erro
 // received and the chosen reason codes; note is free text for "others", kept
 // only in the journal. It is never sent twice: a second call while one runs
 // gets ErrBusy, and after success ErrAlreadyDeactivated. A lost reply gives
-// KindOutcomeUnknown, after which only CheckStatus is allowed.
+// KindOutcomeUnknown, after which only CheckStatus is allowed. A refused OTP
+// leaves the step open for another try.
 func (f *Flow) Deactivate(ctx context.Context, otp string, reasons []string, note string) (Result, error) {
 	otp = strings.TrimSpace(otp)
 	if !isOTP(otp) {
@@ -495,8 +665,8 @@ func (f *Flow) Deactivate(ctx context.Context, otp string, reasons []string, not
 		return Result{}, err
 	}
 	f.mu.Lock()
-	a := Attempt{ID: newID(), Patient: f.patient, TxnID: f.otp.TxnID, Login: f.login, Method: f.otp.Method,
-		Reasons: codes, Note: strings.TrimSpace(note), Started: f.now()}
+	a := Attempt{Action: ActionDeactivate, ID: newID(), Patient: f.patient, TxnID: f.otp.TxnID, Login: f.login,
+		Method: f.otp.Method, Reasons: codes, Note: strings.TrimSpace(note), Started: f.now()}
 	token := f.xToken
 	f.mu.Unlock()
 
@@ -506,16 +676,19 @@ func (f *Flow) Deactivate(ctx context.Context, otp string, reasons []string, not
 			return Result{}, fmt.Errorf("write the audit trail (nothing was sent to ABDM): %w", err)
 		}
 	}
-	err = f.c.Deactivate(ctx, token, DeactivateRequest{Method: a.Method, TxnID: a.TxnID, OTP: otp, Reasons: codes})
+	err = f.c.Deactivate(ctx, token, a.Patient, DeactivateRequest{Method: a.Method, TxnID: a.TxnID, OTP: otp,
+		Reasons: f.reasonsOf(codes)})
 	var res Result
 	f.end(func() {
 		switch {
 		case err == nil:
-			res = Result{ID: a.ID, TxnID: a.TxnID, Patient: a.Patient, Reasons: codes, At: f.now()}
+			res = Result{Action: ActionDeactivate, ID: a.ID, TxnID: a.TxnID, Patient: a.Patient, Method: a.Method,
+				Reasons: codes, At: f.now()}
 			f.result, f.step, f.otp = &res, StepDeactivated, OTPState{}
+			f.react = ReactivationState{Account: deactivatedAccount(a.Patient)}
 		case IsKind(err, KindOutcomeUnknown):
 			f.step, f.pending = StepOutcomeUnknown, &a
-		case IsKind(err, KindWrongOTP):
+		case IsOTPRefusal(err):
 			f.otp.Attempts++
 		default:
 			f.afterError(err)
@@ -525,13 +698,56 @@ func (f *Flow) Deactivate(ctx context.Context, otp string, reasons []string, not
 	return res, err
 }
 
+// deactivatedAccount is the account of a patient just deactivated, for a
+// reactivation at once ("Reactivate now").
+func deactivatedAccount(p Profile) Account {
+	return Account{Name: p.Name, ABHANumber: p.ABHANumber, ABHAAddress: p.ABHAAddress, Status: wire.StatusDeactivated,
+		Known: true, Via: PatientID{Kind: IDNumber, Value: p.ABHANumber}}
+}
+
+// reasonsOf returns the catalogue entries of codes (a code the flow has no
+// catalogue for stands for itself).
+func (f *Flow) reasonsOf(codes []string) []Reason {
+	out := make([]Reason, len(codes))
+	for i, c := range codes {
+		out[i] = Reason{Code: c, English: c}
+		if f.reasons != nil {
+			if r, ok := f.reasons.Lookup(c); ok {
+				out[i] = r
+			}
+		}
+	}
+	return out
+}
+
+// IsOTPRefusal reports whether err is ABDM refusing an OTP that was sent to
+// it: a wrong OTP, or a refusal this tool has no better name for (an unknown
+// code, an invalid-input reply). The OTP step stays open for another try
+// while attempts remain; it never ends the user's work.
+func IsOTPRefusal(err error) bool {
+	var e *Error
+	if !errors.As(err, &e) {
+		return false
+	}
+	switch e.Kind {
+	case KindWrongOTP:
+		return true
+	case KindUnknown, KindInvalidInput:
+		return e.Status != 0
+	}
+	return false
+}
+
 // record writes the outcome of a to the journal; a failure there is logged,
-// since the deactivation itself has already happened or not.
+// since the change itself has already happened or not.
 func (f *Flow) record(a Attempt, err error) {
 	if f.journal == nil {
 		return
 	}
 	o := Outcome{Status: OutcomeDeactivated, Duration: f.now().Sub(a.Started)}
+	if a.action() == ActionReactivate {
+		o.Status = OutcomeReactivated
+	}
 	if err != nil {
 		o.Kind, o.Message = KindOf(err), KindOf(err).Message()
 		var e *Error
@@ -544,7 +760,12 @@ func (f *Flow) record(a Attempt, err error) {
 			o.Status = OutcomeNotSent
 		}
 	}
-	// The caller's context may be cancelled already; the record must still be written.
+	f.writeOutcome(a, o)
+}
+
+// writeOutcome journals o with a context of its own: the caller's may be
+// cancelled already, and the record must still be written.
+func (f *Flow) writeOutcome(a Attempt, o Outcome) {
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if jerr := f.journal.Outcome(ctx, a, o); jerr != nil {
@@ -552,20 +773,35 @@ func (f *Flow) record(a Attempt, err error) {
 	}
 }
 
-// CheckStatus asks ABDM whether the patient's ABHA is still active (the profile
-// call fails once it is deactivated). After an unknown outcome it settles the
-// flow: deactivated, or back to StepPatient for a new OTP.
+// action is the attempt's action, ActionDeactivate for records that name none.
+func (a Attempt) action() Action {
+	if a.Action == "" {
+		return ActionDeactivate
+	}
+	return a.Action
+}
+
+// CheckStatus asks ABDM whether the patient's ABHA is active. After an
+// unknown outcome it settles the flow: a deactivation found done (or not),
+// a reactivation found done (or not). With the patient's token it reads the
+// profile; otherwise, or once the token no longer works, it asks by ABHA
+// number (see Client.StatusByNumber).
 func (f *Flow) CheckStatus(ctx context.Context) (AccountStatus, error) {
-	if err := f.begin("check the status", StepPatient, StepOTPSent, StepOutcomeUnknown, StepDeactivated); err != nil {
+	if err := f.begin("check the status", StepPatient, StepOTPSent, StepOutcomeUnknown, StepDeactivated,
+		StepReactivated); err != nil {
 		return 0, err
 	}
 	f.mu.Lock()
-	token := f.xToken
+	token, patient, pending := f.xToken, f.patient, f.pending
 	f.mu.Unlock()
-	_, err := f.c.Profile(ctx, token)
-	status := StatusActive
-	if IsKind(err, KindAccountInactive) {
-		status, err = StatusDeactivated, nil
+	var (
+		status AccountStatus
+		err    error
+	)
+	if pending != nil && pending.action() == ActionReactivate {
+		status, err = f.c.StatusByNumber(ctx, pending.Patient.ABHANumber)
+	} else {
+		status, err = f.c.Status(ctx, token, patient)
 	}
 	var settled *Attempt
 	f.end(func() {
@@ -579,24 +815,48 @@ func (f *Flow) CheckStatus(ctx context.Context) (AccountStatus, error) {
 			return
 		}
 		settled, f.pending = f.pending, nil
-		if status == StatusDeactivated {
-			f.result = &Result{ID: settled.ID, TxnID: settled.TxnID, Patient: settled.Patient,
-				Reasons: settled.Reasons, At: f.now(), ByStatusCheck: true}
-			f.step, f.otp = StepDeactivated, OTPState{}
-		} else {
-			f.step, f.otp = StepPatient, OTPState{}
-		}
+		f.settle(*settled, status)
 	})
 	if settled != nil && f.journal != nil {
-		o := Outcome{Status: OutcomeDeactivated, Message: "confirmed by a status check", Duration: f.now().Sub(settled.Started)}
-		if status == StatusActive {
-			o.Status, o.Message = OutcomeNotDeactivated, "a status check found the ABHA still active"
-		}
-		if jerr := f.journal.Outcome(ctx, *settled, o); jerr != nil {
-			f.c.log.WithError(jerr).Error("could not write the status check to the audit trail")
-		}
+		f.writeOutcome(*settled, settledOutcome(*settled, status, f.now()))
 	}
 	return status, err
+}
+
+// settle moves the flow on from an unknown outcome once status is known.
+// Called under the lock.
+func (f *Flow) settle(a Attempt, status AccountStatus) {
+	done := Result{Action: a.action(), ID: a.ID, TxnID: a.TxnID, Patient: a.Patient, Method: a.Method,
+		Reasons: a.Reasons, At: f.now(), ByStatusCheck: true}
+	switch {
+	case a.action() == ActionDeactivate && status == StatusDeactivated:
+		f.result, f.step, f.otp = &done, StepDeactivated, OTPState{}
+		f.react = ReactivationState{Account: deactivatedAccount(a.Patient)}
+	case a.action() == ActionDeactivate:
+		f.step, f.otp = StepPatient, OTPState{}
+	case status == StatusActive:
+		f.result, f.step = &done, StepReactivated
+		f.react = ReactivationState{}
+	default:
+		f.step = StepConnected
+		f.react = ReactivationState{Account: f.react.Account}
+	}
+}
+
+// settledOutcome is the journal record of a status check after an unknown outcome.
+func settledOutcome(a Attempt, status AccountStatus, now time.Time) Outcome {
+	o := Outcome{Message: "confirmed by a status check", Duration: now.Sub(a.Started)}
+	switch {
+	case a.action() == ActionDeactivate && status == StatusDeactivated:
+		o.Status = OutcomeDeactivated
+	case a.action() == ActionDeactivate:
+		o.Status, o.Message = OutcomeNotDeactivated, "a status check found the ABHA still active"
+	case status == StatusActive:
+		o.Status = OutcomeReactivated
+	default:
+		o.Status, o.Message = OutcomeNotReactivated, "a status check found the ABHA still deactivated"
+	}
+	return o
 }
 
 // NextPatient forgets the patient and starts again at StepConnected, keeping
@@ -614,7 +874,7 @@ func (f *Flow) NextPatient() error {
 		return nil
 	}
 	f.step, f.xToken, f.patient, f.otp, f.result = StepConnected, "", Profile{}, OTPState{}, nil
-	f.signIn, f.login = SignInState{}, ""
+	f.signIn, f.login, f.transfer, f.react = SignInState{}, "", PatientToken{}, ReactivationState{}
 	return nil
 }
 

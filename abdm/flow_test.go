@@ -50,9 +50,11 @@ func withJournal(j Journal) func(*envConfig) {
 	return func(c *envConfig) { c.flowOpts = append(c.flowOpts, WithJournal(j)) }
 }
 
-func TestFlowSuccess(t *testing.T) {
+func TestFlowSuccess(t *testing.T) { forEachGen(t, testFlowSuccess) }
+
+func testFlowSuccess(t *testing.T, gen Generation) {
 	j := &memJournal{}
-	e := newTestEnv(t, withJournal(j))
+	e := newTestEnv(t, withGen(gen), withJournal(j))
 	st := e.toOTPSent(patientAsha)
 	if st.MaskedMobile != "XXXXXX3210" || st.TxnID == "" || st.Remaining() != DefaultMaxAttempts {
 		t.Fatalf("OTP state: %+v", st)
@@ -85,7 +87,7 @@ func TestFlowSuccess(t *testing.T) {
 	if !errors.Is(err, ErrAlreadyDeactivated) {
 		t.Fatalf("second deactivate: %v", err)
 	}
-	if n := e.sim.Count(sandbox.RouteDeactivate); n != 1 {
+	if n := e.count(callDeactivate); n != 1 {
 		t.Fatalf("deactivate requests: %d", n)
 	}
 	// The status check now finds it deactivated.
@@ -96,17 +98,19 @@ func TestFlowSuccess(t *testing.T) {
 	if err := e.flow.NextPatient(); err != nil {
 		t.Fatal(err)
 	}
-	sessions := e.sim.Count(sandbox.RouteSession)
+	sessions := e.count(callSession)
 	if _, err := e.flow.LoadPatient(context.Background(), e.token("91-6623-4567-8901")); err != nil {
 		t.Fatal(err)
 	}
-	if e.sim.Count(sandbox.RouteSession) != sessions {
+	if e.count(callSession) != sessions {
 		t.Fatal("a new session was opened for the next patient")
 	}
 }
 
-func TestFlowWrongOTPThenRight(t *testing.T) {
-	e := newTestEnv(t)
+func TestFlowWrongOTPThenRight(t *testing.T) { forEachGen(t, testFlowWrongOTPThenRight) }
+
+func testFlowWrongOTPThenRight(t *testing.T, gen Generation) {
+	e := newTestEnv(t, withGen(gen))
 	e.toOTPSent(patientAsha)
 	right := e.lastOTP()
 	_, err := e.flow.Deactivate(context.Background(), wrongOTP(right), []string{"102"}, "")
@@ -120,8 +124,10 @@ func TestFlowWrongOTPThenRight(t *testing.T) {
 	}
 }
 
-func TestFlowTooManyWrongOTPs(t *testing.T) {
-	e := newTestEnv(t)
+func TestFlowTooManyWrongOTPs(t *testing.T) { forEachGen(t, testFlowTooManyWrongOTPs) }
+
+func testFlowTooManyWrongOTPs(t *testing.T, gen Generation) {
+	e := newTestEnv(t, withGen(gen))
 	e.toOTPSent(patientAsha)
 	wrong := wrongOTP(e.lastOTP())
 	for i := range 2 {
@@ -138,15 +144,24 @@ func TestFlowTooManyWrongOTPs(t *testing.T) {
 	}
 }
 
-func TestFlowExpiredOTPThenResend(t *testing.T) {
-	e := newTestEnv(t)
+func TestFlowExpiredOTPThenResend(t *testing.T) { forEachGen(t, testFlowExpiredOTPThenResend) }
+
+func testFlowExpiredOTPThenResend(t *testing.T, gen Generation) {
+	e := newTestEnv(t, withGen(gen))
 	e.toOTPSent(patientAsha)
 	old := e.lastOTP()
 	e.advance(OTPValidity + time.Minute)
 	_, err := e.flow.Deactivate(context.Background(), old, []string{"101"}, "")
-	wantKind(t, err, KindOTPExpired)
-	if e.flow.State().Step != StepPatient {
-		t.Fatalf("step %v", e.flow.State().Step)
+	// v2 names the expiry (HIS-1056) and closes the transaction; ABDM's v3
+	// answers 200 authResult "failed" for a wrong or expired OTP alike, so
+	// the OTP step stays open and the user asks for a new OTP.
+	want, step := KindOTPExpired, StepPatient
+	if gen == V3 {
+		want, step = KindWrongOTP, StepOTPSent
+	}
+	wantKind(t, err, want)
+	if e.flow.State().Step != step {
+		t.Fatalf("step %v, want %v", e.flow.State().Step, step)
 	}
 	if _, err := e.flow.RequestOTP(context.Background(), OTPAadhaar); err != nil {
 		t.Fatal(err)
@@ -157,9 +172,13 @@ func TestFlowExpiredOTPThenResend(t *testing.T) {
 }
 
 func TestFlowResendWaitsLocallyAndServerSide(t *testing.T) {
-	e := newTestEnv(t)
+	forEachGen(t, testFlowResendWaitsLocallyAndServerSide)
+}
+
+func testFlowResendWaitsLocallyAndServerSide(t *testing.T, gen Generation) {
+	e := newTestEnv(t, withGen(gen))
 	e.toOTPSent(patientAsha)
-	before := e.sim.Count(sandbox.RouteAadhaarOTP)
+	before := e.count(callOTP)
 	e.advance(10 * time.Second)
 	_, err := e.flow.RequestOTP(context.Background(), OTPAadhaar)
 	wantKind(t, err, KindRateLimited)
@@ -168,7 +187,7 @@ func TestFlowResendWaitsLocallyAndServerSide(t *testing.T) {
 	if ae.RetryAfter != 20*time.Second {
 		t.Fatalf("retry after %v", ae.RetryAfter)
 	}
-	if e.sim.Count(sandbox.RouteAadhaarOTP) != before {
+	if e.count(callOTP) != before {
 		t.Fatal("a resend inside the wait reached ABDM")
 	}
 	if e.flow.State().Step != StepOTPSent {
@@ -184,19 +203,25 @@ func TestFlowResendWaitsLocallyAndServerSide(t *testing.T) {
 	}
 }
 
-func TestFlowNoLinkedMobile(t *testing.T) {
-	e := newTestEnv(t)
+func TestFlowNoLinkedMobile(t *testing.T) { forEachGen(t, testFlowNoLinkedMobile) }
+
+func testFlowNoLinkedMobile(t *testing.T, gen Generation) {
+	e := newTestEnv(t, withGen(gen))
 	ctx := context.Background()
 	e.connect()
 	if _, err := e.flow.LoadPatient(ctx, e.token(patientRavi)); err != nil {
 		t.Fatal(err)
 	}
 	_, err := e.flow.RequestOTP(ctx, OTPAadhaar)
-	wantKind(t, err, KindNoLinkedMobile)
+	want, code := KindNoLinkedMobile, "HIS-3005"
+	if gen == V3 {
+		want, code = KindAadhaarService, "ABDM-1204" // UIDAI's refusal passed through
+	}
+	wantKind(t, err, want)
 	var ae *Error
 	errors.As(err, &ae)
-	if ae.Code != "HIS-3005" {
-		t.Fatalf("code %q", ae.Code)
+	if ae.Code != code {
+		t.Fatalf("code %q, want %q", ae.Code, code)
 	}
 	if e.flow.State().Step != StepPatient {
 		t.Fatal("step changed")
@@ -204,21 +229,32 @@ func TestFlowNoLinkedMobile(t *testing.T) {
 }
 
 func TestFlowAlreadyDeactivatedSendsNoOTP(t *testing.T) {
-	e := newTestEnv(t)
+	forEachGen(t, testFlowAlreadyDeactivatedSendsNoOTP)
+}
+
+func testFlowAlreadyDeactivatedSendsNoOTP(t *testing.T, gen Generation) {
+	e := newTestEnv(t, withGen(gen))
 	ctx := context.Background()
 	e.connect()
 	_, err := e.flow.LoadPatient(ctx, e.token(patientMeena))
-	wantKind(t, err, KindAccountInactive)
+	// v2 names the state (HIS-1007); v3 refuses the token of a deactivated ABHA.
+	want := KindAccountInactive
+	if gen == V3 {
+		want = KindPatientToken
+	}
+	wantKind(t, err, want)
 	if _, err := e.flow.RequestOTP(ctx, OTPAadhaar); err == nil {
 		t.Fatal("OTP allowed for a deactivated account")
 	}
-	if n := e.sim.Count(sandbox.RouteAadhaarOTP); n != 0 {
+	if n := e.count(callOTP); n != 0 {
 		t.Fatalf("%d OTP requests", n)
 	}
 }
 
-func TestFlowRefusesStepsOutOfOrder(t *testing.T) {
-	e := newTestEnv(t)
+func TestFlowRefusesStepsOutOfOrder(t *testing.T) { forEachGen(t, testFlowRefusesStepsOutOfOrder) }
+
+func testFlowRefusesStepsOutOfOrder(t *testing.T, gen Generation) {
+	e := newTestEnv(t, withGen(gen))
 	ctx := context.Background()
 	var se *StepError
 	if _, err := e.flow.LoadPatient(ctx, "tok"); !errors.As(err, &se) {
@@ -239,30 +275,34 @@ func TestFlowRefusesStepsOutOfOrder(t *testing.T) {
 	if _, err := e.flow.LoadPatient(ctx, "two words"); !errors.Is(err, ErrTokenFormat) {
 		t.Fatalf("bad token: %v", err)
 	}
-	if n := e.sim.Count(sandbox.RouteSession); n != 0 {
+	if n := e.count(callSession); n != 0 {
 		t.Fatalf("%d requests made for refused steps", n)
 	}
 }
 
-func TestFlowUnknownReasonCode(t *testing.T) {
+func TestFlowUnknownReasonCode(t *testing.T) { forEachGen(t, testFlowUnknownReasonCode) }
+
+func testFlowUnknownReasonCode(t *testing.T, gen Generation) {
 	cat, err := ParseCatalogue([]byte(`{"reasons":[{"code":"101","en":"a"},{"code":"others","en":"o","freeText":true}]}`))
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := newTestEnv(t, func(c *envConfig) { c.flowOpts = append(c.flowOpts, WithCatalogue(cat)) })
+	e := newTestEnv(t, withGen(gen), func(c *envConfig) { c.flowOpts = append(c.flowOpts, WithCatalogue(cat)) })
 	e.toOTPSent(patientAsha)
 	if _, err := e.flow.Deactivate(context.Background(), e.lastOTP(), []string{"999"}, ""); err == nil || !strings.Contains(err.Error(), "999") {
 		t.Fatalf("unknown code: %v", err)
 	}
-	if e.sim.Count(sandbox.RouteDeactivate) != 0 {
+	if e.count(callDeactivate) != 0 {
 		t.Fatal("sent with an unknown code")
 	}
 }
 
-func TestFlowDoubleSubmitSendsOnce(t *testing.T) {
-	e := newTestEnv(t)
+func TestFlowDoubleSubmitSendsOnce(t *testing.T) { forEachGen(t, testFlowDoubleSubmitSendsOnce) }
+
+func testFlowDoubleSubmitSendsOnce(t *testing.T, gen Generation) {
+	e := newTestEnv(t, withGen(gen))
 	e.toOTPSent(patientAsha)
-	e.sim.SetFault(sandbox.RouteDeactivate, sandbox.Fault{Latency: 300 * time.Millisecond})
+	e.sim.SetFault(e.route(callDeactivate), sandbox.Fault{Latency: 300 * time.Millisecond})
 	otp := e.lastOTP()
 	var wg sync.WaitGroup
 	errs := make([]error, 5)
@@ -288,20 +328,24 @@ func TestFlowDoubleSubmitSendsOnce(t *testing.T) {
 	if ok != 1 || busy != 4 {
 		t.Fatalf("ok %d, refused %d", ok, busy)
 	}
-	if n := e.sim.Count(sandbox.RouteDeactivate); n != 1 {
+	if n := e.count(callDeactivate); n != 1 {
 		t.Fatalf("deactivate received %d times", n)
 	}
 }
 
 func TestFlowDroppedConnectionIsOutcomeUnknown(t *testing.T) {
+	forEachGen(t, testFlowDroppedConnectionIsOutcomeUnknown)
+}
+
+func testFlowDroppedConnectionIsOutcomeUnknown(t *testing.T, gen Generation) {
 	j := &memJournal{}
-	e := newTestEnv(t, withJournal(j))
+	e := newTestEnv(t, withGen(gen), withJournal(j))
 	e.toOTPSent(patientAsha)
-	e.sim.SetFault(sandbox.RouteDeactivate, sandbox.Fault{Drop: true, Process: true})
+	e.sim.SetFault(e.route(callDeactivate), sandbox.Fault{Drop: true, Process: true})
 	ctx := context.Background()
 	_, err := e.flow.Deactivate(ctx, e.lastOTP(), []string{"101"}, "")
 	wantKind(t, err, KindOutcomeUnknown)
-	if n := e.sim.Count(sandbox.RouteDeactivate); n != 1 {
+	if n := e.count(callDeactivate); n != 1 {
 		t.Fatalf("deactivate received %d times", n)
 	}
 	var se *StepError
@@ -329,10 +373,14 @@ func TestFlowDroppedConnectionIsOutcomeUnknown(t *testing.T) {
 }
 
 func TestFlowDropBeforeProcessingSettlesAsActive(t *testing.T) {
+	forEachGen(t, testFlowDropBeforeProcessingSettlesAsActive)
+}
+
+func testFlowDropBeforeProcessingSettlesAsActive(t *testing.T, gen Generation) {
 	j := &memJournal{}
-	e := newTestEnv(t, withJournal(j))
+	e := newTestEnv(t, withGen(gen), withJournal(j))
 	e.toOTPSent(patientAsha)
-	e.sim.SetFault(sandbox.RouteDeactivate, sandbox.Fault{Drop: true, Times: 1})
+	e.sim.SetFault(e.route(callDeactivate), sandbox.Fault{Drop: true, Times: 1})
 	ctx := context.Background()
 	_, err := e.flow.Deactivate(ctx, e.lastOTP(), []string{"101"}, "")
 	wantKind(t, err, KindOutcomeUnknown)
@@ -356,34 +404,46 @@ func TestFlowDropBeforeProcessingSettlesAsActive(t *testing.T) {
 }
 
 func TestFlowDeactivateTimeoutIsOutcomeUnknown(t *testing.T) {
-	e := newTestEnv(t, func(c *envConfig) { c.clientOpts = append(c.clientOpts, WithCallTimeout(300*time.Millisecond)) })
+	forEachGen(t, testFlowDeactivateTimeoutIsOutcomeUnknown)
+}
+
+func testFlowDeactivateTimeoutIsOutcomeUnknown(t *testing.T, gen Generation) {
+	e := newTestEnv(t, withGen(gen), func(c *envConfig) { c.clientOpts = append(c.clientOpts, WithCallTimeout(300*time.Millisecond)) })
 	e.toOTPSent(patientAsha)
-	e.sim.SetFault(sandbox.RouteDeactivate, sandbox.Fault{Latency: 3 * time.Second})
+	e.sim.SetFault(e.route(callDeactivate), sandbox.Fault{Latency: 3 * time.Second})
 	_, err := e.flow.Deactivate(context.Background(), e.lastOTP(), []string{"101"}, "")
 	wantKind(t, err, KindOutcomeUnknown)
-	if n := e.sim.Count(sandbox.RouteDeactivate); n != 1 {
+	if n := e.count(callDeactivate); n != 1 {
 		t.Fatalf("deactivate received %d times", n)
 	}
 }
 
 func TestFlowSessionExpiryBetweenOTPAndDeactivate(t *testing.T) {
-	e := newTestEnv(t)
+	forEachGen(t, testFlowSessionExpiryBetweenOTPAndDeactivate)
+}
+
+func testFlowSessionExpiryBetweenOTPAndDeactivate(t *testing.T, gen Generation) {
+	e := newTestEnv(t, withGen(gen))
 	e.toOTPSent(patientAsha)
 	e.sim.ExpireSessions()
 	if _, err := e.flow.Deactivate(context.Background(), e.lastOTP(), []string{"101"}, ""); err != nil {
 		t.Fatalf("deactivate after the session expired: %v", err)
 	}
 	// The refused call was not processed, so the retry is the one deactivation.
-	if n := e.sim.Count(sandbox.RouteDeactivate); n != 2 {
+	if n := e.count(callDeactivate); n != 2 {
 		t.Fatalf("deactivate requests %d, want 2 (refused at the gateway, then done)", n)
 	}
 }
 
 func TestFlowPatientTokenExpiryKeepsTheOTP(t *testing.T) {
-	e := newTestEnv(t)
+	forEachGen(t, testFlowPatientTokenExpiryKeepsTheOTP)
+}
+
+func testFlowPatientTokenExpiryKeepsTheOTP(t *testing.T, gen Generation) {
+	e := newTestEnv(t, withGen(gen))
 	e.toOTPSent(patientAsha)
 	otp := e.lastOTP()
-	e.sim.SetFault(sandbox.RouteDeactivate, sandbox.Fault{Status: 401, Times: 1})
+	e.sim.SetFault(e.route(callDeactivate), sandbox.Fault{Status: 401, Times: 1})
 	_, err := e.flow.Deactivate(context.Background(), otp, []string{"101"}, "")
 	wantKind(t, err, KindPatientToken)
 	if e.flow.State().Step != StepConnected {
@@ -400,30 +460,34 @@ func TestFlowPatientTokenExpiryKeepsTheOTP(t *testing.T) {
 	}
 }
 
-func TestFlowAuditFailureSendsNothing(t *testing.T) {
+func TestFlowAuditFailureSendsNothing(t *testing.T) { forEachGen(t, testFlowAuditFailureSendsNothing) }
+
+func testFlowAuditFailureSendsNothing(t *testing.T, gen Generation) {
 	j := &memJournal{failWith: errors.New("disk full")}
-	e := newTestEnv(t, withJournal(j))
+	e := newTestEnv(t, withGen(gen), withJournal(j))
 	e.toOTPSent(patientAsha)
 	_, err := e.flow.Deactivate(context.Background(), e.lastOTP(), []string{"101"}, "")
 	if err == nil || !strings.Contains(err.Error(), "nothing was sent") {
 		t.Fatalf("err %v", err)
 	}
-	if e.sim.Count(sandbox.RouteDeactivate) != 0 || e.flow.State().Step != StepOTPSent {
+	if e.count(callDeactivate) != 0 || e.flow.State().Step != StepOTPSent {
 		t.Fatal("sent despite the audit failure")
 	}
 }
 
-func TestErrorsNeverHoldSecrets(t *testing.T) {
-	e := newTestEnv(t)
+func TestErrorsNeverHoldSecrets(t *testing.T) { forEachGen(t, testErrorsNeverHoldSecrets) }
+
+func testErrorsNeverHoldSecrets(t *testing.T, gen Generation) {
+	e := newTestEnv(t, withGen(gen))
 	tok := e.token(patientAsha)
 	creds := e.sim.Credentials()
 	e.toOTPSent(patientAsha)
 	otp := e.lastOTP()
 	var errs []error
 	collect := func(_ any, err error) { errs = append(errs, err) }
-	e.sim.SetFault(sandbox.RouteDeactivate, sandbox.Fault{Status: 422, Body: `{"code":"HIS-422","details":[{"code":"HIS-9999","message":"bad otp ` + otp + ` for token ` + tok + ` secret ` + creds.ClientSecret + `"}]}`, Times: 1})
+	e.sim.SetFault(e.route(callDeactivate), sandbox.Fault{Status: 422, Body: `{"code":"HIS-422","details":[{"code":"HIS-9999","message":"bad otp ` + otp + ` for token ` + tok + ` secret ` + creds.ClientSecret + `"}]}`, Times: 1})
 	collect(e.flow.Deactivate(context.Background(), otp, []string{"101"}, ""))
-	e.sim.SetFault(sandbox.RouteProfile, sandbox.Fault{Status: 500, Body: `{"message":"` + tok + `"}`})
+	e.sim.SetFault(e.route(callProfile), sandbox.Fault{Status: 500, Body: `{"message":"` + tok + `"}`})
 	collect(e.flow.CheckStatus(context.Background()))
 	collect(e.client.Profile(context.Background(), tok))
 	for _, err := range errs {

@@ -22,7 +22,9 @@ import (
 // Demo accounts of the sandbox, by what they show.
 const (
 	patientAsha   = "91-5512-3456-7890" // normal
-	patientRavi   = "91-7734-5678-9012" // no mobile linked to Aadhaar
+	patientRahul  = "91-6623-4567-8901" // normal
+	patientSunita = "91-9956-7890-1234" // linked to a government benefit (v3 ABDM-1228); shares Ravi's mobile
+	patientRavi   = "91-7734-5678-9012" // no mobile linked to Aadhaar; mobile 9988776655, shared with Sunita
 	patientMeena  = "91-8845-6789-0123" // already deactivated
 	startOfTheDay = "2026-11-26T09:00:00Z"
 )
@@ -55,6 +57,7 @@ func (g *grantLog) list() []string {
 }
 
 type envConfig struct {
+	gen         Generation // V2 unless withGen says otherwise
 	secret      string
 	clientOpts  []Option
 	flowOpts    []FlowOption
@@ -73,7 +76,7 @@ func newTestEnv(t *testing.T, configure ...func(*envConfig)) *testEnv {
 	sim := sandbox.New(append([]sandbox.Option{sandbox.WithPrivateKey(k2048), sandbox.WithClock(clock)}, cfg.sandboxOpts...)...)
 	grants := &grantLog{}
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasSuffix(r.URL.Path, wire.PathSessions) {
+		if strings.HasSuffix(r.URL.Path, wire.PathSessions) || strings.HasSuffix(r.URL.Path, wire.PathV3Sessions) {
 			body, _ := io.ReadAll(r.Body)
 			var req wire.SessionRequest
 			_ = json.Unmarshal(body, &req)
@@ -95,13 +98,30 @@ func newTestEnv(t *testing.T, configure ...func(*envConfig)) *testEnv {
 	logger.SetOutput(&lockedWriter{w: logBuf})
 	logger.SetLevel(logrus.DebugLevel)
 	opts := append([]Option{WithClock(clock.Now), WithLogger(logger), WithCallTimeout(5 * time.Second)}, cfg.clientOpts...)
-	c, err := New(Endpoints{Gateway: srv.URL + sandbox.GatewayBase, HealthID: srv.URL + sandbox.HealthIDBase},
-		Credentials{ClientID: creds.ClientID, ClientSecret: secret, HIPID: creds.HIPID}, opts...)
+	c, err := New(simEndpoints(srv.URL, cfg.gen), Credentials{ClientID: creds.ClientID, ClientSecret: secret, HIPID: creds.HIPID}, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}
 	f := NewFlow(c, append([]FlowOption{WithFlowClock(clock.Now)}, cfg.flowOpts...)...)
 	return &testEnv{t: t, sim: sim, srv: srv, clock: clock, client: c, flow: f, grants: grants, logBuf: logBuf}
+}
+
+// simEndpoints are the simulator's base URLs at base in generation gen (V2 when empty).
+func simEndpoints(base string, gen Generation) Endpoints {
+	if gen == V3 {
+		return Endpoints{Generation: V3, Gateway: base + sandbox.GatewayV3Base, HealthID: base + sandbox.ABHAV3Base}
+	}
+	return Endpoints{Generation: V2, Gateway: base + sandbox.GatewayBase, HealthID: base + sandbox.HealthIDBase}
+}
+
+// withGen makes the test environment speak generation g.
+func withGen(g Generation) func(*envConfig) { return func(c *envConfig) { c.gen = g } }
+
+// forEachGen runs fn as a subtest per generation, current first.
+func forEachGen(t *testing.T, fn func(t *testing.T, gen Generation)) {
+	for _, g := range Generations() {
+		t.Run(string(g), func(t *testing.T) { fn(t, g) })
+	}
 }
 
 func quietLogger() *logrus.Logger {
@@ -200,3 +220,42 @@ func wantKind(t *testing.T, err error, k Kind) {
 		t.Fatalf("want kind %v, got %v (%v)", k, KindOf(err), err)
 	}
 }
+
+// The calls of the flow, by what they do, for counting and faults in a
+// test that runs in either generation.
+const (
+	callSession    = "session"
+	callKey        = "key"
+	callProfile    = "profile"
+	callOTP        = "otp"        // the deactivation OTP, to the Aadhaar-linked mobile
+	callDeactivate = "deactivate" // the irreversible call
+	callLoginOTP   = "login-otp"
+	callLoginDone  = "login-verify"
+	callReactOTP   = "reactivate-otp"
+	callReactivate = "reactivate"
+)
+
+// callRoutes maps each call to the simulator's route in each generation.
+// v3 sends sign-in and reactivation OTPs, and confirms both, on the same routes.
+var callRoutes = map[Generation]map[string]sandbox.Route{
+	V2: {callSession: sandbox.RouteSession, callKey: sandbox.RouteCert, callProfile: sandbox.RouteProfile,
+		callOTP: sandbox.RouteAadhaarOTP, callDeactivate: sandbox.RouteDeactivate, callLoginOTP: sandbox.RouteAuthInit,
+		callLoginDone: sandbox.RouteConfirmAadhaar, callReactOTP: sandbox.RouteReactivateInit, callReactivate: sandbox.RouteReactivate},
+	V3: {callSession: sandbox.RouteV3Session, callKey: sandbox.RouteV3Certificate, callProfile: sandbox.RouteV3Profile,
+		callOTP: sandbox.RouteV3AccountRequestOTP, callDeactivate: sandbox.RouteV3AccountVerify,
+		callLoginOTP: sandbox.RouteV3LoginRequestOTP, callLoginDone: sandbox.RouteV3LoginVerify,
+		callReactOTP: sandbox.RouteV3AccountRequestOTP, callReactivate: sandbox.RouteV3LoginVerify},
+}
+
+// route is the simulator's route of call in the environment's generation.
+func (e *testEnv) route(call string) sandbox.Route {
+	e.t.Helper()
+	r, ok := callRoutes[e.client.Generation()][call]
+	if !ok {
+		e.t.Fatalf("no route for %q", call)
+	}
+	return r
+}
+
+// count is how many requests call has received.
+func (e *testEnv) count(call string) int { return e.sim.Count(e.route(call)) }

@@ -3,7 +3,6 @@ package abdm
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"crypto/rsa"
 	"crypto/x509"
 	"encoding/base64"
@@ -11,7 +10,6 @@ import (
 	"encoding/pem"
 	"errors"
 	"fmt"
-	"net/http"
 	"strings"
 	"sync"
 	"time"
@@ -50,8 +48,9 @@ func (k *keyCache) drop() {
 	k.key = nil
 }
 
-// PublicKey returns ABDM's public key for encrypting OTPs, fetched from
-// {healthid}/v1/auth/cert and cached for the key TTL.
+// PublicKey returns ABDM's public key for encrypting OTPs and IDs, fetched
+// from the generation's key call (v2 /v1/auth/cert, v3
+// /v3/profile/public/certificate) and cached for the key TTL.
 func (c *Client) PublicKey(ctx context.Context) (*rsa.PublicKey, error) {
 	if k := c.keys.get(c.now(), c.keyTTL); k != nil {
 		return k, nil
@@ -60,27 +59,28 @@ func (c *Client) PublicKey(ctx context.Context) (*rsa.PublicKey, error) {
 }
 
 func (c *Client) fetchKey(ctx context.Context) (*rsa.PublicKey, error) {
-	const op = "get ABDM public key"
-	rep, err := c.do(ctx, call{op: op, method: http.MethodGet, url: c.endpoints.HealthID + wire.PathCert, auth: true})
+	cl := c.api.keyCall()
+	rep, err := c.do(ctx, cl)
 	if err != nil {
 		return nil, err
 	}
-	key, err := ParsePublicKey(rep.body)
+	key, err := c.api.parseKey(rep.body)
 	if err != nil {
-		return nil, &Error{Op: op, Status: rep.status, Kind: KindBadReply, ABDMText: err.Error()}
+		return nil, &Error{Op: cl.op, Status: rep.status, Kind: KindBadReply, ABDMText: err.Error()}
 	}
 	c.keys.set(key, c.now())
 	return key, nil
 }
 
-// EncryptOTP encrypts otp for ABDM with its public key. If encryption with the
-// cached key fails, the key is fetched again once.
-func (c *Client) EncryptOTP(ctx context.Context, otp string) (string, error) {
+// EncryptOTP encrypts an OTP (or, v3, an ID) for ABDM with its public key
+// and the generation's cipher. If encryption with the cached key fails, the
+// key is fetched again once.
+func (c *Client) EncryptOTP(ctx context.Context, plaintext string) (string, error) {
 	key, err := c.PublicKey(ctx)
 	if err != nil {
 		return "", err
 	}
-	out, err := EncryptWithKey(key, otp)
+	out, err := c.api.encrypt(key, plaintext)
 	if err == nil {
 		return out, nil
 	}
@@ -89,21 +89,10 @@ func (c *Client) EncryptOTP(ctx context.Context, otp string) (string, error) {
 	if key, err = c.fetchKey(ctx); err != nil {
 		return "", err
 	}
-	return EncryptWithKey(key, otp)
+	return c.api.encrypt(key, plaintext)
 }
 
-// EncryptWithKey encrypts plaintext with RSA PKCS#1 v1.5 (ABDM's
-// RSA/ECB/PKCS1Padding) and returns it as standard base64 with padding.
-func EncryptWithKey(key *rsa.PublicKey, plaintext string) (string, error) {
-	//lint:ignore SA1019 ABDM's API requires RSA/ECB/PKCS1Padding; OAEP is not accepted.
-	ct, err := rsa.EncryptPKCS1v15(rand.Reader, key, []byte(plaintext))
-	if err != nil {
-		return "", fmt.Errorf("encrypt OTP: %w", err)
-	}
-	return base64.StdEncoding.EncodeToString(ct), nil
-}
-
-// ParsePublicKey reads the reply of /v1/auth/cert: a PEM "PUBLIC KEY" (PKIX),
+// ParsePublicKey reads the reply of v2's /v1/auth/cert: a PEM "PUBLIC KEY" (PKIX),
 // "RSA PUBLIC KEY" (PKCS#1) or "CERTIFICATE"; bare base64 DER (PKIX or
 // PKCS#1, line breaks allowed); or any of these in a JSON {"publicKey": ...}
 // object or JSON string. The key must be RSA of at least MinKeyBits.

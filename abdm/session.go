@@ -3,7 +3,6 @@ package abdm
 import (
 	"context"
 	"fmt"
-	"net/http"
 	"sync"
 	"time"
 
@@ -184,13 +183,13 @@ func (c *Client) token(ctx context.Context, margin time.Duration) (token string,
 	return tok, err == nil, err
 }
 
-// renewSession uses the refresh token when it is still valid and falls back to
-// client credentials when ABDM refuses it. A refusal of the credentials is
-// remembered so that the client never loops into ABDM's lock-out.
+// renewSession uses the refresh token when the generation has a refresh
+// grant and the token is still valid, and falls back to client credentials
+// when ABDM refuses it. A refusal of the credentials is remembered so that
+// the client never loops into ABDM's lock-out.
 func (c *Client) renewSession(ctx context.Context) (string, error) {
-	if refresh := c.sessions.refreshToken(c.now()); refresh != "" {
-		tok, err := c.requestSession(ctx, wire.SessionRequest{ClientID: c.creds.ClientID,
-			ClientSecret: c.creds.ClientSecret, GrantType: wire.GrantRefreshToken, RefreshToken: refresh})
+	if refresh := c.sessions.refreshToken(c.now()); refresh != "" && c.api.refreshes() {
+		tok, err := c.requestSession(ctx, refresh)
 		if err == nil {
 			return tok, nil
 		}
@@ -201,27 +200,26 @@ func (c *Client) renewSession(ctx context.Context) (string, error) {
 			return "", err // network or service trouble: client credentials would fail too
 		}
 	}
-	tok, err := c.requestSession(ctx, wire.SessionRequest{ClientID: c.creds.ClientID,
-		ClientSecret: c.creds.ClientSecret, GrantType: wire.GrantClientCreds})
+	tok, err := c.requestSession(ctx, "")
 	if err != nil && KindOf(err) == KindGatewayCredentials {
 		c.sessions.setRefused(err)
 	}
 	return tok, err
 }
 
-func (c *Client) requestSession(ctx context.Context, req wire.SessionRequest) (string, error) {
-	const op = "open gateway session"
-	rep, err := c.send(ctx, call{op: op, method: http.MethodPost,
-		url: c.endpoints.Gateway + wire.PathSessions, body: req, session: true}, "")
+// requestSession asks for a gateway session, with refresh when not empty.
+func (c *Client) requestSession(ctx context.Context, refresh string) (string, error) {
+	cl := c.api.sessionCall(c.creds, refresh)
+	rep, err := c.send(ctx, cl, "")
 	if err != nil {
 		return "", err
 	}
 	var r wire.SessionResponse
-	if err := decode(op, rep, &r); err != nil {
+	if err := decode(cl.op, rep, &r); err != nil {
 		return "", err
 	}
 	if r.AccessToken == "" {
-		return "", &Error{Op: op, Status: rep.status, Kind: KindBadReply, ABDMText: "the reply has no access token"}
+		return "", &Error{Op: cl.op, Status: rep.status, Kind: KindBadReply, ABDMText: "the reply has no access token"}
 	}
 	c.addSecret(r.AccessToken)
 	c.addSecret(r.RefreshToken)

@@ -104,7 +104,7 @@ func TestSignInUnknownABHA(t *testing.T) {
 	}
 	// A malformed number is refused before any call.
 	before := e.sim.Count(sandbox.RouteSearch)
-	if _, err := e.flow.LookUp(ctx, "91-1111-2222"); !errors.Is(err, ErrABHAFormat) {
+	if _, err := e.flow.LookUp(ctx, "91-1111-222"); !errors.Is(err, ErrPatientIDFormat) {
 		t.Fatalf("short number: %v", err)
 	}
 	if e.sim.Count(sandbox.RouteSearch) != before {
@@ -189,7 +189,7 @@ func TestLoginOTPIsPlainAndDeactivateOTPIsEncrypted(t *testing.T) {
 	}))
 	defer srv.Close()
 	creds := sim.Credentials()
-	c, err := New(Endpoints{Gateway: srv.URL + sandbox.GatewayBase, HealthID: srv.URL + sandbox.HealthIDBase},
+	c, err := New(simEndpoints(srv.URL, V2),
 		Credentials{ClientID: creds.ClientID, ClientSecret: creds.ClientSecret, HIPID: creds.HIPID}, WithLogger(quietLogger()))
 	if err != nil {
 		t.Fatal(err)
@@ -234,17 +234,24 @@ func TestLoginOTPIsPlainAndDeactivateOTPIsEncrypted(t *testing.T) {
 }
 
 func TestSignInTokenIsAPatientToken(t *testing.T) {
-	e := newTestEnv(t)
+	forEachGen(t, func(t *testing.T, gen Generation) {
+		testSignInTokenIsAPatientToken(t, gen)
+	})
+}
+
+func testSignInTokenIsAPatientToken(t *testing.T, gen Generation) {
+	e := newTestEnv(t, withGen(gen))
 	ctx := context.Background()
 	e.connect()
-	if _, err := e.flow.LookUp(ctx, patientAsha); err != nil {
+	a, err := e.flow.LookUp(ctx, patientAsha)
+	if err != nil {
 		t.Fatal(err)
 	}
 	st, err := e.flow.StartSignIn(ctx, LoginAadhaarOTP)
 	if err != nil {
 		t.Fatal(err)
 	}
-	tok, err := e.client.ConfirmLogin(ctx, LoginAadhaarOTP, st.TxnID, e.lastOTP())
+	tok, _, _, err := e.client.ConfirmLogin(ctx, a, LoginAadhaarOTP, st.TxnID, e.lastOTP())
 	if err != nil {
 		t.Fatal(err)
 	}

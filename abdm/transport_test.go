@@ -46,7 +46,7 @@ func clientFor(t *testing.T, base string, creds sandbox.Credentials, cfg Transpo
 		t.Fatal(err)
 	}
 	t.Cleanup(hc.CloseIdleConnections)
-	c, err := New(Endpoints{Gateway: base + sandbox.GatewayBase, HealthID: base + sandbox.HealthIDBase},
+	c, err := New(simEndpoints(base, V2),
 		Credentials{ClientID: creds.ClientID, ClientSecret: creds.ClientSecret, HIPID: creds.HIPID},
 		WithHTTPClient(hc), WithCallTimeout(5*time.Second), WithLogger(quietLogger()))
 	if err != nil {

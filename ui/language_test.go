@@ -73,9 +73,10 @@ var trFyneKeys = map[string]string{
 // trSameInHindi are keys whose Hindi text is the English one: terms that stay
 // in Latin letters, and layouts without words.
 var trSameInHindi = map[string]bool{
-	"{{.N}}. {{.Title}}": true,
-	"Client ID":          true,
-	"HIP ID":             true,
+	"{{.N}}. {{.Title}}":                       true,
+	"{{.Name}}, ABHA {{.Number}} ({{.State}})": true,
+	"Client ID": true,
+	"HIP ID":    true,
 }
 
 // trKeptTerms must appear unchanged in the Hindi text when the key has them
@@ -214,14 +215,14 @@ func trCalls(t *testing.T) []trCall {
 func trKindKeys(t *testing.T) []string {
 	t.Helper()
 	var keys []string
-	for k := abdm.KindUnknown; k <= abdm.KindInvalidInput; k++ {
+	for k := abdm.KindUnknown; k <= abdm.KindClientDefect; k++ {
 		if k.Message() == "" || k.NextAction() == "" {
 			t.Errorf("abdm kind %v has no message or next action", k)
 		}
 		keys = append(keys, k.Message(), k.NextAction())
 	}
-	if after := abdm.KindInvalidInput + 1; after.Message() != "" {
-		t.Errorf("abdm has a kind after KindInvalidInput (%v): extend the loop in trKindKeys", after)
+	if after := abdm.KindClientDefect + 1; after.Message() != "" {
+		t.Errorf("abdm has a kind after KindClientDefect (%v): extend the loop in trKindKeys", after)
 	}
 	return keys
 }
@@ -607,11 +608,11 @@ func TestSetupLanguage(t *testing.T) {
 	}
 	hi := trFile(t, LangHindi)
 	step := func(tr map[string]string) string {
-		s := "Step {{.N}} of 4: {{.Title}}"
+		s := "Step {{.N}} of {{.Of}}: {{.Title}}"
 		if tr != nil {
 			s = tr[s]
 		}
-		return strings.NewReplacer("{{.N}}", "2", "{{.Title}}", "X").Replace(s)
+		return strings.NewReplacer("{{.N}}", "2", "{{.Of}}", "4", "{{.Title}}", "X").Replace(s)
 	}
 	cases := []struct {
 		name, locale, choice string
@@ -687,7 +688,7 @@ func TestSetupLanguageChild(t *testing.T) {
 	}
 	res.Texts = map[string]string{
 		"Connect": T("Connect"),
-		"step":    T("Step {{.N}} of 4: {{.Title}}", map[string]any{"N": 2, "Title": "X"}),
+		"step":    T("Step {{.N}} of {{.Of}}: {{.Title}}", map[string]any{"N": 2, "Of": 4, "Title": "X"}),
 		"Quit":    lang.L("Quit"), // Fyne's own text, as its menu asks for it
 		"missing": T("No such text {{.N}}", map[string]any{"N": 3}),
 	}

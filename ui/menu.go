@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -13,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 
+	"abha-deactivate/abdm"
 	"abha-deactivate/storage/audit"
 	"abha-deactivate/storage/settings"
 )
@@ -33,8 +35,8 @@ func (w *Wizard) dialogSize(width, height float32) fyne.Size {
 	return fyne.NewSize(min(width, s.Width-40), min(height, s.Height-40))
 }
 
-// showSettings edits language, proxy and CA bundle. Connection details are
-// on the Connect step.
+// showSettings edits the API generation, language, proxy and CA bundle.
+// Connection details are on the Connect step.
 func (w *Wizard) showSettings() {
 	// Devanagari only where the Hindi font is in use: the English theme cannot draw it.
 	hindi := "Hindi"
@@ -48,6 +50,12 @@ func (w *Wizard) showSettings() {
 		if c == w.set.Language {
 			language.SetSelectedIndex(i)
 		}
+	}
+	gens := abdm.Generations()
+	api := widget.NewSelect([]string{T("v3 (current)"), T("v2 (legacy)")}, nil)
+	api.SetSelectedIndex(max(slices.Index(gens, w.connect.selectedGeneration()), 0))
+	if w.opts.Demo != nil || w.flow != nil {
+		api.Disable() // chosen on the Connect step; it takes effect when connecting
 	}
 	proxy := widget.NewEntry()
 	proxy.SetText(w.set.ProxyURL)
@@ -67,6 +75,7 @@ func (w *Wizard) showSettings() {
 	problem.Importance = widget.DangerImportance
 	problem.Hide()
 	form := container.NewVBox(
+		field(T("API generation"), api, T("v3 is ABDM's current API. Choose v2 only if your facility's ABDM access is still on the legacy HealthID API. It is also on the Connect step.")),
 		field(T("Language"), language, T("A change of language applies the next time the app starts.")),
 		field(T("Proxy"), proxy, T("Leave empty to use the computer's proxy settings (HTTPS_PROXY).")),
 		field(T("Extra CA certificates"), container.NewBorder(nil, nil, nil, browse, ca),
@@ -78,6 +87,10 @@ func (w *Wizard) showSettings() {
 		next := w.set
 		if i := language.SelectedIndex(); i >= 0 {
 			next.Language = codes[i]
+		}
+		if i := api.SelectedIndex(); i >= 0 && !api.Disabled() {
+			next.APIVersion = string(gens[i])
+			w.connect.setGeneration(gens[i])
 		}
 		next.ProxyURL = strings.TrimSpace(proxy.Text)
 		next.CABundle = strings.TrimSpace(ca.Text)
@@ -126,7 +139,7 @@ func (w *Wizard) showHistory() {
 	}
 	var rows []audit.Entry
 	status := widget.NewLabel(T("Reading the audit trail…"))
-	headers := []string{T("Time"), T("ABHA number"), T("Outcome"), T("Reasons"), T("Environment"), T("User")}
+	headers := []string{T("Time"), T("Action"), T("ABHA number"), T("Outcome"), T("Reasons"), T("Environment"), T("User")}
 	table := widget.NewTable(
 		func() (int, int) { return len(rows) + 1, len(headers) },
 		func() fyne.CanvasObject { return widget.NewLabel("") },
@@ -140,7 +153,7 @@ func (w *Wizard) showHistory() {
 			l.TextStyle = fyne.TextStyle{}
 			l.SetText(historyCell(rows[id.Row-1], id.Col))
 		})
-	for i, width := range []float32{150, 160, 330, 120, 100, 100} {
+	for i, width := range []float32{150, 120, 160, 300, 110, 100, 100} {
 		table.SetColumnWidth(i, width)
 	}
 	var records []audit.Record
@@ -178,7 +191,7 @@ func (w *Wizard) showHistory() {
 			}
 			records = recs
 			rows = audit.Summaries(recs)
-			text := T("{{.N}} deactivation attempts on this computer, newest first. File: {{.Path}}",
+			text := T("{{.N}} deactivations and reactivations on this computer, newest first. File: {{.Path}}",
 				map[string]any{"N": len(rows), "Path": w.opts.Audit.Path()})
 			if stats.Skipped > 0 {
 				text += "\n" + T("{{.N}} damaged lines were skipped.", map[string]any{"N": stats.Skipped})
@@ -205,22 +218,30 @@ func historyCell(e audit.Entry, col int) string {
 	case 0:
 		return e.Time.Local().Format("2006-01-02 15:04")
 	case 1:
-		return rec.ABHANumber
+		if e.Action == audit.ActionReactivate {
+			return T("Reactivate")
+		}
+		return T("Deactivate")
 	case 2:
+		return rec.ABHANumber
+	case 3:
 		out := T(e.Text)
 		if e.Outcome != nil && e.Outcome.Code != "" {
 			out += " (" + e.Outcome.Code + ")"
 		}
 		return out
-	case 3:
+	case 4:
 		var codes []string
 		for _, r := range rec.Reasons {
 			codes = append(codes, r.Code)
 		}
 		return strings.Join(codes, ", ")
-	case 4:
-		return rec.Environment
 	case 5:
+		if rec.API != "" {
+			return rec.Environment + " (" + rec.API + ")"
+		}
+		return rec.Environment
+	case 6:
 		return rec.OSUser
 	}
 	return ""

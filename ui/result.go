@@ -4,14 +4,17 @@ import (
 	"context"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"abha-deactivate/abdm"
 )
 
-// resultView ends a deactivation: done, or an outcome to be checked.
+// resultView ends a deactivation or a reactivation: done, or an outcome to
+// be checked.
 type resultView struct {
 	w       *Wizard
 	icon    *widget.Icon
@@ -32,6 +35,8 @@ const (
 	resultDone resultMode = iota
 	resultUnknown
 	resultNotDone
+	resultReactivated
+	resultNotReactivated
 )
 
 func newResultView(w *Wizard) *resultView {
@@ -53,7 +58,8 @@ func newResultView(w *Wizard) *resultView {
 }
 
 func (r *resultView) title() string {
-	if r.mode == resultDone {
+	switch r.mode {
+	case resultDone, resultReactivated:
 		return T("Done")
 	}
 	return T("Check the outcome")
@@ -72,6 +78,10 @@ func (r *resultView) enter() {
 			r.w.show(stepOTP)
 			r.w.sendOTP.send(r.w.verify.open, r.w.sendOTP.showError)
 		})
+	case resultReactivated:
+		r.w.setPrimary(T("Next patient"), widget.HighImportance, true, r.w.nextPatient)
+	case resultNotReactivated:
+		r.w.setPrimary(T("Request a new OTP"), widget.HighImportance, true, r.w.startReactivation)
 	}
 }
 
@@ -90,21 +100,74 @@ func (r *resultView) showSuccess(res abdm.Result) {
 	r.text.SetText(text)
 	r.txn.SetText(res.TxnID)
 	r.txnRow.Show()
+	undo := widget.NewButton(T("Reactivate now"), r.w.startReactivation)
 	r.more.Objects = []fyne.CanvasObject{
 		consequencesBox(T("What happens now: until it is reactivated, the patient:")),
-		wrapped(T("To reactivate, the patient can use the ABHA app or website (abha.abdm.gov.in) and confirm with an OTP. This deactivation is recorded in this computer's audit trail (menu: History).")),
+		wrapped(T("To reactivate, the patient can come back here (Reactivate an ABHA), or use the ABHA app or website (abha.abdm.gov.in), and confirm with an OTP. This deactivation is recorded in this computer's audit trail (menu: History).")),
+		container.NewBorder(nil, nil, container.NewVBox(undo), nil,
+			wrapped(T("Deactivated by mistake? Reactivate it now, with an OTP to the patient's mobile."))),
 	}
 	r.more.Refresh()
 	r.notice.hide()
 	r.w.show(stepResult)
+	r.w.event("deactivated")
+}
+
+// showReactivated says the ABHA is active again, what the patient can do
+// again, and who ABDM signed in with it (the proof).
+func (r *resultView) showReactivated(res abdm.Result) {
+	r.mode = resultReactivated
+	r.icon.SetResource(theme.NewSuccessThemedResource(theme.ConfirmIcon()))
+	r.head.SetText(T("The ABHA is active again."))
+	text := T("The ABHA {{.Number}} is reactivated.", map[string]any{"Number": res.Patient.MaskedABHANumber()})
+	if res.ByStatusCheck {
+		text += " " + T("A status check with ABDM confirmed it.")
+	}
+	r.text.SetText(text)
+	r.txn.SetText(res.TxnID)
+	r.txnRow.Show()
+	again := T("The patient can again:") + "\n•  " + T("use ABDM apps (such as the ABHA app) with this ABHA,") +
+		"\n•  " + T("share health records through ABDM,") + "\n•  " + T("show this ABHA at a hospital or clinic.")
+	r.more.Objects = []fyne.CanvasObject{widget.NewCard("", "", wrapped(again))}
+	if res.SignedIn {
+		r.more.Objects = append(r.more.Objects, proofCard(res.Patient))
+	}
+	r.more.Objects = append(r.more.Objects,
+		wrapped(T("This reactivation is recorded in this computer's audit trail (menu: History).")))
+	r.more.Refresh()
+	r.notice.hide()
+	r.w.show(stepResult)
+	r.w.event("reactivated")
+}
+
+// proofCard shows the profile ABDM gave with the reactivation's sign-in.
+func proofCard(p abdm.Profile) fyne.CanvasObject {
+	details := container.New(layout.NewFormLayout(),
+		heading(T("Name")), widget.NewLabel(p.Name),
+		heading(T("ABHA number")), widget.NewLabel(p.MaskedABHANumber()),
+		heading(T("ABHA address")), widget.NewLabel(p.ABHAAddress),
+		heading(T("Gender")), widget.NewLabel(orDash(genderText(p))),
+		heading(T("Year of birth")), widget.NewLabel(orDash(p.YearOfBirth)))
+	photo := canvas.NewImageFromResource(nil)
+	photo.FillMode = canvas.ImageFillContain
+	photo.SetMinSize(fyne.NewSize(96, 96))
+	box := container.NewVBox(photo)
+	setPhoto(photo, box, p.Photo)
+	return widget.NewCard("", T("ABDM signed the patient in with the reactivated ABHA:"),
+		container.NewBorder(nil, nil, nil, box, details))
 }
 
 // showUnknown says the request went out but no answer came back.
 func (r *resultView) showUnknown(err error) {
 	r.mode = resultUnknown
 	r.icon.SetResource(theme.NewWarningThemedResource(theme.WarningIcon()))
-	r.head.SetText(T("We do not know yet whether the ABHA was deactivated."))
-	r.text.SetText(T("The request was sent to ABDM, but no answer came back (the connection broke or took too long). Do not send it again: press Check status to ask ABDM whether the ABHA is now deactivated."))
+	if r.w.flowState().Pending == abdm.ActionReactivate {
+		r.head.SetText(T("We do not know yet whether the ABHA was reactivated."))
+		r.text.SetText(T("The request was sent to ABDM, but no answer came back (the connection broke or took too long). Do not send it again: press Check status to ask ABDM whether the ABHA is active again."))
+	} else {
+		r.head.SetText(T("We do not know yet whether the ABHA was deactivated."))
+		r.text.SetText(T("The request was sent to ABDM, but no answer came back (the connection broke or took too long). Do not send it again: press Check status to ask ABDM whether the ABHA is now deactivated."))
+	}
 	r.txnRow.Hide()
 	r.more.Objects = nil
 	r.more.Refresh()
@@ -116,6 +179,7 @@ func (r *resultView) showUnknown(err error) {
 func (r *resultView) checkStatus() {
 	w := r.w
 	var st abdm.AccountStatus
+	pending := w.flowState().Pending
 	w.run(T("Asking ABDM for the ABHA's status…"), func(ctx context.Context) (err error) {
 		st, err = w.flow.CheckStatus(ctx)
 		return err
@@ -127,6 +191,16 @@ func (r *resultView) checkStatus() {
 				T("Once the patient has a new token, go back to the Patient step with it, then check again."))
 		case err != nil:
 			r.notice.showError(err, "", nil)
+		case pending == abdm.ActionReactivate && st == abdm.StatusActive:
+			if res := w.flowState().Result; res != nil {
+				r.showReactivated(*res)
+			}
+		case pending == abdm.ActionReactivate:
+			r.mode = resultNotReactivated
+			r.icon.SetResource(theme.NewErrorThemedResource(theme.ErrorIcon()))
+			r.head.SetText(T("The ABHA was not reactivated."))
+			r.text.SetText(T("ABDM says the ABHA is still deactivated. You can request a new OTP and try again."))
+			r.w.show(stepResult)
 		case st == abdm.StatusDeactivated:
 			if res := w.flowState().Result; res != nil {
 				r.showSuccess(*res)
@@ -148,7 +222,9 @@ func (w *Wizard) nextPatient() {
 	}
 	w.patient.reset()
 	w.verify.reset()
+	w.react.reset()
 	w.sendOTP.notice.hide()
+	w.modePick.SetSelected(w.modePick.Options[0])
 	w.show(stepPatient)
 }
 

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -21,9 +22,12 @@ type connectStep struct {
 
 	env         *widget.Select
 	envValues   []abdm.Environment
+	api         *widget.RadioGroup // the API generation, in the order of abdm.Generations
 	gatewayURL  *entry
 	healthIDURL *entry
+	serviceName *widget.Label // "ABHA service address" (v3) or "HealthID address" (v2)
 	customBox   *fyne.Container
+	hipHint     *widget.Label
 	clientID    *entry
 	secret      *entry
 	remember    *widget.Check
@@ -42,11 +46,16 @@ func newConnectStep(w *Wizard) *connectStep {
 	labels := []string{T("Sandbox (ABDM's test system)"), T("Production (live ABDM, real patients)"), T("Custom addresses")}
 	s.envValues = []abdm.Environment{abdm.EnvSandbox, abdm.EnvProduction, abdm.EnvCustom}
 	s.env = widget.NewSelect(labels, func(string) { s.syncCustom() })
-	s.gatewayURL = newEntry(w, "https://…/gateway")
-	s.healthIDURL = newEntry(w, "https://…/api")
+	s.api = widget.NewRadioGroup([]string{T("v3 (current)"), T("v2 (legacy)")}, func(string) { s.generationChanged() })
+	s.api.Horizontal, s.api.Required = true, true
+	s.gatewayURL = newEntry(w, "")
+	s.healthIDURL = newEntry(w, "")
+	s.serviceName = heading("")
+	hint := wrapped(T("Use https. Plain http is only allowed for this computer (the local simulator)."))
+	hint.Importance = widget.LowImportance
 	s.customBox = container.NewVBox(
 		field(T("Gateway address"), s.gatewayURL, ""),
-		field(T("HealthID address"), s.healthIDURL, T("Use https. Plain http is only allowed for this computer (the local simulator).")))
+		container.NewVBox(s.serviceName, s.healthIDURL, hint))
 	s.clientID = newEntry(w, T("Client ID from ABDM"))
 	s.clientID.OnChanged = func(string) { s.clientIDChanged() }
 	s.secret = newPasswordEntry(w, T("Client secret from ABDM"))
@@ -55,6 +64,8 @@ func newConnectStep(w *Wizard) *connectStep {
 	s.savedText.Importance = widget.LowImportance
 	s.forget = widget.NewButton(T("Forget saved secret"), s.forgetSecret)
 	s.hipID = newEntry(w, T("Your facility's HIP ID"))
+	s.hipHint = wrapped("")
+	s.hipHint.Importance = widget.LowImportance
 	s.hint = wrapped("")
 	s.hint.Importance = widget.LowImportance
 
@@ -65,13 +76,13 @@ func newConnectStep(w *Wizard) *connectStep {
 	s.healthIDURL.SetText(set.HealthIDURL)
 	s.remember.SetChecked(set.RememberSecret)
 	s.env.SetSelectedIndex(s.envIndex(abdm.Environment(set.Environment)))
+	s.api.SetSelected(s.api.Options[slices.Index(abdm.Generations(), set.Generation())])
 	if w.opts.Demo != nil {
 		d := w.opts.Demo
 		s.env.Options = []string{T("Demo (built-in simulator)")}
 		s.env.SetSelectedIndex(0)
 		s.envValues = []abdm.Environment{abdm.EnvCustom}
-		s.gatewayURL.SetText(d.GatewayURL)
-		s.healthIDURL.SetText(d.HealthIDURL)
+		s.fillDemoURLs()
 		s.clientID.SetText(d.ClientID)
 		s.secret.SetText(d.ClientSecret)
 		s.hipID.SetText(d.HIPID)
@@ -85,17 +96,18 @@ func newConnectStep(w *Wizard) *connectStep {
 	form := container.NewVBox(
 		s.hint,
 		field(T("ABDM system"), s.env, ""),
+		field(T("API generation"), s.api, T("v3 is ABDM's current API. Choose v2 only if your facility's ABDM access is still on the legacy HealthID API.")),
 		s.customBox,
 		field(T("Client ID"), s.clientID, ""),
 		field(T("Client secret"), secretRow, T("Given to your facility by ABDM. It is never shown in logs or files.")),
-		field(T("HIP ID"), s.hipID, T("Your facility's ID in ABDM, sent with every request as X-HIP-ID.")),
+		container.NewVBox(heading(T("HIP ID")), s.hipID, s.hipHint),
 		s.notice.view(),
 	)
 	s.content = form
 	if w.opts.Warning != "" {
 		s.notice.show(noticeWarning, T("Your settings could not be read."), w.opts.Warning, "", nil)
 	}
-	s.syncCustom()
+	s.generationChanged()
 	s.syncSaved()
 	if w.opts.Demo != nil {
 		s.remember.Hide()
@@ -112,7 +124,7 @@ func (s *connectStep) enter() {
 }
 
 func (s *connectStep) setEnabled(on bool) {
-	for _, d := range []fyne.Disableable{s.gatewayURL, s.healthIDURL, s.clientID, s.secret, s.hipID, s.remember, s.forget} {
+	for _, d := range []fyne.Disableable{s.gatewayURL, s.healthIDURL, s.clientID, s.secret, s.hipID, s.remember, s.forget, s.api} {
 		setEnabled(d, on)
 	}
 	setEnabled(s.env, on && s.w.opts.Demo == nil)
@@ -141,6 +153,59 @@ func (s *connectStep) selectedEnv() abdm.Environment {
 		return abdm.EnvSandbox
 	}
 	return s.envValues[i]
+}
+
+// selectedGeneration is the API generation chosen.
+func (s *connectStep) selectedGeneration() abdm.Generation {
+	for i, o := range s.api.Options {
+		if o == s.api.Selected {
+			return abdm.Generations()[i]
+		}
+	}
+	return abdm.DefaultGeneration
+}
+
+// setGeneration selects gen (the Settings dialog changes it too).
+func (s *connectStep) setGeneration(gen abdm.Generation) {
+	if i := slices.Index(abdm.Generations(), gen); i >= 0 {
+		s.api.SetSelected(s.api.Options[i])
+	}
+}
+
+// generationChanged names the service address and the HIP ID as the
+// generation needs them; in demo mode it points at the simulator's
+// addresses of that generation.
+func (s *connectStep) generationChanged() {
+	if s.hipHint == nil {
+		return // still being built
+	}
+	gen := s.selectedGeneration()
+	if gen == abdm.V2 {
+		s.serviceName.SetText(T("HealthID address"))
+		s.gatewayURL.SetPlaceHolder("https://dev.abdm.gov.in/gateway")
+		s.healthIDURL.SetPlaceHolder("https://healthidsbx.abdm.gov.in/api")
+	} else {
+		s.serviceName.SetText(T("ABHA service address"))
+		s.gatewayURL.SetPlaceHolder("https://dev.abdm.gov.in/api/hiecm/gateway")
+		s.healthIDURL.SetPlaceHolder("https://abhasbx.abdm.gov.in/abha/api")
+	}
+	if gen.NeedsHIPID() {
+		s.hipHint.SetText(T("Your facility's ID in ABDM, sent with every request as X-HIP-ID."))
+	} else {
+		s.hipHint.SetText(T("Your facility's ID in ABDM (optional with v3, which does not send it). It is kept in this computer's audit trail."))
+	}
+	s.fillDemoURLs()
+	s.syncCustom()
+}
+
+// fillDemoURLs puts the simulator's addresses of the chosen generation in
+// the (hidden) custom fields.
+func (s *connectStep) fillDemoURLs() {
+	if d := s.w.opts.Demo; d != nil {
+		u := d.URLs[s.selectedGeneration()]
+		s.gatewayURL.SetText(u[0])
+		s.healthIDURL.SetText(u[1])
+	}
 }
 
 func (s *connectStep) syncCustom() {
@@ -231,6 +296,8 @@ func (s *connectStep) forgetSecret() {
 func (s *connectStep) form() (settings.Settings, error) {
 	set := s.w.set
 	set.Environment = string(s.selectedEnv())
+	gen := s.selectedGeneration()
+	set.APIVersion = string(gen)
 	if s.selectedEnv() == abdm.EnvCustom {
 		set.GatewayURL = strings.TrimSpace(s.gatewayURL.Text)
 		set.HealthIDURL = strings.TrimSpace(s.healthIDURL.Text)
@@ -238,7 +305,7 @@ func (s *connectStep) form() (settings.Settings, error) {
 			return set, fieldError(T("Gateway address"), err)
 		}
 		if err := abdm.CheckBaseURL(set.HealthIDURL); err != nil {
-			return set, fieldError(T("HealthID address"), err)
+			return set, fieldError(s.serviceName.Text, err)
 		}
 	}
 	set.ClientID = strings.TrimSpace(s.clientID.Text)
@@ -247,7 +314,7 @@ func (s *connectStep) form() (settings.Settings, error) {
 	switch {
 	case set.ClientID == "":
 		return set, errors.New(T("Enter the client ID."))
-	case set.HIPID == "":
+	case set.HIPID == "" && gen.NeedsHIPID():
 		return set, errors.New(T("Enter the HIP ID."))
 	case s.secret.Text == "" && s.savedFor != set.ClientID && s.w.opts.Demo == nil:
 		return set, errors.New(T("Enter the client secret."))
@@ -314,7 +381,7 @@ func (s *connectStep) connectWith(set settings.Settings) {
 		if w.opts.Demo != nil {
 			env = "demo"
 		}
-		f := abdm.NewFlow(c, abdm.WithJournal(w.opts.NewJournal(env, set.ClientID, set.HIPID)),
+		f := abdm.NewFlow(c, abdm.WithJournal(w.opts.NewJournal(env, c)),
 			abdm.WithCatalogue(w.opts.Catalogue), abdm.WithFlowClock(w.opts.Now))
 		if err := f.Connect(ctx); err != nil {
 			return err
@@ -341,6 +408,8 @@ func (s *connectStep) connectWith(set settings.Settings) {
 		w.useClient(client, flow)
 		s.syncSaved()
 		w.patient.reset()
+		w.react.reset()
+		w.modePick.SetSelected(w.modePick.Options[0])
 		if keepWarn != "" {
 			w.patient.notice.show(noticeWarning, keepWarn, "", "", nil)
 		}

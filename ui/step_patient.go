@@ -3,9 +3,11 @@ package ui
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
@@ -41,12 +43,17 @@ func consequencesBox(intro string) *widget.Card {
 type patientStep struct {
 	w *Wizard
 
-	demoPick *widget.Select
-	abha     *entry
+	demoPick  *widget.Select
+	abha      *entry
+	abhaLabel *widget.Label // what the field takes: depends on the API generation
+	abhaHint  *widget.Label
 
 	found      *widget.Card // the ABHA found, and how the patient signs in
 	foundText  *widget.Label
 	loginPick  *widget.RadioGroup
+	loginBox   *fyne.Container // hidden for a sign-in by mobile number (one way only)
+	choose     *widget.RadioGroup
+	chooseBox  *fyne.Container // the ABHAs on a mobile number
 	signInBox  *fyne.Container
 	signInSent *widget.Label
 	signInOTP  *entry
@@ -60,6 +67,10 @@ type patientStep struct {
 	name      *widget.Label
 	number    *widget.Label
 	address   *widget.Label
+	gender    *widget.Label
+	born      *widget.Label
+	photo     *canvas.Image
+	photoBox  *fyne.Container
 	confirm   *check
 	notice    *notice
 	content   fyne.CanvasObject
@@ -78,11 +89,14 @@ func newPatientStep(w *Wizard) *patientStep {
 		if strings.TrimSpace(text) == "" {
 			return nil
 		}
-		if _, err := abdm.ParseABHA(text); err != nil {
-			return errors.New(T("Enter 14 digits, or an address such as name@abdm"))
+		if _, err := s.parseID(text); err != nil {
+			return errors.New(s.formatHint())
 		}
 		return nil
 	}
+	s.abhaLabel = heading("")
+	s.abhaHint = wrapped("")
+	s.abhaHint.Importance = widget.LowImportance
 
 	s.foundText = wrapped("")
 	s.loginPick = widget.NewRadioGroup([]string{
@@ -103,8 +117,15 @@ func newPatientStep(w *Wizard) *patientStep {
 		field(T("Sign-in OTP from the patient's phone"), s.signInOTP, T("Ask the patient to read out the 6-digit OTP they received by SMS.")),
 		container.NewHBox(layoutSpacer(), s.resend))
 	s.signInBox.Hide()
-	s.found = widget.NewCard("", "", container.NewVBox(s.foundText,
-		heading(T("How should the patient sign in?")), s.loginPick, s.signInBox))
+	s.loginBox = container.NewVBox(heading(T("How should the patient sign in?")), s.loginPick)
+	s.choose = widget.NewRadioGroup(nil, func(string) {
+		if s.w.current == stepPatient && s.w.task == nil {
+			s.enter()
+		}
+	})
+	s.chooseBox = container.NewVBox(heading(T("Several ABHAs are linked to this mobile number. Which is the patient's?")), s.choose)
+	s.chooseBox.Hide()
+	s.found = widget.NewCard("", "", container.NewVBox(s.foundText, s.loginBox, s.signInBox, s.chooseBox))
 	s.found.Hide()
 
 	s.token = newPasswordEntry(w, T("Paste the patient's token here"))
@@ -114,13 +135,22 @@ func newPatientStep(w *Wizard) *patientStep {
 			T("For integrators: the token a patient gets when signing in to ABHA elsewhere. It may start with \"Bearer \". It is kept in memory only."))))
 
 	s.name, s.number, s.address = widget.NewLabel(""), widget.NewLabel(""), widget.NewLabel("")
+	s.gender, s.born = widget.NewLabel(""), widget.NewLabel("")
+	s.photo = canvas.NewImageFromResource(nil)
+	s.photo.FillMode = canvas.ImageFillContain
+	s.photo.SetMinSize(fyne.NewSize(112, 112))
+	s.photoBox = container.NewVBox(s.photo, widget.NewLabelWithStyle(T("Photo from ABDM"), fyne.TextAlignCenter, fyne.TextStyle{Italic: true}))
+	s.photoBox.Hide()
 	s.confirm = newCheck(w, T("Yes, this is the patient in front of me, and they want to deactivate their ABHA."), func(bool) { s.enter() })
 	details := container.New(layout.NewFormLayout(),
 		heading(T("Name")), s.name,
 		heading(T("ABHA number")), s.number,
-		heading(T("ABHA address")), s.address)
+		heading(T("ABHA address")), s.address,
+		heading(T("Gender")), s.gender,
+		heading(T("Year of birth")), s.born)
 	intro := T("Deactivating an ABHA means that, until it is reactivated, the patient:")
-	s.card = widget.NewCard("", "", container.NewVBox(heading(T("Is this the patient in front of you?")), details,
+	s.card = widget.NewCard("", "", container.NewVBox(heading(T("Is this the patient in front of you?")),
+		container.NewBorder(nil, nil, nil, s.photoBox, details),
 		widget.NewSeparator(), consequencesText(intro), s.confirm))
 	s.card.Hide()
 	s.warning = consequencesBox(intro)
@@ -137,8 +167,7 @@ func newPatientStep(w *Wizard) *patientStep {
 			T("Demo mode: choosing a patient fills in their ABHA number.")))
 	}
 	items = append(items,
-		field(T("Patient's ABHA number or ABHA address"), s.abha,
-			T("The 14-digit number on the patient's ABHA card, or their ABHA address. ABDM sends the patient an OTP to sign in.")),
+		container.NewVBox(s.abhaLabel, s.abha, s.abhaHint),
 		s.found,
 		s.notice.view(),
 		s.card,
@@ -147,6 +176,42 @@ func newPatientStep(w *Wizard) *patientStep {
 	)
 	s.content = container.NewVBox(items...)
 	return s
+}
+
+// gen is the API generation of the connection (the default before Connect).
+func (s *patientStep) gen() abdm.Generation {
+	if s.w.client != nil {
+		return s.w.client.Generation()
+	}
+	return s.w.set.Generation()
+}
+
+// parseID checks what was typed against what the generation accepts.
+func (s *patientStep) parseID(text string) (abdm.PatientID, error) {
+	id, err := abdm.ParsePatientID(text)
+	if err == nil && !s.gen().Accepts(id.Kind) {
+		err = errors.New(s.formatHint())
+	}
+	return id, err
+}
+
+// formatHint says what the field takes.
+func (s *patientStep) formatHint() string {
+	if s.gen().Accepts(abdm.IDMobile) {
+		return T("Enter the 14-digit ABHA number, or the patient's 10-digit mobile number")
+	}
+	return T("Enter 14 digits, or an address such as name@abdm")
+}
+
+// syncLabels names the ABHA field for what the generation accepts.
+func (s *patientStep) syncLabels() {
+	if s.gen().Accepts(abdm.IDMobile) {
+		s.abhaLabel.SetText(T("Patient's ABHA number or mobile number"))
+		s.abhaHint.SetText(T("The 14-digit number on the patient's ABHA card, or the mobile number linked to their ABHA. ABDM sends the patient an OTP to sign in."))
+	} else {
+		s.abhaLabel.SetText(T("Patient's ABHA number or ABHA address"))
+		s.abhaHint.SetText(T("The 14-digit number on the patient's ABHA card, or their ABHA address. ABDM sends the patient an OTP to sign in."))
+	}
 }
 
 func (s *patientStep) title() string           { return T("Patient") }
@@ -159,9 +224,13 @@ func (s *patientStep) enter() {
 	switch {
 	case s.loaded:
 		s.w.setPrimary(T("Next"), widget.HighImportance, s.confirm.Checked, func() { s.w.show(stepOTP) })
+	case !s.signInIsFor(st):
+		s.w.setPrimary(T("Find patient"), widget.HighImportance, true, s.find)
+	case st.SignIn.TxnID != "" && len(st.SignIn.Accounts) > 0:
+		s.w.setPrimary(T("Continue with this ABHA"), widget.HighImportance, s.choose.Selected != "", s.chooseAccount)
 	case st.SignIn.TxnID != "":
 		s.w.setPrimary(T("Sign in"), widget.HighImportance, true, s.finishSignIn)
-	case st.SignIn.Account.ABHANumber != "":
+	case st.SignIn.Account.ABHANumber != "" || st.SignIn.Account.Via.Kind == abdm.IDMobile:
 		s.w.setPrimary(T("Send sign-in OTP"), widget.HighImportance, true, s.sendSignIn)
 	default:
 		s.w.setPrimary(T("Find patient"), widget.HighImportance, true, s.find)
@@ -169,7 +238,7 @@ func (s *patientStep) enter() {
 }
 
 func (s *patientStep) setEnabled(on bool) {
-	for _, d := range []fyne.Disableable{s.abha, s.token, s.confirm, s.loginPick, s.signInOTP, s.resend} {
+	for _, d := range []fyne.Disableable{s.abha, s.token, s.confirm, s.loginPick, s.signInOTP, s.resend, s.choose} {
 		setEnabled(d, on)
 	}
 	if s.demoPick != nil {
@@ -183,16 +252,28 @@ func (s *patientStep) setEnabled(on bool) {
 // syncSignIn shows the sign-in part for the flow's state.
 func (s *patientStep) syncSignIn(st abdm.State) {
 	si := st.SignIn
-	if si.Account.ABHANumber == "" || s.loaded {
+	if !s.signInIsFor(st) || s.loaded {
 		s.found.Hide()
 		if !s.loaded {
 			s.warning.Show()
 		}
 		return
 	}
-	s.foundText.SetText(T("Found: {{.Name}}, ABHA {{.Number}}, active.", map[string]any{"Name": si.Account.Name, "Number": si.Account.MaskedABHANumber()}))
+	switch a := si.Account; {
+	case a.Via.Kind == abdm.IDMobile:
+		s.foundText.SetText(T("Mobile number {{.Mobile}}: ABDM sends the sign-in OTP to it. If several ABHAs are linked to it, the patient chooses theirs.",
+			map[string]any{"Mobile": a.Mobile}))
+	case a.Known:
+		s.foundText.SetText(T("Found: {{.Name}}, ABHA {{.Number}}, active.", map[string]any{"Name": a.Name, "Number": a.MaskedABHANumber()}))
+	default:
+		s.foundText.SetText(T("ABHA {{.Number}}: ABDM confirms whose it is when the patient signs in.", map[string]any{"Number": a.MaskedABHANumber()}))
+	}
+	s.loginBox.Hidden = si.Account.Via.Kind == abdm.IDMobile
 	s.found.Show()
 	s.warning.Hide() // the card that follows the sign-in shows the consequences
+	if s.syncChoice(si) {
+		return
+	}
 	if si.TxnID == "" {
 		s.signInBox.Hide()
 		setEnabled(s.loginPick, s.w.task == nil)
@@ -209,6 +290,13 @@ func (s *patientStep) syncSignIn(st abdm.State) {
 	}
 }
 
+// signInIsFor reports whether the flow's sign-in is for what is typed now:
+// once staff type another ABHA or mobile number, it has to be found anew.
+func (s *patientStep) signInIsFor(st abdm.State) bool {
+	v := st.SignIn.Account.Via.Value
+	return v != "" && v == s.key()
+}
+
 // tick refreshes the resend countdown.
 func (s *patientStep) tick() {
 	if s.w.current == stepPatient && s.w.task == nil {
@@ -219,6 +307,8 @@ func (s *patientStep) tick() {
 // reset forgets the patient, for a new connection or the next patient.
 func (s *patientStep) reset() {
 	s.loaded, s.loadedFor = false, ""
+	s.syncLabels()
+	s.chooseBox.Hide()
 	s.abha.SetText("")
 	s.token.SetText("")
 	s.signInOTP.SetText("")
@@ -249,8 +339,8 @@ func (s *patientStep) key() string {
 	if strings.TrimSpace(s.abha.Text) == "" {
 		return abdm.NormalizeToken(s.token.Text)
 	}
-	id, _ := abdm.ParseABHA(s.abha.Text)
-	return id
+	id, _ := abdm.ParsePatientID(s.abha.Text)
+	return id.Value
 }
 
 // showCard shows the patient's details with the consequences and the
@@ -286,8 +376,8 @@ func (s *patientStep) find() {
 		s.loadToken(tok)
 		return
 	}
-	if _, err := abdm.ParseABHA(abhaText); err != nil {
-		s.notice.show(noticeError, T("Enter 14 digits, or an address such as name@abdm"), "", "", nil)
+	if _, err := s.parseID(abhaText); err != nil {
+		s.notice.show(noticeError, s.formatHint(), "", "", nil)
 		w.win.Canvas().Focus(s.abha)
 		return
 	}
@@ -301,6 +391,7 @@ func (s *patientStep) find() {
 		}
 		s.enter()
 		w.win.Canvas().Unfocus() // Enter now sends the sign-in OTP
+		w.event("patient found")
 	})
 }
 
@@ -327,6 +418,7 @@ func (s *patientStep) sendSignIn() {
 		w.body.Refresh()
 		w.body.ScrollToBottom() // the OTP field ends the sign-in part
 		w.win.Canvas().Focus(s.signInOTP)
+		w.event("sign-in OTP sent")
 	})
 }
 
@@ -347,15 +439,73 @@ func (s *patientStep) finishSignIn() {
 		p, err = w.flow.FinishSignIn(ctx, otp)
 		return err
 	}, func(err error) {
-		if err != nil {
-			if abdm.IsKind(err, abdm.KindWrongOTP) {
-				s.signInOTP.SetText("")
-				s.notice.show(noticeError, T("The OTP does not match."),
-					T("Ask the patient to read the OTP again. Attempts left: {{.N}}.", map[string]any{"N": w.flowState().SignIn.Remaining()}), "", nil)
-				s.enter()
-				w.win.Canvas().Focus(s.signInOTP)
-				return
+		switch {
+		case errors.Is(err, abdm.ErrChooseAccount):
+			s.enter()
+			w.body.Refresh()
+			w.body.ScrollToBottom()
+			w.win.Canvas().Unfocus() // Enter continues with the ABHA selected
+			w.event("choose the ABHA")
+		case abdm.IsOTPRefusal(err):
+			s.signInOTP.SetText("")
+			showOTPRefusal(s.notice, err, w.flowState().SignIn.Remaining())
+			s.enter()
+			w.win.Canvas().Focus(s.signInOTP)
+		case err != nil:
+			s.showError(err)
+		default:
+			s.showPatient(p, key)
+		}
+	})
+}
+
+// syncChoice lists the ABHAs of a mobile sign-in when there is a choice,
+// and reports whether it did.
+func (s *patientStep) syncChoice(si abdm.SignInState) bool {
+	if len(si.Accounts) == 0 || si.TxnID == "" {
+		s.chooseBox.Hide()
+		return false
+	}
+	var opts []string
+	for _, a := range si.Accounts {
+		state := T("active")
+		if a.Deactivated() {
+			state = T("deactivated")
+		}
+		opts = append(opts, T("{{.Name}}, ABHA {{.Number}} ({{.State}})", map[string]any{"Name": a.Name, "Number": a.MaskedABHANumber(), "State": state}))
+	}
+	if !slices.Equal(opts, s.choose.Options) {
+		s.choose.Options = opts
+		s.choose.Selected = ""
+		for i, a := range si.Accounts {
+			if !a.Deactivated() && s.choose.Selected == "" {
+				s.choose.Selected = opts[i]
 			}
+		}
+		s.choose.Refresh()
+	}
+	s.signInBox.Hide()
+	s.loginBox.Hide()
+	s.chooseBox.Show()
+	return true
+}
+
+// chooseAccount signs in with the ABHA chosen among those on the mobile.
+func (s *patientStep) chooseAccount() {
+	w := s.w
+	s.notice.hide()
+	accounts := w.flowState().SignIn.Accounts
+	i := slices.Index(s.choose.Options, s.choose.Selected)
+	if i < 0 || i >= len(accounts) {
+		return
+	}
+	number, key := accounts[i].ABHANumber, s.key()
+	var p abdm.Profile
+	w.run(T("Signing the patient in…"), func(ctx context.Context) (err error) {
+		p, err = w.flow.ChooseAccount(ctx, number)
+		return err
+	}, func(err error) {
+		if err != nil {
 			s.showError(err)
 			return
 		}
@@ -387,6 +537,9 @@ func (s *patientStep) showPatient(p abdm.Profile, key string) {
 	s.name.SetText(p.Name)
 	s.number.SetText(p.MaskedABHANumber())
 	s.address.SetText(p.ABHAAddress)
+	s.gender.SetText(orDash(genderText(p)))
+	s.born.SetText(orDash(p.YearOfBirth))
+	setPhoto(s.photo, s.photoBox, p.Photo)
 	s.confirm.SetChecked(false)
 	s.found.Hide()
 	s.showCard(true)
@@ -398,6 +551,7 @@ func (s *patientStep) showPatient(p abdm.Profile, key string) {
 	w.body.Refresh()        // lay out the card before scrolling to it
 	w.body.ScrollToBottom() // the confirmation ends the card
 	w.win.Canvas().Focus(s.confirm)
+	w.event("patient signed in")
 }
 
 func (s *patientStep) showError(err error) {
@@ -407,8 +561,14 @@ func (s *patientStep) showError(err error) {
 	}
 	switch abdm.KindOf(err) {
 	case abdm.KindAccountInactive:
-		s.notice.show(noticeWarning, T("This ABHA is already deactivated or not active."),
-			T("Nothing was sent to the patient. Nothing more needs to be done for this ABHA."), "", nil)
+		if s.w.flowState().Reactivation.Account.ABHANumber != "" {
+			s.notice.show(noticeWarning, T("This ABHA is already deactivated."),
+				T("Nothing was sent to the patient. If the patient wants to use it again, it can be reactivated with an OTP to their mobile."),
+				T("Reactivate this ABHA"), s.w.startReactivation)
+		} else {
+			s.notice.show(noticeWarning, T("This ABHA is already deactivated or not active."),
+				T("Nothing was sent to the patient. Nothing more needs to be done for this ABHA."), "", nil)
+		}
 	case abdm.KindGatewayCredentials:
 		s.notice.showError(err, T("Go to Connect"), func() { s.w.show(stepConnect) })
 	default:

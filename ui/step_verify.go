@@ -200,15 +200,19 @@ func (s *verifyStep) showError(err error) {
 	if showWait(s.notice, err) {
 		return
 	}
+	if abdm.IsOTPRefusal(err) {
+		// A wrong OTP, or a refusal ABDM did not explain: the OTP step stays.
+		s.otp.SetText("")
+		showOTPRefusal(s.notice, err, w.flowState().OTP.Remaining())
+		w.win.Canvas().Focus(s.otp)
+		s.enter()
+		return
+	}
 	switch abdm.KindOf(err) {
 	case abdm.KindOutcomeUnknown:
 		w.result.showUnknown(err)
-	case abdm.KindWrongOTP:
-		left := w.flowState().OTP.Remaining()
-		s.otp.SetText("")
-		s.notice.show(noticeError, T("The OTP does not match."),
-			T("Ask the patient to read the OTP again. Attempts left: {{.N}}.", map[string]any{"N": left}), "", nil)
-		w.win.Canvas().Focus(s.otp)
+	case abdm.KindBenefitLinked:
+		s.notice.showError(err, "", nil)
 	case abdm.KindOTPExpired, abdm.KindTxnInvalid, abdm.KindTooManyAttempts:
 		s.notice.showError(err, T("Request a new OTP"), newOTP)
 	case abdm.KindPatientToken:

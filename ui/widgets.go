@@ -1,9 +1,13 @@
 package ui
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
+	"image"
 	"image/color"
+	_ "image/jpeg" // profile photos from ABDM
+	_ "image/png"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -224,4 +228,57 @@ func clock(d time.Duration) string {
 	}
 	s := int(d.Round(time.Second).Seconds())
 	return fmt.Sprintf("%d:%02d", s/60, s%60)
+}
+
+// orDash is text, or a dash when ABDM sent nothing.
+func orDash(text string) string {
+	if text == "" {
+		return "—"
+	}
+	return text
+}
+
+// setPhoto shows a profile photo (JPEG or PNG bytes) in img, or hides box
+// when there is none or it cannot be decoded.
+func setPhoto(img *canvas.Image, box *fyne.Container, photo []byte) {
+	if len(photo) == 0 {
+		img.Resource, img.Image = nil, nil
+		box.Hide()
+		return
+	}
+	decoded, _, err := image.Decode(bytes.NewReader(photo))
+	if err != nil {
+		img.Resource, img.Image = nil, nil
+		box.Hide()
+		return
+	}
+	img.Resource, img.Image = nil, decoded
+	img.Refresh()
+	box.Show()
+}
+
+// showOTPRefusal tells that ABDM refused an OTP, with attempts left: as "does
+// not match" when ABDM said so, else with ABDM's own code and message. The
+// OTP step stays open either way.
+func showOTPRefusal(n *notice, err error, left int) {
+	again := T("Ask the patient to read the OTP again. Attempts left: {{.N}}.", map[string]any{"N": left})
+	if abdm.IsKind(err, abdm.KindWrongOTP) {
+		n.show(noticeError, T("The OTP does not match."), again, "", nil)
+		return
+	}
+	_, detail := describe(err)
+	n.show(noticeError, T("ABDM refused the OTP."), detail+"\n"+again, "", nil)
+}
+
+// genderText is the patient's gender in the interface's language.
+func genderText(p abdm.Profile) string {
+	switch p.GenderWord() {
+	case "Female":
+		return T("Female")
+	case "Male":
+		return T("Male")
+	case "Other":
+		return T("Other gender")
+	}
+	return ""
 }

@@ -1,7 +1,8 @@
 // Package ui is the Fyne wizard: one front end of abdm.Flow (the headless
 // command is the other). It walks clinic staff through four steps (connect,
-// identify the patient, send the OTP, verify and deactivate) and shows the
-// result in plain words.
+// identify the patient, send the OTP, verify and deactivate), or through
+// connect and reactivate to undo a deactivation, and shows the result in
+// plain words.
 //
 // Threading: every widget is touched on Fyne's UI goroutine only. Network and
 // keyring work runs in goroutines started by Wizard.run, with a context that
@@ -10,6 +11,7 @@ package ui
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"time"
 
@@ -34,8 +36,8 @@ type Options struct {
 	Secrets      *secrets.Session // the OS keyring, with a session-only fallback
 	// NewClient builds the ABDM client for settings and a client secret.
 	NewClient func(s settings.Settings, secret string) (*abdm.Client, error)
-	// NewJournal returns the audit trail writer for a connection.
-	NewJournal func(env, clientID, hipID string) abdm.Journal
+	// NewJournal returns the audit trail writer for a connection of c.
+	NewJournal func(env string, c *abdm.Client) abdm.Journal
 	Audit      *audit.Log
 	Catalogue  abdm.Catalogue
 	Demo       *Demo // non-nil in demo mode
@@ -58,7 +60,9 @@ type Options struct {
 
 // Demo describes the built-in simulator in demo mode.
 type Demo struct {
-	GatewayURL, HealthIDURL       string
+	// URLs are the simulator's gateway and ABHA (HealthID) base URLs per
+	// API generation: it serves both.
+	URLs                          map[abdm.Generation][2]string
 	ClientID, ClientSecret, HIPID string
 	Patients                      []DemoPatient
 }
@@ -73,10 +77,10 @@ type DemoSMS struct {
 	Time   time.Time
 	To     string // masked mobile
 	OTP    string
-	Reason string // the simulator's purpose: "aadhaar", "mobile", "login-aadhaar", "login-mobile"
+	Reason string // the simulator's purpose: "aadhaar", "mobile", "login-…", "reactivate-…"
 }
 
-// Wizard is the main window and its four steps.
+// Wizard is the main window and its steps.
 type Wizard struct {
 	opts Options
 	win  fyne.Window
@@ -95,6 +99,8 @@ type Wizard struct {
 	body         *container.Scroll
 	stepTitle    *widget.Label
 	stepTrail    *widget.RichText
+	modePick     *widget.RadioGroup // deactivate or reactivate, after Connect
+	modeBox      *fyne.Container
 	back, next   *widget.Button
 	cancel       *widget.Button
 	progress     *widget.ProgressBarInfinite
@@ -107,6 +113,7 @@ type Wizard struct {
 	sendOTP *otpStep
 	verify  *verifyStep
 	result  *resultView
+	react   *reactivateStep
 
 	idle     sync.WaitGroup // running tasks, for tests
 	stopTick chan struct{}
@@ -135,6 +142,13 @@ const (
 	stepOTP
 	stepVerify
 	stepResult
+	stepReactivate
+)
+
+// deactivationPath and reactivationPath are the steps of each task, in order.
+var (
+	deactivationPath = []int{stepConnect, stepPatient, stepOTP, stepVerify}
+	reactivationPath = []int{stepConnect, stepReactivate}
 )
 
 // New builds the wizard's window. Call from the UI goroutine.
@@ -169,10 +183,16 @@ func (w *Wizard) build() {
 	w.sendOTP = newOTPStep(w)
 	w.verify = newVerifyStep(w)
 	w.result = newResultView(w)
-	w.steps = []step{w.connect, w.patient, w.sendOTP, w.verify, w.result}
+	w.react = newReactivateStep(w)
+	w.steps = []step{w.connect, w.patient, w.sendOTP, w.verify, w.result, w.react}
 
 	w.stepTitle = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	w.stepTrail = widget.NewRichText()
+	w.modePick = widget.NewRadioGroup([]string{T("Deactivate an ABHA"), T("Reactivate an ABHA")}, func(string) { w.modeChanged() })
+	w.modePick.Horizontal, w.modePick.Required = true, true
+	w.modePick.SetSelected(w.modePick.Options[0])
+	w.modeBox = container.NewHBox(heading(T("What do you want to do?")), w.modePick)
+	w.modeBox.Hide()
 	w.stack = container.NewStack()
 	w.back = widget.NewButton(T("Back"), w.goBack)
 	w.cancel = widget.NewButton(T("Cancel"), w.cancelTask)
@@ -185,7 +205,7 @@ func (w *Wizard) build() {
 	w.progress.Stop()
 	w.progressBox.Hide()
 
-	header := container.NewVBox(w.stepTitle, w.stepTrail, widget.NewSeparator())
+	header := container.NewVBox(w.stepTitle, w.stepTrail, w.modeBox, widget.NewSeparator())
 	if w.opts.Demo != nil {
 		header.Objects = append([]fyne.CanvasObject{demoBanner()}, header.Objects...)
 	}
@@ -236,7 +256,18 @@ func (w *Wizard) setPrimary(label string, imp widget.Importance, enabled bool, a
 }
 
 // stepNames name the steps in the log, for IT and for scripted runs.
-var stepNames = []string{"connect", "patient", "otp", "verify", "result"}
+var stepNames = []string{"connect", "patient", "otp", "verify", "result", "reactivate"}
+
+// path is the steps of the task chosen.
+func (w *Wizard) path() []int {
+	if w.reactivating() {
+		return reactivationPath
+	}
+	return deactivationPath
+}
+
+// reactivating reports whether staff chose to reactivate an ABHA.
+func (w *Wizard) reactivating() bool { return w.modePick.Selected == w.modePick.Options[1] }
 
 // show switches to step i.
 func (w *Wizard) show(i int) {
@@ -246,12 +277,15 @@ func (w *Wizard) show(i int) {
 	w.stack.Objects = []fyne.CanvasObject{s.view()}
 	w.stack.Refresh()
 	w.body.ScrollToTop()
-	if i == stepResult {
-		w.stepTitle.SetText(s.title())
+	path := w.path()
+	if n := slices.Index(path, i); n >= 0 {
+		w.stepTitle.SetText(T("Step {{.N}} of {{.Of}}: {{.Title}}", map[string]any{"N": n + 1, "Of": len(path), "Title": s.title()}))
 	} else {
-		w.stepTitle.SetText(T("Step {{.N}} of 4: {{.Title}}", map[string]any{"N": i + 1, "Title": s.title()}))
+		w.stepTitle.SetText(s.title())
 	}
 	w.updateTrail()
+	w.modeBox.Hidden = i != stepPatient && i != stepReactivate
+	w.modeBox.Refresh()
 	w.back.Hidden = i == stepConnect || i == stepResult
 	w.back.Refresh()
 	s.enter()
@@ -259,9 +293,10 @@ func (w *Wizard) show(i int) {
 
 func (w *Wizard) updateTrail() {
 	var segs []widget.RichTextSegment
-	for i := range stepResult {
-		text := T("{{.N}}. {{.Title}}", map[string]any{"N": i + 1, "Title": w.steps[i].title()})
-		if i < stepResult-1 {
+	path := w.path()
+	for n, i := range path {
+		text := T("{{.N}}. {{.Title}}", map[string]any{"N": n + 1, "Title": w.steps[i].title()})
+		if n < len(path)-1 {
 			text += "   ›   "
 		}
 		style := widget.RichTextStyleInline
@@ -274,12 +309,49 @@ func (w *Wizard) updateTrail() {
 	w.stepTrail.Refresh()
 }
 
-// goBack shows the previous step.
+// goBack shows the previous step of the task.
 func (w *Wizard) goBack() {
 	if w.task != nil || w.current == stepConnect || w.current == stepResult {
 		return
 	}
-	w.show(w.current - 1)
+	path := w.path()
+	if n := slices.Index(path, w.current); n > 0 {
+		w.show(path[n-1])
+	}
+}
+
+// modeChanged shows the first step of the task chosen after Connect.
+func (w *Wizard) modeChanged() {
+	if w.current != stepPatient && w.current != stepReactivate {
+		return
+	}
+	if w.reactivating() {
+		w.react.prefill()
+		w.show(stepReactivate)
+		return
+	}
+	w.show(stepPatient)
+}
+
+// startReactivation switches to reactivation for the ABHA the flow last
+// found deactivated (a look-up, a refused sign-in, a deactivation just done).
+func (w *Wizard) startReactivation() {
+	if w.task != nil {
+		return
+	}
+	w.react.reset()
+	w.modePick.SetSelected(w.modePick.Options[1]) // shows the step through modeChanged
+	if w.current != stepReactivate {
+		w.react.prefill()
+		w.show(stepReactivate)
+	}
+	w.event("reactivation ready")
+}
+
+// event logs a moment a scripted run waits for (a click's answer that does
+// not change the step), at info level.
+func (w *Wizard) event(name string) {
+	w.opts.Log.WithField("event", name).Info("wizard event")
 }
 
 // runningTask is a request in progress.
@@ -412,6 +484,7 @@ func (w *Wizard) Tick() {
 	w.patient.tick()
 	w.sendOTP.tick()
 	w.verify.tick()
+	w.react.tick()
 }
 
 // ShowDemoSMS puts a message on the demo phone. Safe from any goroutine.

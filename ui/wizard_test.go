@@ -27,9 +27,11 @@ import (
 )
 
 const (
-	asha  = "91-5512-3456-7890"
-	rahul = "91-6623-4567-8901"
-	ravi  = "91-7734-5678-9012"
+	asha   = "91-5512-3456-7890"
+	rahul  = "91-6623-4567-8901"
+	ravi   = "91-7734-5678-9012"
+	meena  = "91-8845-6789-0123" // starts deactivated
+	sunita = "91-9956-7890-1234" // linked to a government benefit (v3 ABDM-1228)
 )
 
 var (
@@ -79,13 +81,16 @@ func newUIEnv(t *testing.T, opts ...envOpt) *uiEnv {
 		Settings: settings.Defaults(),
 		Secrets:  secrets.NewSession(secrets.NewMemory()),
 		NewClient: func(s settings.Settings, secret string) (*abdm.Client, error) {
-			// Whatever the environment chosen, tests talk to the simulator.
-			return abdm.New(abdm.Endpoints{Gateway: srv.URL + sandbox.GatewayBase, HealthID: srv.URL + sandbox.HealthIDBase},
+			// Whatever the environment chosen, tests talk to the simulator,
+			// in the generation chosen.
+			u := simURLs(srv.URL)[s.Generation()]
+			return abdm.New(abdm.Endpoints{Generation: s.Generation(), Gateway: u[0], HealthID: u[1]},
 				abdm.Credentials{ClientID: s.ClientID, ClientSecret: secret, HIPID: s.HIPID},
 				abdm.WithClock(clock.Now), abdm.WithCallTimeout(3*time.Second), abdm.WithLogger(quietLog()))
 		},
-		NewJournal: func(env, clientID, hipID string) abdm.Journal {
-			return audit.NewJournal(log, audit.JournalInfo{Environment: env, ClientID: clientID, HIPID: hipID, LoginMethod: "x-token"}, cat)
+		NewJournal: func(env string, c *abdm.Client) abdm.Journal {
+			return audit.NewJournal(log, audit.JournalInfo{Environment: env, ClientID: c.ClientID(), HIPID: c.HIPID(),
+				API: string(c.Generation()), LoginMethod: "x-token"}, cat)
 		},
 		Audit:     log,
 		Catalogue: cat,
@@ -93,8 +98,7 @@ func newUIEnv(t *testing.T, opts ...envOpt) *uiEnv {
 		Version:   "test",
 		Log:       quietLog(),
 		Now:       clock.Now,
-		Demo: &Demo{GatewayURL: srv.URL + sandbox.GatewayBase, HealthIDURL: srv.URL + sandbox.HealthIDBase,
-			ClientID: creds.ClientID, ClientSecret: creds.ClientSecret, HIPID: creds.HIPID},
+		Demo:      &Demo{URLs: simURLs(srv.URL), ClientID: creds.ClientID, ClientSecret: creds.ClientSecret, HIPID: creds.HIPID},
 	}
 	for _, a := range sim.Accounts() {
 		o.Demo.Patients = append(o.Demo.Patients, DemoPatient{Name: a.Name, ABHANumber: a.ABHANumber, Note: a.Note})
@@ -105,6 +109,38 @@ func newUIEnv(t *testing.T, opts ...envOpt) *uiEnv {
 	w := New(o)
 	w.Window().Resize(fyne.NewSize(940, 700))
 	return &uiEnv{t: t, sim: sim, clock: clock, wiz: w, audit: log}
+}
+
+// simURLs are the simulator's gateway and service base URLs per generation.
+func simURLs(base string) map[abdm.Generation][2]string {
+	return map[abdm.Generation][2]string{
+		abdm.V3: {base + sandbox.GatewayV3Base, base + sandbox.ABHAV3Base},
+		abdm.V2: {base + sandbox.GatewayBase, base + sandbox.HealthIDBase},
+	}
+}
+
+// uiRoutes are the simulator's routes of the wizard's calls in each generation.
+var uiRoutes = map[abdm.Generation]map[string]sandbox.Route{
+	abdm.V3: {"session": sandbox.RouteV3Session, "profile": sandbox.RouteV3Profile, "otp": sandbox.RouteV3AccountRequestOTP,
+		"deactivate": sandbox.RouteV3AccountVerify, "login-otp": sandbox.RouteV3LoginRequestOTP, "reactivate": sandbox.RouteV3LoginVerify},
+	abdm.V2: {"session": sandbox.RouteSession, "profile": sandbox.RouteProfile, "otp": sandbox.RouteAadhaarOTP,
+		"deactivate": sandbox.RouteDeactivate, "login-otp": sandbox.RouteAuthInit, "reactivate": sandbox.RouteReactivate},
+}
+
+// route is the simulator's route of a call of the wizard's generation.
+func (e *uiEnv) route(call string) sandbox.Route { return uiRoutes[e.gen()][call] }
+
+// gen is the generation the wizard speaks.
+func (e *uiEnv) gen() abdm.Generation { return e.wiz.opts.Settings.Generation() }
+
+// withAPI runs the wizard in generation g.
+func withAPI(g abdm.Generation) envOpt { return func(o *Options) { o.Settings.APIVersion = string(g) } }
+
+// forEachAPI runs fn as a subtest per generation, current first.
+func forEachAPI(t *testing.T, fn func(t *testing.T, g abdm.Generation)) {
+	for _, g := range abdm.Generations() {
+		t.Run(string(g), func(t *testing.T) { fn(t, g) })
+	}
 }
 
 func quietLog() *logrus.Logger {
@@ -271,171 +307,279 @@ func (e *uiEnv) golden(name string) {
 	e.act(func() { test.AssertRendersToMarkup(e.t, name, e.wiz.win.Canvas()) })
 }
 
+// runs the golden test's flow; goldens are of the current generation (v3).
 func TestWizardSuccessWithAGoldenPerStep(t *testing.T) {
-	e := newUIEnv(t)
-	e.golden("1-connect.xml")
-	e.toPatient()
-	e.signIn("9155 1234 5678 90", false)
-	if got := e.wiz.patient.number.Text; got != "XX-XXXX-XXXX-7890" {
-		t.Fatalf("ABHA number shown as %q", got)
-	}
-	if !e.wiz.next.Disabled() {
-		t.Fatal("Next is enabled before the patient is confirmed")
-	}
-	e.act(func() { test.Tap(e.wiz.patient.confirm) })
-	e.golden("2-patient.xml")
-	e.tapNext()
-	e.golden("3-send-otp.xml")
-	e.tapNext()
-	e.wantStep(stepVerify)
-	e.act(func() { e.wiz.Tick() })
-	e.golden("4-verify.xml")
-	e.enter(e.lastOTP())
-	e.act(func() { test.Tap(e.wiz.verify.reasons[4]) }) // others: the note field opens
-	e.act(func() { test.Type(e.wiz.verify.other, "moving abroad") })
-	e.tapNext() // opens the confirmation
-	e.confirmDialog("Deactivate")
-	e.wantStep(stepResult)
-	e.golden("5-result.xml")
-	if s, _ := e.sim.AccountStatus(asha); s != sandbox.StatusDeactivated {
-		t.Fatalf("account %s", s)
-	}
-	d, _, _ := e.sim.Deactivation(asha)
-	if strings.Join(d.Reasons, ",") != "101,others" {
-		t.Fatalf("reasons sent: %v", d.Reasons)
-	}
-	recs, _, err := e.audit.Read(context.Background(), audit.Filter{})
-	if err != nil || len(recs) != 2 || recs[0].Outcome != audit.OutcomeDeactivated || recs[0].OtherText != "moving abroad" {
-		t.Fatalf("audit: %+v %v", recs, err)
-	}
-	// Deactivate another ABHA keeps the connection.
-	sessions := e.sim.Count(sandbox.RouteSession)
-	e.tapNext()
-	e.wantStep(stepPatient)
-	e.findPatient(rahul)
-	if e.sim.Count(sandbox.RouteSession) != sessions || e.wiz.patient.name.Text != "Rahul Mehta" {
-		t.Fatal("the next patient needed a new connection")
-	}
+	forEachAPI(t, func(t *testing.T, g abdm.Generation) {
+		e := newUIEnv(t, withAPI(g))
+		golden := func(name string) {
+			if g == abdm.V3 {
+				e.golden(name)
+			}
+		}
+		golden("1-connect.xml")
+		e.toPatient()
+		e.signIn("9155 1234 5678 90", false)
+		if got := e.wiz.patient.number.Text; got != "XX-XXXX-XXXX-7890" {
+			t.Fatalf("ABHA number shown as %q", got)
+		}
+		// Who is this: gender, year of birth and ABDM's photo beside the name.
+		p := e.wiz.patient
+		if p.gender.Text != "Female" || p.born.Text != "1988" || p.photoBox.Hidden || p.photo.Image == nil {
+			t.Fatalf("patient card: gender %q, born %q, photo shown %v", p.gender.Text, p.born.Text, !p.photoBox.Hidden)
+		}
+		if !e.wiz.next.Disabled() {
+			t.Fatal("Next is enabled before the patient is confirmed")
+		}
+		e.act(func() { test.Tap(e.wiz.patient.confirm) })
+		golden("2-patient.xml")
+		e.tapNext()
+		golden("3-send-otp.xml")
+		e.tapNext()
+		e.wantStep(stepVerify)
+		e.act(func() { e.wiz.Tick() })
+		golden("4-verify.xml")
+		e.enter(e.lastOTP())
+		e.act(func() { test.Tap(e.wiz.verify.reasons[4]) }) // others: the note field opens
+		e.act(func() { test.Type(e.wiz.verify.other, "moving abroad") })
+		e.tapNext() // opens the confirmation
+		e.confirmDialog("Deactivate")
+		e.wantStep(stepResult)
+		golden("5-result.xml")
+		if s, _ := e.sim.AccountStatus(asha); s != sandbox.StatusDeactivated {
+			t.Fatalf("account %s", s)
+		}
+		// v2 sends the codes; v3 the English label of each reason.
+		want := "101,others"
+		if g == abdm.V3 {
+			r1, _ := e.wiz.opts.Catalogue.Lookup("101")
+			r2, _ := e.wiz.opts.Catalogue.Lookup("others")
+			want = r1.English + "," + r2.English
+		}
+		d, _, _ := e.sim.Deactivation(asha)
+		if strings.Join(d.Reasons, ",") != want {
+			t.Fatalf("reasons sent: %v, want %s", d.Reasons, want)
+		}
+		recs, _, err := e.audit.Read(context.Background(), audit.Filter{})
+		if err != nil || len(recs) != 2 || recs[0].Outcome != audit.OutcomeDeactivated || recs[0].OtherText != "moving abroad" ||
+			recs[0].API != string(g) || recs[0].Action != audit.ActionDeactivate {
+			t.Fatalf("audit: %+v %v", recs, err)
+		}
+		// Deactivate another ABHA keeps the connection.
+		sessions := e.sim.Count(e.route("session"))
+		e.tapNext()
+		e.wantStep(stepPatient)
+		e.findPatient(rahul)
+		if e.sim.Count(e.route("session")) != sessions || e.wiz.patient.name.Text != "Rahul Mehta" {
+			t.Fatal("the next patient needed a new connection")
+		}
+	})
 }
 
 func TestWizardConnectByHand(t *testing.T) {
-	e := newUIEnv(t, noDemo, func(o *Options) { o.FirstRun = true })
-	creds := e.sim.Credentials()
+	forEachAPI(t, func(t *testing.T, g abdm.Generation) {
+		e := newUIEnv(t, noDemo, withAPI(g), func(o *Options) { o.FirstRun = true })
+		creds := e.sim.Credentials()
+		c := e.wiz.connect
+		if c.hint.Hidden || !strings.Contains(c.hint.Text, "--demo") {
+			t.Fatalf("first run hint: %q", c.hint.Text)
+		}
+		if c.selectedGeneration() != g {
+			t.Fatalf("generation shown %v, want %v", c.selectedGeneration(), g)
+		}
+		// Missing fields are named before any request.
+		e.tapNext()
+		e.wantNotice(c.notice, "Enter the client ID.")
+		e.act(func() {
+			test.Type(c.clientID, creds.ClientID)
+			test.Type(c.secret, "wrong-secret")
+		})
+		if g == abdm.V2 {
+			e.tapNext()
+			e.wantNotice(c.notice, "Enter the HIP ID.") // v2 sends it with every call
+			e.act(func() { test.Type(c.hipID, creds.HIPID) })
+		}
+		e.tapNext()
+		e.wantStep(stepConnect)
+		e.wantNotice(c.notice, "did not accept this facility's client ID or client secret")
+		if c.secret.Text != "" {
+			t.Fatal("a refused secret stays in the field")
+		}
+		e.act(func() {
+			test.Type(c.secret, creds.ClientSecret)
+			test.Tap(c.remember)
+		})
+		e.tapNext()
+		e.wantStep(stepPatient)
+		if e.wiz.client.Generation() != g {
+			t.Fatalf("connected with %v", e.wiz.client.Generation())
+		}
+		got, err := e.wiz.opts.Secrets.Get(context.Background(), creds.ClientID)
+		if err != nil || got != creds.ClientSecret {
+			t.Fatalf("secret not remembered: %v", err)
+		}
+	})
+}
+
+// The generation chosen on Connect decides the client: in demo mode the
+// simulator's addresses follow the choice, and the labels of custom
+// addresses name the service of the generation.
+func TestWizardGenerationChosenOnConnect(t *testing.T) {
+	e := newUIEnv(t)
 	c := e.wiz.connect
-	if c.hint.Hidden || !strings.Contains(c.hint.Text, "--demo") {
-		t.Fatalf("first run hint: %q", c.hint.Text)
+	if c.selectedGeneration() != abdm.V3 || c.serviceName.Text != "ABHA service address" || !strings.Contains(c.healthIDURL.Text, "/abha/api") {
+		t.Fatalf("default: %v %q %q", c.selectedGeneration(), c.serviceName.Text, c.healthIDURL.Text)
 	}
-	// Missing fields are named before any request.
-	e.tapNext()
-	e.wantNotice(c.notice, "Enter the client ID.")
-	e.act(func() {
-		test.Type(c.clientID, creds.ClientID)
-		test.Type(c.hipID, creds.HIPID)
-		test.Type(c.secret, "wrong-secret")
-	})
-	e.tapNext()
-	e.wantStep(stepConnect)
-	e.wantNotice(c.notice, "did not accept this facility's client ID or client secret")
-	if c.secret.Text != "" {
-		t.Fatal("a refused secret stays in the field")
+	e.act(func() { c.api.SetSelected(c.api.Options[1]) })
+	if c.serviceName.Text != "HealthID address" || strings.Contains(c.healthIDURL.Text, "/abha/api") {
+		t.Fatalf("v2: %q %q", c.serviceName.Text, c.healthIDURL.Text)
 	}
-	e.act(func() {
-		test.Type(c.secret, creds.ClientSecret)
-		test.Tap(c.remember)
-	})
-	e.tapNext()
-	e.wantStep(stepPatient)
-	got, err := e.wiz.opts.Secrets.Get(context.Background(), creds.ClientID)
-	if err != nil || got != creds.ClientSecret {
-		t.Fatalf("secret not remembered: %v", err)
+	e.toPatient()
+	if e.wiz.client.Generation() != abdm.V2 || e.sim.Count(sandbox.RouteSession) != 1 || e.sim.Count(sandbox.RouteV3Session) != 0 {
+		t.Fatal("not connected with v2")
+	}
+	if e.wiz.patient.abhaLabel.Text != "Patient's ABHA number or ABHA address" {
+		t.Fatalf("v2 patient label %q", e.wiz.patient.abhaLabel.Text)
 	}
 }
 
 func TestWizardWrongOTPThenRight(t *testing.T) {
+	forEachAPI(t, func(t *testing.T, g abdm.Generation) {
+		e := newUIEnv(t, withAPI(g))
+		e.toVerify(asha)
+		right := e.lastOTP()
+		wrong := "000000"
+		if right == wrong {
+			wrong = "111111"
+		}
+		e.enter(wrong)
+		e.tapNext()
+		e.confirmDialog("Deactivate")
+		e.wantStep(stepVerify)
+		e.wantNotice(e.wiz.verify.notice, "Attempts left: 2")
+		if e.wiz.verify.otp.Text != "" {
+			t.Fatal("the wrong OTP stays in the field")
+		}
+		e.enter(right)
+		e.tapNext()
+		e.confirmDialog("Deactivate")
+		e.wantStep(stepResult)
+	})
+}
+
+// An OTP ABDM refuses with a code this app does not know keeps the step:
+// the notice shows ABDM's words, and the right OTP then goes through.
+func TestWizardUnknownRefusalOfTheOTPKeepsTheStep(t *testing.T) {
 	e := newUIEnv(t)
 	e.toVerify(asha)
-	right := e.lastOTP()
-	wrong := "000000"
-	if right == wrong {
-		wrong = "111111"
-	}
-	e.enter(wrong)
+	e.sim.SetFault(e.route("deactivate"), sandbox.Fault{Status: 400, Times: 1, Body: `{"code":"ABDM-7777","message":"Something new"}`})
+	e.enter(e.lastOTP())
 	e.tapNext()
 	e.confirmDialog("Deactivate")
 	e.wantStep(stepVerify)
+	e.wantNotice(e.wiz.verify.notice, "ABDM refused the OTP.")
+	e.wantNotice(e.wiz.verify.notice, "ABDM-7777: Something new")
 	e.wantNotice(e.wiz.verify.notice, "Attempts left: 2")
-	if e.wiz.verify.otp.Text != "" {
-		t.Fatal("the wrong OTP stays in the field")
-	}
-	e.enter(right)
+	e.enter(e.lastOTP())
 	e.tapNext()
 	e.confirmDialog("Deactivate")
 	e.wantStep(stepResult)
 }
 
 func TestWizardExpiredOTPThenResend(t *testing.T) {
-	e := newUIEnv(t)
-	e.toVerify(asha)
-	old := e.lastOTP()
-	e.clock.Advance(11 * time.Minute)
-	e.act(func() { e.wiz.Tick() })
-	if !strings.Contains(e.wiz.verify.status.valid.Text, "expired") {
-		t.Fatalf("countdown: %q", e.wiz.verify.status.valid.Text)
-	}
-	e.enter(old)
-	e.tapNext()
-	e.confirmDialog("Deactivate")
-	e.wantNotice(e.wiz.verify.notice, "The OTP has expired.")
-	e.act(func() { test.Tap(e.wiz.verify.notice.action) }) // Request a new OTP
-	e.wiz.WaitIdle()
-	e.wantStep(stepVerify)
-	if len(e.sim.Outbox()) != 2 {
-		t.Fatalf("%d OTPs sent", len(e.sim.Outbox()))
-	}
-	e.enter(e.lastOTP())
-	e.tapNext()
-	e.confirmDialog("Deactivate")
-	e.wantStep(stepResult)
+	forEachAPI(t, func(t *testing.T, g abdm.Generation) {
+		e := newUIEnv(t, withAPI(g))
+		e.toVerify(asha)
+		old := e.lastOTP()
+		e.clock.Advance(11 * time.Minute)
+		e.act(func() { e.wiz.Tick() })
+		if !strings.Contains(e.wiz.verify.status.valid.Text, "expired") {
+			t.Fatalf("countdown: %q", e.wiz.verify.status.valid.Text)
+		}
+		e.enter(old)
+		e.tapNext()
+		e.confirmDialog("Deactivate")
+		if g == abdm.V2 {
+			e.wantNotice(e.wiz.verify.notice, "The OTP has expired.")
+			e.act(func() { test.Tap(e.wiz.verify.notice.action) }) // Request a new OTP
+		} else {
+			// v3 answers an expired OTP as a wrong one (200 authResult failed).
+			e.wantNotice(e.wiz.verify.notice, "The OTP does not match.")
+			e.act(func() { test.Tap(e.wiz.verify.status.resend) })
+		}
+		e.wiz.WaitIdle()
+		e.wantStep(stepVerify)
+		if len(e.sim.Outbox()) != 2 { // the old OTP, the new one
+			t.Fatalf("%d OTPs sent", len(e.sim.Outbox()))
+		}
+		e.enter(e.lastOTP())
+		e.tapNext()
+		e.confirmDialog("Deactivate")
+		e.wantStep(stepResult)
+	})
 }
 
 func TestWizardResendWaitIsShownNotAnError(t *testing.T) {
-	e := newUIEnv(t)
-	e.toVerify(asha)
-	e.clock.Advance(10 * time.Second)
-	e.act(func() { e.wiz.Tick() })
-	st := e.wiz.verify.status
-	if !st.resend.Disabled() || st.resend.Text != "Resend in 0:20" {
-		t.Fatalf("resend button %q, disabled %v", st.resend.Text, st.resend.Disabled())
-	}
-	e.clock.Advance(21 * time.Second)
-	e.act(func() { e.wiz.Tick() })
-	if st.resend.Disabled() {
-		t.Fatal("resend still disabled after the wait")
-	}
-	e.act(func() { test.Tap(st.resend) })
-	e.wiz.WaitIdle()
-	e.wantNotice(e.wiz.verify.notice, "A new OTP was sent")
-	if n := e.sim.Count(sandbox.RouteAadhaarOTP); n != 2 {
-		t.Fatalf("%d OTP requests", n)
-	}
+	forEachAPI(t, func(t *testing.T, g abdm.Generation) {
+		e := newUIEnv(t, withAPI(g))
+		e.toVerify(asha)
+		e.clock.Advance(10 * time.Second)
+		e.act(func() { e.wiz.Tick() })
+		st := e.wiz.verify.status
+		if !st.resend.Disabled() || st.resend.Text != "Resend in 0:20" {
+			t.Fatalf("resend button %q, disabled %v", st.resend.Text, st.resend.Disabled())
+		}
+		e.clock.Advance(21 * time.Second)
+		e.act(func() { e.wiz.Tick() })
+		if st.resend.Disabled() {
+			t.Fatal("resend still disabled after the wait")
+		}
+		e.act(func() { test.Tap(st.resend) })
+		e.wiz.WaitIdle()
+		e.wantNotice(e.wiz.verify.notice, "A new OTP was sent")
+		if n := e.sim.Count(e.route("otp")); n != 2 {
+			t.Fatalf("%d OTP requests", n)
+		}
+	})
 }
 
 func TestWizardNoLinkedMobile(t *testing.T) {
+	forEachAPI(t, func(t *testing.T, g abdm.Generation) {
+		e := newUIEnv(t, withAPI(g))
+		e.toPatient()
+		e.findPatient(ravi)
+		e.act(func() { test.Tap(e.wiz.patient.confirm) })
+		e.tapNext()
+		e.tapNext() // Send OTP
+		e.wantStep(stepOTP)
+		if g == abdm.V2 {
+			e.wantNotice(e.wiz.sendOTP.notice, "No mobile number is linked")
+			e.wantNotice(e.wiz.sendOTP.notice, "HIS-3005")
+		} else {
+			e.wantNotice(e.wiz.sendOTP.notice, "The Aadhaar service (UIDAI)")
+			e.wantNotice(e.wiz.sendOTP.notice, "ABDM-1204")
+			e.wantNotice(e.wiz.sendOTP.notice, "mobile linked to the ABHA")
+		}
+	})
+}
+
+// v3 refuses to deactivate an ABHA linked to a government benefit: said
+// in plain words, nothing to retry.
+func TestWizardBenefitLinkedABHA(t *testing.T) {
 	e := newUIEnv(t)
 	e.toPatient()
-	e.findPatient(ravi)
+	e.findPatient(sunita)
 	e.act(func() { test.Tap(e.wiz.patient.confirm) })
 	e.tapNext()
 	e.tapNext() // Send OTP
 	e.wantStep(stepOTP)
-	e.wantNotice(e.wiz.sendOTP.notice, "No mobile number is linked")
-	e.wantNotice(e.wiz.sendOTP.notice, "HIS-3005")
+	e.wantNotice(e.wiz.sendOTP.notice, "government benefit")
+	e.wantNotice(e.wiz.sendOTP.notice, "ABDM-1228")
 }
 
 func TestWizardAlreadyDeactivated(t *testing.T) {
-	e := newUIEnv(t)
+	e := newUIEnv(t, withAPI(abdm.V2))
 	e.toPatient()
-	e.findPatient("91-8845-6789-0123")
+	e.findPatient(meena)
 	e.wantStep(stepPatient)
 	e.wantNotice(e.wiz.patient.notice, "already deactivated")
 	if e.sim.Count(sandbox.RouteAadhaarOTP) != 0 || e.wiz.patient.loaded {
@@ -444,46 +588,48 @@ func TestWizardAlreadyDeactivated(t *testing.T) {
 }
 
 func TestWizardPatientTokenRejected(t *testing.T) {
-	e := newUIEnv(t)
-	e.toPatient()
-	e.act(func() { e.wiz.patient.token.SetText("eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.c2ln") })
-	e.tapNext()
-	e.wantNotice(e.wiz.patient.notice, "The patient's sign-in has expired or is not valid.")
-	e.wantNotice(e.wiz.patient.notice, "must sign in again")
+	forEachAPI(t, func(t *testing.T, g abdm.Generation) {
+		e := newUIEnv(t, withAPI(g))
+		e.toPatient()
+		e.act(func() { e.wiz.patient.token.SetText("eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.c2ln") })
+		e.tapNext()
+		e.wantNotice(e.wiz.patient.notice, "The patient's sign-in has expired or is not valid.")
+		e.wantNotice(e.wiz.patient.notice, "must sign in again")
 
-	// A token that expires later, between steps, sends the user back to
-	// the patient step and keeps the OTP and reasons already entered.
-	e.findPatient(asha)
-	e.act(func() { test.Tap(e.wiz.patient.confirm) })
-	e.tapNext()
-	e.tapNext()
-	e.wantStep(stepVerify)
-	otp := e.lastOTP()
-	e.enter(otp)
-	e.sim.SetFault(sandbox.RouteDeactivate, sandbox.Fault{Status: 401, Times: 1})
-	e.tapNext()
-	e.confirmDialog("Deactivate")
-	e.wantStep(stepPatient)
-	e.wantNotice(e.wiz.patient.notice, "paste their new token")
-	e.findPatient(asha)
-	e.act(func() { test.Tap(e.wiz.patient.confirm) })
-	e.tapNext()
-	e.wantStep(stepOTP)
-	e.tapNext() // Next: the OTP sent before still counts
-	e.wantStep(stepVerify)
-	if !e.wiz.verify.reasons[0].Checked {
-		t.Fatal("the reasons were lost")
-	}
-	e.enter(otp)
-	e.tapNext()
-	e.confirmDialog("Deactivate")
-	e.wantStep(stepResult)
+		// A token that expires later, between steps, sends the user back to
+		// the patient step and keeps the OTP and reasons already entered.
+		e.findPatient(asha)
+		e.act(func() { test.Tap(e.wiz.patient.confirm) })
+		e.tapNext()
+		e.tapNext()
+		e.wantStep(stepVerify)
+		otp := e.lastOTP()
+		e.enter(otp)
+		e.sim.SetFault(e.route("deactivate"), sandbox.Fault{Status: 401, Times: 1})
+		e.tapNext()
+		e.confirmDialog("Deactivate")
+		e.wantStep(stepPatient)
+		e.wantNotice(e.wiz.patient.notice, "paste their new token")
+		e.findPatient(asha)
+		e.act(func() { test.Tap(e.wiz.patient.confirm) })
+		e.tapNext()
+		e.wantStep(stepOTP)
+		e.tapNext() // Next: the OTP sent before still counts
+		e.wantStep(stepVerify)
+		if !e.wiz.verify.reasons[0].Checked {
+			t.Fatal("the reasons were lost")
+		}
+		e.enter(otp)
+		e.tapNext()
+		e.confirmDialog("Deactivate")
+		e.wantStep(stepResult)
+	})
 }
 
 func TestWizardCancelDuringAStalledRequest(t *testing.T) {
 	e := newUIEnv(t)
 	e.toPatient()
-	e.sim.SetFault(sandbox.RouteProfile, sandbox.Fault{Latency: time.Minute})
+	e.sim.SetFault(e.route("profile"), sandbox.Fault{Latency: time.Minute})
 	tok, _ := e.sim.IssueToken(asha)
 	e.act(func() {
 		e.wiz.patient.token.SetText(tok)
@@ -517,43 +663,47 @@ func TestWizardCancelDuringAStalledRequest(t *testing.T) {
 }
 
 func TestWizardDoubleClickDeactivatesOnce(t *testing.T) {
-	e := newUIEnv(t)
-	e.toVerify(asha)
-	e.enter(e.lastOTP())
-	e.sim.SetFault(sandbox.RouteDeactivate, sandbox.Fault{Latency: 300 * time.Millisecond, Times: 1})
-	e.act(func() { test.Tap(e.wiz.next) })
-	e.act(func() {
-		confirm := findButton(e.wiz.win.Canvas().Overlays().Top(), "Deactivate")
-		test.Tap(confirm)
-		test.Tap(confirm) // a double click on the dialog's button
-		test.Tap(e.wiz.next)
-		e.wiz.primary() // and Enter
+	forEachAPI(t, func(t *testing.T, g abdm.Generation) {
+		e := newUIEnv(t, withAPI(g))
+		e.toVerify(asha)
+		e.enter(e.lastOTP())
+		e.sim.SetFault(e.route("deactivate"), sandbox.Fault{Latency: 300 * time.Millisecond, Times: 1})
+		e.act(func() { test.Tap(e.wiz.next) })
+		e.act(func() {
+			confirm := findButton(e.wiz.win.Canvas().Overlays().Top(), "Deactivate")
+			test.Tap(confirm)
+			test.Tap(confirm) // a double click on the dialog's button
+			test.Tap(e.wiz.next)
+			e.wiz.primary() // and Enter
+		})
+		e.wiz.WaitIdle()
+		e.wantStep(stepResult)
+		if n := e.sim.Count(e.route("deactivate")); n != 1 {
+			t.Fatalf("deactivate received %d times", n)
+		}
 	})
-	e.wiz.WaitIdle()
-	e.wantStep(stepResult)
-	if n := e.sim.Count(sandbox.RouteDeactivate); n != 1 {
-		t.Fatalf("deactivate received %d times", n)
-	}
 }
 
 func TestWizardOutcomeUnknownThenCheckStatus(t *testing.T) {
-	e := newUIEnv(t)
-	e.toVerify(asha)
-	e.enter(e.lastOTP())
-	e.sim.SetFault(sandbox.RouteDeactivate, sandbox.Fault{Drop: true, Process: true, Times: 1})
-	e.tapNext()
-	e.confirmDialog("Deactivate")
-	e.wantStep(stepResult)
-	if e.wiz.result.mode != resultUnknown || e.wiz.next.Text != "Check status" {
-		t.Fatalf("result mode %d, button %q", e.wiz.result.mode, e.wiz.next.Text)
-	}
-	e.tapNext()
-	if e.wiz.result.mode != resultDone || !strings.Contains(e.wiz.result.text.Text, "status check") {
-		t.Fatalf("after the check: %q", e.wiz.result.text.Text)
-	}
-	if n := e.sim.Count(sandbox.RouteDeactivate); n != 1 {
-		t.Fatalf("deactivate received %d times", n)
-	}
+	forEachAPI(t, func(t *testing.T, g abdm.Generation) {
+		e := newUIEnv(t, withAPI(g))
+		e.toVerify(asha)
+		e.enter(e.lastOTP())
+		e.sim.SetFault(e.route("deactivate"), sandbox.Fault{Drop: true, Process: true, Times: 1})
+		e.tapNext()
+		e.confirmDialog("Deactivate")
+		e.wantStep(stepResult)
+		if e.wiz.result.mode != resultUnknown || e.wiz.next.Text != "Check status" {
+			t.Fatalf("result mode %d, button %q", e.wiz.result.mode, e.wiz.next.Text)
+		}
+		e.tapNext()
+		if e.wiz.result.mode != resultDone || !strings.Contains(e.wiz.result.text.Text, "status check") {
+			t.Fatalf("after the check: %q", e.wiz.result.text.Text)
+		}
+		if n := e.sim.Count(e.route("deactivate")); n != 1 {
+			t.Fatalf("deactivate received %d times", n)
+		}
+	})
 }
 
 func TestWizardHistoryShowsTheAuditTrail(t *testing.T) {
@@ -562,11 +712,13 @@ func TestWizardHistoryShowsTheAuditTrail(t *testing.T) {
 	e.enter(e.lastOTP())
 	e.tapNext()
 	e.confirmDialog("Deactivate")
+	e.reactivateNow()
 	e.act(e.wiz.showHistory)
 	e.wiz.WaitIdle()
 	var text string
 	e.act(func() { text = test.RenderObjectToMarkup(e.wiz.win.Canvas().Overlays().Top()) })
-	for _, want := range []string{"XX-XXXX-XXXX-7890", "ABHA deactivated", "1 deactivation attempts", "Export CSV"} {
+	for _, want := range []string{"XX-XXXX-XXXX-7890", "ABHA deactivated", "ABHA reactivated", "Reactivate", "Deactivate",
+		"2 deactivations and reactivations", "demo (v3)", "Export CSV"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("history lacks %q", want)
 		}
@@ -580,112 +732,308 @@ func TestWizardShowsASettingsWarning(t *testing.T) {
 }
 
 func TestWizardOneRequestPerClick(t *testing.T) {
-	e := newUIEnv(t)
-	e.toPatient()
-	e.findPatient(asha)
-	e.act(func() { test.Tap(e.wiz.patient.confirm) })
-	e.tapNext()
-	before := e.sim.Requests()
-	e.tapNext() // Send OTP
-	if n := e.sim.Requests() - before; n != 1 {
-		t.Fatalf("Send OTP made %d requests", n)
-	}
-	e.enter(e.lastOTP())
-	e.tapNext()
-	before = e.sim.Requests()
-	e.confirmDialog("Deactivate")
-	if n := e.sim.Requests() - before; n != 1 {
-		t.Fatalf("Deactivate made %d requests", n)
-	}
-	e.wantStep(stepResult)
+	forEachAPI(t, func(t *testing.T, g abdm.Generation) {
+		e := newUIEnv(t, withAPI(g))
+		e.toPatient()
+		e.findPatient(asha)
+		e.act(func() { test.Tap(e.wiz.patient.confirm) })
+		e.tapNext()
+		before := e.sim.Requests()
+		e.tapNext() // Send OTP
+		if n := e.sim.Requests() - before; n != 1 {
+			t.Fatalf("Send OTP made %d requests", n)
+		}
+		e.enter(e.lastOTP())
+		e.tapNext()
+		before = e.sim.Requests()
+		e.confirmDialog("Deactivate")
+		if n := e.sim.Requests() - before; n != 1 {
+			t.Fatalf("Deactivate made %d requests", n)
+		}
+		e.wantStep(stepResult)
+	})
 }
 
 func TestWizardSignInThenDeactivateEachWay(t *testing.T) {
-	for _, mobile := range []bool{false, true} {
-		name := map[bool]string{false: "aadhaar", true: "mobile"}[mobile]
-		t.Run(name, func(t *testing.T) {
-			e := newUIEnv(t)
-			e.toPatient()
-			e.signIn("asha.verma@sbx", mobile)
-			if got := e.wiz.flowState().Login; got != loginMethods[map[bool]int{false: 0, true: 1}[mobile]] {
-				t.Fatalf("login method %q", got)
-			}
-			e.act(func() { test.Tap(e.wiz.patient.confirm) })
-			e.tapNext()
-			if mobile {
-				e.act(func() { e.wiz.sendOTP.method.SetSelected(e.wiz.sendOTP.method.Options[1]) })
-			}
-			e.tapNext() // Send OTP
-			e.wantStep(stepVerify)
-			e.enter(e.lastOTP())
-			e.tapNext()
-			e.confirmDialog("Deactivate")
-			e.wantStep(stepResult)
-			d, _, _ := e.sim.Deactivation(asha)
-			want := map[bool]string{false: "AADHAAR_OTP", true: "MOBILE_OTP"}[mobile]
-			if d.AuthMethod != want {
-				t.Fatalf("deactivated with %q, want %q", d.AuthMethod, want)
-			}
-			recs, _, _ := e.audit.Read(context.Background(), audit.Filter{})
-			if len(recs) == 0 || recs[0].LoginMethod != want || recs[0].OTPMethod != want {
-				t.Fatalf("audit: %+v", recs)
-			}
-		})
+	forEachAPI(t, func(t *testing.T, g abdm.Generation) {
+		for _, mobile := range []bool{false, true} {
+			name := map[bool]string{false: "aadhaar", true: "mobile"}[mobile]
+			t.Run(name, func(t *testing.T) {
+				e := newUIEnv(t, withAPI(g))
+				e.toPatient()
+				id := asha
+				if g == abdm.V2 {
+					id = "asha.verma@sbx" // v2 signs in by ABHA address too
+				}
+				e.signIn(id, mobile)
+				if got := e.wiz.flowState().Login; got != loginMethods[map[bool]int{false: 0, true: 1}[mobile]] {
+					t.Fatalf("login method %q", got)
+				}
+				e.act(func() { test.Tap(e.wiz.patient.confirm) })
+				e.tapNext()
+				if mobile {
+					e.act(func() { e.wiz.sendOTP.method.SetSelected(e.wiz.sendOTP.method.Options[1]) })
+				}
+				e.tapNext() // Send OTP
+				e.wantStep(stepVerify)
+				e.enter(e.lastOTP())
+				e.tapNext()
+				e.confirmDialog("Deactivate")
+				e.wantStep(stepResult)
+				d, _, _ := e.sim.Deactivation(asha)
+				want := map[bool]string{false: "AADHAAR_OTP", true: "MOBILE_OTP"}[mobile]
+				if d.AuthMethod != want {
+					t.Fatalf("deactivated with %q, want %q", d.AuthMethod, want)
+				}
+				recs, _, _ := e.audit.Read(context.Background(), audit.Filter{})
+				if len(recs) == 0 || recs[0].LoginMethod != want || recs[0].OTPMethod != want {
+					t.Fatalf("audit: %+v", recs)
+				}
+			})
+		}
+	})
+}
+
+// v3 signs a patient in by mobile number; with several ABHAs on it, staff
+// choose the patient's.
+func TestWizardMobileSignInChoosesAnABHA(t *testing.T) {
+	e := newUIEnv(t)
+	e.toPatient()
+	p := e.wiz.patient
+	if p.abhaLabel.Text != "Patient's ABHA number or mobile number" {
+		t.Fatalf("label %q", p.abhaLabel.Text)
+	}
+	e.act(func() { test.Type(p.abha, "99887 76655") })
+	e.tapNext() // Find patient: no call in v3
+	if p.found.Hidden || !p.loginBox.Hidden || !strings.Contains(p.foundText.Text, "XXXXXX6655") {
+		t.Fatalf("found %v, login choice hidden %v, text %q", !p.found.Hidden, p.loginBox.Hidden, p.foundText.Text)
+	}
+	e.tapNext() // Send sign-in OTP, to that mobile
+	e.act(func() { test.Type(p.signInOTP, e.lastOTP()) })
+	e.tapNext() // Sign in: two ABHAs on the mobile
+	if p.chooseBox.Hidden || len(p.choose.Options) != 2 || e.wiz.next.Text != "Continue with this ABHA" {
+		t.Fatalf("choice: shown %v, %v, button %q", !p.chooseBox.Hidden, p.choose.Options, e.wiz.next.Text)
+	}
+	e.act(func() { p.choose.SetSelected(p.choose.Options[1]) })
+	e.tapNext()
+	if !p.loaded || p.name.Text != "Sunita Devi" {
+		t.Fatalf("signed in as %q (loaded %v): %q", p.name.Text, p.loaded, p.notice.title.Text)
 	}
 }
 
 func TestWizardSignInUnknownABHA(t *testing.T) {
-	e := newUIEnv(t)
-	e.toPatient()
-	p := e.wiz.patient
-	e.act(func() { test.Type(p.abha, "91-1111-2222-3333") })
-	e.tapNext()
-	e.wantNotice(p.notice, "No ABHA was found")
-	e.act(func() {
-		p.abha.SetText("")
-		test.Type(p.abha, "12345")
+	forEachAPI(t, func(t *testing.T, g abdm.Generation) {
+		e := newUIEnv(t, withAPI(g))
+		e.toPatient()
+		p := e.wiz.patient
+		e.act(func() { test.Type(p.abha, "91-1111-2222-3333") })
+		e.tapNext()
+		if g == abdm.V3 {
+			e.tapNext() // v3 has no look-up: ABDM answers the sign-in OTP request
+		}
+		e.wantNotice(p.notice, "No ABHA was found")
+		e.act(func() {
+			p.abha.SetText("")
+			test.Type(p.abha, "12345")
+		})
+		before := e.sim.Requests()
+		e.tapNext()
+		e.wantNotice(p.notice, "Enter")
+		if e.sim.Requests() != before {
+			t.Fatal("a malformed number reached ABDM")
+		}
 	})
-	before := e.sim.Count(sandbox.RouteSearch)
-	e.tapNext()
-	e.wantNotice(p.notice, "Enter 14 digits")
-	if e.sim.Count(sandbox.RouteSearch) != before {
-		t.Fatal("a malformed number reached ABDM")
-	}
 }
 
-func TestWizardSignInAlreadyDeactivatedSendsNoOTP(t *testing.T) {
-	e := newUIEnv(t)
-	e.toPatient()
-	p := e.wiz.patient
-	e.act(func() { test.Type(p.abha, "91-8845-6789-0123") })
-	e.tapNext()
-	e.wantNotice(p.notice, "already deactivated")
-	if !p.found.Hidden || e.wiz.next.Text != "Find patient" || len(e.sim.Outbox()) != 0 {
-		t.Fatal("the sign-in went on for a deactivated ABHA")
-	}
+// A deactivated ABHA is met at the look-up (v2) or the sign-in OTP (v3):
+// nothing is sent, and reactivation is offered with the number filled in.
+func TestWizardAlreadyDeactivatedOffersReactivation(t *testing.T) {
+	forEachAPI(t, func(t *testing.T, g abdm.Generation) {
+		e := newUIEnv(t, withAPI(g))
+		e.toPatient()
+		p := e.wiz.patient
+		e.act(func() { test.Type(p.abha, meena) })
+		e.tapNext()
+		if g == abdm.V3 {
+			e.tapNext() // Send sign-in OTP: ABDM refuses a deactivated ABHA (ABDM-1134)
+		}
+		e.wantNotice(p.notice, "already deactivated")
+		if len(e.sim.Outbox()) != 0 || p.loaded {
+			t.Fatal("the sign-in went on for a deactivated ABHA")
+		}
+		if p.notice.action.Hidden || p.notice.action.Text != "Reactivate this ABHA" {
+			t.Fatalf("no reactivation offered: %q", p.notice.action.Text)
+		}
+		e.act(func() { test.Tap(p.notice.action) })
+		e.wantStep(stepReactivate)
+		if e.wiz.react.abha.Text != meena || !e.wiz.reactivating() {
+			t.Fatalf("reactivation of %q", e.wiz.react.abha.Text)
+		}
+		e.reactivate(false)
+		if s, _ := e.sim.AccountStatus(meena); s != sandbox.StatusActive {
+			t.Fatalf("account %s", s)
+		}
+	})
 }
 
 func TestWizardWrongSignInOTPThenRight(t *testing.T) {
-	e := newUIEnv(t)
-	e.toPatient()
-	p := e.wiz.patient
-	e.act(func() { test.Type(p.abha, asha) })
-	e.tapNext()
-	e.tapNext()
-	right := e.lastOTP()
-	wrong := "000000"
-	if right == wrong {
-		wrong = "111111"
+	forEachAPI(t, func(t *testing.T, g abdm.Generation) {
+		e := newUIEnv(t, withAPI(g))
+		e.toPatient()
+		p := e.wiz.patient
+		e.act(func() { test.Type(p.abha, asha) })
+		e.tapNext()
+		e.tapNext()
+		right := e.lastOTP()
+		wrong := "000000"
+		if right == wrong {
+			wrong = "111111"
+		}
+		e.act(func() { test.Type(p.signInOTP, wrong) })
+		e.tapNext()
+		e.wantNotice(p.notice, "Attempts left: 2")
+		if p.loaded || p.signInOTP.Text != "" {
+			t.Fatal("a wrong sign-in OTP was accepted or kept")
+		}
+		e.act(func() { test.Type(p.signInOTP, right) })
+		e.tapNext()
+		if !p.loaded || p.name.Text != "Asha Verma" {
+			t.Fatal("the right sign-in OTP did not sign in")
+		}
+	})
+}
+
+// reactivateNow presses "Reactivate now" on the result of a deactivation and
+// reactivates the same ABHA.
+func (e *uiEnv) reactivateNow() {
+	e.t.Helper()
+	e.wantStep(stepResult)
+	b := findButton(e.wiz.result.content, "Reactivate now")
+	if b == nil {
+		e.t.Fatal("no Reactivate now button")
 	}
-	e.act(func() { test.Type(p.signInOTP, wrong) })
-	e.tapNext()
-	e.wantNotice(p.notice, "Attempts left: 2")
-	if p.loaded || p.signInOTP.Text != "" {
-		t.Fatal("a wrong sign-in OTP was accepted or kept")
+	e.act(func() { test.Tap(b) })
+	e.wantStep(stepReactivate)
+	e.reactivate(false)
+}
+
+// reactivate sends the reactivation OTP for the number in the field, by the
+// ABHA's mobile or the Aadhaar-linked one, enters it and confirms.
+func (e *uiEnv) reactivate(aadhaar bool) {
+	e.t.Helper()
+	r := e.wiz.react
+	if aadhaar {
+		e.act(func() { r.method.SetSelected(r.method.Options[1]) })
 	}
-	e.act(func() { test.Type(p.signInOTP, right) })
-	e.tapNext()
-	if !p.loaded || p.name.Text != "Asha Verma" {
-		t.Fatal("the right sign-in OTP did not sign in")
+	e.tapNext() // Send reactivation OTP
+	if e.wiz.flowState().Step != abdm.StepReactivationOTPSent {
+		e.t.Fatalf("no reactivation OTP: %q", r.notice.title.Text)
 	}
+	e.act(func() { test.Type(r.otp, e.lastOTP()) })
+	e.tapNext() // Reactivate ABHA: the confirmation
+	e.confirmDialog("Reactivate")
+	e.wantStep(stepResult)
+	if e.wiz.result.mode != resultReactivated {
+		e.t.Fatalf("result mode %d: %q", e.wiz.result.mode, e.wiz.result.head.Text)
+	}
+}
+
+// Deactivate, Reactivate now (a mistake at the desk), then the patient signs
+// in again as any active patient; reactivation is in the audit trail.
+func TestWizardDeactivateReactivateNowSignInAgain(t *testing.T) {
+	forEachAPI(t, func(t *testing.T, g abdm.Generation) {
+		e := newUIEnv(t, withAPI(g))
+		golden := func(name string) {
+			if g == abdm.V3 {
+				e.golden(name)
+			}
+		}
+		e.toVerify(asha)
+		e.enter(e.lastOTP())
+		e.tapNext()
+		e.confirmDialog("Deactivate")
+		b := findButton(e.wiz.result.content, "Reactivate now")
+		if b == nil {
+			t.Fatal("no Reactivate now button")
+		}
+		e.act(func() { test.Tap(b) })
+		e.wantStep(stepReactivate)
+		if e.wiz.react.abha.Text != asha || e.wiz.modeBox.Hidden || e.wiz.stepTitle.Text != "Step 2 of 2: Reactivate" {
+			t.Fatalf("reactivate step: %q %q", e.wiz.react.abha.Text, e.wiz.stepTitle.Text)
+		}
+		golden("6-reactivate.xml")
+		e.reactivate(false)
+		golden("7-reactivated.xml")
+		if s, _ := e.sim.AccountStatus(asha); s != sandbox.StatusActive {
+			t.Fatalf("account %s", s)
+		}
+		if !strings.Contains(test.RenderObjectToMarkup(e.wiz.result.content), "Asha Verma") {
+			t.Fatal("the result does not name who ABDM signed in")
+		}
+		recs, _, _ := e.audit.Read(context.Background(), audit.Filter{})
+		actions := ""
+		for _, r := range recs {
+			actions += r.Action + ":" + r.Event + ":" + r.Outcome + " "
+		}
+		if actions != "reactivate:outcome:reactivated reactivate:intent: deactivate:outcome:deactivated deactivate:intent: " {
+			t.Fatalf("audit: %s", actions)
+		}
+		// Next patient: signed in again, as any active patient.
+		e.tapNext()
+		e.wantStep(stepPatient)
+		if e.wiz.reactivating() {
+			t.Fatal("still reactivating after Next patient")
+		}
+		e.clock.Advance(time.Minute) // past the resend wait of the sign-in OTP
+		e.signIn(asha, true)
+		if e.wiz.patient.name.Text != "Asha Verma" {
+			t.Fatal("not signed in again")
+		}
+	})
+}
+
+// Reactivate an ABHA chosen on the task choice after Connect; a wrong OTP
+// keeps the step; a lost answer leads to Check status, never a resend.
+func TestWizardReactivateFromTheTaskChoice(t *testing.T) {
+	forEachAPI(t, func(t *testing.T, g abdm.Generation) {
+		e := newUIEnv(t, withAPI(g))
+		e.toPatient()
+		if e.wiz.modeBox.Hidden || e.wiz.modePick.Selected != "Deactivate an ABHA" {
+			t.Fatal("the task choice is not shown with deactivation as the default")
+		}
+		e.act(func() { e.wiz.modePick.SetSelected(e.wiz.modePick.Options[1]) })
+		e.wantStep(stepReactivate)
+		r := e.wiz.react
+		e.act(func() { r.demoPick.SetSelectedIndex(3) }) // Meena Iyer, deactivated
+		if r.abha.Text != meena {
+			t.Fatalf("demo pick filled %q", r.abha.Text)
+		}
+		e.tapNext() // Send reactivation OTP
+		right := e.lastOTP()
+		wrong := "000000"
+		if right == wrong {
+			wrong = "111111"
+		}
+		e.act(func() { test.Type(r.otp, wrong) })
+		e.tapNext()
+		e.confirmDialog("Reactivate")
+		e.wantStep(stepReactivate)
+		e.wantNotice(r.notice, "Attempts left: 2")
+		e.sim.SetFault(e.route("reactivate"), sandbox.Fault{Drop: true, Process: true, Times: 1})
+		e.act(func() { test.Type(r.otp, right) })
+		e.tapNext()
+		e.confirmDialog("Reactivate")
+		e.wantStep(stepResult)
+		if e.wiz.result.mode != resultUnknown || !strings.Contains(e.wiz.result.head.Text, "reactivated") {
+			t.Fatalf("result %d %q", e.wiz.result.mode, e.wiz.result.head.Text)
+		}
+		e.clock.Advance(time.Minute) // v3's check may ask for a sign-in OTP
+		e.tapNext()                  // Check status
+		if e.wiz.result.mode != resultReactivated {
+			t.Fatalf("after the check: %d %q", e.wiz.result.mode, e.wiz.result.head.Text)
+		}
+		if n := e.sim.Count(e.route("reactivate")); g == abdm.V2 && n != 2 {
+			t.Fatalf("reactivate received %d times, want 2 (the wrong OTP, then the lost one)", n)
+		}
+	})
 }

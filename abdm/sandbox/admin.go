@@ -29,10 +29,12 @@ const (
 // infoReply is the body of GET /_sandbox/info.
 type infoReply struct {
 	Credentials
-	GatewayPath  string    `json:"gatewayPath"`
-	HealthIDPath string    `json:"healthIdPath"`
-	Now          time.Time `json:"now"`
-	Accounts     []Account `json:"accounts"`
+	GatewayPath   string    `json:"gatewayPath"`
+	HealthIDPath  string    `json:"healthIdPath"`
+	GatewayV3Path string    `json:"gatewayV3Path"`
+	ABHAV3Path    string    `json:"abhaV3Path"`
+	Now           time.Time `json:"now"`
+	Accounts      []Account `json:"accounts"`
 }
 
 // adminError is the body of an admin error reply.
@@ -56,7 +58,8 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
 		if allow(http.MethodGet) {
 			c := s.Credentials()
 			jsonReply(http.StatusOK, infoReply{Credentials: c, GatewayPath: GatewayBase,
-				HealthIDPath: HealthIDBase, Now: s.Now(), Accounts: s.Accounts()}).write(w)
+				HealthIDPath: HealthIDBase, GatewayV3Path: GatewayV3Base, ABHAV3Path: ABHAV3Base,
+				Now: s.Now(), Accounts: s.Accounts()}).write(w)
 		}
 	case adminOutbox:
 		if allow(http.MethodGet) {

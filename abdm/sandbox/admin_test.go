@@ -27,7 +27,7 @@ func TestAdminInfo(t *testing.T) {
 	c := e.sb.Credentials()
 	if info.ClientID != c.ClientID || info.ClientSecret != c.ClientSecret || info.HIPID != c.HIPID ||
 		info.GatewayPath != "/gateway" || info.HealthIDPath != "/api" || !info.Now.Equal(e.sb.Now()) ||
-		len(info.Accounts) != 4 || info.Accounts[0].XToken == "" {
+		len(info.Accounts) != 5 || info.Accounts[0].XToken == "" {
 		t.Errorf("info %+v", info)
 	}
 }

@@ -66,10 +66,10 @@ func TestConcurrentRequests(t *testing.T) {
 	}
 	// One OTP per account within 30 s, none for Ravi (no Aadhaar mobile)
 	// or Meena (deactivated).
-	if ok[asha] != 1 || ok[rahul] != 1 || ok[ravi] != 0 || ok[meena] != 0 {
+	if ok[asha] != 1 || ok[rahul] != 1 || ok[ravi] != 0 || ok[meena] != 0 || ok[sunita] != 1 {
 		t.Errorf("successful OTPs per account: %v", ok)
 	}
-	if n := len(e.sb.Outbox()); n != 2 {
+	if n := len(e.sb.Outbox()); n != 3 {
 		t.Errorf("outbox has %d messages", n)
 	}
 	if n := e.sb.Count(sandbox.RouteProfile); n != len(accounts)*perAccount {

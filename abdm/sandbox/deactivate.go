@@ -61,7 +61,7 @@ func (s *Server) deactivate(r *http.Request, body []byte) reply {
 	}
 	t, found := s.txns[req.TxnID]
 	switch {
-	case !found || t.account != a || t.login:
+	case !found || t.account != a || t.flow != flowAccount:
 		return unprocessable(wire.CodeTxnNotFound, msgTxnNotFound)
 	case t.done:
 		return unprocessable(wire.CodeTxnFinished, msgTxnFinished)
@@ -83,11 +83,8 @@ func (s *Server) deactivate(r *http.Request, body []byte) reply {
 		}
 		return unprocessable(wire.CodeWrongOTP, fmt.Sprintf(msgWrongOTPFormat, otpMaxAttempts-t.attempts))
 	}
-	t.done = true
-	a.txn = nil
-	a.status = StatusDeactivated
-	a.deactivation = &Deactivation{Time: now, AuthMethod: req.AuthMethod, Reasons: slices.Clone(req.Reasons)}
-	a.note = "deactivated in the sandbox at " + now.Format("15:04:05")
+	t.finish()
+	s.deactivateLocked(a, Deactivation{Time: now, AuthMethod: req.AuthMethod, Reasons: slices.Clone(req.Reasons)})
 	return emptyReply(http.StatusNoContent)
 }
 

@@ -14,7 +14,9 @@ import (
 // Route names one simulated API, for faults and counters.
 type Route string
 
-// The routes of the simulated APIs.
+// The routes of the simulated APIs. The comments give the method and the
+// path under the base URL ({gateway} = GatewayBase, {healthid} =
+// HealthIDBase, {gateway v3} = GatewayV3Base, {abha} = ABHAV3Base).
 const (
 	RouteSession    Route = "session"     // POST {gateway}/v0.5/sessions
 	RouteCert       Route = "cert"        // GET {healthid}/v1/auth/cert and /v2/auth/cert
@@ -27,12 +29,36 @@ const (
 	RouteAuthInit       Route = "auth-init"       // POST {healthid}/v2/auth/init
 	RouteConfirmAadhaar Route = "confirm-aadhaar" // POST {healthid}/v1/auth/confirmWithAadhaarOtp
 	RouteConfirmMobile  Route = "confirm-mobile"  // POST {healthid}/v1/auth/confirmWithMobileOTP
+
+	RouteReactivateInit Route = "reactivate-init" // POST {healthid}/v2/auth/reactivate/init
+	RouteReactivate     Route = "reactivate"      // POST {healthid}/v2/auth/reactivate
+
+	RouteV3Session           Route = "v3-session"             // POST {gateway v3}/v3/sessions
+	RouteV3Certificate       Route = "v3-certificate"         // GET {abha}/v3/profile/public/certificate
+	RouteV3LoginRequestOTP   Route = "v3-login-request-otp"   // POST {abha}/v3/profile/login/request/otp
+	RouteV3LoginVerify       Route = "v3-login-verify"        // POST {abha}/v3/profile/login/verify
+	RouteV3LoginVerifyUser   Route = "v3-login-verify-user"   // POST {abha}/v3/profile/login/verify/user
+	RouteV3Profile           Route = "v3-profile"             // GET {abha}/v3/profile/account
+	RouteV3AccountRequestOTP Route = "v3-account-request-otp" // POST {abha}/v3/profile/account/request/otp
+	RouteV3AccountVerify     Route = "v3-account-verify"      // POST {abha}/v3/profile/account/verify
 )
 
-// Routes lists every route, in a fixed order.
+// Routes lists every route, in a fixed order: v2, then v3.
 func Routes() []Route {
 	return []Route{RouteSession, RouteCert, RouteProfile, RouteAadhaarOTP, RouteMobileOTP, RouteDeactivate,
-		RouteSearch, RouteAuthInit, RouteConfirmAadhaar, RouteConfirmMobile}
+		RouteSearch, RouteAuthInit, RouteConfirmAadhaar, RouteConfirmMobile, RouteReactivateInit, RouteReactivate,
+		RouteV3Session, RouteV3Certificate, RouteV3LoginRequestOTP, RouteV3LoginVerify, RouteV3LoginVerifyUser,
+		RouteV3Profile, RouteV3AccountRequestOTP, RouteV3AccountVerify}
+}
+
+// v3 reports whether r is a route of the ABHA v3 generation.
+func (r Route) v3() bool {
+	switch r {
+	case RouteV3Session, RouteV3Certificate, RouteV3LoginRequestOTP, RouteV3LoginVerify, RouteV3LoginVerifyUser,
+		RouteV3Profile, RouteV3AccountRequestOTP, RouteV3AccountVerify:
+		return true
+	}
+	return false
 }
 
 // Valid reports whether r is one of the routes the sandbox serves.

@@ -61,6 +61,7 @@ func TestAccountsSnapshot(t *testing.T) {
 		{ABHANumber: "91-6623-4567-8901", Address: "rahul.mehta@sbx", Name: "Rahul Mehta", Mobile: "9123456789", Status: "ACTIVE", Note: "normal"},
 		{ABHANumber: "91-7734-5678-9012", Address: "ravi.kumar@sbx", Name: "Ravi Kumar", Mobile: "9988776655", Status: "ACTIVE", Note: "no mobile linked to Aadhaar (HIS-3005)"},
 		{ABHANumber: "91-8845-6789-0123", Address: "meena.iyer@sbx", Status: "DEACTIVATED", Name: "Meena Iyer", Note: "already deactivated"},
+		{ABHANumber: "91-9956-7890-1234", Address: "sunita.devi@sbx", Name: "Sunita Devi", Mobile: "9988776655", Status: "ACTIVE", Note: "linked to a government benefit (ABDM-1228 on v3)"},
 	}
 	if len(got) != len(want) {
 		t.Fatalf("%d accounts, want %d", len(got), len(want))

@@ -38,6 +38,7 @@ const (
 	rahul
 	ravi
 	meena
+	sunita
 )
 
 // env is a sandbox served over real HTTP, with a manual clock.

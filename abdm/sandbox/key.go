@@ -55,7 +55,8 @@ func (s *Server) KeyReady(ctx context.Context) error {
 }
 
 // PublicKey waits for the key like KeyReady and returns its public half,
-// the key /v1/auth/cert serves.
+// the key /v1/auth/cert (PEM) and /v3/profile/public/certificate (base64
+// DER) serve.
 func (s *Server) PublicKey(ctx context.Context) (*rsa.PublicKey, error) {
 	if err := s.KeyReady(ctx); err != nil {
 		return nil, err

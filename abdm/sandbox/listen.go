@@ -57,6 +57,13 @@ func (r *Running) GatewayURL() string { return r.baseURL + GatewayBase }
 // HealthIDURL is the HealthID base URL to configure in a client.
 func (r *Running) HealthIDURL() string { return r.baseURL + HealthIDBase }
 
+// GatewayV3URL is the v3 gateway base URL to configure in a client (the
+// session call is at GatewayV3URL() + wire.PathV3Sessions).
+func (r *Running) GatewayV3URL() string { return r.baseURL + GatewayV3Base }
+
+// ABHAV3URL is the ABHA v3 service base URL to configure in a client.
+func (r *Running) ABHAV3URL() string { return r.baseURL + ABHAV3Base }
+
 // Close stops the server: it lets requests in flight finish until ctx ends,
 // then closes whatever connections are left.
 func (r *Running) Close(ctx context.Context) error {

@@ -136,11 +136,11 @@ func (s *Server) authInit(body []byte) reply {
 		s.mu.Unlock()
 		return unprocessable(wire.CodeNoLinkedMobile, missing)
 	}
-	if rp, limited := rateLimitLocked(&a.loginTimes, now); limited {
+	if rp, limited := rateLimitLocked(&a.flows[flowLogin].times, now); limited {
 		s.mu.Unlock()
 		return rp
 	}
-	return s.sendOTPLocked(a, req.AuthMethod, true, to, purpose, now)
+	return s.sendOTPLocked(a, flowLogin, req.AuthMethod, to, purpose, now)
 }
 
 // confirmOTP serves POST {healthid}/v1/auth/confirmWithAadhaarOtp and
@@ -167,7 +167,7 @@ func (s *Server) confirmOTP(body []byte, method string) reply {
 	now := s.Now()
 	t, found := s.txns[req.TxnID]
 	switch {
-	case !found || !t.login || t.method != method:
+	case !found || t.flow != flowLogin || t.method != method:
 		return unprocessable(wire.CodeTxnNotFound, msgTxnNotFound)
 	case t.done:
 		return unprocessable(wire.CodeTxnFinished, msgTxnFinished)
@@ -185,17 +185,19 @@ func (s *Server) confirmOTP(body []byte, method string) reply {
 		}
 		return unprocessable(wire.CodeWrongOTP, fmt.Sprintf(msgWrongOTPFormat, otpMaxAttempts-t.attempts))
 	}
-	a := t.account
-	t.done = true
-	if a.loginTxn == t {
-		a.loginTxn = nil
-	}
+	t.finish()
+	return jsonReply(http.StatusOK, s.signInV2Locked(t.account, now))
+}
+
+// signInV2Locked signs a in as a v2 confirm call does: a new X-Token and a
+// refresh token.
+func (s *Server) signInV2Locked(a *account, now time.Time) wire.JwtResponse {
 	tok := s.issueXTokenLocked(a, now)
 	refresh := newJWT(s.cfg.random, "Refresh", a.seed.address, "abha-user", now, now.Add(loginRefreshTTL))
-	return jsonReply(http.StatusOK, wire.JwtResponse{
+	return wire.JwtResponse{
 		Token:            tok,
 		ExpiresIn:        int64(s.cfg.tokenTTL / time.Second),
 		RefreshToken:     refresh,
 		RefreshExpiresIn: int64(loginRefreshTTL / time.Second),
-	})
+	}
 }

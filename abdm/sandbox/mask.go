@@ -22,3 +22,9 @@ func digits(s string) string {
 	}
 	return b.String()
 }
+
+// lastFour is the last four digits of a phone number.
+func lastFour(m string) string {
+	d := digits(m)
+	return d[max(len(d)-4, 0):]
+}

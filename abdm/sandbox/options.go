@@ -13,8 +13,10 @@ const (
 	DefaultClientID   = "demo-clinic"
 	DefaultHIPID      = "DEMO-HIP-001"
 	DefaultSessionTTL = 600 * time.Second
-	DefaultRefreshTTL = 1800 * time.Second
-	DefaultTokenTTL   = 1800 * time.Second
+	// DefaultSessionTTLV3 is the lifetime of access tokens from the v3 session call.
+	DefaultSessionTTLV3 = 1200 * time.Second
+	DefaultRefreshTTL   = 1800 * time.Second
+	DefaultTokenTTL     = 1800 * time.Second
 )
 
 // config is what the options set; New fills in the defaults.
@@ -26,7 +28,8 @@ type config struct {
 	clientSecret string
 	hipID        string
 	latency      time.Duration
-	sessionTTL   time.Duration
+	sessionTTL   time.Duration // v2 session call
+	sessionTTLV3 time.Duration // v3 session call
 	refreshTTL   time.Duration
 	tokenTTL     time.Duration
 	otpListener  func(OTPMessage)
@@ -81,17 +84,20 @@ func WithLatency(d time.Duration) Option {
 	return func(c *config) { c.latency = max(d, 0) }
 }
 
-// WithSessionTTL sets the lifetime of gateway access tokens (default 600 s).
-// Refresh tokens live 1800 s, or as long as access tokens if that is longer.
+// WithSessionTTL sets the lifetime of gateway access tokens of both
+// generations (default 600 s from the v2 session call, 1200 s from the v3
+// one). Refresh tokens live 1800 s, or as long as access tokens if that is
+// longer.
 func WithSessionTTL(d time.Duration) Option {
 	return func(c *config) {
 		if d > 0 {
-			c.sessionTTL = d
+			c.sessionTTL, c.sessionTTLV3 = d, d
 		}
 	}
 }
 
-// WithTokenTTL sets the lifetime of patient X-Tokens (default 1800 s).
+// WithTokenTTL sets the lifetime of patient X-Tokens of both generations
+// (default 1800 s). v3 transfer tokens always live 300 s.
 func WithTokenTTL(d time.Duration) Option {
 	return func(c *config) {
 		if d > 0 {
@@ -109,19 +115,20 @@ func WithOTPListener(fn func(OTPMessage)) Option {
 
 func defaultConfig() config {
 	return config{
-		keyBits:    DefaultKeyBits,
-		clock:      realClock{},
-		clientID:   DefaultClientID,
-		hipID:      DefaultHIPID,
-		sessionTTL: DefaultSessionTTL,
-		refreshTTL: DefaultRefreshTTL,
-		tokenTTL:   DefaultTokenTTL,
-		random:     &entropy{r: rand.Reader},
+		keyBits:      DefaultKeyBits,
+		clock:        realClock{},
+		clientID:     DefaultClientID,
+		hipID:        DefaultHIPID,
+		sessionTTL:   DefaultSessionTTL,
+		sessionTTLV3: DefaultSessionTTLV3,
+		refreshTTL:   DefaultRefreshTTL,
+		tokenTTL:     DefaultTokenTTL,
+		random:       &entropy{r: rand.Reader},
 	}
 }
 
 // WithKeyOnDemand puts the key generation off until the key is first needed
-// (the cert route, a deactivation, or KeyReady), so that a 4096-bit key does
+// (a certificate route, a call with an encrypted field, or KeyReady), so that a 4096-bit key does
 // not take a core away from the start-up of a program that embeds the sandbox.
 func WithKeyOnDemand() Option { return func(c *config) { c.keyOnDemand = true } }
 

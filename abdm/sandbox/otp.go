@@ -24,16 +24,51 @@ const (
 	msgNotAnObject  = "Request body must be a JSON object"
 )
 
+// flow is the kind of an OTP transaction. Every flow has its own
+// transactions and its own rate limit per account, and a transaction is
+// only ever verified by the calls of its own flow: a txnId of another flow
+// is unknown there.
+type flow int
+
+const (
+	flowAccount      flow = iota // v2 generateOTP, then deactivate
+	flowLogin                    // v2 auth/init, then confirmWith...
+	flowReactivate               // v2 reactivate/init, then reactivate
+	flowV3Login                  // v3 login/request/otp (sign-in scopes), then login/verify
+	flowV3Account                // v3 account/request/otp (de-activate), then account/verify
+	flowV3Reactivate             // v3 OTP with the re-activate scope, then login/verify
+	numFlows
+)
+
+// otpFlow is the state of one flow for one account (or, for the v3 mobile
+// sign-in, for one mobile number): when its OTPs were sent, for the rate
+// limit, and its current transaction.
+type otpFlow struct {
+	times []time.Time
+	txn   *txn
+}
+
 // txn is an OTP transaction: one OTP sent, waiting to be used.
 type txn struct {
 	id       string
-	account  *account
+	flow     flow
+	slot     *otpFlow // where the transaction is the current one of its flow
+	account  *account // nil for a v3 sign-in by mobile number
+	mobile   string   // v3 sign-in by mobile number: the mobile the OTP went to
 	otp      string
 	method   string // wire.AuthMethodAadhaarOTP or wire.AuthMethodMobileOTP
+	scope    string // v3: the scope set of the OTP request, as scopeKey gives it
 	created  time.Time
 	attempts int  // wrong OTPs so far
 	done     bool // used, replaced, or out of attempts
-	login    bool // started by auth/init (confirm calls), not generateOTP (deactivate)
+}
+
+// finish marks t as used and no longer the current transaction of its flow.
+func (t *txn) finish() {
+	t.done = true
+	if t.slot != nil && t.slot.txn == t {
+		t.slot.txn = nil
+	}
 }
 
 // generateOTP serves POST {healthid}/v2/account/{aadhaar|mobile}/generateOTP.
@@ -58,33 +93,52 @@ func (s *Server) generateOTP(r *http.Request, body []byte, purpose string) reply
 		s.mu.Unlock()
 		return unprocessable(wire.CodeNoLinkedMobile, missing)
 	}
-	if rp, limited := rateLimitLocked(&a.otpTimes, now); limited {
+	if rp, limited := rateLimitLocked(&a.flows[flowAccount].times, now); limited {
 		s.mu.Unlock()
 		return rp
 	}
-	return s.sendOTPLocked(a, method, false, to, purpose, now)
+	return s.sendOTPLocked(a, flowAccount, method, to, purpose, now)
 }
 
-// sendOTPLocked opens a transaction for a, puts its OTP in the outbox, then
-// unlocks s and tells the listener (never under the lock). It is the tail
-// of every OTP-sending route; login says whether the OTP signs the patient in.
-func (s *Server) sendOTPLocked(a *account, method string, login bool, to, purpose string, now time.Time) reply {
-	t := s.newTxnLocked(a, method, login, now)
-	msg := OTPMessage{Time: now, TxnID: t.id, OTP: t.otp, ABHANumber: a.seed.number,
-		MaskedMobile: maskMobile(to), Purpose: purpose}
+// sendOTPLocked opens a transaction of flow f for a, puts its OTP in the
+// outbox, then unlocks s and tells the listener (never under the lock). It
+// is the tail of every v2 OTP-sending route.
+func (s *Server) sendOTPLocked(a *account, f flow, method, to, purpose string, now time.Time) reply {
+	t := s.newTxnLocked(&a.flows[f], a, f, method, now)
+	msg := s.deliverLocked(t, to, purpose, now)
+	return jsonReply(http.StatusOK, wire.TxnResponse{TxnID: t.id, MobileNumber: msg.MaskedMobile})
+}
+
+// deliverLocked puts the OTP of t, sent to the mobile to, in the outbox, then
+// unlocks s and calls the OTP listener, if any, with no lock held.
+func (s *Server) deliverLocked(t *txn, to, purpose string, now time.Time) OTPMessage {
+	msg := OTPMessage{Time: now, TxnID: t.id, OTP: t.otp, MaskedMobile: maskMobile(to), Purpose: purpose}
+	if t.account != nil {
+		msg.ABHANumber = t.account.seed.number
+	}
 	s.sendLocked(msg)
 	s.mu.Unlock()
 
 	if fn := s.cfg.otpListener; fn != nil {
 		fn(msg)
 	}
-	return jsonReply(http.StatusOK, wire.TxnResponse{TxnID: t.id, MobileNumber: msg.MaskedMobile})
+	return msg
 }
 
-// rateLimitLocked refuses an OTP within 30 s of the previous one, or beyond
-// five in 30 minutes, given when an account's earlier OTPs of one flow were
-// sent (times, pruned here): Aadhaar and mobile OTPs count together.
-func rateLimitLocked(times *[]time.Time, now time.Time) (reply, bool) {
+// rateVerdict is what the OTP rate limit says about one more OTP.
+type rateVerdict int
+
+const (
+	rateOK      rateVerdict = iota
+	rateTooSoon             // within otpResendGap of the previous OTP
+	rateTooMany             // otpWindowMax already sent in otpWindow
+)
+
+// checkRateLocked judges one more OTP given when the earlier OTPs of one
+// flow were sent (times, pruned here): within 30 s of the previous one, or
+// beyond five in 30 minutes, it is refused. Aadhaar and mobile OTPs of a
+// flow count together.
+func checkRateLocked(times *[]time.Time, now time.Time) rateVerdict {
 	recent := (*times)[:0]
 	for _, t := range *times {
 		if now.Sub(t) < otpWindow {
@@ -93,34 +147,44 @@ func rateLimitLocked(times *[]time.Time, now time.Time) (reply, bool) {
 	}
 	*times = recent
 	if len(recent) >= otpWindowMax {
-		return unprocessable(wire.CodeTooManyOTPRequests, msgTooManyOTPs), true
+		return rateTooMany
 	}
 	if n := len(recent); n > 0 && now.Sub(recent[n-1]) < otpResendGap {
+		return rateTooSoon
+	}
+	return rateOK
+}
+
+// rateLimitLocked is checkRateLocked with the v2 replies (422 HIS-2017 and
+// HIS-1023).
+func rateLimitLocked(times *[]time.Time, now time.Time) (reply, bool) {
+	switch checkRateLocked(times, now) {
+	case rateTooMany:
+		return unprocessable(wire.CodeTooManyOTPRequests, msgTooManyOTPs), true
+	case rateTooSoon:
 		return unprocessable(wire.CodeResendTooSoon, msgResendSoon), true
 	}
 	return reply{}, false
 }
 
-// newTxnLocked starts a transaction for a, replacing its previous one of the
-// same flow (login or account), records the send for the flow's rate limit,
-// and forgets transactions older than txnRetention.
-func (s *Server) newTxnLocked(a *account, method string, login bool, now time.Time) *txn {
+// newTxnLocked starts a transaction of flow f in slot (a's, or a mobile's
+// for a v3 sign-in by mobile number, when a is nil), replacing the slot's
+// previous one, records the send for the slot's rate limit, and forgets
+// transactions older than txnRetention.
+func (s *Server) newTxnLocked(slot *otpFlow, a *account, f flow, method string, now time.Time) *txn {
 	for id, t := range s.txns {
 		if now.Sub(t.created) > txnRetention {
 			delete(s.txns, id)
 		}
 	}
-	slot, times := &a.txn, &a.otpTimes
-	if login {
-		slot, times = &a.loginTxn, &a.loginTimes
+	if slot.txn != nil {
+		slot.txn.done = true
 	}
-	if *slot != nil {
-		(*slot).done = true
-	}
-	t := &txn{id: newUUID(s.cfg.random), account: a, otp: newOTP(s.cfg.random), method: method, created: now, login: login}
+	t := &txn{id: newUUID(s.cfg.random), flow: f, slot: slot, account: a, otp: newOTP(s.cfg.random),
+		method: method, created: now}
 	s.txns[t.id] = t
-	*slot = t
-	*times = append(*times, now)
+	slot.txn = t
+	slot.times = append(slot.times, now)
 	return t
 }
 

@@ -6,12 +6,18 @@ import (
 	"time"
 )
 
-// OTP purposes, as found in OTPMessage.Purpose.
+// OTP purposes, as found in OTPMessage.Purpose. The v3 calls use the same
+// purposes as their v2 counterparts: deactivation OTPs are PurposeAadhaar or
+// PurposeMobile, sign-in OTPs PurposeLoginAadhaar or PurposeLoginMobile (also
+// for a sign-in by mobile number).
 const (
 	PurposeAadhaar      = "aadhaar"       // sent to the mobile linked to the Aadhaar
 	PurposeMobile       = "mobile"        // sent to the ABHA's own mobile
 	PurposeLoginAadhaar = "login-aadhaar" // login (auth/init AADHAAR_OTP), to the Aadhaar's mobile
 	PurposeLoginMobile  = "login-mobile"  // login (auth/init MOBILE_OTP), to the ABHA's own mobile
+
+	PurposeReactivateAadhaar = "reactivate-aadhaar" // reactivation, to the Aadhaar's mobile (v2 AADHAAR_OTP, v3 aadhaar)
+	PurposeReactivateMobile  = "reactivate-mobile"  // reactivation, to the ABHA's own mobile (v2 MOBILE_OTP, v3 abdm)
 )
 
 // OTPMessage is one OTP the sandbox "sent" by SMS.
@@ -19,9 +25,9 @@ type OTPMessage struct {
 	Time         time.Time `json:"time"` // sandbox clock
 	TxnID        string    `json:"txnId"`
 	OTP          string    `json:"otp"`
-	ABHANumber   string    `json:"abhaNumber"`
+	ABHANumber   string    `json:"abhaNumber"` // "" for a v3 sign-in by mobile number
 	MaskedMobile string    `json:"maskedMobile"`
-	Purpose      string    `json:"purpose"` // PurposeAadhaar, PurposeMobile, PurposeLoginAadhaar or PurposeLoginMobile
+	Purpose      string    `json:"purpose"` // one of the Purpose constants
 }
 
 // Outbox returns every OTP sent since New or Reset, oldest first.

@@ -14,11 +14,15 @@ type reply struct {
 	status int
 	ctype  string
 	body   []byte
+	header map[string]string // extra headers, such as Retry-After
 }
 
 // write sends the reply.
 func (rp reply) write(w http.ResponseWriter) {
 	h := w.Header()
+	for k, v := range rp.header {
+		h.Set(k, v)
+	}
 	if rp.ctype != "" {
 		h.Set("Content-Type", rp.ctype)
 	}
@@ -87,18 +91,29 @@ func notFound(path string) reply {
 		wire.ErrorDetail{Code: codeNotFound, Message: "No API at " + path})
 }
 
-// methodNotAllowed answers a known path called with the wrong method.
-func methodNotAllowed(w http.ResponseWriter, allow string) {
-	w.Header().Set("Allow", allow)
-	hidError(http.StatusMethodNotAllowed, codeMethodNotAllowed, "Method not allowed",
-		wire.ErrorDetail{Code: codeMethodNotAllowed, Message: "Use " + allow + " for this API"}).write(w)
+// methodNotAllowed answers a known path called with the wrong method, in
+// the shape of its generation.
+func (s *Server) methodNotAllowed(ep endpoint) reply {
+	msg := "Use " + ep.method + " for this API"
+	var rp reply
+	if ep.route.v3() {
+		rp = s.v3Flat(http.StatusMethodNotAllowed, wire.CodeV3Generic, msg)
+	} else {
+		rp = hidError(http.StatusMethodNotAllowed, codeMethodNotAllowed, "Method not allowed",
+			wire.ErrorDetail{Code: codeMethodNotAllowed, Message: msg})
+	}
+	rp.header = map[string]string{"Allow": ep.method}
+	return rp
 }
 
 // bodyTooLarge answers a request whose body is over maxBody, in the shape of
 // the route's service.
-func bodyTooLarge(route Route) reply {
+func (s *Server) bodyTooLarge(route Route) reply {
 	const msg = "Request body is too large"
-	if route == RouteSession {
+	if route.v3() && route != RouteV3Session {
+		return s.v3Flat(http.StatusRequestEntityTooLarge, wire.CodeV3Generic, msg)
+	}
+	if route == RouteSession || route == RouteV3Session {
 		rp := sessionError(http.StatusBadRequest, msg)
 		rp.status = http.StatusRequestEntityTooLarge
 		return rp

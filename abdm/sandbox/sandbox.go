@@ -1,19 +1,40 @@
-// Package sandbox simulates the parts of ABDM this tool talks to: the gateway
-// session service and the HealthID v1/v2 APIs for the key, the profile, OTP
-// requests and deactivation, as described in DESIGN.md section 2, and the
-// patient login that yields an X-Token (search by ABHA number or address,
-// auth/init, then confirmWithAadhaarOtp or confirmWithMobileOTP with the OTP
-// in plain digits). Login and deactivation transactions are kept apart: a
-// txnId of one flow is unknown (HIS-1026) to the other.
+// Package sandbox simulates the parts of ABDM this tool talks to, in both
+// API generations, on one listener and over the same demo accounts.
 //
-// A Server is an http.Handler. The gateway lives under /gateway and HealthID
-// under /api, so one base URL serves both. It holds a few demo accounts, keeps
-// every OTP it "sends" in an outbox, runs on a clock that tests can move, and
-// can inject faults (delays, bad statuses, malformed or truncated replies,
-// dropped connections) per route. Admin endpoints under /_sandbox/ expose all
-// of that as JSON for tests and trainers; they hand out the client secret and
-// patient tokens, so a sandbox must only ever listen on loopback (Listen
-// enforces it).
+// Legacy (v2, DESIGN.md section 2): the v0.5 gateway session service and the
+// HealthID v1/v2 APIs for the key, the profile, OTP requests and
+// deactivation; the patient login that yields an X-Token (search by ABHA
+// number or address, auth/init, then confirmWithAadhaarOtp or
+// confirmWithMobileOTP with the OTP in plain digits); and reactivation
+// (auth/reactivate/init, then auth/reactivate with a PKCS#1 v1.5 encrypted
+// OTP).
+//
+// Current (ABHA v3, ABDM-V3.md): the v3 gateway session, the public
+// certificate, the patient sign-in (ABHA number with an Aadhaar or ABHA
+// mobile OTP, or mobile number with a transfer token and login/verify/user),
+// the profile, deactivation (account/request/otp and account/verify with the
+// X-token) and reactivation (a re-activate OTP from account/request/otp or
+// login/request/otp, verified at login/verify). Every v3 call needs a UUID
+// REQUEST-ID and a TIMESTAMP within five minutes of the base clock; encrypted
+// fields use RSA-OAEP with SHA-1. Replies and errors take ABDM's many v3
+// shapes (nested, flat, field-keyed, a top-level array, message only), and a
+// wrong OTP is an HTTP 200 with authResult "failed".
+//
+// OTP transactions of different flows are kept apart: a txnId of one flow
+// (v2 login, v2 deactivation, v2 reactivation, v3 sign-in, v3 deactivation,
+// v3 reactivation) is unknown to the calls of every other. Tokens are
+// shared: a gateway token of either session call and a patient token of
+// either generation work on both.
+//
+// A Server is an http.Handler. The v2 gateway lives under /gateway and
+// HealthID under /api; the v3 gateway under /api/hiecm/gateway and the ABHA
+// v3 service under /abha/api, so one base URL serves everything. It holds a
+// few demo accounts, keeps every OTP it "sends" in an outbox, runs on a clock
+// that tests can move, and can inject faults (delays, bad statuses,
+// malformed or truncated replies, dropped connections) per route. Admin
+// endpoints under /_sandbox/ expose all of that as JSON for tests and
+// trainers; they hand out the client secret and patient tokens, so a sandbox
+// must only ever listen on loopback (Listen enforces it).
 //
 // The sandbox never logs. A Server is safe for concurrent use.
 package sandbox
@@ -32,11 +53,13 @@ import (
 	"abha-deactivate/abdm/wire"
 )
 
-// Base paths of the two simulated services and of the admin endpoints.
+// Base paths of the simulated services and of the admin endpoints.
 const (
-	GatewayBase  = "/gateway"
-	HealthIDBase = "/api"
-	AdminPrefix  = "/_sandbox/"
+	GatewayBase   = "/gateway"           // v2 gateway: GatewayBase + wire.PathSessions
+	HealthIDBase  = "/api"               // v1/v2 HealthID: HealthIDBase + wire.Path...
+	GatewayV3Base = "/api/hiecm/gateway" // v3 gateway: GatewayV3Base + wire.PathV3Sessions
+	ABHAV3Base    = "/abha/api"          // ABHA v3: ABHAV3Base + wire.PathV3...
+	AdminPrefix   = "/_sandbox/"
 )
 
 // maxBody is the largest request body the sandbox reads.
@@ -62,21 +85,25 @@ type Server struct {
 	offset  atomic.Int64 // sandbox clock = cfg.clock.Now() + offset
 	latency atomic.Int64 // global simulated round trip, nanoseconds
 
-	mu       sync.Mutex
-	accounts []*account          // in demo order
-	xTokens  map[string]xToken   // patient token -> account and expiry
-	gwTokens map[string]gwToken  // gateway access and refresh tokens
-	login    loginLock           // lock-out state of the configured client
-	txns     map[string]*txn     // OTP transactions by txnId
-	outbox   []OTPMessage        // every OTP sent, oldest first
-	outboxCh chan struct{}       // closed and replaced when outbox changes
-	counts   map[Route]int       // requests per route
-	faults   map[Route]*faultSet // active faults per route
+	mu          sync.Mutex
+	accounts    []*account          // in demo order
+	seq         uint64              // orders token issues and deactivations (nextSeqLocked)
+	xTokens     map[string]xToken   // patient token -> account and expiry
+	tTokens     map[string]tToken   // v3 transfer token -> mobile sign-in
+	gwTokens    map[string]gwToken  // gateway access and refresh tokens
+	login       loginLock           // lock-out state of the configured client
+	txns        map[string]*txn     // OTP transactions by txnId
+	mobileFlows map[string]*otpFlow // v3 sign-in by mobile number, per mobile
+	outbox      []OTPMessage        // every OTP sent, oldest first
+	outboxCh    chan struct{}       // closed and replaced when outbox changes
+	counts      map[Route]int       // requests per route
+	faults      map[Route]*faultSet // active faults per route
 }
 
 // New builds a Server and returns at once. Unless WithPrivateKey is given,
-// the RSA key is generated in the background; the cert and deactivate
-// handlers wait for it, and KeyReady reports when it exists.
+// the RSA key is generated in the background; the certificate handlers and
+// every call with an encrypted field (v2 deactivate and reactivate, the v3
+// OTP and verify calls) wait for it, and KeyReady reports when it exists.
 func New(opts ...Option) *Server {
 	cfg := defaultConfig()
 	for _, o := range opts {
@@ -87,7 +114,7 @@ func New(opts ...Option) *Server {
 	if cfg.clientSecret == "" {
 		cfg.clientSecret = newSecret(cfg.random)
 	}
-	cfg.refreshTTL = max(cfg.refreshTTL, cfg.sessionTTL)
+	cfg.refreshTTL = max(cfg.refreshTTL, cfg.sessionTTL, cfg.sessionTTLV3)
 	s := &Server{cfg: cfg, keyDone: make(chan struct{})}
 	s.latency.Store(int64(cfg.latency))
 	s.mu.Lock()
@@ -132,13 +159,20 @@ func (s *Server) Reset() {
 func (s *Server) resetLocked() {
 	now := s.Now()
 	s.xTokens = make(map[string]xToken)
+	s.tTokens = make(map[string]tToken)
 	s.gwTokens = make(map[string]gwToken)
 	s.login = loginLock{}
 	s.txns = make(map[string]*txn)
+	s.mobileFlows = make(map[string]*otpFlow)
 	s.accounts = s.accounts[:0]
 	for _, seed := range demoSeeds() {
 		a := newAccount(seed)
 		s.issueXTokenLocked(a, now)
+		if a.status == StatusDeactivated {
+			// Deactivated before the sandbox started: its first token
+			// predates that, so stays dead on v3 after a reactivation.
+			a.deactSeq = s.nextSeqLocked()
+		}
 		s.accounts = append(s.accounts, a)
 	}
 	s.outbox = nil
@@ -150,7 +184,7 @@ func (s *Server) resetLocked() {
 	s.faults = make(map[Route]*faultSet)
 }
 
-// ServeHTTP serves the gateway, HealthID and admin endpoints.
+// ServeHTTP serves the gateway, HealthID, ABHA v3 and admin endpoints.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if strings.HasPrefix(r.URL.Path, AdminPrefix) {
 		s.serveAdmin(w, r)
@@ -162,7 +196,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if r.Method != ep.method {
-		methodNotAllowed(w, ep.method)
+		s.methodNotAllowed(ep).write(w)
 		return
 	}
 	fault, faulted := s.arrive(ep.route)
@@ -174,7 +208,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			bodyTooLarge(ep.route).write(w)
+			s.bodyTooLarge(ep.route).write(w)
 		}
 		return // otherwise the client is gone
 	}
@@ -218,12 +252,36 @@ func lookupEndpoint(path string) (endpoint, bool) {
 		return endpoint{http.MethodPost, RouteConfirmAadhaar}, true
 	case HealthIDBase + wire.PathConfirmMobileOTP:
 		return endpoint{http.MethodPost, RouteConfirmMobile}, true
+	case HealthIDBase + wire.PathReactivateInit:
+		return endpoint{http.MethodPost, RouteReactivateInit}, true
+	case HealthIDBase + wire.PathReactivate:
+		return endpoint{http.MethodPost, RouteReactivate}, true
+
+	case GatewayV3Base + wire.PathV3Sessions:
+		return endpoint{http.MethodPost, RouteV3Session}, true
+	case ABHAV3Base + wire.PathV3Certificate:
+		return endpoint{http.MethodGet, RouteV3Certificate}, true
+	case ABHAV3Base + wire.PathV3LoginRequestOTP:
+		return endpoint{http.MethodPost, RouteV3LoginRequestOTP}, true
+	case ABHAV3Base + wire.PathV3LoginVerify:
+		return endpoint{http.MethodPost, RouteV3LoginVerify}, true
+	case ABHAV3Base + wire.PathV3LoginVerifyUser:
+		return endpoint{http.MethodPost, RouteV3LoginVerifyUser}, true
+	case ABHAV3Base + wire.PathV3Account:
+		return endpoint{http.MethodGet, RouteV3Profile}, true
+	case ABHAV3Base + wire.PathV3AccountRequestOTP:
+		return endpoint{http.MethodPost, RouteV3AccountRequestOTP}, true
+	case ABHAV3Base + wire.PathV3AccountVerify:
+		return endpoint{http.MethodPost, RouteV3AccountVerify}, true
 	}
 	return endpoint{}, false
 }
 
 // handle runs the real handler of a route and returns its reply.
 func (s *Server) handle(route Route, r *http.Request, body []byte) reply {
+	if route.v3() {
+		return s.handleV3(route, r, body)
+	}
 	if route == RouteSession {
 		return s.session(body)
 	}
@@ -252,6 +310,10 @@ func (s *Server) handle(route Route, r *http.Request, body []byte) reply {
 		return s.confirmOTP(body, wire.AuthMethodAadhaarOTP)
 	case RouteConfirmMobile:
 		return s.confirmOTP(body, wire.AuthMethodMobileOTP)
+	case RouteReactivateInit:
+		return s.reactivateInit(body)
+	case RouteReactivate:
+		return s.reactivate(r, body)
 	}
 	return internalError("no handler for this route")
 }

@@ -76,33 +76,34 @@ func (s *Server) session(body []byte) reply {
 			return sessionError(http.StatusUnauthorized, msgBadClient)
 		}
 		s.login.failures = 0
-		return jsonReply(http.StatusOK, s.issueSessionLocked(now))
+		return jsonReply(http.StatusOK, s.issueSessionLocked(now, s.cfg.sessionTTL))
 	case wire.GrantRefreshToken:
 		t, ok := s.gwTokens[req.RefreshToken]
 		if req.RefreshToken == "" || !ok || !t.refresh || t.clientID != req.ClientID || !now.Before(t.expires) {
 			return sessionError(http.StatusUnauthorized, msgBadRefresh)
 		}
-		return jsonReply(http.StatusOK, s.issueSessionLocked(now))
+		return jsonReply(http.StatusOK, s.issueSessionLocked(now, s.cfg.sessionTTL))
 	}
 	return sessionError(http.StatusBadRequest, msgUnsupportedGrant)
 }
 
-// issueSessionLocked creates an access and a refresh token and forgets
-// expired ones.
-func (s *Server) issueSessionLocked(now time.Time) wire.SessionResponse {
+// issueSessionLocked creates an access token living ttl and a refresh token
+// and forgets expired ones. Tokens of either generation's session call work
+// on both generations' APIs.
+func (s *Server) issueSessionLocked(now time.Time, ttl time.Duration) wire.SessionResponse {
 	for tok, t := range s.gwTokens {
 		if !now.Before(t.expires) {
 			delete(s.gwTokens, tok)
 		}
 	}
-	accessExp, refreshExp := now.Add(s.cfg.sessionTTL), now.Add(s.cfg.refreshTTL)
+	accessExp, refreshExp := now.Add(ttl), now.Add(s.cfg.refreshTTL)
 	access := newJWT(s.cfg.random, "Bearer", s.cfg.clientID, s.cfg.clientID, now, accessExp)
 	refresh := newJWT(s.cfg.random, "Refresh", s.cfg.clientID, s.cfg.clientID, now, refreshExp)
 	s.gwTokens[access] = gwToken{clientID: s.cfg.clientID, expires: accessExp}
 	s.gwTokens[refresh] = gwToken{clientID: s.cfg.clientID, refresh: true, expires: refreshExp}
 	return wire.SessionResponse{
 		AccessToken:      access,
-		ExpiresIn:        int64(s.cfg.sessionTTL / time.Second),
+		ExpiresIn:        int64(ttl / time.Second),
 		RefreshExpiresIn: int64(s.cfg.refreshTTL / time.Second),
 		RefreshToken:     refresh,
 		TokenType:        "bearer",
@@ -140,8 +141,11 @@ func (s *Server) checkGateway(r *http.Request) (reply, bool) {
 // gatewayDescription is the API gateway's wording for a refused token.
 func gatewayDescription(path string) string {
 	version := "v1"
-	if strings.HasPrefix(path, HealthIDBase+"/v2/") {
+	switch {
+	case strings.HasPrefix(path, HealthIDBase+"/v2/"):
 		version = "v2"
+	case strings.HasPrefix(path, ABHAV3Base+"/v3/"):
+		version = "v3"
 	}
 	return fmt.Sprintf(gatewayDescriptionFm, path, version)
 }

@@ -270,9 +270,9 @@ func TestWriteCSV(t *testing.T) {
 	if err := WriteCSV(&buf, []Record{o, r}); err != nil {
 		t.Fatal(err)
 	}
-	want := "time,event,id,osUser,environment,clientId,hipId,abhaNumber,txnId,reasons,otherText,loginMethod,otpMethod,outcome,code,message,durationMs\n" +
-		"2026-11-26T07:36:00Z,outcome,a1,clinic,sandbox,SBX_1,IN27,XX-XXXX-XXXX-9012,txn-1,,,,,rejected,HIS-2022,\"Wrong OTP, try again\",1234\n" +
-		"2026-11-26T07:35:00Z,intent,a1,clinic,sandbox,SBX_1,IN27,XX-XXXX-XXXX-9012,txn-1,101 Privacy concerns; others Other,\"'=HYPERLINK(\"\"http://x\"\")\",x-token,AADHAAR_OTP,,,,\n"
+	want := "time,event,action,id,osUser,environment,api,clientId,hipId,abhaNumber,txnId,reasons,otherText,loginMethod,otpMethod,outcome,code,message,durationMs\n" +
+		"2026-11-26T07:36:00Z,outcome,deactivate,a1,clinic,sandbox,,SBX_1,IN27,XX-XXXX-XXXX-9012,txn-1,,,,,rejected,HIS-2022,\"Wrong OTP, try again\",1234\n" +
+		"2026-11-26T07:35:00Z,intent,deactivate,a1,clinic,sandbox,,SBX_1,IN27,XX-XXXX-XXXX-9012,txn-1,101 Privacy concerns; others Other,\"'=HYPERLINK(\"\"http://x\"\")\",x-token,AADHAAR_OTP,,,,\n"
 	if buf.String() != want {
 		t.Errorf("CSV:\n%s\nwant:\n%s", buf.String(), want)
 	}

@@ -11,7 +11,7 @@ import (
 
 // csvHeader names the columns of WriteCSV, after the JSON field names.
 var csvHeader = []string{
-	"time", "event", "id", "osUser", "environment", "clientId", "hipId", "abhaNumber", "txnId",
+	"time", "event", "action", "id", "osUser", "environment", "api", "clientId", "hipId", "abhaNumber", "txnId",
 	"reasons", "otherText", "loginMethod", "otpMethod", "outcome", "code", "message", "durationMs",
 }
 
@@ -29,7 +29,7 @@ func WriteCSV(w io.Writer, recs []Record) error {
 			dur = strconv.FormatInt(r.DurationMS, 10)
 		}
 		row := []string{
-			r.Time.UTC().Format(time.RFC3339), r.Event, r.ID, r.OSUser, r.Environment, r.ClientID, r.HIPID,
+			r.Time.UTC().Format(time.RFC3339), r.Event, r.ActionOf(), r.ID, r.OSUser, r.Environment, r.API, r.ClientID, r.HIPID,
 			r.ABHANumber, r.TxnID, JoinReasons(r.Reasons), r.OtherText, r.LoginMethod, r.OTPMethod,
 			r.Outcome, r.Code, r.Message, dur,
 		}

@@ -204,8 +204,8 @@ func checkCSV(t *testing.T, recs []Record) {
 			}
 		}
 		wantCells := map[int]string{
-			0: r.Time.UTC().Format(time.RFC3339), 1: r.Event, 2: r.ID, 7: r.ABHANumber,
-			9: JoinReasons(r.Reasons), 10: r.OtherText, 15: r.Message,
+			0: r.Time.UTC().Format(time.RFC3339), 1: r.Event, 2: r.ActionOf(), 3: r.ID, 6: r.API, 9: r.ABHANumber,
+			11: JoinReasons(r.Reasons), 12: r.OtherText, 17: r.Message,
 		}
 		for j, w := range wantCells {
 			if w = crlf.Replace(defuseFormula(w)); row[j] != w {

@@ -6,7 +6,7 @@ import (
 	"abha-deactivate/abdm"
 )
 
-// Journal writes a flow's deactivation attempts to the audit trail; it
+// Journal writes a flow's deactivation and reactivation attempts to the audit trail; it
 // implements abdm.Journal for every front end.
 type Journal struct {
 	log       *Log
@@ -19,6 +19,7 @@ type JournalInfo struct {
 	Environment string // sandbox, production, custom or demo
 	ClientID    string
 	HIPID       string
+	API         string // the API generation: v3 or v2
 	LoginMethod string // default sign-in method when the attempt does not name one
 }
 
@@ -39,12 +40,16 @@ func (j *Journal) record(a abdm.Attempt, event string) Record {
 	if a.Login != "" {
 		login = string(a.Login)
 	}
-	return Record{ID: a.ID, Event: event, Environment: j.info.Environment, ClientID: j.info.ClientID,
+	action := string(a.Action)
+	if action == "" {
+		action = ActionDeactivate
+	}
+	return Record{ID: a.ID, Event: event, Action: action, API: j.info.API, Environment: j.info.Environment, ClientID: j.info.ClientID,
 		HIPID: j.info.HIPID, ABHANumber: a.Patient.ABHANumber, TxnID: a.TxnID, Reasons: reasons,
 		OtherText: a.Note, LoginMethod: login, OTPMethod: string(a.Method)}
 }
 
-// Intent records a deactivation about to be sent.
+// Intent records a deactivation or reactivation about to be sent.
 func (j *Journal) Intent(ctx context.Context, a abdm.Attempt) error {
 	return j.log.Append(ctx, j.record(a, EventIntent))
 }

@@ -1,6 +1,6 @@
-// Package audit keeps an append-only trail of deactivation attempts as JSON
-// lines: an "intent" record before the irreversible call and an "outcome"
-// record after it, sharing one ID. It never stores a token, secret, OTP or
+// Package audit keeps an append-only trail of deactivation and reactivation
+// attempts as JSON lines: an "intent" record before the call that changes
+// the ABHA and an "outcome" record after it, sharing one ID. It never stores a token, secret, OTP or
 // full ABHA number: Record has no field for the first three and Append masks
 // the ABHA number.
 package audit
@@ -39,6 +39,17 @@ const (
 	// OutcomeNotDeactivated: after an unknown outcome, a status check found
 	// the ABHA still active.
 	OutcomeNotDeactivated = "not-deactivated"
+	OutcomeReactivated    = "reactivated"
+	// OutcomeNotReactivated: after an unknown outcome, a status check found
+	// the ABHA still deactivated.
+	OutcomeNotReactivated = "not-reactivated"
+)
+
+// Actions: what an attempt does to the ABHA. Records written before
+// reactivation existed have none and mean ActionDeactivate.
+const (
+	ActionDeactivate = "deactivate"
+	ActionReactivate = "reactivate"
 )
 
 // MaxOtherText is the longest free-text reason kept, in characters; longer
@@ -56,9 +67,11 @@ type Reason struct {
 
 // Record is one line of the audit trail.
 type Record struct {
-	ID          string    `json:"id"`    // same on an intent and its outcome; see NewID
-	Time        time.Time `json:"time"`  // UTC; Append fills it if zero
-	Event       string    `json:"event"` // EventIntent or EventOutcome
+	ID          string    `json:"id"`               // same on an intent and its outcome; see NewID
+	Time        time.Time `json:"time"`             // UTC; Append fills it if zero
+	Event       string    `json:"event"`            // EventIntent or EventOutcome
+	Action      string    `json:"action,omitempty"` // ActionDeactivate or ActionReactivate; empty on old records (deactivate)
+	API         string    `json:"api,omitempty"`    // the API generation used: v3 or v2
 	OSUser      string    `json:"osUser"`
 	Environment string    `json:"environment"`
 	ClientID    string    `json:"clientId"`
@@ -73,6 +86,15 @@ type Record struct {
 	Code        string    `json:"code,omitempty"`    // ABDM's code on rejection
 	Message     string    `json:"message,omitempty"` // short plain-language outcome text
 	DurationMS  int64     `json:"durationMs,omitempty"`
+}
+
+// ActionOf is what r records: its Action, or ActionDeactivate for records
+// written before reactivation existed.
+func (r Record) ActionOf() string {
+	if r.Action == "" {
+		return ActionDeactivate
+	}
+	return r.Action
 }
 
 // NewID returns a random 128-bit hex ID for an intent and its outcome.
@@ -99,6 +121,11 @@ var osUser = sync.OnceValue(func() string {
 func prepare(r Record, now time.Time) (Record, error) {
 	if r.ID == "" || len(r.ID) > 64 {
 		return r, errors.New("audit record needs an ID of at most 64 characters (use audit.NewID)")
+	}
+	switch r.Action {
+	case "", ActionDeactivate, ActionReactivate:
+	default:
+		return r, fmt.Errorf("unknown audit action %q", r.Action)
 	}
 	switch r.Event {
 	case EventIntent:
@@ -130,7 +157,8 @@ func prepare(r Record, now time.Time) (Record, error) {
 
 func knownOutcome(o string) bool {
 	switch o {
-	case OutcomeDeactivated, OutcomeRejected, OutcomeUnknown, OutcomeCancelled, OutcomeNotSent, OutcomeNotDeactivated:
+	case OutcomeDeactivated, OutcomeRejected, OutcomeUnknown, OutcomeCancelled, OutcomeNotSent, OutcomeNotDeactivated,
+		OutcomeReactivated, OutcomeNotReactivated:
 		return true
 	}
 	return false

@@ -8,9 +8,10 @@ import (
 // StatusNoOutcome is the Status of an attempt whose outcome was never written.
 const StatusNoOutcome = "no-outcome"
 
-// Entry is one deactivation attempt: an intent joined with its outcome.
+// Entry is one attempt (deactivation or reactivation): an intent joined with its outcome.
 type Entry struct {
 	ID      string
+	Action  string    // ActionDeactivate or ActionReactivate
 	Time    time.Time // when the attempt began (the intent), else the outcome's time
 	Intent  *Record   // nil if the intent is not among the records given
 	Outcome *Record   // nil if no outcome was recorded; the latest if several
@@ -51,6 +52,12 @@ func Summaries(recs []Record) []Entry {
 		case e.Outcome != nil:
 			e.Time = e.Outcome.Time
 		}
+		e.Action = ActionDeactivate
+		if e.Intent != nil {
+			e.Action = e.Intent.ActionOf()
+		} else if e.Outcome != nil {
+			e.Action = e.Outcome.ActionOf()
+		}
 		e.Status, e.Text = StatusNoOutcome, "no outcome recorded (the app may have closed)"
 		if e.Outcome != nil {
 			e.Status, e.Text = e.Outcome.Outcome, describe(*e.Outcome)
@@ -81,6 +88,10 @@ func describe(r Record) string {
 		return "not sent: the connection failed before the request left this computer"
 	case OutcomeNotDeactivated:
 		return "not deactivated: a status check found the ABHA still active"
+	case OutcomeReactivated:
+		return "ABHA reactivated"
+	case OutcomeNotReactivated:
+		return "not reactivated: a status check found the ABHA still deactivated"
 	}
 	return r.Outcome
 }

@@ -3,6 +3,7 @@ package settings
 import (
 	"encoding/json"
 	"fmt"
+	"strings"
 )
 
 // migration upgrades a settings document from version from to from+1. It
@@ -18,6 +19,30 @@ type migration struct {
 var migrations = []migration{
 	{from: 0, what: `rename "env" to "environment" and "hip_id" to "hipId"`,
 		apply: renameKeys(map[string]string{"env": "environment", "hip_id": "hipId"})},
+	{from: 1, what: `add "apiVersion": v2 for custom addresses, v3 otherwise`, apply: addAPIVersion},
+}
+
+// addAPIVersion gives a version 1 file the API generation it was meant for.
+// Version 1 knew only v1/v2: custom addresses were v2 bases and stay v2
+// (their URLs would be wrong for v3); sandbox and production named ABDM's
+// systems, whose v2 hosts are superseded, and now mean the same systems on
+// v3, the generation of every current NHA document.
+func addAPIVersion(doc map[string]json.RawMessage) error {
+	if _, ok := doc["apiVersion"]; ok {
+		return nil
+	}
+	var env string
+	if raw, ok := doc["environment"]; ok {
+		if err := json.Unmarshal(raw, &env); err != nil {
+			return fmt.Errorf("environment is not text: %w", err)
+		}
+	}
+	gen := "v3"
+	if strings.EqualFold(strings.TrimSpace(env), "custom") {
+		gen = "v2"
+	}
+	doc["apiVersion"] = json.RawMessage(`"` + gen + `"`)
+	return nil
 }
 
 // renameKeys moves old keys to new names; a value already under the new name wins.

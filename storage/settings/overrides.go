@@ -10,6 +10,7 @@ import (
 // them. A nil field leaves the setting as it is.
 type Overrides struct {
 	Environment *string
+	APIVersion  *string // "v3" or "v2"
 	GatewayURL  *string // setting either URL implies the custom environment
 	HealthIDURL *string
 	ClientID    *string
@@ -31,6 +32,7 @@ func (s Settings) With(o Overrides) Settings {
 		}
 	}
 	set(&s.Environment, o.Environment)
+	set(&s.APIVersion, o.APIVersion)
 	set(&s.GatewayURL, o.GatewayURL)
 	set(&s.HealthIDURL, o.HealthIDURL)
 	set(&s.ClientID, o.ClientID)
@@ -44,9 +46,15 @@ func (s Settings) With(o Overrides) Settings {
 	return s.normalize()
 }
 
-// Check reports flag combinations that contradict each other: a base URL
-// together with an environment other than custom.
+// Check reports flag values that are wrong or contradict each other: an
+// unknown API generation, a base URL together with an environment other
+// than custom.
 func (o Overrides) Check() error {
+	if o.APIVersion != nil {
+		if _, err := abdm.ParseGeneration(*o.APIVersion); err != nil || *o.APIVersion == "" {
+			return &FieldError{Field: "API generation", Err: fmt.Errorf("%q: use v3 (current) or v2 (legacy)", *o.APIVersion)}
+		}
+	}
 	if o.Environment == nil || (o.GatewayURL == nil && o.HealthIDURL == nil) {
 		return nil
 	}
@@ -55,7 +63,7 @@ func (o Overrides) Check() error {
 		return &FieldError{Field: "Environment", Err: err}
 	}
 	if env != abdm.EnvCustom {
-		return &FieldError{Field: "Environment", Err: fmt.Errorf("gateway and HealthID URLs can only be given with the custom environment, not %s", env)}
+		return &FieldError{Field: "Environment", Err: fmt.Errorf("gateway and service URLs can only be given with the custom environment, not %s", env)}
 	}
 	return nil
 }

@@ -14,15 +14,17 @@ import (
 )
 
 // CurrentVersion is the schema version this build writes.
-const CurrentVersion = 1
+const CurrentVersion = 2
 
 // Settings are what the user chooses once and the app remembers. They hold no
 // secret: the client secret lives in the system keyring (see storage/secrets).
 type Settings struct {
 	Version     int    `json:"version"`     // schema version, CurrentVersion when saved
 	Environment string `json:"environment"` // "sandbox", "production" or "custom"
-	GatewayURL  string `json:"gatewayUrl"`  // used only for custom
-	HealthIDURL string `json:"healthIdUrl"` // used only for custom
+	// APIVersion is the generation of ABDM's APIs: "v3" (current) or "v2" (legacy).
+	APIVersion  string `json:"apiVersion"`
+	GatewayURL  string `json:"gatewayUrl"`  // used only for custom: the gateway base
+	HealthIDURL string `json:"healthIdUrl"` // used only for custom: the ABHA (v3) or HealthID (v2) service base
 	ClientID    string `json:"clientId"`
 	HIPID       string `json:"hipId"`
 	Language    string `json:"language"` // "" follows the system, "en" or "hi"
@@ -33,9 +35,19 @@ type Settings struct {
 	RememberSecret bool `json:"rememberSecret"`
 }
 
-// Defaults are the settings of a fresh install: the ABDM sandbox, system language.
+// Defaults are the settings of a fresh install: the ABDM sandbox on the
+// current API generation, system language.
 func Defaults() Settings {
-	return Settings{Version: CurrentVersion, Environment: string(abdm.EnvSandbox)}
+	return Settings{Version: CurrentVersion, Environment: string(abdm.EnvSandbox), APIVersion: string(abdm.DefaultGeneration)}
+}
+
+// Generation is the API generation the settings choose (v3 when unset).
+func (s Settings) Generation() abdm.Generation {
+	g, err := abdm.ParseGeneration(s.APIVersion)
+	if err != nil {
+		return abdm.DefaultGeneration
+	}
+	return g
 }
 
 // FieldError names the setting that is wrong and says why in plain words.
@@ -57,12 +69,16 @@ func (s Settings) Validate() error {
 	if err != nil {
 		bad("Environment", err)
 	}
+	gen, err := abdm.ParseGeneration(s.APIVersion)
+	if err != nil {
+		bad("API generation", err)
+	}
 	if env == abdm.EnvCustom {
 		if err := abdm.CheckBaseURL(s.GatewayURL); err != nil {
 			bad("Gateway URL", err)
 		}
 		if err := abdm.CheckBaseURL(s.HealthIDURL); err != nil {
-			bad("HealthID URL", err)
+			bad(gen.ServiceName()+" URL", err)
 		}
 	}
 	if err := checkIdentifier(s.ClientID); err != nil {
@@ -126,10 +142,14 @@ func checkProxy(raw string) error {
 	return nil
 }
 
-// normalize returns s with its environment name in canonical lower case.
+// normalize returns s with its environment name and API generation in
+// canonical form ("" becomes the default generation).
 func (s Settings) normalize() Settings {
 	if env, err := abdm.ParseEnvironment(s.Environment); err == nil {
 		s.Environment = string(env)
+	}
+	if gen, err := abdm.ParseGeneration(s.APIVersion); err == nil {
+		s.APIVersion = string(gen)
 	}
 	return s
 }

@@ -36,7 +36,11 @@ func TestValidate(t *testing.T) {
 		{"custom https", custom("https://gw.example.in/gateway", "https://hid.example.in/api"), ""},
 		{"custom loopback http", custom("http://127.0.0.1:8090/gateway", "http://localhost:8090/api"), ""},
 		{"custom plain http", custom("http://gw.example.in", "https://hid.example.in"), "Gateway URL"},
-		{"custom missing healthid", custom("https://gw.example.in", ""), "HealthID URL"},
+		{"custom missing healthid", custom("https://gw.example.in", ""), "ABHA service URL"},
+		{"custom v2 missing healthid", with(func(s *Settings) {
+			s.Environment, s.APIVersion, s.GatewayURL = "custom", "v2", "https://gw.example.in"
+		}), "HealthID URL"},
+		{"unknown API generation", with(func(s *Settings) { s.APIVersion = "v9" }), "API generation"},
 		{"URLs ignored unless custom", with(func(s *Settings) { s.GatewayURL = "ftp://x" }), ""},
 		{"language en", with(func(s *Settings) { s.Language = "en" }), ""},
 		{"language hi", with(func(s *Settings) { s.Language = "hi" }), ""},
@@ -78,7 +82,7 @@ func TestValidate(t *testing.T) {
 func TestValidateReportsEveryField(t *testing.T) {
 	s := Settings{Environment: "custom", Language: "xx", ProxyURL: "gopher://x"}
 	msg := s.Validate().Error()
-	for _, f := range []string{"Gateway URL", "HealthID URL", "Language", "Proxy"} {
+	for _, f := range []string{"Gateway URL", "ABHA service URL", "Language", "Proxy"} {
 		if !strings.Contains(msg, f+": ") {
 			t.Errorf("%q missing from %q", f, msg)
 		}

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"abha-deactivate/abdm"
 )
 
 func newTestStore(t *testing.T) (*Store, string) {
@@ -67,7 +69,7 @@ func TestRoundTrip(t *testing.T) {
 		t.Errorf("round trip:\n got %+v\nwant %+v", got, want)
 	}
 	data, _ := os.ReadFile(path)
-	for _, key := range []string{`"version": 1`, `"environment": "custom"`, `"hipId": "IN2710001234"`, `"rememberSecret": true`} {
+	for _, key := range []string{`"version": 2`, `"apiVersion": "v3"`, `"environment": "custom"`, `"hipId": "IN2710001234"`, `"rememberSecret": true`} {
 		if !strings.Contains(string(data), key) {
 			t.Errorf("file lacks %s:\n%s", key, data)
 		}
@@ -158,8 +160,44 @@ func TestMigrationNewKeyWins(t *testing.T) {
 	if err := migrate(doc, 0); err != nil {
 		t.Fatal(err)
 	}
-	if string(doc["environment"]) != `"sandbox"` || doc["env"] != nil || string(doc["version"]) != "1" {
+	if string(doc["environment"]) != `"sandbox"` || doc["env"] != nil || string(doc["version"]) != "2" {
 		t.Errorf("got %v", doc)
+	}
+}
+
+// A version 1 file becomes v3 for sandbox and production (ABDM's systems,
+// now on v3) and v2 for custom addresses (v2 bases, kept as they are), and
+// nothing else changes.
+func TestMigrationFromVersion1ChoosesTheGeneration(t *testing.T) {
+	for _, tc := range []struct {
+		env, urls, want string
+	}{
+		{"sandbox", "", "v3"},
+		{"production", "", "v3"},
+		{"custom", `,"gatewayUrl":"https://gw.example.in/gateway","healthIdUrl":"https://hid.example.in/api"`, "v2"},
+		{"CUSTOM", `,"gatewayUrl":"http://127.0.0.1:8090/gateway","healthIdUrl":"http://127.0.0.1:8090/api"`, "v2"},
+	} {
+		s, path := newTestStore(t)
+		v1 := `{"version":1,"environment":"` + tc.env + `"` + tc.urls + `,"clientId":"SBX_1","hipId":"HIP-1","language":"hi","proxyUrl":"http://proxy.local:3128","rememberSecret":true}`
+		writeFile(t, path, v1)
+		got, w, err := s.Load()
+		if err != nil || w != nil {
+			t.Fatalf("%s: Load: %v, %v", tc.env, w, err)
+		}
+		if got.APIVersion != tc.want || got.Generation() != abdm.Generation(tc.want) {
+			t.Errorf("%s: API version %q, want %q", tc.env, got.APIVersion, tc.want)
+		}
+		if got.ClientID != "SBX_1" || got.HIPID != "HIP-1" || got.Language != "hi" || !got.RememberSecret ||
+			got.ProxyURL != "http://proxy.local:3128" || got.Environment != strings.ToLower(tc.env) {
+			t.Errorf("%s: lost a setting: %+v", tc.env, got)
+		}
+		if tc.urls != "" && (got.GatewayURL == "" || got.HealthIDURL == "") {
+			t.Errorf("%s: lost the addresses: %+v", tc.env, got)
+		}
+		data, _ := os.ReadFile(path)
+		if !strings.Contains(string(data), `"apiVersion": "`+tc.want+`"`) || !strings.Contains(string(data), `"version": 2`) {
+			t.Errorf("%s: file not upgraded: %s", tc.env, data)
+		}
 	}
 }
 

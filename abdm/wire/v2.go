@@ -1,7 +1,7 @@
-// Package wire holds the JSON shapes and paths of the ABDM APIs this tool uses.
-// The client in package abdm and the simulator in abdm/sandbox share them, so the
-// two cannot drift apart. It has no behaviour of its own.
 package wire
+
+// This file is the legacy generation: the v1/v2 HealthID service and the
+// v0.5 gateway session (DESIGN.md section 2).
 
 // Paths relative to the gateway base URL.
 const (
@@ -68,6 +68,7 @@ type Profile struct {
 	Mobile         string   `json:"mobile,omitempty"`
 	Gender         string   `json:"gender,omitempty"`
 	YearOfBirth    string   `json:"yearOfBirth,omitempty"`
+	ProfilePhoto   string   `json:"profilePhoto,omitempty"` // base64 JPEG, when the patient has one
 	AuthMethods    []string `json:"authMethods,omitempty"`
 	KYCVerified    bool     `json:"kycVerified,omitempty"`
 }
@@ -181,4 +182,26 @@ type JwtResponse struct {
 	ExpiresIn        int64  `json:"expiresIn"`
 	RefreshToken     string `json:"refreshToken,omitempty"`
 	RefreshExpiresIn int64  `json:"refreshExpiresIn,omitempty"`
+}
+
+// Paths of the reactivation calls (Reactivate_ABHA_Via_*.json), relative to
+// the HealthID base URL. They need no patient token: a deactivated ABHA
+// cannot sign in.
+const (
+	PathReactivateInit = "/v2/auth/reactivate/init"
+	PathReactivate     = "/v2/auth/reactivate"
+)
+
+// ReactivateInitRequest is the body of /v2/auth/reactivate/init; it has the
+// shape of AuthInitRequest (note the lower-case "healthid").
+type ReactivateInitRequest = AuthInitRequest
+
+// ReactivateRequest is the body of /v2/auth/reactivate (ABDM's
+// ChangeStatusByOtpAccountRequest): the OTP RSA-encrypted with PKCS#1 v1.5
+// and base64-encoded, as for deactivate. The reply is a JwtResponse: the
+// reactivated patient is signed in.
+type ReactivateRequest struct {
+	AuthMethod string `json:"authMethod"`
+	OTP        string `json:"otp"`
+	TxnID      string `json:"txnId"`
 }

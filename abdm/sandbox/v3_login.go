@@ -1,0 +1,349 @@
+package sandbox
+
+import (
+	"bytes"
+	"crypto/subtle"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"abha-deactivate/abdm/wire"
+)
+
+// Messages of the v3 sign-in and reactivation replies.
+const (
+	msgV3SentAadhaarFmt = "OTP is sent to Aadhaar registered mobile number ending with %s"
+	msgV3SentMobileFmt  = "OTP is sent to the mobile number ending with %s"
+	msgV3Verified       = "OTP verified successfully"
+	msgV3Reactivated    = "You have successfully reactivated the account"
+	msgV3AlreadyActive  = "ABHA number is already active"
+	msgV3BadABHANumber  = "Invalid ABHA number"
+)
+
+// v3LoginRequestOTP serves POST {abha}/v3/profile/login/request/otp: a
+// sign-in OTP by ABHA number (Aadhaar or ABHA mobile) or by mobile number,
+// or, with a re-activate scope set, a reactivation OTP.
+func (s *Server) v3LoginRequestOTP(r *http.Request, body []byte) reply {
+	var req wire.V3OTPRequest
+	if err := json.Unmarshal(body, &req); err != nil {
+		return s.v3BadBody()
+	}
+	scopes := scopeKey(req.Scope)
+	switch scopes {
+	case scopesReactivateAadhaar, scopesReactivateMobile:
+		return s.v3ReactivationOTP(r, req, scopes)
+	case scopesLoginAadhaar, scopesLoginMobile:
+	default:
+		return s.v3BadScopes()
+	}
+	switch {
+	case req.LoginHint == wire.LoginHintABHANumber:
+	case req.LoginHint == wire.LoginHintMobile && scopes == scopesLoginMobile:
+	default:
+		return v3BadLoginHint()
+	}
+	if req.OTPSystem != otpSystemOf(scopes) {
+		return s.v3Field(http.StatusBadRequest, "otpSystem", msgV3BadOTPSystem)
+	}
+	plain, decrypted, rp, ok := s.decryptV3(r, req.LoginID)
+	if !ok {
+		return rp
+	}
+	if req.LoginHint == wire.LoginHintMobile {
+		mobile, valid := parseMobile(plain)
+		if !decrypted || !valid {
+			return s.v3Field(http.StatusBadRequest, "loginId", msgV3BadLoginID)
+		}
+		return s.v3MobileSignInOTP(mobile, scopes)
+	}
+	number, valid := parseABHANumber(plain)
+	if !decrypted || !valid {
+		return s.v3Field(http.StatusBadRequest, "loginId", msgV3BadLoginID)
+	}
+
+	s.mu.Lock()
+	now := s.Now()
+	a := s.byNumberLocked(number)
+	if a == nil {
+		s.mu.Unlock()
+		return s.v3Field(http.StatusBadRequest, "loginId", msgV3ABHANotFound)
+	}
+	if a.status == StatusDeactivated {
+		s.mu.Unlock()
+		return v3Nested(http.StatusBadRequest, wire.CodeV3Deactivated, msgV3Deactivated)
+	}
+	to, method, purpose := a.seed.aadhaarMobile, wire.AuthMethodAadhaarOTP, PurposeLoginAadhaar
+	if req.OTPSystem == wire.OTPSystemABDM {
+		to, method, purpose = a.seed.mobile, wire.AuthMethodMobileOTP, PurposeLoginMobile
+	}
+	if to == "" {
+		s.mu.Unlock()
+		return v3Nested(http.StatusBadRequest, wire.CodeV3UIDAIFailure, msgV3NoAadhaarMobile)
+	}
+	slot := &a.flows[flowV3Login]
+	if rp, limited := s.v3RateLimitLocked(&slot.times, now); limited {
+		s.mu.Unlock()
+		return rp
+	}
+	t := s.newTxnLocked(slot, a, flowV3Login, method, now)
+	t.scope = scopes
+	return s.v3SendLocked(t, to, purpose, now)
+}
+
+// v3MobileSignInOTP sends a sign-in OTP to a mobile number, whether or not
+// any account has it; its rate limit is per mobile.
+func (s *Server) v3MobileSignInOTP(mobile, scopes string) reply {
+	s.mu.Lock()
+	now := s.Now()
+	slot := s.mobileFlows[mobile]
+	if slot == nil {
+		// Forget mobiles with no OTP in the rate-limit window: nothing of
+		// theirs is left to enforce (a pending transaction keeps working).
+		for m, f := range s.mobileFlows {
+			if n := len(f.times); n == 0 || now.Sub(f.times[n-1]) >= otpWindow {
+				delete(s.mobileFlows, m)
+			}
+		}
+		slot = &otpFlow{}
+		s.mobileFlows[mobile] = slot
+	}
+	if rp, limited := s.v3RateLimitLocked(&slot.times, now); limited {
+		s.mu.Unlock()
+		return rp
+	}
+	t := s.newTxnLocked(slot, nil, flowV3Login, wire.AuthMethodMobileOTP, now)
+	t.scope, t.mobile = scopes, mobile
+	return s.v3SendLocked(t, mobile, PurposeLoginMobile, now)
+}
+
+// v3ReactivationOTP sends a reactivation OTP for a deactivated account:
+// the re-activate scope sets of login/request/otp and account/request/otp.
+func (s *Server) v3ReactivationOTP(r *http.Request, req wire.V3OTPRequest, scopes string) reply {
+	if req.LoginHint != wire.LoginHintABHANumber {
+		return v3BadLoginHint()
+	}
+	if req.OTPSystem != otpSystemOf(scopes) {
+		return s.v3Field(http.StatusBadRequest, "otpSystem", msgV3BadOTPSystem)
+	}
+	plain, decrypted, rp, ok := s.decryptV3(r, req.LoginID)
+	if !ok {
+		return rp
+	}
+	number, valid := parseABHANumber(plain)
+	if !decrypted || !valid {
+		return s.v3Field(http.StatusBadRequest, "loginId", msgV3BadLoginID)
+	}
+
+	s.mu.Lock()
+	now := s.Now()
+	a := s.byNumberLocked(number)
+	if a == nil {
+		s.mu.Unlock()
+		return s.v3Field(http.StatusBadRequest, "loginId", msgV3ABHANotFound)
+	}
+	if a.status == StatusActive {
+		s.mu.Unlock()
+		return s.v3Flat(http.StatusBadRequest, wire.CodeV3Generic, msgV3AlreadyActive)
+	}
+	to, method, purpose := a.seed.aadhaarMobile, wire.AuthMethodAadhaarOTP, PurposeReactivateAadhaar
+	if req.OTPSystem == wire.OTPSystemABDM {
+		to, method, purpose = a.seed.mobile, wire.AuthMethodMobileOTP, PurposeReactivateMobile
+	}
+	if to == "" {
+		s.mu.Unlock()
+		return v3Nested(http.StatusBadRequest, wire.CodeV3UIDAIFailure, msgV3NoAadhaarMobile)
+	}
+	slot := &a.flows[flowV3Reactivate]
+	if rp, limited := s.v3RateLimitLocked(&slot.times, now); limited {
+		s.mu.Unlock()
+		return rp
+	}
+	t := s.newTxnLocked(slot, a, flowV3Reactivate, method, now)
+	t.scope = scopes
+	return s.v3SendLocked(t, to, purpose, now)
+}
+
+// v3SendLocked sends the OTP of t to the mobile to (see deliverLocked: it
+// unlocks s) and answers with the transaction and where the OTP went.
+func (s *Server) v3SendLocked(t *txn, to, purpose string, now time.Time) reply {
+	s.deliverLocked(t, to, purpose, now)
+	format := msgV3SentMobileFmt
+	if t.method == wire.AuthMethodAadhaarOTP {
+		format = msgV3SentAadhaarFmt
+	}
+	return jsonReply(http.StatusOK, wire.V3TxnResponse{TxnID: t.id, Message: fmt.Sprintf(format, "******"+lastFour(to))})
+}
+
+// v3VerifyBody is the body of login/verify and account/verify as the
+// sandbox reads it: wire.V3VerifyRequest, but with reasons kept raw, so that
+// a reason sent as a JSON number (a v2 habit) is taken as its text.
+type v3VerifyBody struct {
+	Scope    []string          `json:"scope"`
+	AuthData wire.V3AuthData   `json:"authData"`
+	Reasons  []json.RawMessage `json:"reasons"`
+}
+
+// readV3Verify decodes a verify body and checks what needs no state:
+// authData.authMethods must be ["otp"], txnId a UUID.
+func (s *Server) readV3Verify(body []byte) (v3VerifyBody, reply, bool) {
+	var req v3VerifyBody
+	if err := json.Unmarshal(body, &req); err != nil {
+		return req, s.v3BadBody(), false
+	}
+	if !slices.Equal(req.AuthData.AuthMethods, []string{wire.AuthMethodOTP}) {
+		return req, s.v3Field(http.StatusBadRequest, "authMethods", msgV3BadAuthMethods), false
+	}
+	return req, reply{}, true
+}
+
+// checkTxnID refuses a txnId that is not a UUID, field-keyed.
+func (s *Server) checkTxnID(id string) (reply, bool) {
+	if !isUUID(id) {
+		return s.v3Field(http.StatusBadRequest, "txnId", msgV3InvalidTxn), false
+	}
+	return reply{}, true
+}
+
+// otpMatches tells whether a decrypted OTP is the one of t and still fresh.
+func otpMatches(t *txn, plain string, decrypted bool, now time.Time) bool {
+	return decrypted && now.Sub(t.created) <= otpLifetime &&
+		subtle.ConstantTimeCompare([]byte(plain), []byte(t.otp)) == 1
+}
+
+// v3WrongOTPLocked counts a wrong, undecryptable or expired OTP: HTTP 200
+// with authResult "failed", or, at the last allowed attempt, 429 ABDM-1100
+// and the end of the transaction.
+func (s *Server) v3WrongOTPLocked(t *txn) reply {
+	t.attempts++
+	if t.attempts >= otpMaxAttempts {
+		t.finish()
+		return s.v3Flat(http.StatusTooManyRequests, wire.CodeV3TooManyOTPs, msgV3TooManyTries)
+	}
+	return jsonReply(http.StatusOK, wire.V3VerifyResponse{TxnID: t.id, AuthResult: wire.AuthResultFailed,
+		Message: msgV3WrongOTP, Accounts: []wire.V3Account{}})
+}
+
+// v3LoginVerify serves POST {abha}/v3/profile/login/verify: it completes a
+// sign-in (an X-token; a transfer token for a sign-in by mobile number) or a
+// reactivation, whichever the transaction's scope set says.
+func (s *Server) v3LoginVerify(r *http.Request, body []byte) reply {
+	req, rp, ok := s.readV3Verify(body)
+	if !ok {
+		return rp
+	}
+	scopes := scopeKey(req.Scope)
+	switch scopes {
+	case scopesLoginAadhaar, scopesLoginMobile, scopesReactivateAadhaar, scopesReactivateMobile:
+	default:
+		return s.v3BadScopes()
+	}
+	if rp, ok := s.checkTxnID(req.AuthData.OTP.TxnID); !ok {
+		return rp
+	}
+	plain, decrypted, rp, ok := s.decryptV3(r, req.AuthData.OTP.OTPValue)
+	if !ok {
+		return rp
+	}
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.Now()
+	t, found := s.txns[req.AuthData.OTP.TxnID]
+	if !found || t.done || (t.flow != flowV3Login && t.flow != flowV3Reactivate) {
+		return s.v3InvalidTxn()
+	}
+	if t.scope != scopes {
+		return s.v3BadScopes()
+	}
+	if !otpMatches(t, plain, decrypted, now) {
+		return s.v3WrongOTPLocked(t)
+	}
+	t.finish()
+	a := t.account
+	switch {
+	case t.flow == flowV3Reactivate:
+		if a.status == StatusDeactivated {
+			s.reactivateLocked(a, now)
+		}
+		return jsonReply(http.StatusOK, s.v3SignInLocked(t, a, msgV3Reactivated, now))
+	case a == nil: // by mobile number
+		accounts := s.withMobileLocked(t.mobile)
+		listed := make([]wire.V3Account, 0, len(accounts))
+		for _, b := range accounts {
+			listed = append(listed, v3AccountOf(b))
+		}
+		return jsonReply(http.StatusOK, wire.V3VerifyResponse{
+			TxnID:      t.id,
+			AuthResult: wire.AuthResultSuccess,
+			Message:    msgV3Verified,
+			Token:      s.issueTTokenLocked(t, accounts, now),
+			ExpiresIn:  int64(transferTokenTTL / time.Second),
+			Accounts:   listed,
+		})
+	case a.status == StatusDeactivated: // deactivated since the OTP was sent
+		return v3Nested(http.StatusBadRequest, wire.CodeV3Deactivated, msgV3Deactivated)
+	}
+	return jsonReply(http.StatusOK, s.v3SignInLocked(t, a, msgV3Verified, now))
+}
+
+// v3LoginVerifyUser serves POST {abha}/v3/profile/login/verify/user: with
+// the transfer token of a sign-in by mobile number (T-token), the X-token of
+// one of that mobile's accounts.
+func (s *Server) v3LoginVerifyUser(r *http.Request, body []byte) reply {
+	var req wire.V3VerifyUserRequest
+	decodeErr := json.Unmarshal(body, &req)
+
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := s.Now()
+	tok, ok := bearer(r.Header.Get(wire.HeaderTToken))
+	tt, found := s.tTokens[tok]
+	if !ok || !found || !now.Before(tt.expires) {
+		return s.v3Message(http.StatusUnauthorized, msgV3TTokenExpired)
+	}
+	if decodeErr != nil {
+		return s.v3BadBody()
+	}
+	if req.TxnID != tt.txnID {
+		return s.v3Message(http.StatusUnauthorized, msgV3TTokenExpired)
+	}
+	number, valid := parseABHANumber(strings.TrimSpace(req.ABHANumber))
+	i := slices.IndexFunc(tt.accounts, func(a *account) bool { return digits(a.seed.number) == number })
+	if !valid || i < 0 {
+		return s.v3Field(http.StatusBadRequest, "ABHANumber", msgV3BadABHANumber)
+	}
+	a := tt.accounts[i]
+	if a.status == StatusDeactivated {
+		return v3Nested(http.StatusBadRequest, wire.CodeV3Deactivated, msgV3Deactivated)
+	}
+	return jsonReply(http.StatusOK, wire.V3TokenResponse{
+		Token:            s.issueXTokenLocked(a, now),
+		ExpiresIn:        int64(s.cfg.tokenTTL / time.Second),
+		RefreshToken:     s.v3Refresh(a, now),
+		RefreshExpiresIn: int64(v3RefreshTTL / time.Second),
+	})
+}
+
+// reasonText reads one entry of reasons: a non-blank string, or a JSON
+// number taken as its text.
+func reasonText(raw json.RawMessage) (string, bool) {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 {
+		return "", false
+	}
+	if raw[0] == '"' {
+		var s string
+		if json.Unmarshal(raw, &s) != nil || strings.TrimSpace(s) == "" {
+			return "", false
+		}
+		return s, true
+	}
+	var n json.Number
+	if (raw[0] == '-' || (raw[0] >= '0' && raw[0] <= '9')) && json.Unmarshal(raw, &n) == nil {
+		return n.String(), true
+	}
+	return "", false
+}

@@ -1,0 +1,274 @@
+package ui
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"abha-deactivate/abdm"
+)
+
+// reactivateStep undoes a deactivation: the ABHA number, where ABDM sends
+// the OTP, the OTP the patient reads out, and the call after a confirmation
+// that names the ABHA. No sign-in is needed: a deactivated ABHA cannot sign in.
+type reactivateStep struct {
+	w        *Wizard
+	demoPick *widget.Select
+	abha     *entry
+	method   *widget.RadioGroup
+	sentTo   *widget.Label
+	valid    *widget.Label
+	resend   *widget.Button
+	otpBox   *fyne.Container
+	otp      *entry
+	notice   *notice
+	content  fyne.CanvasObject
+}
+
+// reactivationMethods are the OTP choices, in the order of the radio group:
+// the ABHA's own mobile first (the way ABDM's guide describes).
+var reactivationMethods = []abdm.OTPMethod{abdm.OTPMobile, abdm.OTPAadhaar}
+
+func newReactivateStep(w *Wizard) *reactivateStep {
+	s := &reactivateStep{w: w, notice: newNotice(), sentTo: heading(""), valid: widget.NewLabel("")}
+	s.abha = newEntry(w, "91-1234-5678-9012")
+	s.abha.Validator = func(text string) error {
+		if strings.TrimSpace(text) == "" {
+			return nil
+		}
+		if _, err := abdm.ParseABHA(text); err != nil {
+			return errors.New(T("Enter the 14 digits of the ABHA number"))
+		}
+		return nil
+	}
+	s.abha.OnChanged = func(string) {
+		if s.w.current == stepReactivate && s.w.task == nil {
+			s.enter()
+		}
+	}
+	s.method = widget.NewRadioGroup([]string{
+		T("The mobile linked to the ABHA (usual)"),
+		T("The mobile linked to the patient's Aadhaar"),
+	}, nil)
+	s.method.SetSelected(s.method.Options[0])
+	s.method.Required = true
+	s.resend = widget.NewButton(T("Resend OTP"), s.send)
+	s.otp = newEntry(w, "123456")
+	s.otp.OnChanged = func(text string) {
+		if d := onlyDigits(text, 6); d != text {
+			s.otp.SetText(d)
+		}
+	}
+	s.otpBox = container.NewVBox(s.sentTo, container.NewHBox(s.valid, layoutSpacer(), s.resend),
+		field(T("OTP from the patient's phone"), s.otp, T("Ask the patient to read out the 6-digit OTP they received by SMS.")))
+	s.otpBox.Hide()
+
+	items := []fyne.CanvasObject{wrapped(T("A deactivated ABHA can be reactivated when the patient wants to use it again. ABDM sends the patient an OTP to confirm; no sign-in is needed."))}
+	if d := w.opts.Demo; d != nil {
+		var names []string
+		for _, p := range d.Patients {
+			names = append(names, p.Name+" ("+T(p.Note)+")")
+		}
+		s.demoPick = widget.NewSelect(names, func(string) { s.pickDemo() })
+		s.demoPick.PlaceHolder = T("Choose a demo patient")
+		items = append(items, field(T("Demo patient"), s.demoPick, T("Demo mode: choosing a patient fills in their ABHA number.")))
+	}
+	items = append(items,
+		field(T("ABHA number to reactivate"), s.abha, T("The 14-digit number on the patient's ABHA card.")),
+		field(T("Where should ABDM send the OTP?"), s.method, ""),
+		s.otpBox,
+		s.notice.view())
+	s.content = container.NewVBox(items...)
+	return s
+}
+
+func (s *reactivateStep) title() string           { return T("Reactivate") }
+func (s *reactivateStep) view() fyne.CanvasObject { return s.content }
+
+func (s *reactivateStep) enter() {
+	s.tick()
+	if s.w.flowState().Step == abdm.StepReactivationOTPSent {
+		s.w.setPrimary(T("Reactivate ABHA"), widget.HighImportance, true, s.askConfirm)
+		return
+	}
+	s.w.setPrimary(T("Send reactivation OTP"), widget.HighImportance, strings.TrimSpace(s.abha.Text) != "", s.send)
+}
+
+func (s *reactivateStep) setEnabled(on bool) {
+	for _, d := range []fyne.Disableable{s.abha, s.method, s.otp, s.resend} {
+		setEnabled(d, on)
+	}
+	if s.demoPick != nil {
+		setEnabled(s.demoPick, on)
+	}
+	if on {
+		s.tick()
+	}
+}
+
+// tick shows the OTP's countdowns.
+func (s *reactivateStep) tick() {
+	st := s.w.flowState()
+	if st.Step != abdm.StepReactivationOTPSent {
+		s.otpBox.Hide()
+		return
+	}
+	r := st.Reactivation
+	now := s.w.opts.Now()
+	s.sentTo.SetText(T("Reactivation OTP sent to the patient's mobile {{.Mobile}}", map[string]any{"Mobile": orDash(r.MaskedMobile)}))
+	if left := r.ExpiresAt.Sub(now); left > 0 {
+		s.valid.SetText(T("Valid for {{.Time}}", map[string]any{"Time": clock(left)}))
+		s.valid.Importance = widget.MediumImportance
+	} else {
+		s.valid.SetText(T("This OTP has expired: request a new one."))
+		s.valid.Importance = widget.DangerImportance
+	}
+	s.valid.Refresh()
+	if wait := r.ResendAt.Sub(now); wait > 0 {
+		s.resend.SetText(T("Resend in {{.Time}}", map[string]any{"Time": clock(wait)}))
+		s.resend.Disable()
+	} else {
+		s.resend.SetText(T("Resend OTP"))
+		setEnabled(s.resend, s.w.task == nil)
+	}
+	s.otpBox.Show()
+}
+
+// prefill puts in the ABHA the flow last found deactivated, if the field is empty.
+func (s *reactivateStep) prefill() {
+	if a := s.w.flowState().Reactivation.Account; a.ABHANumber != "" && strings.TrimSpace(s.abha.Text) == "" {
+		s.abha.SetText(a.ABHANumber)
+	}
+}
+
+// reset clears the step for the next patient.
+func (s *reactivateStep) reset() {
+	s.abha.SetText("")
+	s.otp.SetText("")
+	s.notice.hide()
+	s.otpBox.Hide()
+	if s.demoPick != nil {
+		s.demoPick.ClearSelected()
+	}
+}
+
+func (s *reactivateStep) pickDemo() {
+	d := s.w.opts.Demo
+	i := s.demoPick.SelectedIndex()
+	if d == nil || i < 0 || i >= len(d.Patients) {
+		return
+	}
+	s.abha.SetText(d.Patients[i].ABHANumber)
+	s.w.win.Canvas().Focus(s.abha) // Enter now sends the OTP
+}
+
+func (s *reactivateStep) chosenMethod() abdm.OTPMethod {
+	for i, o := range s.method.Options {
+		if o == s.method.Selected {
+			return reactivationMethods[i]
+		}
+	}
+	return abdm.OTPMobile
+}
+
+// send asks ABDM for the reactivation OTP (again, to resend).
+func (s *reactivateStep) send() {
+	w := s.w
+	s.notice.hide()
+	number, err := abdm.ParseABHA(s.abha.Text)
+	if err != nil {
+		s.notice.show(noticeError, T("Enter the 14 digits of the ABHA number"), "", "", nil)
+		w.win.Canvas().Focus(s.abha)
+		return
+	}
+	method := s.chosenMethod()
+	w.run(T("Asking ABDM to send the reactivation OTP…"), func(ctx context.Context) error {
+		_, err := w.flow.StartReactivation(ctx, number, method)
+		return err
+	}, func(err error) {
+		if err != nil {
+			s.showError(err)
+			return
+		}
+		s.otp.SetText("")
+		s.enter()
+		w.body.Refresh()
+		w.body.ScrollToBottom()
+		w.win.Canvas().Focus(s.otp)
+		w.event("reactivation OTP sent")
+	})
+}
+
+// askConfirm checks the OTP and asks, naming the ABHA, before the call.
+func (s *reactivateStep) askConfirm() {
+	s.notice.hide()
+	otp := strings.TrimSpace(s.otp.Text)
+	if !abdm.IsOTP(otp) {
+		s.notice.show(noticeError, T("The OTP must be exactly 6 digits."), "", "", nil)
+		s.w.win.Canvas().Focus(s.otp)
+		return
+	}
+	a := s.w.flowState().Reactivation.Account
+	who := a.MaskedABHANumber()
+	if a.Name != "" {
+		who = a.Name + " (" + who + ")"
+	}
+	msg := T("Reactivate the ABHA of {{.Who}}?", map[string]any{"Who": who}) + "\n\n" +
+		T("The patient will again be able to use it with ABDM apps, share health records through ABDM and show it at a hospital or clinic.")
+	d := dialog.NewCustomConfirm(T("Reactivate this ABHA?"), T("Reactivate"), T("Go back"), wrapped(msg), func(ok bool) {
+		if ok {
+			s.reactivate(otp)
+		}
+	}, s.w.win)
+	d.SetConfirmImportance(widget.HighImportance)
+	d.Resize(fyne.NewSize(min(560, s.w.win.Canvas().Size().Width-40), 0))
+	d.Show()
+	s.w.event("confirm reactivation")
+}
+
+// reactivate sends the call once; the wizard's single task and the flow
+// both refuse a second one.
+func (s *reactivateStep) reactivate(otp string) {
+	w := s.w
+	w.opts.Redact(otp)
+	var res abdm.Result
+	w.run(T("Reactivating the ABHA…"), func(ctx context.Context) (err error) {
+		res, err = w.flow.Reactivate(ctx, otp)
+		return err
+	}, func(err error) {
+		if err == nil {
+			w.result.showReactivated(res)
+			return
+		}
+		s.showError(err)
+	})
+}
+
+// showError says what went wrong and what to do; a refused OTP keeps the step.
+func (s *reactivateStep) showError(err error) {
+	w := s.w
+	switch {
+	case showWait(s.notice, err):
+	case abdm.IsOTPRefusal(err) && w.flowState().Step == abdm.StepReactivationOTPSent:
+		s.otp.SetText("")
+		showOTPRefusal(s.notice, err, w.flowState().Reactivation.Remaining())
+		w.win.Canvas().Focus(s.otp)
+	case abdm.IsKind(err, abdm.KindOutcomeUnknown):
+		w.result.showUnknown(err)
+		return
+	case abdm.IsKind(err, abdm.KindGatewayCredentials):
+		s.notice.showError(err, T("Go to Connect"), func() { w.show(stepConnect) })
+	case errors.Is(err, context.Canceled):
+		s.notice.show(noticeInfo, T("Stopped. Nothing more was sent."), "", "", nil)
+	default:
+		s.notice.showError(err, "", nil)
+	}
+	if w.current == stepReactivate {
+		s.enter()
+	}
+}

@@ -57,9 +57,13 @@ test-keyring:
 	@scripts/test-keyring.sh
 
 # The real binary in demo mode on a private Xvfb, driven by keyboard (xdotool)
-# to a deactivation; a PNG of each step goes to screenshots/.
+# to a deactivation and a reactivation, with the current API (v3), the legacy
+# one (v2) and in Hindi; a PNG of each step goes to screenshots/API-LANG-*.png.
 test-gui:
-	$(GO) build -o bin/abha-deactivate . && scripts/xvfb-e2e.sh bin/abha-deactivate
+	$(GO) build -o bin/abha-deactivate .
+	API=v3 APP_LANG=en scripts/xvfb-e2e.sh bin/abha-deactivate
+	API=v2 APP_LANG=en scripts/xvfb-e2e.sh bin/abha-deactivate
+	API=v3 APP_LANG=hi scripts/xvfb-e2e.sh bin/abha-deactivate
 
 $(STATICCHECK):
 	$(GO) install honnef.co/go/tools/cmd/staticcheck@v0.8.2
@@ -82,6 +86,7 @@ fuzz-short:
 	$(GO) test -run '^$$' -fuzz '^FuzzSessionRequest$$' -fuzztime $(FUZZTIME) ./abdm/sandbox/
 	$(GO) test -run '^$$' -fuzz '^FuzzOTPRequest$$' -fuzztime $(FUZZTIME) ./abdm/sandbox/
 	$(GO) test -run '^$$' -fuzz '^FuzzDeactivateRequest$$' -fuzztime $(FUZZTIME) ./abdm/sandbox/
+	$(GO) test -run '^$$' -fuzz '^FuzzV3Request$$' -fuzztime $(FUZZTIME) ./abdm/sandbox/
 
 # Longer fuzzing: make fuzz (1 minute each), or make fuzz FUZZTIME=2m.
 fuzz: FUZZTIME = 1m

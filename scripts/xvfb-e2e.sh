@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end run of the real wizard binary in demo mode (built-in ABDM
 # simulator, no network, no credentials) on a private Xvfb display, driven
-# with the keyboard only (xdotool) to a successful deactivation.
+# with the keyboard only (xdotool) to a successful deactivation, then
+# "Reactivate now" to a successful reactivation.
 #
 # Usage: scripts/xvfb-e2e.sh [path/to/abha-deactivate]   (default bin/abha-deactivate)
 #
@@ -17,30 +18,41 @@
 # a window manager would (WM_DELETE_WINDOW); without it the app gets SIGTERM.
 #
 # Environment knobs:
+#   API           the ABDM API generation: v3 (default) or v2
+#   APP_LANG      the interface language: en (default) or hi
 #   STEP_TIMEOUT  seconds to wait for each step, OTP or window (default 30)
 #   KEYS_VIA      window (default: xdotool --window, XSendEvent) or focus (XTEST)
 #   KEEP_TMP=1    keep the temporary HOME (logs, audit trail) and print its path
 #
+# Screenshots are named screenshots/API-LANG-NN-step.png (e.g. v3-en-01-connect.png).
+#
 # The script relies on these lines on the app's stderr, not on pixel positions:
-#   level=info msg="wizard step shown" step=connect|patient|otp|verify|result
-#   level=debug msg="ABDM call done" ... op="read patient profile" ...
+#   level=info msg="wizard step shown" step=connect|patient|otp|verify|result|reactivate
+#   level=info msg="wizard event" event="patient found"|"patient signed in"|"confirm reactivation"|...
 #   [demo phone] SMS to XXXXXX3210: 123456 is your OTP to deactivate your ABHA. ...
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BIN=${1:-bin/abha-deactivate}
 STEP_TIMEOUT=${STEP_TIMEOUT:-30}
+API=${API:-v3}
+APP_LANG=${APP_LANG:-en}
+case "$API/$APP_LANG" in
+v3/en | v3/hi | v2/en | v2/hi) ;;
+*) printf 'xvfb-e2e: API must be v3 or v2, APP_LANG en or hi\n' >&2; exit 2 ;;
+esac
+RUN="$API-$APP_LANG" # names the screenshots and the log of this run
 KEYS_VIA=${KEYS_VIA:-window}
 case "$KEYS_VIA" in
 window | focus) ;;
 *) printf 'xvfb-e2e: KEYS_VIA must be window or focus\n' >&2; exit 2 ;;
 esac
 SHOTS="$ROOT/screenshots"
-WINDOW_TITLE='ABHA Deactivation'
+WINDOW_TITLE='ABHA ' # the start of the title in English (ABHA Deactivation) and Hindi
 ABHA_MASKED='XX-XXXX-XXXX-7890' # the demo patient "Asha Verma"
 BAD_OUTPUT=('Error in Fyne call thread' 'panic:' 'DATA RACE' 'X Error of failed request')
 
-say() { printf 'xvfb-e2e: %s\n' "$*" >&2; }
+say() { printf 'xvfb-e2e (%s): %s\n' "$RUN" "$*" >&2; }
 # shellcheck source=scripts/lib/x11.sh
 . "$(dirname "$0")/lib/x11.sh"
 
@@ -83,7 +95,7 @@ cleanup() {
 	fi
 	if [[ -f "$ERR" ]]; then
 		mkdir -p "$SHOTS"
-		cat "$ERR" "$OUT" >"$SHOTS/xvfb-e2e.log" 2>/dev/null
+		cat "$ERR" "$OUT" >"$SHOTS/xvfb-e2e-$RUN.log" 2>/dev/null
 	fi
 	if [[ "${KEEP_TMP:-}" == 1 ]]; then
 		say "kept $T"
@@ -105,7 +117,7 @@ fail() {
 	say "FAIL: $*"
 	if [[ -n "$WID" ]]; then
 		mkdir -p "$SHOTS"
-		import -window "$WID" "$SHOTS/99-failure.png" 2>/dev/null && say "window at failure: $SHOTS/99-failure.png"
+		import -window "$WID" "$SHOTS/$RUN-99-failure.png" 2>/dev/null && say "window at failure: $SHOTS/$RUN-99-failure.png"
 	fi
 	if [[ -f "$ERR" ]]; then
 		say "last lines of the app's output:"
@@ -157,7 +169,7 @@ settle() { sleep 0.4; }
 # about 3 s anyway.
 SHOT_LIST=()
 shot() {
-	local file="$SHOTS/$1.png" rc=0
+	local file="$SHOTS/$RUN-$1.png" rc=0
 	x11_stable_shot "$WID" "$file" "$T/shot-prev.png" "$STEP_TIMEOUT" || rc=$?
 	case $rc in
 	1) fail "screenshot of window $WID" ;;
@@ -198,7 +210,7 @@ say "Xvfb on $DISPLAY (pid $XVFB_PID), temporary HOME $T"
 
 # ---------------------------------------------------------------- the app
 mkdir -m 0700 "$T/home" "$T/config" "$T/data" "$T/cache" "$T/run"
-rm -f "$SHOTS"/[0-9][0-9]-*.png "$SHOTS/xvfb-e2e.log"
+rm -f "$SHOTS/$RUN"-[0-9][0-9]-*.png "$SHOTS/xvfb-e2e-$RUN.log"
 mkdir -p "$SHOTS"
 : >"$ERR"
 : >"$OUT"
@@ -209,7 +221,7 @@ APP_START_MS=$(now_ms)
 env -u LC_ALL HOME="$T/home" XDG_CONFIG_HOME="$T/config" XDG_DATA_HOME="$T/data" \
 	XDG_CACHE_HOME="$T/cache" XDG_RUNTIME_DIR="$T/run" LANG=en_US.UTF-8 \
 	DBUS_SESSION_BUS_ADDRESS="unix:path=$T/no-such-bus" \
-	"$BIN" --demo --log-level debug >"$OUT" 2>"$ERR" &
+	"$BIN" --demo --api "$API" --lang "$APP_LANG" --log-level debug >"$OUT" 2>"$ERR" &
 APP_PID=$!
 
 wait_step 0 connect 0.02
@@ -240,7 +252,7 @@ sleep 0.2 # the list is a pop-up; let it open
 keys Down Return
 sleep 0.2
 keys Return
-wait_for "$m" 'msg="ABDM call done".*op="look up the ABHA"' "ABHA search (\"look up the ABHA\" line)" >/dev/null
+wait_for "$m" 'msg="wizard event" event="patient found"' "the ABHA found (\"patient found\" event)" >/dev/null
 sleep 0.4 # the found ABHA is put on screen after the call returns
 shot 02-patient-found
 # Return = Send sign-in OTP (Aadhaar OTP, the default); the OTP field gets the focus.
@@ -248,6 +260,7 @@ m=$(mark)
 keys Return
 login_line=$(wait_for "$m" '\[demo phone\] SMS to [^:]*: [0-9]{6} is your OTP to sign in' "sign-in OTP on the demo phone")
 LOGIN_OTP=$(printf '%s\n' "$login_line" | sed -E 's/.*: ([0-9]{6}) is your OTP.*/\1/')
+LOGIN_AT=$SECONDS
 say "sign-in OTP received: $LOGIN_OTP"
 sleep 0.4
 type_text "$LOGIN_OTP"
@@ -255,7 +268,7 @@ settle
 shot 03-sign-in-otp
 m=$(mark)
 keys Return
-wait_for "$m" 'msg="ABDM call done".*op="read patient profile"' "patient profile (\"read patient profile\" line)" >/dev/null
+wait_for "$m" 'msg="wizard event" event="patient signed in"' "patient signed in (\"patient signed in\" event)" >/dev/null
 sleep 0.6 # the patient card is put on screen after the call returns
 shot 04-patient
 # The confirmation box under the card has the focus: tick it.
@@ -292,6 +305,64 @@ wait_step "$m" result
 settle
 shot 09-result
 
+# 5. Reactivate now (a deactivation made by mistake at the desk): Tab past
+# the transaction ID (selectable) and Copy to the button, Space; the ABHA
+# number is filled in and has the focus.
+m=$(mark)
+keys Tab Tab Tab space
+wait_step "$m" reactivate
+wait_for "$m" 'msg="wizard event" event="reactivation ready"' "the reactivation step ready" >/dev/null
+settle
+shot 10-reactivate
+# Return = Send reactivation OTP (to the ABHA's mobile, the default); the OTP field gets the focus.
+m=$(mark)
+keys Return
+react_line=$(wait_for "$m" '\[demo phone\] SMS to [^:]*: [0-9]{6} is your OTP to reactivate' "reactivation OTP on the demo phone")
+REACT_OTP=$(printf '%s\n' "$react_line" | sed -E 's/.*: ([0-9]{6}) is your OTP.*/\1/')
+say "reactivation OTP received: $REACT_OTP"
+wait_for "$m" 'msg="wizard event" event="reactivation OTP sent"' "the OTP field ready" >/dev/null
+type_text "$REACT_OTP"
+settle
+shot 11-reactivation-otp
+m=$(mark)
+keys Return
+wait_for "$m" 'msg="wizard event" event="confirm reactivation"' "the reactivation's confirmation" >/dev/null
+sleep 0.6
+shot 12-confirm-reactivation
+m=$(mark)
+keys Tab Tab space
+wait_for "$m" 'msg="wizard event" event="?reactivated"?( |$)' "the reactivation done (\"reactivated\" event)" >/dev/null
+settle
+shot 13-reactivated
+
+# 6. The patient can sign in again: Return = Next patient; the demo patient
+# list, Asha Verma, Find patient, Send sign-in OTP (ABDM allows a new sign-in
+# OTP 30 s after the last one), Sign in.
+m=$(mark)
+keys Return
+wait_step "$m" patient
+settle
+m=$(mark)
+keys Tab space
+sleep 0.2
+keys Down Return
+sleep 0.2
+keys Return
+wait_for "$m" 'msg="wizard event" event="patient found"' "the ABHA found again" >/dev/null
+sleep 0.4
+wait_s=$((LOGIN_AT + 31 - SECONDS))
+((wait_s > 0)) && { say "waiting ${wait_s}s for ABDM's resend gap"; sleep "$wait_s"; }
+m=$(mark)
+keys Return
+login_line=$(wait_for "$m" '\[demo phone\] SMS to [^:]*: [0-9]{6} is your OTP to sign in' "the second sign-in OTP")
+wait_for "$m" 'msg="wizard event" event="sign-in OTP sent"' "the sign-in OTP field ready" >/dev/null
+type_text "$(printf '%s\n' "$login_line" | sed -E 's/.*: ([0-9]{6}) is your OTP.*/\1/')"
+m=$(mark)
+keys Return
+wait_for "$m" 'msg="wizard event" event="patient signed in"' "the patient signed in again" >/dev/null
+sleep 0.6
+shot 14-signed-in-again
+
 # ---------------------------------------------------------------- checks
 AUDIT="$T/data/abha-deactivate/audit.jsonl"
 deadline=$((SECONDS + 10))
@@ -308,6 +379,9 @@ until audit_ok; do
 	sleep 0.1
 done
 say "audit trail: outcome \"deactivated\" recorded for $ABHA_MASKED"
+grep -q '"outcome":"reactivated"' "$AUDIT" || fail "no outcome record \"reactivated\" in $AUDIT"
+grep -q "\"api\":\"$API\"" "$AUDIT" || fail "the audit trail does not record API $API"
+say "audit trail: outcome \"reactivated\" recorded, API $API"
 
 check_output() {
 	local pat
@@ -344,9 +418,9 @@ say "app closed by $how, exit status $app_status"
 check_output "at shutdown"
 
 # ---------------------------------------------------------------- summary
-echo "xvfb-e2e: PASS in $(($(now_ms) - START_MS)) ms"
+echo "xvfb-e2e ($RUN): PASS in $(($(now_ms) - START_MS)) ms"
 echo "  steps reached: ${STEPS_SEEN[*]}"
 echo "  start to connect step shown: ${CONNECT_MS} ms"
 echo "  screenshots:"
 printf '    %s\n' "${SHOT_LIST[@]#"$ROOT"/}"
-echo "  app output: ${SHOTS#"$ROOT"/}/xvfb-e2e.log"
+echo "  app output: ${SHOTS#"$ROOT"/}/xvfb-e2e-$RUN.log"

@@ -31,8 +31,11 @@ func (p *demoPhone) view() fyne.CanvasObject { return p.box }
 
 // smsText is what the SMS says after the OTP, by why it was sent.
 func smsText(reason string) string {
-	if strings.HasPrefix(reason, "login") {
+	switch {
+	case strings.HasPrefix(reason, "login"):
 		return T("is your OTP to sign in to ABHA. Valid for 10 minutes. Do not share it with anyone else.")
+	case strings.HasPrefix(reason, "reactivate"):
+		return T("is your OTP to reactivate your ABHA. Valid for 10 minutes. Do not share it with anyone else.")
 	}
 	return T("is your OTP to deactivate your ABHA. Valid for 10 minutes. Do not share it with anyone else.")
 }

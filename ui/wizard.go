@@ -273,6 +273,7 @@ func (w *Wizard) reactivating() bool { return w.modePick.Selected == w.modePick.
 func (w *Wizard) show(i int) {
 	w.current = i
 	s := w.steps[i]
+	w.win.Canvas().Unfocus() // nothing of the step before keeps the keys
 	w.opts.Log.WithField("step", stepNames[i]).Info("wizard step shown")
 	w.stack.Objects = []fyne.CanvasObject{s.view()}
 	w.stack.Refresh()
@@ -328,9 +329,11 @@ func (w *Wizard) modeChanged() {
 	if w.reactivating() {
 		w.react.prefill()
 		w.show(stepReactivate)
+		w.win.Canvas().Focus(w.react.abha) // type the number, or Enter to send the OTP
 		return
 	}
 	w.show(stepPatient)
+	w.win.Canvas().Focus(w.patient.abha)
 }
 
 // startReactivation switches to reactivation for the ABHA the flow last
@@ -345,6 +348,7 @@ func (w *Wizard) startReactivation() {
 		w.react.prefill()
 		w.show(stepReactivate)
 	}
+	w.win.Canvas().Focus(w.react.abha) // Enter sends the reactivation OTP
 	w.event("reactivation ready")
 }
 

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 
 	"abha-deactivate/abdm/wire"
 )
@@ -60,32 +61,42 @@ func (s *Server) deactivate(r *http.Request, body []byte) reply {
 		return rp
 	}
 	t, found := s.txns[req.TxnID]
-	switch {
-	case !found || t.account != a || t.flow != flowAccount:
-		return unprocessable(wire.CodeTxnNotFound, msgTxnNotFound)
-	case t.done:
-		return unprocessable(wire.CodeTxnFinished, msgTxnFinished)
-	case t.method != req.AuthMethod:
-		return badRequest(msgWrongMethod, "authMethod", req.AuthMethod)
-	case now.Sub(t.created) > otpLifetime:
-		return unprocessable(wire.CodeOTPExpired, msgOTPExpired)
-	}
-	right := decErr == nil &&
-		subtle.ConstantTimeCompare([]byte(strings.TrimSpace(string(plain))), []byte(t.otp)) == 1
-	if !right {
-		t.attempts++
-		if t.attempts >= otpMaxAttempts {
-			t.done = true
-			return unprocessable(wire.CodeTooManyAttempts, msgTooManyTries)
-		}
-		if decErr != nil {
-			return unprocessable(wire.CodeWrongOTPAlt, msgInvalidOTP)
-		}
-		return unprocessable(wire.CodeWrongOTP, fmt.Sprintf(msgWrongOTPFormat, otpMaxAttempts-t.attempts))
+	if rp, right := checkEncryptedOTPLocked(t, found && t.account == a && t.flow == flowAccount, req.AuthMethod, plain, decErr, now); !right {
+		return rp
 	}
 	t.finish()
 	s.deactivateLocked(a, Deactivation{Time: now, AuthMethod: req.AuthMethod, Reasons: slices.Clone(req.Reasons)})
 	return emptyReply(http.StatusNoContent)
+}
+
+// checkEncryptedOTPLocked judges a v2 call that confirms transaction t
+// with an OTP encrypted with PKCS#1 v1.5 (deactivate, reactivate): known
+// says t exists and belongs to the call; plain and decErr are the
+// decryption's result. A wrong OTP counts an attempt. It returns the HIS
+// refusal to send, or right when the OTP is the one sent.
+func checkEncryptedOTPLocked(t *txn, known bool, method string, plain []byte, decErr error, now time.Time) (rp reply, right bool) {
+	switch {
+	case !known:
+		return unprocessable(wire.CodeTxnNotFound, msgTxnNotFound), false
+	case t.done:
+		return unprocessable(wire.CodeTxnFinished, msgTxnFinished), false
+	case t.method != method:
+		return badRequest(msgWrongMethod, "authMethod", method), false
+	case now.Sub(t.created) > otpLifetime:
+		return unprocessable(wire.CodeOTPExpired, msgOTPExpired), false
+	}
+	if decErr == nil && subtle.ConstantTimeCompare([]byte(strings.TrimSpace(string(plain))), []byte(t.otp)) == 1 {
+		return reply{}, true
+	}
+	t.attempts++
+	switch {
+	case t.attempts >= otpMaxAttempts:
+		t.done = true
+		return unprocessable(wire.CodeTooManyAttempts, msgTooManyTries), false
+	case decErr != nil:
+		return unprocessable(wire.CodeWrongOTPAlt, msgInvalidOTP), false
+	}
+	return unprocessable(wire.CodeWrongOTP, fmt.Sprintf(msgWrongOTPFormat, otpMaxAttempts-t.attempts)), false
 }
 
 // validateDeactivate checks the fields of a deactivate request that need no

@@ -107,6 +107,18 @@ func (s *Server) search(body []byte) reply {
 // Aadhaar-linked mobile (AADHAAR_OTP) or the ABHA's own mobile (MOBILE_OTP).
 // Login OTPs have their own rate limit, with the rules of generateOTP.
 func (s *Server) authInit(body []byte) reply {
+	return s.v2SendOTPFor(body, flowLogin, PurposeLoginAadhaar, PurposeLoginMobile, func(a *account) (reply, bool) {
+		if a.status == StatusDeactivated {
+			return unprocessable(wire.CodeAccountDisabled, msgAccountDeactivated), true
+		}
+		return reply{}, false
+	})
+}
+
+// v2SendOTPFor serves the v2 calls that send an OTP for the ABHA a body
+// {authMethod, healthid} names (auth/init, auth/reactivate/init), in flow
+// fl with its purposes; refuse says whether the account's state forbids it.
+func (s *Server) v2SendOTPFor(body []byte, fl flow, aadhaarPurpose, mobilePurpose string, refuse func(*account) (reply, bool)) reply {
 	var req wire.AuthInitRequest
 	if rp, ok := decodeFields(body, field{"authMethod", &req.AuthMethod}, field{"healthid", &req.HealthID}); !ok {
 		return rp
@@ -124,23 +136,23 @@ func (s *Server) authInit(body []byte) reply {
 		s.mu.Unlock()
 		return unprocessable(wire.CodeAccountNotFound, msgNoDetails)
 	}
-	if a.status == StatusDeactivated {
+	if rp, refused := refuse(a); refused {
 		s.mu.Unlock()
-		return unprocessable(wire.CodeAccountDisabled, msgAccountDeactivated)
+		return rp
 	}
-	to, purpose, missing := a.seed.aadhaarMobile, PurposeLoginAadhaar, msgNoMobile
+	to, purpose, missing := a.seed.aadhaarMobile, aadhaarPurpose, msgNoMobile
 	if req.AuthMethod == wire.AuthMethodMobileOTP {
-		to, purpose, missing = a.seed.mobile, PurposeLoginMobile, msgNoABHAMobile
+		to, purpose, missing = a.seed.mobile, mobilePurpose, msgNoABHAMobile
 	}
 	if to == "" {
 		s.mu.Unlock()
 		return unprocessable(wire.CodeNoLinkedMobile, missing)
 	}
-	if rp, limited := rateLimitLocked(&a.flows[flowLogin].times, now); limited {
+	if rp, limited := rateLimitLocked(&a.flows[fl].times, now); limited {
 		s.mu.Unlock()
 		return rp
 	}
-	return s.sendOTPLocked(a, flowLogin, req.AuthMethod, to, purpose, now)
+	return s.sendOTPLocked(a, fl, req.AuthMethod, to, purpose, now)
 }
 
 // confirmOTP serves POST {healthid}/v1/auth/confirmWithAadhaarOtp and

@@ -1,9 +1,7 @@
 package sandbox
 
 import (
-	"crypto/subtle"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"strings"
 
@@ -20,40 +18,12 @@ const (
 // address, to its Aadhaar-linked mobile (AADHAAR_OTP) or its own mobile
 // (MOBILE_OTP). No X-Token: a deactivated ABHA cannot sign in.
 func (s *Server) reactivateInit(body []byte) reply {
-	var req wire.ReactivateInitRequest
-	if rp, ok := decodeFields(body, field{"authMethod", &req.AuthMethod}, field{"healthid", &req.HealthID}); !ok {
-		return rp
-	}
-	if req.AuthMethod != wire.AuthMethodAadhaarOTP && req.AuthMethod != wire.AuthMethodMobileOTP {
-		return badRequest(msgBadAuthMethod, "authMethod", req.AuthMethod)
-	}
-	if strings.TrimSpace(req.HealthID) == "" {
-		return badRequest(msgNoHealthIDInit, "healthid", "")
-	}
-	s.mu.Lock()
-	now := s.Now()
-	a, ok := s.lookupLocked(req.HealthID)
-	if !ok {
-		s.mu.Unlock()
-		return unprocessable(wire.CodeAccountNotFound, msgNoDetails)
-	}
-	if a.status == StatusActive {
-		s.mu.Unlock()
-		return unprocessable(wire.CodeBadRequest, msgAlreadyActive)
-	}
-	to, purpose, missing := a.seed.aadhaarMobile, PurposeReactivateAadhaar, msgNoMobile
-	if req.AuthMethod == wire.AuthMethodMobileOTP {
-		to, purpose, missing = a.seed.mobile, PurposeReactivateMobile, msgNoABHAMobile
-	}
-	if to == "" {
-		s.mu.Unlock()
-		return unprocessable(wire.CodeNoLinkedMobile, missing)
-	}
-	if rp, limited := rateLimitLocked(&a.flows[flowReactivate].times, now); limited {
-		s.mu.Unlock()
-		return rp
-	}
-	return s.sendOTPLocked(a, flowReactivate, req.AuthMethod, to, purpose, now)
+	return s.v2SendOTPFor(body, flowReactivate, PurposeReactivateAadhaar, PurposeReactivateMobile, func(a *account) (reply, bool) {
+		if a.status == StatusActive {
+			return unprocessable(wire.CodeBadRequest, msgAlreadyActive), true
+		}
+		return reply{}, false
+	})
 }
 
 // reactivate serves POST {healthid}/v2/auth/reactivate: the OTP of a
@@ -82,28 +52,8 @@ func (s *Server) reactivate(r *http.Request, body []byte) reply {
 	defer s.mu.Unlock()
 	now := s.Now()
 	t, found := s.txns[req.TxnID]
-	switch {
-	case !found || t.flow != flowReactivate:
-		return unprocessable(wire.CodeTxnNotFound, msgTxnNotFound)
-	case t.done:
-		return unprocessable(wire.CodeTxnFinished, msgTxnFinished)
-	case t.method != req.AuthMethod:
-		return badRequest(msgWrongMethod, "authMethod", req.AuthMethod)
-	case now.Sub(t.created) > otpLifetime:
-		return unprocessable(wire.CodeOTPExpired, msgOTPExpired)
-	}
-	right := decErr == nil &&
-		subtle.ConstantTimeCompare([]byte(strings.TrimSpace(string(plain))), []byte(t.otp)) == 1
-	if !right {
-		t.attempts++
-		if t.attempts >= otpMaxAttempts {
-			t.done = true
-			return unprocessable(wire.CodeTooManyAttempts, msgTooManyTries)
-		}
-		if decErr != nil {
-			return unprocessable(wire.CodeWrongOTPAlt, msgInvalidOTP)
-		}
-		return unprocessable(wire.CodeWrongOTP, fmt.Sprintf(msgWrongOTPFormat, otpMaxAttempts-t.attempts))
+	if rp, right := checkEncryptedOTPLocked(t, found && t.flow == flowReactivate, req.AuthMethod, plain, decErr, now); !right {
+		return rp
 	}
 	t.finish()
 	a := t.account

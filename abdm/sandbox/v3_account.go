@@ -2,7 +2,6 @@ package sandbox
 
 import (
 	"encoding/json"
-	"fmt"
 	"net/http"
 
 	"abha-deactivate/abdm/wire"
@@ -92,23 +91,7 @@ func (s *Server) v3AccountRequestOTP(r *http.Request, body []byte) reply {
 		s.mu.Unlock()
 		return s.v3Flat(http.StatusBadRequest, wire.CodeV3BenefitLinked, msgV3BenefitLinked)
 	}
-	to, method, purpose, format := a.seed.aadhaarMobile, wire.AuthMethodAadhaarOTP, PurposeAadhaar, msgV3SentDeactAadhaarFmt
-	if req.OTPSystem == wire.OTPSystemABDM {
-		to, method, purpose, format = a.seed.mobile, wire.AuthMethodMobileOTP, PurposeMobile, msgV3SentDeactMobileFmt
-	}
-	if to == "" {
-		s.mu.Unlock()
-		return v3Nested(http.StatusBadRequest, wire.CodeV3UIDAIFailure, msgV3NoAadhaarMobile)
-	}
-	slot := &a.flows[flowV3Account]
-	if rp, limited := s.v3RateLimitLocked(&slot.times, now); limited {
-		s.mu.Unlock()
-		return rp
-	}
-	t := s.newTxnLocked(slot, a, flowV3Account, method, now)
-	t.scope = scopes
-	s.deliverLocked(t, to, purpose, now)
-	return jsonReply(http.StatusOK, wire.V3TxnResponse{TxnID: t.id, Message: fmt.Sprintf(format, "******"+lastFour(to))})
+	return s.v3SendAccountOTPLocked(a, v3DeactOTP, req.OTPSystem, scopes, now)
 }
 
 // v3AccountVerify serves POST {abha}/v3/profile/account/verify: with the

@@ -75,22 +75,46 @@ func (s *Server) v3LoginRequestOTP(r *http.Request, body []byte) reply {
 		s.mu.Unlock()
 		return v3Nested(http.StatusBadRequest, wire.CodeV3Deactivated, msgV3Deactivated)
 	}
-	to, method, purpose := a.seed.aadhaarMobile, wire.AuthMethodAadhaarOTP, PurposeLoginAadhaar
-	if req.OTPSystem == wire.OTPSystemABDM {
-		to, method, purpose = a.seed.mobile, wire.AuthMethodMobileOTP, PurposeLoginMobile
+	return s.v3SendAccountOTPLocked(a, v3SignInOTP, req.OTPSystem, scopes, now)
+}
+
+// v3OTPKind is what an account OTP of one v3 flow is for: the flow, the
+// outbox purposes and the wording of the reply, for the Aadhaar-linked
+// mobile and for the ABHA's own.
+type v3OTPKind struct {
+	flow                          flow
+	aadhaarPurpose, mobilePurpose string
+	aadhaarFormat, mobileFormat   string
+}
+
+// The kinds of v3 account OTPs.
+var (
+	v3SignInOTP = v3OTPKind{flowV3Login, PurposeLoginAadhaar, PurposeLoginMobile, msgV3SentAadhaarFmt, msgV3SentMobileFmt}
+	v3ReactOTP  = v3OTPKind{flowV3Reactivate, PurposeReactivateAadhaar, PurposeReactivateMobile, msgV3SentAadhaarFmt, msgV3SentMobileFmt}
+	v3DeactOTP  = v3OTPKind{flowV3Account, PurposeAadhaar, PurposeMobile, msgV3SentDeactAadhaarFmt, msgV3SentDeactMobileFmt}
+)
+
+// v3SendAccountOTPLocked sends account a an OTP of kind k by otpSystem, the
+// tail every v3 OTP request for an account shares: a mobile to send it to
+// (none linked to the Aadhaar is UIDAI's ABDM-1204), the rate limit, a new
+// transaction of scopes, the outbox. It unlocks s.
+func (s *Server) v3SendAccountOTPLocked(a *account, k v3OTPKind, otpSystem, scopes string, now time.Time) reply {
+	to, method, purpose, format := a.seed.aadhaarMobile, wire.AuthMethodAadhaarOTP, k.aadhaarPurpose, k.aadhaarFormat
+	if otpSystem == wire.OTPSystemABDM {
+		to, method, purpose, format = a.seed.mobile, wire.AuthMethodMobileOTP, k.mobilePurpose, k.mobileFormat
 	}
 	if to == "" {
 		s.mu.Unlock()
 		return v3Nested(http.StatusBadRequest, wire.CodeV3UIDAIFailure, msgV3NoAadhaarMobile)
 	}
-	slot := &a.flows[flowV3Login]
+	slot := &a.flows[k.flow]
 	if rp, limited := s.v3RateLimitLocked(&slot.times, now); limited {
 		s.mu.Unlock()
 		return rp
 	}
-	t := s.newTxnLocked(slot, a, flowV3Login, method, now)
+	t := s.newTxnLocked(slot, a, k.flow, method, now)
 	t.scope = scopes
-	return s.v3SendLocked(t, to, purpose, now)
+	return s.v3SendLocked(t, to, purpose, format, now)
 }
 
 // v3MobileSignInOTP sends a sign-in OTP to a mobile number, whether or not
@@ -116,7 +140,7 @@ func (s *Server) v3MobileSignInOTP(mobile, scopes string) reply {
 	}
 	t := s.newTxnLocked(slot, nil, flowV3Login, wire.AuthMethodMobileOTP, now)
 	t.scope, t.mobile = scopes, mobile
-	return s.v3SendLocked(t, mobile, PurposeLoginMobile, now)
+	return s.v3SendLocked(t, mobile, PurposeLoginMobile, msgV3SentMobileFmt, now)
 }
 
 // v3ReactivationOTP sends a reactivation OTP for a deactivated account:
@@ -148,32 +172,14 @@ func (s *Server) v3ReactivationOTP(r *http.Request, req wire.V3OTPRequest, scope
 		s.mu.Unlock()
 		return s.v3Flat(http.StatusBadRequest, wire.CodeV3Generic, msgV3AlreadyActive)
 	}
-	to, method, purpose := a.seed.aadhaarMobile, wire.AuthMethodAadhaarOTP, PurposeReactivateAadhaar
-	if req.OTPSystem == wire.OTPSystemABDM {
-		to, method, purpose = a.seed.mobile, wire.AuthMethodMobileOTP, PurposeReactivateMobile
-	}
-	if to == "" {
-		s.mu.Unlock()
-		return v3Nested(http.StatusBadRequest, wire.CodeV3UIDAIFailure, msgV3NoAadhaarMobile)
-	}
-	slot := &a.flows[flowV3Reactivate]
-	if rp, limited := s.v3RateLimitLocked(&slot.times, now); limited {
-		s.mu.Unlock()
-		return rp
-	}
-	t := s.newTxnLocked(slot, a, flowV3Reactivate, method, now)
-	t.scope = scopes
-	return s.v3SendLocked(t, to, purpose, now)
+	return s.v3SendAccountOTPLocked(a, v3ReactOTP, req.OTPSystem, scopes, now)
 }
 
 // v3SendLocked sends the OTP of t to the mobile to (see deliverLocked: it
-// unlocks s) and answers with the transaction and where the OTP went.
-func (s *Server) v3SendLocked(t *txn, to, purpose string, now time.Time) reply {
+// unlocks s) and answers with the transaction and where the OTP went, in
+// the wording format (with %s for the masked number).
+func (s *Server) v3SendLocked(t *txn, to, purpose, format string, now time.Time) reply {
 	s.deliverLocked(t, to, purpose, now)
-	format := msgV3SentMobileFmt
-	if t.method == wire.AuthMethodAadhaarOTP {
-		format = msgV3SentAadhaarFmt
-	}
 	return jsonReply(http.StatusOK, wire.V3TxnResponse{TxnID: t.id, Message: fmt.Sprintf(format, "******"+lastFour(to))})
 }
 

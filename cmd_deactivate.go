@@ -90,14 +90,8 @@ func runDeactivate(args []string, std stdio) int {
 		r, _ := s.catalogue.Lookup(c)
 		fmt.Fprintf(std.err, "  %s  %s\n", c, r.English)
 	}
-	if !*yes {
-		answer, err := in.ask(ctx, std.err, "\nIs this the patient in front of you, and do they want to deactivate? Type YES to send the OTP: ")
-		if err != nil {
-			return rep.fail(fmt.Errorf("confirmation: %w", err))
-		}
-		if !strings.EqualFold(answer, "yes") {
-			return rep.cancelled("Cancelled: nothing was sent to the patient.")
-		}
+	if code, stop := confirmed(ctx, std, in, rep, *yes, "\nIs this the patient in front of you, and do they want to deactivate? Type YES to send the OTP: "); stop {
+		return code
 	}
 
 	otp, err := s.flow.RequestOTP(ctx, otpMethod)
@@ -111,14 +105,7 @@ func runDeactivate(args []string, std stdio) int {
 	}
 	fmt.Fprintf(std.err, "OTP sent to %s (%s). It is valid for %d minutes.\n", where, orUnknown(otp.MaskedMobile), int(abdm.OTPValidity/time.Minute))
 	res, err := readOTP(ctx, std, in, s.rt, "Enter the 6-digit OTP the patient received: ", func(code string) (abdm.Result, error) {
-		fmt.Fprint(std.err, "Deactivating... ")
-		res, err := s.flow.Deactivate(ctx, code, codes, *note)
-		if err != nil {
-			fmt.Fprintln(std.err, "not done.")
-		} else {
-			fmt.Fprintln(std.err, "done.")
-		}
-		return res, err
+		return saying(std, "Deactivating", func() (abdm.Result, error) { return s.flow.Deactivate(ctx, code, codes, *note) })
 	}, func() int { return s.flow.State().OTP.Remaining() })
 	if err != nil {
 		return rep.fail(err)

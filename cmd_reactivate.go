@@ -73,14 +73,8 @@ func runReactivate(args []string, std stdio) int {
 
 	fmt.Fprintln(std.err, "\nReactivating this ABHA means that the patient can again use it with ABDM apps,")
 	fmt.Fprintln(std.err, "share health records through ABDM and show it at a hospital or clinic.")
-	if !*yes {
-		answer, err := in.ask(ctx, std.err, "Is this the patient in front of you, and do they want it back? Type YES to send the OTP: ")
-		if err != nil {
-			return rep.fail(fmt.Errorf("confirmation: %w", err))
-		}
-		if !strings.EqualFold(answer, "yes") {
-			return rep.cancelled("Cancelled: nothing was sent to the patient.")
-		}
+	if code, stop := confirmed(ctx, std, in, rep, *yes, "Is this the patient in front of you, and do they want it back? Type YES to send the OTP: "); stop {
+		return code
 	}
 	st, err := s.flow.StartReactivation(ctx, abha, otpMethod)
 	if err != nil {
@@ -93,14 +87,7 @@ func runReactivate(args []string, std stdio) int {
 	}
 	fmt.Fprintf(std.err, "Reactivation OTP sent to %s (%s). It is valid for %d minutes.\n", where, orUnknown(st.MaskedMobile), int(abdm.OTPValidity/time.Minute))
 	res, err := readOTP(ctx, std, in, s.rt, "Enter the 6-digit OTP the patient received: ", func(code string) (abdm.Result, error) {
-		fmt.Fprint(std.err, "Reactivating... ")
-		res, err := s.flow.Reactivate(ctx, code)
-		if err != nil {
-			fmt.Fprintln(std.err, "not done.")
-		} else {
-			fmt.Fprintln(std.err, "done.")
-		}
-		return res, err
+		return saying(std, "Reactivating", func() (abdm.Result, error) { return s.flow.Reactivate(ctx, code) })
 	}, func() int { return s.flow.State().Reactivation.Remaining() })
 	if err != nil {
 		return rep.fail(err)

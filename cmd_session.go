@@ -250,6 +250,36 @@ func readOTP[T any](ctx context.Context, std stdio, in *lines, rt *runtimeEnv, p
 	}
 }
 
+// confirmed asks staff to type YES before an OTP is sent, unless yes (the
+// --yes flag) says they did already. stop is true, with the exit code, when
+// they did not: nothing has been sent then.
+func confirmed(ctx context.Context, std stdio, in *lines, rep *reporter, yes bool, prompt string) (code int, stop bool) {
+	if yes {
+		return 0, false
+	}
+	answer, err := in.ask(ctx, std.err, prompt)
+	if err != nil {
+		return rep.fail(fmt.Errorf("confirmation: %w", err)), true
+	}
+	if !strings.EqualFold(answer, "yes") {
+		return rep.cancelled("Cancelled: nothing was sent to the patient."), true
+	}
+	return 0, false
+}
+
+// saying runs the call that changes the ABHA, saying on stderr what it does
+// ("Deactivating... done.") while it runs.
+func saying(std stdio, doing string, call func() (abdm.Result, error)) (abdm.Result, error) {
+	fmt.Fprint(std.err, doing+"... ")
+	res, err := call()
+	if err != nil {
+		fmt.Fprintln(std.err, "not done.")
+	} else {
+		fmt.Fprintln(std.err, "done.")
+	}
+	return res, err
+}
+
 // refusalText says why ABDM refused an OTP, in one line.
 func refusalText(err error) string {
 	var e *abdm.Error

@@ -156,15 +156,10 @@ func newPatientStep(w *Wizard) *patientStep {
 	s.warning = consequencesBox(intro)
 
 	items := []fyne.CanvasObject{}
-	if d := w.opts.Demo; d != nil {
-		var names []string
-		for _, p := range d.Patients {
-			names = append(names, p.Name+" ("+T(p.Note)+")")
-		}
-		s.demoPick = widget.NewSelect(names, func(string) { s.pickDemo() })
-		s.demoPick.PlaceHolder = T("Choose a demo patient")
-		items = append(items, field(T("Demo patient"), s.demoPick,
-			T("Demo mode: choosing a patient fills in their ABHA number.")))
+	if w.opts.Demo != nil {
+		var pick fyne.CanvasObject
+		s.demoPick, pick = newDemoPick(w, s.abha, func() { s.token.SetText("") })
+		items = append(items, pick)
 	}
 	items = append(items,
 		container.NewVBox(s.abhaLabel, s.abha, s.abhaHint),
@@ -351,16 +346,6 @@ func (s *patientStep) showCard(on bool) {
 	s.warning.Refresh()
 }
 
-func (s *patientStep) pickDemo() {
-	d := s.w.opts.Demo
-	i := s.demoPick.SelectedIndex()
-	if d == nil || i < 0 || i >= len(d.Patients) {
-		return
-	}
-	s.token.SetText("")
-	s.abha.SetText(d.Patients[i].ABHANumber)
-	s.w.win.Canvas().Focus(s.abha) // Enter now finds the patient
-}
 
 // find looks the ABHA up, or reads the pasted token's profile.
 func (s *patientStep) find() {

@@ -69,14 +69,10 @@ func newReactivateStep(w *Wizard) *reactivateStep {
 	s.otpBox.Hide()
 
 	items := []fyne.CanvasObject{wrapped(T("A deactivated ABHA can be reactivated when the patient wants to use it again. ABDM sends the patient an OTP to confirm; no sign-in is needed."))}
-	if d := w.opts.Demo; d != nil {
-		var names []string
-		for _, p := range d.Patients {
-			names = append(names, p.Name+" ("+T(p.Note)+")")
-		}
-		s.demoPick = widget.NewSelect(names, func(string) { s.pickDemo() })
-		s.demoPick.PlaceHolder = T("Choose a demo patient")
-		items = append(items, field(T("Demo patient"), s.demoPick, T("Demo mode: choosing a patient fills in their ABHA number.")))
+	if w.opts.Demo != nil {
+		var pick fyne.CanvasObject
+		s.demoPick, pick = newDemoPick(w, s.abha, nil)
+		items = append(items, pick)
 	}
 	items = append(items,
 		field(T("ABHA number to reactivate"), s.abha, T("The 14-digit number on the patient's ABHA card.")),
@@ -157,15 +153,6 @@ func (s *reactivateStep) reset() {
 	}
 }
 
-func (s *reactivateStep) pickDemo() {
-	d := s.w.opts.Demo
-	i := s.demoPick.SelectedIndex()
-	if d == nil || i < 0 || i >= len(d.Patients) {
-		return
-	}
-	s.abha.SetText(d.Patients[i].ABHANumber)
-	s.w.win.Canvas().Focus(s.abha) // Enter now sends the OTP
-}
 
 func (s *reactivateStep) chosenMethod() abdm.OTPMethod {
 	for i, o := range s.method.Options {

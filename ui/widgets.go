@@ -282,3 +282,28 @@ func genderText(p abdm.Profile) string {
 	}
 	return ""
 }
+
+// newDemoPick is the demo patients' list of a step, as a labelled field:
+// choosing one runs before (if not nil), puts their ABHA number in into and
+// focuses it, so that Enter then does the step's action.
+func newDemoPick(w *Wizard, into *entry, before func()) (*widget.Select, fyne.CanvasObject) {
+	patients := w.opts.Demo.Patients
+	var names []string
+	for _, p := range patients {
+		names = append(names, p.Name+" ("+T(p.Note)+")")
+	}
+	pick := widget.NewSelect(names, nil)
+	pick.OnChanged = func(string) {
+		i := pick.SelectedIndex()
+		if i < 0 || i >= len(patients) {
+			return
+		}
+		if before != nil {
+			before()
+		}
+		into.SetText(patients[i].ABHANumber)
+		w.win.Canvas().Focus(into)
+	}
+	pick.PlaceHolder = T("Choose a demo patient")
+	return pick, field(T("Demo patient"), pick, T("Demo mode: choosing a patient fills in their ABHA number."))
+}

@@ -346,7 +346,6 @@ func (s *patientStep) showCard(on bool) {
 	s.warning.Refresh()
 }
 
-
 // find looks the ABHA up, or reads the pasted token's profile.
 func (s *patientStep) find() {
 	w := s.w

@@ -153,7 +153,6 @@ func (s *reactivateStep) reset() {
 	}
 }
 
-
 func (s *reactivateStep) chosenMethod() abdm.OTPMethod {
 	for i, o := range s.method.Options {
 		if o == s.method.Selected {

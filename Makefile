@@ -45,7 +45,7 @@ sandbox: build
 test: test-deps lint test-go faults test-keyring test-gui fuzz-short
 
 test-go:
-	LANG=en_US.UTF-8 CGO_ENABLED=1 $(GO) test -race -count=1 ./...
+	LANG=en_US.UTF-8 CGO_ENABLED=1 ABHA_REQUIRE_TOOLS=1 $(GO) test -race -count=1 ./...
 
 # Every call of the flow against every fault, printed as a table.
 faults:
@@ -59,11 +59,15 @@ test-keyring:
 # The real binary in demo mode on a private Xvfb, driven by keyboard (xdotool)
 # to a deactivation and a reactivation, with the current API (v3), the legacy
 # one (v2) and in Hindi; a PNG of each step goes to screenshots/API-LANG-*.png.
+# Then as a new user, without --demo: the simulator as a second process, its
+# addresses and credentials typed into Connect, with the focus and notices
+# checked to be in sight (screenshots/custom-en-*.png).
 test-gui:
 	$(GO) build -o bin/abha-deactivate .
 	API=v3 APP_LANG=en scripts/xvfb-e2e.sh bin/abha-deactivate
 	API=v2 APP_LANG=en scripts/xvfb-e2e.sh bin/abha-deactivate
 	API=v3 APP_LANG=hi scripts/xvfb-e2e.sh bin/abha-deactivate
+	scripts/xvfb-e2e-custom.sh bin/abha-deactivate
 
 $(STATICCHECK):
 	$(GO) install honnef.co/go/tools/cmd/staticcheck@v0.8.2

@@ -30,6 +30,8 @@ func runDeactivate(args []string, std stdio) int {
 	fs := newFlagSet("deactivate", "Deactivate a patient's ABHA after an OTP sent to the patient's Aadhaar-linked mobile.", std.err)
 	var cf connFlags
 	cf.register(fs)
+	var rf receiptFlags
+	rf.register(fs)
 	reasons := fs.String("reasons", "", "reason codes, comma-separated, e.g. 101,104,others (required)")
 	note := fs.String("other-reason", "", "free text for the reason \"others\" (kept in the local audit trail only)")
 	yes := fs.Bool("yes", false, "do not ask for a typed confirmation")
@@ -39,6 +41,9 @@ func runDeactivate(args []string, std stdio) int {
 	rep := &reporter{std: std, action: abdm.ActionDeactivate}
 	err := cf.parse(fs, args)
 	rep.json = *jsonOut // known even when a later check of the flags failed
+	if err == nil {
+		err = rf.check()
+	}
 	if err != nil {
 		return rep.fail(err)
 	}
@@ -110,5 +115,5 @@ func runDeactivate(args []string, std stdio) int {
 	if err != nil {
 		return rep.fail(err)
 	}
-	return rep.deactivated(res)
+	return s.finish(ctx, std, &rf, rep, res, rep.deactivated)
 }

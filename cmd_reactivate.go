@@ -19,6 +19,8 @@ func runReactivate(args []string, std stdio) int {
 	fs := newFlagSet("reactivate", "Reactivate a deactivated ABHA after an OTP sent to the patient's mobile.", std.err)
 	var cf connFlags
 	cf.register(fs)
+	var rf receiptFlags
+	rf.register(fs)
 	yes := fs.Bool("yes", false, "do not ask for a typed confirmation")
 	jsonOut := fs.Bool("json", false, "print one JSON result object on stdout")
 	remember := fs.Bool("remember-secret", false, "save the client secret in the system keyring once ABDM accepts it")
@@ -26,6 +28,9 @@ func runReactivate(args []string, std stdio) int {
 	rep := &reporter{std: std, action: abdm.ActionReactivate}
 	err := cf.parse(fs, args)
 	rep.json = *jsonOut
+	if err == nil {
+		err = rf.check()
+	}
 	if err != nil {
 		return rep.fail(err)
 	}
@@ -92,5 +97,5 @@ func runReactivate(args []string, std stdio) int {
 	if err != nil {
 		return rep.fail(err)
 	}
-	return rep.reactivated(res)
+	return s.finish(ctx, std, &rf, rep, res, rep.reactivated)
 }

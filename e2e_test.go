@@ -17,6 +17,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"abha-deactivate/storage/audit"
 )
 
 // binPath is the abha-deactivate binary built once for the end-to-end tests.
@@ -787,4 +789,272 @@ func TestE2ESignInUnknownAndDeactivated(t *testing.T) {
 			t.Fatalf("%d OTPs sent", n)
 		}
 	})
+}
+
+// needPoppler returns the path of a poppler-utils tool (pdftotext), or
+// skips the test; ABHA_REQUIRE_TOOLS=1 (make test-go) makes it fail instead.
+func needPoppler(t *testing.T, name string) string {
+	t.Helper()
+	path, err := exec.LookPath(name)
+	if err == nil {
+		return path
+	}
+	msg := name + " not found: install the Debian package poppler-utils (scripts/install-deps.sh test)"
+	if os.Getenv("ABHA_REQUIRE_TOOLS") == "1" {
+		t.Fatal(msg)
+	}
+	t.Skip(msg)
+	return ""
+}
+
+// receiptText checks that path is a PDF and returns pdftotext's reading of it.
+func receiptText(t *testing.T, path string) string {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil || !bytes.HasPrefix(data, []byte("%PDF-")) {
+		t.Fatalf("the receipt %s is not a PDF (%d bytes, %v)", path, len(data), err)
+	}
+	out, err := exec.Command(needPoppler(t, "pdftotext"), path, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext: %v", err)
+	}
+	return string(out)
+}
+
+// A v3 deactivation with --receipt and --lang hi saves the patient's
+// receipt, names it in the JSON result, and keeps the note out of it.
+func TestE2EReceiptAfterDeactivation(t *testing.T) {
+	sim := startSim(t)
+	path := filepath.Join(t.TempDir(), "receipt.pdf")
+	run := startSignInCLI(t, sim, "deactivate", "--abha-number", asha, "--reasons", "101,others",
+		"--other-reason", "going abroad", "--yes", "--json", "--receipt", path, "--lang", "hi")
+	run.send(sim.otp()) // sign-in
+	run.send(sim.otp()) // deactivation
+	code, res := run.wait(t)
+	if code != exitOK || res.Outcome != "deactivated" || res.Receipt != path || res.TxnID == "" {
+		t.Fatalf("exit %d, %+v\n%s", code, res, run.stderrText())
+	}
+	text := receiptText(t, path)
+	for _, want := range []string{res.TxnID, "XX-XXXX-XXXX-7890", "Asha Verma", "TEST / DEMO"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the receipt does not say %q:\n%s", want, text)
+		}
+	}
+	for _, never := range []string{"going abroad", "7734", "5512-3456", "5512 3456"} {
+		if strings.Contains(text, never) {
+			t.Errorf("the receipt says %q:\n%s", never, text)
+		}
+	}
+}
+
+// A reactivation in text mode says where the receipt is.
+func TestE2EReceiptAfterReactivation(t *testing.T) {
+	sim := startSim(t)
+	path := filepath.Join(t.TempDir(), "reactivated.pdf")
+	run := startSignInCLI(t, sim, "reactivate", "--abha-number", meena, "--otp-method", "mobile", "--yes",
+		"--receipt", path, "--lang", "en")
+	run.send(sim.otp())
+	code, _ := run.wait(t)
+	if code != exitOK || !strings.Contains(run.stdout.String(), "Receipt saved: "+path+"\n") {
+		t.Fatalf("exit %d, stdout:\n%s\nstderr:\n%s", code, run.stdout.String(), run.stderrText())
+	}
+	if text := receiptText(t, path); !strings.Contains(text, "ABHA reactivated") || !strings.Contains(text, "Meena Iyer") {
+		t.Fatalf("receipt:\n%s", text)
+	}
+}
+
+// No receipt unless the change is done: refused, or its outcome unknown.
+func TestE2ENoReceiptWhenNotDone(t *testing.T) {
+	sim := startSim(t)
+	dir := t.TempDir()
+	refused := filepath.Join(dir, "refused.pdf")
+	run := startCLI(t, sim, ravi, deactivateArgs("--receipt", refused)...) // no linked mobile: refused
+	if code, res := run.wait(t); code != exitRejected || res.Receipt != "" {
+		t.Fatalf("exit %d, %+v", code, res)
+	}
+	unknown := filepath.Join(dir, "unknown.pdf")
+	run = startCLI(t, sim, asha, deactivateArgs("--receipt", unknown)...)
+	otp := sim.otp()
+	sim.admin("POST", "faults", `{"route":"`+sim.route("deactivate")+`","fault":{"drop":true,"process":true}}`)
+	run.send(otp)
+	if code, res := run.wait(t); code != exitUnknown || res.Receipt != "" {
+		t.Fatalf("exit %d, %+v\n%s", code, res, run.stderrText())
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Fatalf("files left: %v", entries)
+	}
+}
+
+// A receipt that cannot be saved after the change is a warning: the
+// deactivation is done and the exit code stays 0. A receipt that could not
+// be saved where asked, or an unknown language, is refused before any OTP.
+func TestE2EReceiptFailures(t *testing.T) {
+	sim := startSim(t)
+	dir := t.TempDir() // the receipt's path is a folder: the rename fails
+	run := startCLI(t, sim, asha, deactivateArgs("--receipt", dir)...)
+	run.send(sim.otp())
+	code, res := run.wait(t)
+	if code != exitOK || res.Outcome != "deactivated" || res.Receipt != "" ||
+		!strings.Contains(run.stderrText(), "Warning: the deactivation is done, but the patient's receipt could not be saved") {
+		t.Fatalf("exit %d, %+v\n%s", code, res, run.stderrText())
+	}
+	for name, args := range map[string][]string{
+		"missing folder": {"--receipt", filepath.Join(dir, "missing", "r.pdf")},
+		"unknown lang":   {"--receipt", filepath.Join(dir, "r.pdf"), "--lang", "fr"},
+	} {
+		sent := sim.outbox()
+		run := startCLI(t, sim, rahul, deactivateArgs(args...)...)
+		if code, res := run.wait(t); code != exitUsage || res.Error == nil || sim.outbox() != sent {
+			t.Errorf("%s: exit %d, %+v", name, code, res)
+		}
+	}
+}
+
+// auditTrail writes a sample audit trail of n lines into home's data folder
+// and returns its path.
+func auditTrail(t *testing.T, home string, n int) string {
+	t.Helper()
+	path := filepath.Join(home, "data", "abha-deactivate", "audit.jsonl")
+	if err := audit.WriteSampleTrail(context.Background(), path, n); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// runAuditCmd runs the binary with args against home and returns its exit
+// code, stdout and stderr.
+func runAuditCmd(t *testing.T, home string, args ...string) (int, string, string) {
+	t.Helper()
+	cmd := exec.Command(binPath, args...)
+	cmd.Env = envFor(home)
+	var out, errOut bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	if err := cmd.Run(); err != nil {
+		if _, ok := err.(*exec.ExitError); !ok {
+			t.Fatal(err)
+		}
+	}
+	return cmd.ProcessState.ExitCode(), out.String(), errOut.String()
+}
+
+func TestE2EAuditVerify(t *testing.T) {
+	home := t.TempDir()
+	code, out, _ := runAuditCmd(t, home, "audit", "verify")
+	if code != exitOK || !strings.HasPrefix(out, "Audit trail intact: 0 records (0 before the chain began) in ") {
+		t.Fatalf("no trail yet: exit %d\n%s", code, out)
+	}
+	path := auditTrail(t, home, 30)
+	code, out, _ = runAuditCmd(t, home, "audit", "verify")
+	if code != exitOK || out != "Audit trail intact: 30 records (0 before the chain began) in "+path+"\n" {
+		t.Fatalf("intact: exit %d\n%s", code, out)
+	}
+	pristine, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := bytes.SplitAfter(pristine, []byte("\n"))
+	lines = lines[:len(lines)-1]
+	without := func(i int) [][]byte { return append(append([][]byte{}, lines[:i]...), lines[i+1:]...) }
+	swapped := append([][]byte{}, lines...)
+	swapped[9], swapped[10] = swapped[10], swapped[9]
+	edited := append([][]byte{}, lines...)
+	edited[6] = bytes.Replace(edited[6], []byte(`"osUser":"`), []byte(`"osUser":"x`), 1)
+	damaged := append([][]byte{}, lines...)
+	damaged[14] = append(append([]byte{}, damaged[14][:50]...), '\n')
+	unlinked := append([][]byte{}, lines...)
+	i := bytes.Index(unlinked[19], []byte(`,"prev":"`))
+	unlinked[19] = append(append([]byte{}, unlinked[19][:i]...), "}\n"...)
+	for name, c := range map[string]struct {
+		lines [][]byte
+		line  int
+		kind  string
+		says  string
+	}{
+		"edited line":  {edited, 7, audit.BreakEditedOrRemoved, "line 7 was changed after it was written"},
+		"removed line": {without(4), 4, audit.BreakEditedOrRemoved, "lines between them were removed"},
+		"swapped":      {swapped, 10, audit.BreakOutOfOrder, "lines 10 and 11 are out of order or removed"},
+		"damaged line": {damaged, 15, audit.BreakDamaged, "line 15 is damaged"},
+		"removed prev": {unlinked, 20, audit.BreakUnchained, "line 20 has no link"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			if err := os.WriteFile(path, bytes.Join(c.lines, nil), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			code, out, _ := runAuditCmd(t, home, "audit", "verify")
+			if code != exitAuditBroken || !strings.HasPrefix(out, fmt.Sprintf("Audit trail BROKEN at line %d of %s\n", c.line, path)) ||
+				!strings.Contains(out, c.says) || !strings.Contains(out, "Do not edit") {
+				t.Fatalf("exit %d\n%s", code, out)
+			}
+			if c.kind != audit.BreakDamaged && !regexp.MustCompile(`\nRecord: [0-9a-f]{32}, 2026-`).MatchString(out) {
+				t.Errorf("the record is not named:\n%s", out)
+			}
+			code, out, _ = runAuditCmd(t, home, "audit", "verify", "--json")
+			var rep struct {
+				audit.VerifyReport
+				ExitCode int `json:"exitCode"`
+			}
+			if err := json.Unmarshal([]byte(out), &rep); err != nil || code != exitAuditBroken || rep.ExitCode != exitAuditBroken ||
+				rep.Intact || rep.Break == nil || rep.Break.Line != c.line || rep.Break.Kind != c.kind {
+				t.Fatalf("--json: exit %d, %v\n%s", code, err, out)
+			}
+		})
+	}
+	if err := os.WriteFile(path, pristine, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, _ := runAuditCmd(t, home, "audit", "verify", "--json"); code != exitOK || !strings.Contains(out, `"intact": true`) {
+		t.Fatalf("--json intact: exit %d\n%s", code, out)
+	}
+	if code, _, errOut := runAuditCmd(t, home, "audit", "verify", "--frobnicate"); code != exitUsage {
+		t.Fatalf("bad flag: exit %d\n%s", code, errOut)
+	}
+}
+
+// A trail written before the chain existed verifies, and so do records
+// appended after it.
+func TestE2EAuditVerifyLegacyTrail(t *testing.T) {
+	home := t.TempDir()
+	path := filepath.Join(home, "data", "abha-deactivate", "audit.jsonl")
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	old := `{"id":"0123456789abcdef0123456789abcdef","time":"2025-11-26T07:35:00Z","event":"intent","osUser":"clinic",` +
+		`"environment":"sandbox","clientId":"SBX_1","hipId":"IN27","abhaNumber":"XX-XXXX-XXXX-9012"}` + "\n"
+	if err := os.WriteFile(path, []byte(old+strings.Replace(old, `"intent"`, `"outcome","outcome":"deactivated"`, 1)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	trail := audit.Open(path)
+	for range 3 {
+		if err := trail.Append(context.Background(), audit.Record{ID: audit.NewID(), Event: audit.EventIntent,
+			Environment: "sandbox", ABHANumber: "91-1234-5678-9012"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, out, _ := runAuditCmd(t, home, "audit", "verify")
+	if code != exitOK || out != "Audit trail intact: 5 records (2 before the chain began) in "+path+"\n" {
+		t.Fatalf("exit %d\n%s", code, out)
+	}
+}
+
+// The table and the CSV stream the trail, newest line first.
+func TestE2EAuditTableAndCSV(t *testing.T) {
+	home := t.TempDir()
+	auditTrail(t, home, 1200)
+	code, out, errOut := runAuditCmd(t, home, "audit", "--csv")
+	rows := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	if code != exitOK || len(rows) != 1201 || !strings.HasPrefix(rows[0], "time,event,action,id,osUser,environment,api,") {
+		t.Fatalf("--csv: exit %d, %d rows\n%s", code, len(rows), errOut)
+	}
+	if rows[1] < rows[len(rows)-1] {
+		t.Errorf("not newest first: %s ... %s", rows[1][:20], rows[len(rows)-1][:20])
+	}
+	code, out, _ = runAuditCmd(t, home, "audit", "--limit", "3", "--outcome", "deactivated")
+	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
+	if code != exitOK || len(lines) != 4 || !strings.HasPrefix(lines[0], "TIME") || strings.Count(out, " deactivated ") != 3 {
+		t.Fatalf("table: exit %d\n%s", code, out)
+	}
+	code, out, _ = runAuditCmd(t, home, "audit")
+	if n := strings.Count(out, "\n"); code != exitOK || n != 1200+3 || strings.Count(out, "TIME") != 3 {
+		t.Fatalf("long table: exit %d, %d lines", code, n)
+	}
 }

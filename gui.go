@@ -92,17 +92,18 @@ func runGUI(args []string, std stdio) int {
 		NewJournal: func(env string, c *abdm.Client) abdm.Journal {
 			return newJournal(rt, env, c, cat)
 		},
-		Audit:     audit.Open(rt.dirs.AuditFile()),
-		Catalogue: cat,
-		Log:       rt.log,
-		Redact:    func(v string) { rt.redact.Add(v) },
-		LogDir:    rt.dirs.Logs,
-		Version:   versionNumber(),
-		Language:  lang,
-		FirstRun:  firstRun && !*demo,
-		Warning:   rt.warning,
-		Tick:      time.Second,
-		WarmEvery: warmEvery,
+		Audit:      audit.Open(rt.dirs.AuditFile()),
+		Catalogue:  cat,
+		Log:        rt.log,
+		Redact:     func(v string) { rt.redact.Add(v) },
+		LogDir:     rt.dirs.Logs,
+		ReceiptDir: rt.dirs.Receipts(),
+		Version:    versionNumber(),
+		Language:   lang,
+		FirstRun:   firstRun && !*demo,
+		Warning:    rt.warning,
+		Tick:       time.Second,
+		WarmEvery:  warmEvery,
 	}
 	if o == (settings.Overrides{}) && !*demo {
 		store := settings.NewStore(rt.dirs.SettingsFile())

@@ -29,6 +29,7 @@ const (
 	exitRejected    = 3 // ABDM refused (the code is shown)
 	exitUnavailable = 4 // network trouble or ABDM unavailable
 	exitUnknown     = 5 // the deactivation or reactivation was sent but its outcome is unknown
+	exitAuditBroken = 6 // `audit verify`: the audit trail's chain is broken (a line edited, removed or damaged)
 )
 
 // stdio is where a command reads and writes; tests substitute their own.
@@ -102,6 +103,7 @@ Usage:
   abha-deactivate status [flags]                                      is the patient's ABHA still active?
   abha-deactivate sandbox [--addr 127.0.0.1:8090] [--latency D]       serve the ABDM simulator
   abha-deactivate audit [--since DATE] [--outcome O] [--csv]          show the audit trail
+  abha-deactivate audit verify [--json]                               check that the audit trail was not changed
   abha-deactivate forget-secret --client-id ID                        delete a saved client secret
   abha-deactivate --version
 
@@ -110,5 +112,6 @@ Run "abha-deactivate COMMAND --help" for the flags of a command.
 API generation: --api v3 (current, the default) or v2 (legacy), on every command.
 
 Exit codes: 0 done, 1 local problem or cancelled, 2 usage, 3 refused by ABDM,
-4 network or ABDM unavailable, 5 (de)activation sent but outcome unknown.
+4 network or ABDM unavailable, 5 (de)activation sent but outcome unknown,
+6 audit trail changed or damaged (audit verify).
 `

@@ -20,7 +20,8 @@ type result struct {
 	TxnID       string      `json:"txnId,omitempty"`
 	Reasons     []string    `json:"reasons,omitempty"`
 	Message     string      `json:"message,omitempty"`
-	Hint        string      `json:"hint,omitempty"` // what to run next, if anything
+	Hint        string      `json:"hint,omitempty"`    // what to run next, if anything
+	Receipt     string      `json:"receipt,omitempty"` // the patient's receipt (PDF), when one was saved
 	Error       *errorOut   `json:"error,omitempty"`
 }
 
@@ -52,11 +53,12 @@ type reporter struct {
 	txnID   string
 	reasons []string
 	hint    string
+	receipt string // the path of the saved receipt
 }
 
 func (r *reporter) base(outcome string, code int) result {
 	res := result{Outcome: outcome, Action: string(r.action), ExitCode: code, Environment: r.env, TxnID: r.txnID,
-		Reasons: r.reasons, Hint: r.hint}
+		Reasons: r.reasons, Hint: r.hint, Receipt: r.receipt}
 	if r.patient != nil {
 		res.Patient = &patientOut{Name: r.patient.Name, ABHANumber: r.patient.MaskedABHANumber(), ABHAAddress: r.patient.ABHAAddress,
 			Gender: r.patient.GenderWord(), YearOfBirth: r.patient.YearOfBirth}

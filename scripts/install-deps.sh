@@ -3,14 +3,15 @@
 # Usage: scripts/install-deps.sh build|test|package
 # Groups:
 #   build    cgo/GLFW headers to compile the Fyne app
-#   test     build + Xvfb, xdotool, ImageMagick, a Secret Service, Devanagari font check tools
+#   test     build + Xvfb, xdotool, ImageMagick, a Secret Service, Devanagari font check tools,
+#            poppler-utils (pdftotext, pdftoppm) to read the receipts back
 #   package  build + the mingw-w64 cross compiler for Windows packages, xz and file for the
 #            Linux tarball, dpkg-deb (dpkg) and objdump (binutils) for the .deb, strace for
 #            the first-run check
 set -eu
 
 build="gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev"
-test_extra="xvfb xauth xdotool imagemagick gnome-keyring libsecret-tools dbus openssl curl procps"
+test_extra="xvfb xauth xdotool imagemagick gnome-keyring libsecret-tools dbus openssl curl procps poppler-utils"
 package_extra="gcc-mingw-w64-x86-64 xz-utils file dpkg tar binutils strace"
 
 case "${1:-build}" in

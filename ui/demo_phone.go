@@ -18,9 +18,8 @@ type demoPhone struct {
 }
 
 func newDemoPhone() *demoPhone {
-	p := &demoPhone{list: container.NewVBox(), empty: wrapped(T("No messages yet. OTPs sent by the simulator appear here."))}
-	p.empty.Importance = widget.LowImportance
-	p.list.Add(p.empty)
+	p := &demoPhone{list: container.NewVBox(), empty: newHint(T("No messages yet. OTPs sent by the simulator appear here."))}
+	p.list.Add(hintView(p.empty))
 	scroll := container.NewVScroll(p.list)
 	scroll.SetMinSize(fyne.NewSize(250, 0))
 	p.box = widget.NewCard(T("Demo phone"), T("What the patient's phone receives"), scroll)

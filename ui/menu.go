@@ -35,7 +35,7 @@ func (w *Wizard) dialogSize(width, height float32) fyne.Size {
 	return fyne.NewSize(min(width, s.Width-40), min(height, s.Height-40))
 }
 
-// showSettings edits the API generation, language, proxy and CA bundle.
+// showSettings edits the API generation, language, appearance, proxy and CA bundle.
 // Connection details are on the Connect step.
 func (w *Wizard) showSettings() {
 	// Devanagari only where the Hindi font is in use: the English theme cannot draw it.
@@ -51,6 +51,9 @@ func (w *Wizard) showSettings() {
 			language.SetSelectedIndex(i)
 		}
 	}
+	looks := []string{AppearanceSystem, AppearanceLight, AppearanceDark}
+	look := widget.NewSelect([]string{T("Same as the computer"), T("Light"), T("Dark")}, nil)
+	look.SetSelectedIndex(max(slices.Index(looks, w.set.Appearance), 0))
 	gens := abdm.Generations()
 	api := widget.NewSelect([]string{T("v3 (current)"), T("v2 (legacy)")}, nil)
 	api.SetSelectedIndex(max(slices.Index(gens, w.connect.selectedGeneration()), 0))
@@ -77,6 +80,7 @@ func (w *Wizard) showSettings() {
 	form := container.NewVBox(
 		field(T("API generation"), api, T("v3 is ABDM's current API. Choose v2 only if your facility's ABDM access is still on the legacy HealthID API. It is also on the Connect step.")),
 		field(T("Language"), language, T("A change of language applies the next time the app starts.")),
+		field(T("Appearance"), look, T("Light or dark colours. \"Same as the computer\" follows the light or dark choice of this computer.")),
 		field(T("Proxy"), proxy, T("Leave empty to use the computer's proxy settings (HTTPS_PROXY).")),
 		field(T("Extra CA certificates"), container.NewBorder(nil, nil, nil, browse, ca),
 			T("Only if your facility's network inspects secure traffic: the certificate file your IT team gives you.")),
@@ -92,12 +96,18 @@ func (w *Wizard) showSettings() {
 			next.APIVersion = string(gens[i])
 			w.connect.setGeneration(gens[i])
 		}
+		if i := look.SelectedIndex(); i >= 0 {
+			next.Appearance = looks[i]
+		}
 		next.ProxyURL = strings.TrimSpace(proxy.Text)
 		next.CABundle = strings.TrimSpace(ca.Text)
 		if err := next.Validate(); err != nil && !onlyIdentityProblems(next) {
 			problem.SetText(err.Error())
 			problem.Show()
 			return
+		}
+		if next.Appearance != w.set.Appearance {
+			w.opts.App.Settings().SetTheme(newTheme(w.opts.Language == LangHindi, next.Appearance))
 		}
 		w.set = next
 		w.client = nil // the next Connect uses the new network settings
@@ -130,79 +140,6 @@ func onlyIdentityProblems(s settings.Settings) bool {
 	s.ClientID, s.HIPID = "client", "hip"
 	s.Environment = "sandbox"
 	return s.Validate() == nil
-}
-
-// showHistory shows the audit trail, newest first, with CSV export.
-func (w *Wizard) showHistory() {
-	if w.opts.Audit == nil {
-		return
-	}
-	var rows []audit.Entry
-	status := widget.NewLabel(T("Reading the audit trail…"))
-	headers := []string{T("Time"), T("Action"), T("ABHA number"), T("Outcome"), T("Reasons"), T("Environment"), T("User")}
-	table := widget.NewTable(
-		func() (int, int) { return len(rows) + 1, len(headers) },
-		func() fyne.CanvasObject { return widget.NewLabel("") },
-		func(id widget.TableCellID, o fyne.CanvasObject) {
-			l := o.(*widget.Label)
-			if id.Row == 0 {
-				l.TextStyle = fyne.TextStyle{Bold: true}
-				l.SetText(headers[id.Col])
-				return
-			}
-			l.TextStyle = fyne.TextStyle{}
-			l.SetText(historyCell(rows[id.Row-1], id.Col))
-		})
-	for i, width := range []float32{150, 120, 160, 300, 110, 100, 100} {
-		table.SetColumnWidth(i, width)
-	}
-	var records []audit.Record
-	export := widget.NewButton(T("Export CSV…"), func() {
-		dialog.ShowFileSave(func(wc fyne.URIWriteCloser, err error) {
-			if err != nil || wc == nil {
-				return
-			}
-			recs := records
-			w.background(func(context.Context) func() {
-				werr := audit.WriteCSV(wc, recs)
-				cerr := wc.Close()
-				return func() {
-					if werr == nil {
-						werr = cerr
-					}
-					if werr != nil {
-						dialog.ShowError(werr, w.win)
-					}
-				}
-			})
-		}, w.win)
-	})
-	export.Disable()
-	d := dialog.NewCustom(T("History"), T("Close"),
-		container.NewBorder(status, container.NewHBox(layoutSpacer(), export), nil, nil, table), w.win)
-	d.Resize(w.dialogSize(980, 560))
-	d.Show()
-	w.background(func(ctx context.Context) func() {
-		recs, stats, err := w.opts.Audit.Read(ctx, audit.Filter{})
-		return func() {
-			if err != nil {
-				status.SetText(T("The audit trail could not be read:") + " " + err.Error())
-				return
-			}
-			records = recs
-			rows = audit.Summaries(recs)
-			text := T("{{.N}} deactivations and reactivations on this computer, newest first. File: {{.Path}}",
-				map[string]any{"N": len(rows), "Path": w.opts.Audit.Path()})
-			if stats.Skipped > 0 {
-				text += "\n" + T("{{.N}} damaged lines were skipped.", map[string]any{"N": stats.Skipped})
-			}
-			status.SetText(text)
-			table.Refresh()
-			if len(recs) > 0 {
-				export.Enable()
-			}
-		}
-	})
 }
 
 // historyCell is the text of one cell of the history table.

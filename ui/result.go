@@ -22,11 +22,16 @@ type resultView struct {
 	text    *widget.Label
 	txn     *widget.Label
 	copyTxn *widget.Button
-	txnRow  *fyne.Container
-	more    *fyne.Container
-	notice  *notice
-	content fyne.CanvasObject
-	mode    resultMode
+	undo    *widget.Button // Reactivate now, after a deactivation
+	// receipts: Open receipt and Save receipt (PDF), once the change is done.
+	receipts       *fyne.Container
+	receiptButtons []*widget.Button
+	res            *abdm.Result // the change done, for its receipt
+	txnRow         *fyne.Container
+	more           *fyne.Container
+	notice         *notice
+	content        fyne.CanvasObject
+	mode           resultMode
 }
 
 type resultMode int
@@ -41,21 +46,37 @@ const (
 
 func newResultView(w *Wizard) *resultView {
 	r := &resultView{w: w, icon: widget.NewIcon(nil), head: heading(""), text: wrapped(""),
-		txn: widget.NewLabel(""), notice: newNotice()}
+		txn: widget.NewLabel(""), notice: newNotice(w)}
 	r.head.Wrapping = fyne.TextWrapWord
 	r.copyTxn = widget.NewButtonWithIcon(T("Copy"), theme.ContentCopyIcon(), func() {
 		w.opts.App.Clipboard().SetContent(r.txn.Text)
 		r.notice.show(noticeSuccess, T("The transaction ID was copied."), "", "", nil)
 	})
+	w.name(r.copyTxn, "result.copy")
+	r.undo = widget.NewButton(T("Reactivate now"), w.startReactivation)
+	w.name(r.undo, "result.reactivate_now")
 	r.txn.TextStyle = fyne.TextStyle{Monospace: true}
 	r.txn.Selectable = true
 	r.txnRow = container.NewHBox(heading(T("Transaction ID")), r.txn, r.copyTxn)
 	r.more = container.NewVBox()
+	open := widget.NewButtonWithIcon(T("Open receipt"), theme.DocumentPrintIcon(), r.openReceipt)
+	save := widget.NewButtonWithIcon(T("Save receipt (PDF)…"), theme.DocumentSaveIcon(), r.saveReceipt)
+	w.name(open, "result.open_receipt")
+	w.name(save, "result.save_receipt")
+	r.receiptButtons = []*widget.Button{open, save}
+	r.receipts = container.NewBorder(nil, nil, container.NewHBox(open, save), nil,
+		wrapped(T("A one-page receipt for the patient, in the language of this window.")))
+	r.receipts.Hide()
 	r.content = container.NewVBox(
 		container.NewBorder(nil, nil, r.icon, nil, r.head),
-		r.text, r.txnRow, r.more, r.notice.view())
+		r.text, r.txnRow, r.receipts, r.more)
 	return r
 }
+
+func (r *resultView) stepNotice() *notice { return r.notice }
+
+// focusTarget is nothing: Enter runs the main action (the next patient).
+func (r *resultView) focusTarget() fyne.Focusable { return nil }
 
 func (r *resultView) title() string {
 	switch r.mode {
@@ -85,7 +106,24 @@ func (r *resultView) enter() {
 	}
 }
 
-func (r *resultView) setEnabled(on bool) { setEnabled(r.copyTxn, on) }
+func (r *resultView) setEnabled(on bool) {
+	setEnabled(r.copyTxn, on)
+	for _, b := range r.receiptButtons {
+		setEnabled(b, on)
+	}
+}
+
+// offerReceipt shows the receipt buttons for a change done (res has a
+// transaction ID) and hides them otherwise.
+func (r *resultView) offerReceipt(res abdm.Result) {
+	if res.TxnID == "" || r.w.opts.ReceiptDir == "" {
+		r.res = nil
+		r.receipts.Hide()
+		return
+	}
+	r.res = &res
+	r.receipts.Show()
+}
 
 // showSuccess says the ABHA is deactivated and what that means.
 func (r *resultView) showSuccess(res abdm.Result) {
@@ -100,11 +138,11 @@ func (r *resultView) showSuccess(res abdm.Result) {
 	r.text.SetText(text)
 	r.txn.SetText(res.TxnID)
 	r.txnRow.Show()
-	undo := widget.NewButton(T("Reactivate now"), r.w.startReactivation)
+	r.offerReceipt(res)
 	r.more.Objects = []fyne.CanvasObject{
 		consequencesBox(T("What happens now: until it is reactivated, the patient:")),
 		wrapped(T("To reactivate, the patient can come back here (Reactivate an ABHA), or use the ABHA app or website (abha.abdm.gov.in), and confirm with an OTP. This deactivation is recorded in this computer's audit trail (menu: History).")),
-		container.NewBorder(nil, nil, container.NewVBox(undo), nil,
+		container.NewBorder(nil, nil, container.NewVBox(r.undo), nil,
 			wrapped(T("Deactivated by mistake? Reactivate it now, with an OTP to the patient's mobile."))),
 	}
 	r.more.Refresh()
@@ -126,6 +164,7 @@ func (r *resultView) showReactivated(res abdm.Result) {
 	r.text.SetText(text)
 	r.txn.SetText(res.TxnID)
 	r.txnRow.Show()
+	r.offerReceipt(res)
 	again := T("The patient can again:") + "\n•  " + T("use ABDM apps (such as the ABHA app) with this ABHA,") +
 		"\n•  " + T("share health records through ABDM,") + "\n•  " + T("show this ABHA at a hospital or clinic.")
 	r.more.Objects = []fyne.CanvasObject{widget.NewCard("", "", wrapped(again))}
@@ -169,6 +208,7 @@ func (r *resultView) showUnknown(err error) {
 		r.text.SetText(T("The request was sent to ABDM, but no answer came back (the connection broke or took too long). Do not send it again: press Check status to ask ABDM whether the ABHA is now deactivated."))
 	}
 	r.txnRow.Hide()
+	r.offerReceipt(abdm.Result{})
 	r.more.Objects = nil
 	r.more.Refresh()
 	r.notice.hide()

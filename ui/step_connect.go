@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 
 	"abha-deactivate/abdm"
@@ -25,13 +26,14 @@ type connectStep struct {
 	api         *widget.RadioGroup // the API generation, in the order of abdm.Generations
 	gatewayURL  *entry
 	healthIDURL *entry
-	serviceName *widget.Label // "ABHA service address" (v3) or "HealthID address" (v2)
-	customBox   *fyne.Container
+	serviceName *widget.Label       // "ABHA service address" (v3) or "HealthID address" (v2)
+	customRows  []fyne.CanvasObject // the labels and fields of the custom addresses
 	hipHint     *widget.Label
 	clientID    *entry
 	secret      *entry
 	remember    *widget.Check
 	savedText   *widget.Label
+	savedRow    *fyne.Container // savedText and the forget button
 	forget      *widget.Button
 	hipID       *entry
 	hint        *widget.Label
@@ -42,7 +44,7 @@ type connectStep struct {
 }
 
 func newConnectStep(w *Wizard) *connectStep {
-	s := &connectStep{w: w, notice: newNotice()}
+	s := &connectStep{w: w, notice: newNotice(w)}
 	labels := []string{T("Sandbox (ABDM's test system)"), T("Production (live ABDM, real patients)"), T("Custom addresses")}
 	s.envValues = []abdm.Environment{abdm.EnvSandbox, abdm.EnvProduction, abdm.EnvCustom}
 	s.env = widget.NewSelect(labels, func(string) { s.syncCustom() })
@@ -51,23 +53,20 @@ func newConnectStep(w *Wizard) *connectStep {
 	s.gatewayURL = newEntry(w, "")
 	s.healthIDURL = newEntry(w, "")
 	s.serviceName = heading("")
-	hint := wrapped(T("Use https. Plain http is only allowed for this computer (the local simulator)."))
-	hint.Importance = widget.LowImportance
-	s.customBox = container.NewVBox(
-		field(T("Gateway address"), s.gatewayURL, ""),
-		container.NewVBox(s.serviceName, s.healthIDURL, hint))
 	s.clientID = newEntry(w, T("Client ID from ABDM"))
 	s.clientID.OnChanged = func(string) { s.clientIDChanged() }
 	s.secret = newPasswordEntry(w, T("Client secret from ABDM"))
 	s.remember = widget.NewCheck(T("Remember the secret in this computer's system keyring"), nil)
-	s.savedText = wrapped("")
-	s.savedText.Importance = widget.LowImportance
+	s.savedText = newHint("")
 	s.forget = widget.NewButton(T("Forget saved secret"), s.forgetSecret)
 	s.hipID = newEntry(w, T("Your facility's HIP ID"))
-	s.hipHint = wrapped("")
-	s.hipHint.Importance = widget.LowImportance
-	s.hint = wrapped("")
-	s.hint.Importance = widget.LowImportance
+	for obj, name := range map[fyne.CanvasObject]string{s.env: "connect.env", s.api: "connect.api", s.gatewayURL: "connect.gateway",
+		s.healthIDURL: "connect.healthid", s.clientID: "connect.client_id", s.secret: "connect.secret", s.remember: "connect.remember",
+		s.forget: "connect.forget", s.hipID: "connect.hip_id"} {
+		w.name(obj, name)
+	}
+	s.hipHint = newHint("")
+	s.hint = newHint("")
 
 	set := w.set
 	s.clientID.SetText(set.ClientID)
@@ -92,18 +91,25 @@ func newConnectStep(w *Wizard) *connectStep {
 	}
 	s.hint.Hidden = s.hint.Text == ""
 
-	secretRow := container.NewVBox(s.secret, s.remember, container.NewBorder(nil, nil, nil, s.forget, s.savedText))
-	form := container.NewVBox(
-		s.hint,
-		field(T("ABDM system"), s.env, ""),
-		field(T("API generation"), s.api, T("v3 is ABDM's current API. Choose v2 only if your facility's ABDM access is still on the legacy HealthID API.")),
-		s.customBox,
-		field(T("Client ID"), s.clientID, ""),
-		field(T("Client secret"), secretRow, T("Given to your facility by ABDM. It is never shown in logs or files.")),
-		container.NewVBox(heading(T("HIP ID")), s.hipID, s.hipHint),
-		s.notice.view(),
+	// Labels beside the fields, so that the longest form (custom addresses)
+	// fits a 1366x768 screen without scrolling.
+	gatewayLabel := heading(T("Gateway address"))
+	gatewayCol := s.gatewayURL
+	serviceCol := inputWithHint(s.healthIDURL, hintView(newHint(T("Use https. Plain http is only allowed for this computer (the local simulator)."))))
+	s.customRows = []fyne.CanvasObject{gatewayLabel, gatewayCol, s.serviceName, serviceCol}
+	s.savedRow = container.NewBorder(nil, nil, nil, s.forget, hintView(s.savedText))
+	secretCol := container.NewVBox(s.secret, s.remember, s.savedRow,
+		hintView(newHint(T("Given to your facility by ABDM. It is never shown in logs or files."))))
+	form := container.New(layout.NewFormLayout(),
+		heading(T("ABDM system")), s.env,
+		heading(T("API generation")), inputWithHint(s.api, hintView(newHint(T("v3 is ABDM's current API. Choose v2 only if your facility's ABDM access is still on the legacy HealthID API.")))),
+		gatewayLabel, gatewayCol,
+		s.serviceName, serviceCol,
+		heading(T("Client ID")), s.clientID,
+		heading(T("Client secret")), secretCol,
+		heading(T("HIP ID")), inputWithHint(s.hipID, hintView(s.hipHint)),
 	)
-	s.content = form
+	s.content = container.NewVBox(hintView(s.hint), form)
 	if w.opts.Warning != "" {
 		s.notice.show(noticeWarning, T("Your settings could not be read."), w.opts.Warning, "", nil)
 	}
@@ -118,6 +124,28 @@ func newConnectStep(w *Wizard) *connectStep {
 
 func (s *connectStep) title() string           { return T("Connect") }
 func (s *connectStep) view() fyne.CanvasObject { return s.content }
+func (s *connectStep) stepNotice() *notice     { return s.notice }
+
+// focusTarget is the first field still empty, top to bottom.
+func (s *connectStep) focusTarget() fyne.Focusable {
+	custom := s.selectedEnv() == abdm.EnvCustom && s.w.opts.Demo == nil
+	savedSecret := s.savedFor != "" && s.savedFor == strings.TrimSpace(s.clientID.Text)
+	for _, f := range []struct {
+		e    *entry
+		need bool
+	}{
+		{s.gatewayURL, custom},
+		{s.healthIDURL, custom},
+		{s.clientID, true},
+		{s.secret, !savedSecret && s.w.opts.Demo == nil},
+		{s.hipID, s.selectedGeneration().NeedsHIPID()},
+	} {
+		if f.need && strings.TrimSpace(f.e.Text) == "" {
+			return f.e
+		}
+	}
+	return nil
+}
 
 func (s *connectStep) enter() {
 	s.w.setPrimary(T("Connect"), widget.HighImportance, true, s.connectNow)
@@ -209,11 +237,20 @@ func (s *connectStep) fillDemoURLs() {
 }
 
 func (s *connectStep) syncCustom() {
-	if s.customBox == nil {
+	if s.customRows == nil {
 		return
 	}
-	s.customBox.Hidden = s.selectedEnv() != abdm.EnvCustom || s.w.opts.Demo != nil
-	s.customBox.Refresh()
+	hide := s.selectedEnv() != abdm.EnvCustom || s.w.opts.Demo != nil
+	for _, o := range s.customRows {
+		if hide {
+			o.Hide()
+		} else {
+			o.Show()
+		}
+	}
+	if c, ok := s.content.(*fyne.Container); ok {
+		c.Refresh()
+	}
 }
 
 // syncSaved looks up, off the UI goroutine, whether a secret is saved for
@@ -222,6 +259,7 @@ func (s *connectStep) syncSaved() {
 	if s.w.opts.Demo != nil || s.w.opts.Secrets == nil {
 		s.savedText.Hide()
 		s.forget.Hide()
+		s.savedRow.Hide()
 		return
 	}
 	id := strings.TrimSpace(s.clientID.Text)
@@ -269,7 +307,10 @@ func (s *connectStep) showSaved(saved bool, err error) {
 		s.forget.Hide()
 	}
 	s.savedText.Hidden = s.savedText.Text == ""
-	s.savedText.Refresh()
+	if s.savedRow != nil { // nil while the step is being built
+		s.savedRow.Hidden = s.savedText.Hidden && s.forget.Hidden
+		s.savedRow.Refresh()
+	}
 }
 
 func (s *connectStep) forgetSecret() {
@@ -302,10 +343,10 @@ func (s *connectStep) form() (settings.Settings, error) {
 		set.GatewayURL = strings.TrimSpace(s.gatewayURL.Text)
 		set.HealthIDURL = strings.TrimSpace(s.healthIDURL.Text)
 		if err := abdm.CheckBaseURL(set.GatewayURL); err != nil {
-			return set, fieldError(T("Gateway address"), err)
+			return set, fieldError(s.gatewayURL, T("Gateway address")+": "+err.Error())
 		}
 		if err := abdm.CheckBaseURL(set.HealthIDURL); err != nil {
-			return set, fieldError(s.serviceName.Text, err)
+			return set, fieldError(s.healthIDURL, s.serviceName.Text+": "+err.Error())
 		}
 	}
 	set.ClientID = strings.TrimSpace(s.clientID.Text)
@@ -313,16 +354,24 @@ func (s *connectStep) form() (settings.Settings, error) {
 	set.RememberSecret = s.remember.Checked
 	switch {
 	case set.ClientID == "":
-		return set, errors.New(T("Enter the client ID."))
-	case set.HIPID == "" && gen.NeedsHIPID():
-		return set, errors.New(T("Enter the HIP ID."))
+		return set, fieldError(s.clientID, T("Enter the client ID."))
 	case s.secret.Text == "" && s.savedFor != set.ClientID && s.w.opts.Demo == nil:
-		return set, errors.New(T("Enter the client secret."))
+		return set, fieldError(s.secret, T("Enter the client secret."))
+	case set.HIPID == "" && gen.NeedsHIPID():
+		return set, fieldError(s.hipID, T("Enter the HIP ID."))
 	}
 	return set, nil
 }
 
-func fieldError(name string, err error) error { return errors.New(name + ": " + err.Error()) }
+// formError is a field to fix on the Connect step, and why.
+type formError struct {
+	field fyne.Focusable
+	text  string
+}
+
+func (e *formError) Error() string { return e.text }
+
+func fieldError(f fyne.Focusable, text string) error { return &formError{field: f, text: text} }
 
 // connectNow checks the form, asks once before using production, then
 // opens the gateway session and fetches the key.
@@ -331,6 +380,9 @@ func (s *connectStep) connectNow() {
 	set, err := s.form()
 	if err != nil {
 		s.notice.show(noticeError, err.Error(), "", "", nil)
+		if fe := (*formError)(nil); errors.As(err, &fe) {
+			s.w.focus(fe.field)
+		}
 		return
 	}
 	if set.Environment == string(abdm.EnvProduction) && !s.w.confirmed {
@@ -398,10 +450,11 @@ func (s *connectStep) connectWith(set settings.Settings) {
 		return nil
 	}, func(err error) {
 		if err != nil {
+			s.notice.showError(err, "", nil)
 			if abdm.IsKind(err, abdm.KindGatewayCredentials) && w.opts.Demo == nil {
 				s.secret.SetText("")
+				w.focus(s.secret) // type it again
 			}
-			s.notice.showError(err, "", nil)
 			return
 		}
 		w.set, w.secret = set, secret

@@ -86,7 +86,7 @@ type otpStep struct {
 var otpMethods = []abdm.OTPMethod{abdm.OTPAadhaar, abdm.OTPMobile}
 
 func newOTPStep(w *Wizard) *otpStep {
-	s := &otpStep{w: w, notice: newNotice(), status: newOTPStatus(w)}
+	s := &otpStep{w: w, notice: newNotice(w), status: newOTPStatus(w)}
 	s.explain = wrapped(T("ABDM will send a one-time password (OTP) by SMS to the patient's mobile. Ask the patient to keep their phone ready. The OTP is valid for 10 minutes."))
 	s.method = widget.NewRadioGroup([]string{
 		T("The mobile linked to the patient's Aadhaar (usual)"),
@@ -94,10 +94,11 @@ func newOTPStep(w *Wizard) *otpStep {
 	}, nil)
 	s.method.SetSelected(s.method.Options[0])
 	s.method.Required = true
+	w.name(s.method, "otp.method")
 	s.status.onSent = func() { s.notice.show(noticeSuccess, T("A new OTP was sent."), "", "", nil) }
 	s.status.onError = s.showError
 	s.content = container.NewVBox(s.explain, field(T("Where should ABDM send the OTP?"), s.method, ""),
-		s.status.view(), s.notice.view())
+		s.status.view())
 	return s
 }
 
@@ -111,8 +112,12 @@ func (s *otpStep) chosenMethod() abdm.OTPMethod {
 	return abdm.OTPAadhaar
 }
 
-func (s *otpStep) title() string           { return T("Send OTP") }
-func (s *otpStep) view() fyne.CanvasObject { return s.content }
+func (s *otpStep) title() string       { return T("Send OTP") }
+func (s *otpStep) stepNotice() *notice { return s.notice }
+
+// focusTarget is nothing: the usual method is chosen, Enter sends the OTP.
+func (s *otpStep) focusTarget() fyne.Focusable { return nil }
+func (s *otpStep) view() fyne.CanvasObject     { return s.content }
 
 func (s *otpStep) enter() {
 	s.tick()

@@ -82,7 +82,7 @@ type patientStep struct {
 var loginMethods = []abdm.LoginMethod{abdm.LoginAadhaarOTP, abdm.LoginMobileOTP}
 
 func newPatientStep(w *Wizard) *patientStep {
-	s := &patientStep{w: w, notice: newNotice()}
+	s := &patientStep{w: w, notice: newNotice(w)}
 	s.abha = newEntry(w, "91-1234-5678-9012")
 	s.abha.OnChanged = func(string) { s.inputChanged() }
 	s.abha.Validator = func(text string) error {
@@ -95,8 +95,7 @@ func newPatientStep(w *Wizard) *patientStep {
 		return nil
 	}
 	s.abhaLabel = heading("")
-	s.abhaHint = wrapped("")
-	s.abhaHint.Importance = widget.LowImportance
+	s.abhaHint = newHint("")
 
 	s.foundText = wrapped("")
 	s.loginPick = widget.NewRadioGroup([]string{
@@ -142,6 +141,10 @@ func newPatientStep(w *Wizard) *patientStep {
 	s.photoBox = container.NewVBox(s.photo, widget.NewLabelWithStyle(T("Photo from ABDM"), fyne.TextAlignCenter, fyne.TextStyle{Italic: true}))
 	s.photoBox.Hide()
 	s.confirm = newCheck(w, T("Yes, this is the patient in front of me, and they want to deactivate their ABHA."), func(bool) { s.enter() })
+	for obj, name := range map[fyne.CanvasObject]string{s.abha: "patient.abha", s.loginPick: "patient.login", s.signInOTP: "patient.signin_otp",
+		s.resend: "patient.resend", s.choose: "patient.choose", s.token: "patient.token", s.advanced: "patient.advanced", s.confirm: "patient.confirm"} {
+		w.name(obj, name)
+	}
 	details := container.New(layout.NewFormLayout(),
 		heading(T("Name")), s.name,
 		heading(T("ABHA number")), s.number,
@@ -162,9 +165,8 @@ func newPatientStep(w *Wizard) *patientStep {
 		items = append(items, pick)
 	}
 	items = append(items,
-		container.NewVBox(s.abhaLabel, s.abha, s.abhaHint),
+		container.NewVBox(s.abhaLabel, s.abha, hintView(s.abhaHint)),
 		s.found,
-		s.notice.view(),
 		s.card,
 		s.warning,
 		s.advanced,
@@ -211,6 +213,23 @@ func (s *patientStep) syncLabels() {
 
 func (s *patientStep) title() string           { return T("Patient") }
 func (s *patientStep) view() fyne.CanvasObject { return s.content }
+func (s *patientStep) stepNotice() *notice     { return s.notice }
+
+// focusTarget is the confirmation once the patient is shown, the sign-in OTP
+// while one is awaited, nothing while the found ABHA waits for Send, and
+// else the ABHA number.
+func (s *patientStep) focusTarget() fyne.Focusable {
+	st := s.w.flowState()
+	switch {
+	case s.loaded:
+		return s.confirm
+	case s.signInIsFor(st) && st.SignIn.TxnID != "" && len(st.SignIn.Accounts) == 0:
+		return s.signInOTP
+	case s.signInIsFor(st):
+		return nil // Enter sends the sign-in OTP or continues with the ABHA chosen
+	}
+	return s.abha
+}
 
 // enter sets the main button for where the sign-in stands.
 func (s *patientStep) enter() {
@@ -354,7 +373,7 @@ func (s *patientStep) find() {
 	switch {
 	case abhaText == "" && tok == "":
 		s.notice.show(noticeError, T("Enter the patient's ABHA number or ABHA address."), "", "", nil)
-		w.win.Canvas().Focus(s.abha)
+		w.focus(s.abha)
 		return
 	case abhaText == "":
 		s.loadToken(tok)
@@ -362,7 +381,7 @@ func (s *patientStep) find() {
 	}
 	if _, err := s.parseID(abhaText); err != nil {
 		s.notice.show(noticeError, s.formatHint(), "", "", nil)
-		w.win.Canvas().Focus(s.abha)
+		w.focus(s.abha)
 		return
 	}
 	w.run(T("Looking up the ABHA with ABDM…"), func(ctx context.Context) error {
@@ -401,7 +420,7 @@ func (s *patientStep) sendSignIn() {
 		s.enter()
 		w.body.Refresh()
 		w.body.ScrollToBottom() // the OTP field ends the sign-in part
-		w.win.Canvas().Focus(s.signInOTP)
+		w.focus(s.signInOTP)
 		w.event("sign-in OTP sent")
 	})
 }
@@ -413,7 +432,7 @@ func (s *patientStep) finishSignIn() {
 	otp := strings.TrimSpace(s.signInOTP.Text)
 	if !abdm.IsOTP(otp) {
 		s.notice.show(noticeError, T("The OTP must be exactly 6 digits."), "", "", nil)
-		w.win.Canvas().Focus(s.signInOTP)
+		w.focus(s.signInOTP)
 		return
 	}
 	w.opts.Redact(otp)
@@ -434,7 +453,7 @@ func (s *patientStep) finishSignIn() {
 			s.signInOTP.SetText("")
 			showOTPRefusal(s.notice, err, w.flowState().SignIn.Remaining())
 			s.enter()
-			w.win.Canvas().Focus(s.signInOTP)
+			w.focus(s.signInOTP)
 		case err != nil:
 			s.showError(err)
 		default:
@@ -534,7 +553,7 @@ func (s *patientStep) showPatient(p abdm.Profile, key string) {
 	s.enter()
 	w.body.Refresh()        // lay out the card before scrolling to it
 	w.body.ScrollToBottom() // the confirmation ends the card
-	w.win.Canvas().Focus(s.confirm)
+	w.focus(s.confirm)
 	w.event("patient signed in")
 }
 

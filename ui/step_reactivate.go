@@ -35,7 +35,7 @@ type reactivateStep struct {
 var reactivationMethods = []abdm.OTPMethod{abdm.OTPMobile, abdm.OTPAadhaar}
 
 func newReactivateStep(w *Wizard) *reactivateStep {
-	s := &reactivateStep{w: w, notice: newNotice(), sentTo: heading(""), valid: widget.NewLabel("")}
+	s := &reactivateStep{w: w, notice: newNotice(w), sentTo: heading(""), valid: widget.NewLabel("")}
 	s.abha = newEntry(w, "91-1234-5678-9012")
 	s.abha.Validator = func(text string) error {
 		if strings.TrimSpace(text) == "" {
@@ -67,6 +67,10 @@ func newReactivateStep(w *Wizard) *reactivateStep {
 	s.otpBox = container.NewVBox(s.sentTo, container.NewHBox(s.valid, layoutSpacer(), s.resend),
 		field(T("OTP from the patient's phone"), s.otp, T("Ask the patient to read out the 6-digit OTP they received by SMS.")))
 	s.otpBox.Hide()
+	for obj, name := range map[fyne.CanvasObject]string{s.abha: "reactivate.abha", s.method: "reactivate.method",
+		s.resend: "reactivate.resend", s.otp: "reactivate.otp"} {
+		w.name(obj, name)
+	}
 
 	items := []fyne.CanvasObject{wrapped(T("A deactivated ABHA can be reactivated when the patient wants to use it again. ABDM sends the patient an OTP to confirm; no sign-in is needed."))}
 	if w.opts.Demo != nil {
@@ -77,13 +81,22 @@ func newReactivateStep(w *Wizard) *reactivateStep {
 	items = append(items,
 		field(T("ABHA number to reactivate"), s.abha, T("The 14-digit number on the patient's ABHA card.")),
 		field(T("Where should ABDM send the OTP?"), s.method, ""),
-		s.otpBox,
-		s.notice.view())
+		s.otpBox)
 	s.content = container.NewVBox(items...)
 	return s
 }
 
-func (s *reactivateStep) title() string           { return T("Reactivate") }
+func (s *reactivateStep) title() string       { return T("Reactivate") }
+func (s *reactivateStep) stepNotice() *notice { return s.notice }
+
+// focusTarget is the OTP once it is sent, else the ABHA number (with a
+// number filled in, Enter there sends the OTP).
+func (s *reactivateStep) focusTarget() fyne.Focusable {
+	if s.w.flowState().Step == abdm.StepReactivationOTPSent {
+		return s.otp
+	}
+	return s.abha
+}
 func (s *reactivateStep) view() fyne.CanvasObject { return s.content }
 
 func (s *reactivateStep) enter() {
@@ -169,7 +182,7 @@ func (s *reactivateStep) send() {
 	number, err := abdm.ParseABHA(s.abha.Text)
 	if err != nil {
 		s.notice.show(noticeError, T("Enter the 14 digits of the ABHA number"), "", "", nil)
-		w.win.Canvas().Focus(s.abha)
+		w.focus(s.abha)
 		return
 	}
 	method := s.chosenMethod()
@@ -185,7 +198,7 @@ func (s *reactivateStep) send() {
 		s.enter()
 		w.body.Refresh()
 		w.body.ScrollToBottom()
-		w.win.Canvas().Focus(s.otp)
+		w.focus(s.otp)
 		w.event("reactivation OTP sent")
 	})
 }
@@ -196,7 +209,7 @@ func (s *reactivateStep) askConfirm() {
 	otp := strings.TrimSpace(s.otp.Text)
 	if !abdm.IsOTP(otp) {
 		s.notice.show(noticeError, T("The OTP must be exactly 6 digits."), "", "", nil)
-		s.w.win.Canvas().Focus(s.otp)
+		s.w.focus(s.otp)
 		return
 	}
 	a := s.w.flowState().Reactivation.Account
@@ -243,7 +256,7 @@ func (s *reactivateStep) showError(err error) {
 	case abdm.IsOTPRefusal(err) && w.flowState().Step == abdm.StepReactivationOTPSent:
 		s.otp.SetText("")
 		showOTPRefusal(s.notice, err, w.flowState().Reactivation.Remaining())
-		w.win.Canvas().Focus(s.otp)
+		w.focus(s.otp)
 	case abdm.IsKind(err, abdm.KindOutcomeUnknown):
 		w.result.showUnknown(err)
 		return

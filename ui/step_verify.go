@@ -27,7 +27,7 @@ type verifyStep struct {
 }
 
 func newVerifyStep(w *Wizard) *verifyStep {
-	s := &verifyStep{w: w, notice: newNotice(), status: newOTPStatus(w)}
+	s := &verifyStep{w: w, notice: newNotice(w), status: newOTPStatus(w)}
 	s.status.onSent = func() {
 		s.otp.SetText("")
 		s.notice.show(noticeSuccess, T("A new OTP was sent. Enter the new one."), "", "", nil)
@@ -64,18 +64,19 @@ func newVerifyStep(w *Wizard) *verifyStep {
 			s.enter()
 		})
 		s.reasons = append(s.reasons, c)
+		w.name(c, "verify.reason_"+code)
 		s.codes = append(s.codes, code)
 		reasonBox.Add(c)
 	}
 	reasonBox.Add(s.other)
-	note := wrapped(T("The codes are sent to ABDM. The wording of the reasons is this app's own, not ABDM's."))
-	note.Importance = widget.LowImportance
+	w.name(s.otp, "verify.otp")
+	w.name(s.other, "verify.other")
+	note := hintView(newHint(T("The codes are sent to ABDM. The wording of the reasons is this app's own, not ABDM's.")))
 	s.content = container.NewVBox(
 		s.status.view(),
 		field(T("OTP from the patient's phone"), s.otp, T("Ask the patient to read out the 6-digit OTP they received by SMS.")),
 		field(T("Reasons for deactivation (choose at least one)"), reasonBox, ""),
 		note,
-		s.notice.view(),
 	)
 	return s
 }
@@ -90,7 +91,20 @@ func onlyDigits(s string, limit int) string {
 	return b.String()
 }
 
-func (s *verifyStep) title() string           { return T("Verify and deactivate") }
+func (s *verifyStep) title() string       { return T("Verify and deactivate") }
+func (s *verifyStep) stepNotice() *notice { return s.notice }
+
+// focusTarget is the OTP until six digits are typed, then the first reason
+// while none is chosen.
+func (s *verifyStep) focusTarget() fyne.Focusable {
+	if !abdm.IsOTP(strings.TrimSpace(s.otp.Text)) {
+		return s.otp
+	}
+	if codes, _ := s.chosen(); len(codes) == 0 && len(s.reasons) > 0 {
+		return s.reasons[0]
+	}
+	return nil
+}
 func (s *verifyStep) view() fyne.CanvasObject { return s.content }
 
 func (s *verifyStep) enter() {
@@ -113,7 +127,7 @@ func (s *verifyStep) tick() { s.status.tick() }
 // open shows the step with the cursor in the OTP field.
 func (s *verifyStep) open() {
 	s.w.show(stepVerify)
-	s.w.win.Canvas().Focus(s.otp)
+	s.w.focus(s.otp)
 }
 
 // otpSent clears what belonged to an earlier OTP.
@@ -152,10 +166,11 @@ func (s *verifyStep) askConfirm() {
 	switch {
 	case !abdm.IsOTP(otp):
 		s.notice.show(noticeError, T("The OTP must be exactly 6 digits."), "", "", nil)
-		s.w.win.Canvas().Focus(s.otp)
+		s.w.focus(s.otp)
 		return
 	case len(codes) == 0:
 		s.notice.show(noticeError, T("Choose at least one reason."), "", "", nil)
+		s.w.focus(s.reasons[0])
 		return
 	}
 	p := s.w.flowState().Patient
@@ -204,7 +219,7 @@ func (s *verifyStep) showError(err error) {
 		// A wrong OTP, or a refusal ABDM did not explain: the OTP step stays.
 		s.otp.SetText("")
 		showOTPRefusal(s.notice, err, w.flowState().OTP.Remaining())
-		w.win.Canvas().Focus(s.otp)
+		w.focus(s.otp)
 		s.enter()
 		return
 	}

@@ -9,16 +9,46 @@ import (
 	"abha-deactivate/assets"
 )
 
+// Appearance choices (settings.Settings.Appearance).
+const (
+	AppearanceSystem = ""      // follow the system's light or dark choice
+	AppearanceLight  = "light" // always light
+	AppearanceDark   = "dark"  // always dark
+)
+
+// colorNameHint is the colour of help text under fields.
+const colorNameHint fyne.ThemeColorName = "abha.hint"
+
+// Colours chosen for at least 4.5:1 contrast (WCAG AA) with the window and
+// field backgrounds of each variant; ui tests measure them on screenshots.
+var (
+	hintLight        = color.NRGBA{R: 0x70, G: 0x70, B: 0x70, A: 0xff} // 4.9:1 on white; Fyne's disabled grey is 1.3:1
+	hintDark         = color.NRGBA{R: 0xa8, G: 0xa8, B: 0xa8, A: 0xff} // 7.5:1 on the dark background
+	placeholderLight = color.NRGBA{R: 0x6a, G: 0x6a, B: 0x6a, A: 0xff} // 4.8:1 on a light field; Fyne's #888 is 3.2:1
+)
+
 // appTheme is Fyne's default theme with a Devanagari font when the
-// interface is in Hindi: Fyne's own font has no Devanagari glyphs, and a
-// facility computer may have no system font that does. Latin letters the
-// Devanagari font lacks fall back to Fyne's default font.
+// interface is in Hindi (Fyne's own font has no Devanagari glyphs, and a
+// facility computer may have no system font that does; Latin letters the
+// Devanagari font lacks fall back to Fyne's default font), legible hint
+// and placeholder colours, and a light or dark variant when the user chose one.
 type appTheme struct {
 	fyne.Theme
-	hindi bool
+	hindi   bool
+	forced  bool // variant overrides the system's choice
+	variant fyne.ThemeVariant
 }
 
-func newTheme(hindi bool) fyne.Theme { return &appTheme{Theme: theme.DefaultTheme(), hindi: hindi} }
+func newTheme(hindi bool, appearance string) fyne.Theme {
+	t := &appTheme{Theme: theme.DefaultTheme(), hindi: hindi}
+	switch appearance {
+	case AppearanceLight:
+		t.forced, t.variant = true, theme.VariantLight
+	case AppearanceDark:
+		t.forced, t.variant = true, theme.VariantDark
+	}
+	return t
+}
 
 // Font returns the embedded Noto Sans Devanagari for Hindi text.
 func (t *appTheme) Font(s fyne.TextStyle) fyne.Resource {
@@ -31,8 +61,40 @@ func (t *appTheme) Font(s fyne.TextStyle) fyne.Resource {
 	return assets.DevanagariRegular
 }
 
-// Color keeps the default palette; the demo banner and warnings use the
-// theme's warning colour.
+// Color is the default palette in the chosen variant, with the hint and
+// placeholder colours made legible.
 func (t *appTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
+	if t.forced {
+		v = t.variant
+	}
+	switch n {
+	case colorNameHint:
+		if v == theme.VariantLight {
+			return hintLight
+		}
+		return hintDark
+	case theme.ColorNamePlaceHolder:
+		if v == theme.VariantLight {
+			return placeholderLight
+		}
+	}
 	return t.Theme.Color(n, v)
 }
+
+// hintTheme draws the hint labels it holds (low importance, which Fyne
+// colours as disabled text) in colorNameHint, and everything else as the
+// app's current theme does.
+type hintTheme struct{}
+
+func (hintTheme) current() fyne.Theme { return fyne.CurrentApp().Settings().Theme() }
+
+func (h hintTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
+	if n == theme.ColorNameDisabled {
+		n = colorNameHint
+	}
+	return h.current().Color(n, v)
+}
+
+func (h hintTheme) Font(s fyne.TextStyle) fyne.Resource     { return h.current().Font(s) }
+func (h hintTheme) Icon(n fyne.ThemeIconName) fyne.Resource { return h.current().Icon(n) }
+func (h hintTheme) Size(n fyne.ThemeSizeName) float32       { return h.current().Size(n) }

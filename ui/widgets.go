@@ -47,11 +47,30 @@ func demoBanner() fyne.CanvasObject {
 func field(label string, input fyne.CanvasObject, hint string) fyne.CanvasObject {
 	objs := []fyne.CanvasObject{heading(label), input}
 	if hint != "" {
-		h := wrapped(hint)
-		h.Importance = widget.LowImportance
-		objs = append(objs, h)
+		objs = append(objs, hintView(newHint(hint)))
 	}
 	return container.NewVBox(objs...)
+}
+
+// inputWithHint is an input with its hint below, for the right column of a
+// form.
+func inputWithHint(input, hint fyne.CanvasObject) fyne.CanvasObject {
+	return container.NewVBox(input, hint)
+}
+
+// newHint is help text under a field: wrapped, in the theme's hint colour
+// once placed with hintView.
+func newHint(text string) *widget.Label {
+	h := wrapped(text)
+	h.Importance = widget.LowImportance
+	return h
+}
+
+// hintView shows a hint label in a colour with at least 4.5:1 contrast to
+// the background (Fyne draws low-importance text in its faint disabled
+// colour, which is too light to read comfortably).
+func hintView(h *widget.Label) fyne.CanvasObject {
+	return container.NewThemeOverride(h, hintTheme{})
 }
 
 // entry is a text entry that submits the wizard's primary action on Enter
@@ -111,9 +130,11 @@ func (c *check) TypedKey(ev *fyne.KeyEvent) {
 	}
 }
 
-// notice shows the outcome of an action under a step: an error in plain
-// words with what to do next, a warning, or a confirmation.
+// notice shows the outcome of an action next to the wizard's buttons: an
+// error in plain words with what to do next, a warning, or a confirmation.
 type notice struct {
+	w      *Wizard
+	kind   noticeKind
 	box    *fyne.Container
 	icon   *widget.Icon
 	title  *widget.Label
@@ -130,12 +151,17 @@ const (
 	noticeError
 )
 
-func newNotice() *notice {
-	n := &notice{icon: widget.NewIcon(nil), title: heading(""), detail: wrapped(""),
+// kindNames name the notice kinds in the log.
+var kindNames = map[noticeKind]string{noticeInfo: "info", noticeSuccess: "success", noticeWarning: "warning", noticeError: "error"}
+
+// newNotice is a step's notice; w shows it in view when it changes.
+func newNotice(w *Wizard) *notice {
+	n := &notice{w: w, icon: widget.NewIcon(nil), title: heading(""), detail: wrapped(""),
 		action: widget.NewButton("", nil)}
 	n.title.Wrapping = fyne.TextWrapWord
-	n.box = container.NewBorder(nil, nil, container.NewVBox(n.icon), nil,
-		container.NewVBox(n.title, n.detail, container.NewHBox(n.action)))
+	n.box = container.NewPadded(container.NewBorder(nil, nil, container.NewVBox(n.icon), nil,
+		container.NewVBox(n.title, n.detail, container.NewHBox(n.action))))
+	w.name(n.action, "notice.action")
 	n.hide()
 	return n
 }
@@ -166,8 +192,10 @@ func (n *notice) show(kind noticeKind, title, detail, actionLabel string, action
 	} else {
 		n.action.Hide()
 	}
+	n.kind = kind
 	n.box.Show()
 	n.box.Refresh()
+	n.w.noticeShown(n)
 }
 
 // showError explains err in plain words: what happened, ABDM's code and
@@ -302,8 +330,9 @@ func newDemoPick(w *Wizard, into *entry, before func()) (*widget.Select, fyne.Ca
 			before()
 		}
 		into.SetText(patients[i].ABHANumber)
-		w.win.Canvas().Focus(into)
+		w.focus(into)
 	}
 	pick.PlaceHolder = T("Choose a demo patient")
+	w.name(pick, "demo.patient")
 	return pick, field(T("Demo patient"), pick, T("Demo mode: choosing a patient fills in their ABHA number."))
 }

@@ -44,6 +44,7 @@ type Options struct {
 	Log        logrus.FieldLogger
 	Redact     func(secret string) // registers a secret with the log redactor
 	LogDir     string
+	ReceiptDir string // where Open receipt keeps the patients' receipts
 	Version    string
 	Language   string // "en" or "hi", from SetupLanguage
 	FirstRun   bool   // no settings were saved before
@@ -106,7 +107,15 @@ type Wizard struct {
 	progress     *widget.ProgressBarInfinite
 	progressText *widget.Label
 	progressBox  *fyne.Container
+	noticeSlot   *fyne.Container // the shown step's notice, next to the buttons
 	phone        *demoPhone
+
+	names       map[fyne.CanvasObject]string // focusable widgets, as the log names them
+	lastHistory *history                     // the History window opened last, for tests
+	lastFocus   fyne.Focusable
+	pending     bool // the focused widget waits for its first frame to be revealed
+	// pendingNotice waits for its first frame to be logged.
+	pendingNotice *notice
 
 	connect *connectStep
 	patient *patientStep
@@ -133,6 +142,11 @@ type step interface {
 	// enter is called each time the step is shown; it sets the buttons.
 	enter()
 	setEnabled(bool)
+	// focusTarget is the field that needs input now, or nil (Enter then
+	// runs the main action).
+	focusTarget() fyne.Focusable
+	// stepNotice is where the step tells how its action went.
+	stepNotice() *notice
 }
 
 // Step indexes.
@@ -163,13 +177,14 @@ func New(opts Options) *Wizard {
 		opts.Redact = func(string) {}
 	}
 	w := &Wizard{opts: opts, set: opts.Settings, stopTick: make(chan struct{})}
-	opts.App.Settings().SetTheme(newTheme(opts.Language == LangHindi))
+	opts.App.Settings().SetTheme(newTheme(opts.Language == LangHindi, opts.Settings.Appearance))
 	w.win = opts.App.NewWindow(T("ABHA Deactivation"))
 	w.build()
 	w.win.SetCloseIntercept(w.onClose)
 	w.show(stepConnect)
 	if opts.Tick > 0 {
-		go w.ticker(opts.Tick)
+		go w.every(opts.Tick, w.Tick)
+		go w.every(focusPoll, w.pollFocus)
 	}
 	return w
 }
@@ -204,12 +219,20 @@ func (w *Wizard) build() {
 	w.progressBox = container.NewBorder(nil, nil, nil, nil, container.NewVBox(w.progressText, w.progress))
 	w.progress.Stop()
 	w.progressBox.Hide()
+	w.noticeSlot = container.NewStack()
+	w.name(w.back, "back")
+	w.name(w.next, "next")
+	w.name(w.cancel, "cancel")
+	w.name(w.modePick, "task")
 
-	header := container.NewVBox(w.stepTitle, w.stepTrail, w.modeBox, widget.NewSeparator())
+	// The title and the trail of steps share a line: the longest step has to
+	// fit a 1366x768 screen.
+	header := container.NewVBox(container.NewBorder(nil, nil, w.stepTitle, nil, container.NewHBox(layoutSpacer(), w.stepTrail)),
+		w.modeBox, widget.NewSeparator())
 	if w.opts.Demo != nil {
 		header.Objects = append([]fyne.CanvasObject{demoBanner()}, header.Objects...)
 	}
-	footer := container.NewVBox(w.progressBox, widget.NewSeparator(),
+	footer := container.NewVBox(w.noticeSlot, w.progressBox, widget.NewSeparator(),
 		container.NewHBox(w.back, layoutSpacer(), w.cancel, w.next))
 	w.body = container.NewVScroll(container.NewPadded(w.stack))
 	body := w.body
@@ -220,7 +243,7 @@ func (w *Wizard) build() {
 	}
 	w.win.SetContent(main)
 	w.win.SetMainMenu(w.menu())
-	w.win.Resize(fyne.NewSize(940, 700))
+	w.win.Resize(defaultWindowSize(w.opts.Demo != nil))
 	w.win.Canvas().SetOnTypedKey(w.typedKey)
 }
 
@@ -277,6 +300,8 @@ func (w *Wizard) show(i int) {
 	w.opts.Log.WithField("step", stepNames[i]).Info("wizard step shown")
 	w.stack.Objects = []fyne.CanvasObject{s.view()}
 	w.stack.Refresh()
+	w.noticeSlot.Objects = []fyne.CanvasObject{s.stepNotice().view()}
+	w.noticeSlot.Refresh()
 	w.body.ScrollToTop()
 	path := w.path()
 	if n := slices.Index(path, i); n >= 0 {
@@ -290,6 +315,14 @@ func (w *Wizard) show(i int) {
 	w.back.Hidden = i == stepConnect || i == stepResult
 	w.back.Refresh()
 	s.enter()
+	if n := s.stepNotice(); n.box.Visible() {
+		w.noticeShown(n)
+	}
+	if f := s.focusTarget(); f != nil {
+		w.focus(f)
+	} else {
+		w.focusChanged(true)
+	}
 }
 
 func (w *Wizard) updateTrail() {
@@ -329,11 +362,9 @@ func (w *Wizard) modeChanged() {
 	if w.reactivating() {
 		w.react.prefill()
 		w.show(stepReactivate)
-		w.win.Canvas().Focus(w.react.abha) // type the number, or Enter to send the OTP
 		return
 	}
 	w.show(stepPatient)
-	w.win.Canvas().Focus(w.patient.abha)
 }
 
 // startReactivation switches to reactivation for the ABHA the flow last
@@ -348,7 +379,7 @@ func (w *Wizard) startReactivation() {
 		w.react.prefill()
 		w.show(stepReactivate)
 	}
-	w.win.Canvas().Focus(w.react.abha) // Enter sends the reactivation OTP
+	w.focus(w.react.abha) // Enter sends the reactivation OTP
 	w.event("reactivation ready")
 }
 
@@ -383,9 +414,23 @@ func (w *Wizard) run(status string, work func(ctx context.Context) error, finish
 			w.task = nil
 			w.setBusy(false, "")
 			finish(err)
+			w.refocus()
 		})
 	}()
 	return true
+}
+
+// refocus gives the keys back after a request: to the field the step needs
+// now (the one to fix after an error), unless finish chose one.
+func (w *Wizard) refocus() {
+	if w.win.Canvas().Focused() != nil || w.win.Canvas().Overlays().Top() != nil {
+		return
+	}
+	if f := w.steps[w.current].focusTarget(); f != nil {
+		w.focus(f)
+	} else {
+		w.focusChanged(false)
+	}
 }
 
 // status updates the progress text; a task's goroutine calls it.
@@ -469,8 +514,8 @@ func (w *Wizard) onClose() {
 	w.win.Close()
 }
 
-// ticker refreshes countdowns every d.
-func (w *Wizard) ticker(d time.Duration) {
+// every runs fn on the UI goroutine every d until the window closes.
+func (w *Wizard) every(d time.Duration, fn func()) {
 	t := time.NewTicker(d)
 	defer t.Stop()
 	for {
@@ -478,7 +523,7 @@ func (w *Wizard) ticker(d time.Duration) {
 		case <-w.stopTick:
 			return
 		case <-t.C:
-			w.onUI(false, w.Tick)
+			w.onUI(false, fn)
 		}
 	}
 }
@@ -520,4 +565,15 @@ func (w *Wizard) flowState() abdm.State {
 		return abdm.State{}
 	}
 	return w.flow.State()
+}
+
+// defaultWindowSize fits the longest step (Connect with custom addresses,
+// in English) without scrolling on a 1366x768 screen, leaving 78 pixels for
+// a title bar and a taskbar, and fits a 1024x768 screen too (where longer
+// steps scroll); in demo mode the demo phone takes a column of it.
+func defaultWindowSize(demo bool) fyne.Size {
+	if demo {
+		return fyne.NewSize(1000, 690)
+	}
+	return fyne.NewSize(920, 690)
 }

@@ -1,12 +1,15 @@
 // Command roundtrip measures how long the wizard's two network clicks take,
 // "Send OTP" and "Deactivate", against the ABDM simulator with a simulated
-// round-trip time (RTT), and prints each as a multiple of that RTT:
+// round-trip time (RTT), and prints each as a multiple of that RTT, for the
+// current API generation (v3) and, with the suffix _v2, for the legacy one:
 //
 //	send_otp_rtt_ratio: 1.01
 //	deactivate_rtt_ratio: 1.02
 //	send_otp_requests: 1
 //	deactivate_requests: 1
 //	deactivate_audit_ms: 2.0
+//	send_otp_rtt_ratio_v2: 1.01
+//	...
 //	rtt_ms: 200
 //
 // The simulator runs in this process on a loopback port and adds the RTT to
@@ -117,37 +120,43 @@ func run(rtt time.Duration, rounds int) error {
 	defer os.RemoveAll(dir)
 	trail := audit.Open(filepath.Join(dir, "audit.jsonl"))
 
-	var sends, deacts []click
-	for i := range rounds {
-		s, d, err := round(ctx, sim, srv, cat, trail)
-		if err != nil {
-			return fmt.Errorf("round %d: %w", i+1, err)
+	for _, gen := range abdm.Generations() {
+		suffix := ""
+		if gen != abdm.DefaultGeneration {
+			suffix = "_" + string(gen)
 		}
-		fmt.Fprintf(os.Stderr, "roundtrip: round %d: send OTP %v (%d request(s)), deactivate %v (%d request(s), audit trail %v)\n",
-			i+1, s.wall.Round(100*time.Microsecond), s.requests, d.wall.Round(100*time.Microsecond), d.requests,
-			d.audit.Round(100*time.Microsecond))
-		sends = append(sends, s)
-		deacts = append(deacts, d)
+		var sends, deacts []click
+		for i := range rounds {
+			s, d, err := round(ctx, sim, srv, gen, cat, trail)
+			if err != nil {
+				return fmt.Errorf("%s round %d: %w", gen, i+1, err)
+			}
+			fmt.Fprintf(os.Stderr, "roundtrip: %s round %d: send OTP %v (%d request(s)), deactivate %v (%d request(s), audit trail %v)\n",
+				gen, i+1, s.wall.Round(100*time.Microsecond), s.requests, d.wall.Round(100*time.Microsecond), d.requests,
+				d.audit.Round(100*time.Microsecond))
+			sends = append(sends, s)
+			deacts = append(deacts, d)
+		}
+		ratio := func(cs []click) float64 {
+			return float64(median(cs, func(c click) time.Duration { return c.wall })) / float64(rtt)
+		}
+		reqs := func(cs []click) int {
+			return int(median(cs, func(c click) time.Duration { return time.Duration(c.requests) }))
+		}
+		fmt.Printf("send_otp_rtt_ratio%s: %.3f\n", suffix, ratio(sends))
+		fmt.Printf("deactivate_rtt_ratio%s: %.3f\n", suffix, ratio(deacts))
+		fmt.Printf("send_otp_requests%s: %d\n", suffix, reqs(sends))
+		fmt.Printf("deactivate_requests%s: %d\n", suffix, reqs(deacts))
+		fmt.Printf("deactivate_audit_ms%s: %.1f\n", suffix,
+			float64(median(deacts, func(c click) time.Duration { return c.audit }))/float64(time.Millisecond))
 	}
-	ratio := func(cs []click) float64 {
-		return float64(median(cs, func(c click) time.Duration { return c.wall })) / float64(rtt)
-	}
-	reqs := func(cs []click) int {
-		return int(median(cs, func(c click) time.Duration { return time.Duration(c.requests) }))
-	}
-	fmt.Printf("send_otp_rtt_ratio: %.3f\n", ratio(sends))
-	fmt.Printf("deactivate_rtt_ratio: %.3f\n", ratio(deacts))
-	fmt.Printf("send_otp_requests: %d\n", reqs(sends))
-	fmt.Printf("deactivate_requests: %d\n", reqs(deacts))
-	fmt.Printf("deactivate_audit_ms: %.1f\n",
-		float64(median(deacts, func(c click) time.Duration { return c.audit }))/float64(time.Millisecond))
 	fmt.Printf("rtt_ms: %d\n", rtt.Milliseconds())
 	return nil
 }
 
 // round resets the simulator, walks a fresh flow to the patient step and
 // times the two clicks.
-func round(ctx context.Context, sim *sandbox.Server, srv *sandbox.Running, cat abdm.Catalogue,
+func round(ctx context.Context, sim *sandbox.Server, srv *sandbox.Running, gen abdm.Generation, cat abdm.Catalogue,
 	trail *audit.Log) (send, deact click, err error) {
 	sim.Reset()
 	token, err := sim.IssueToken(patient)
@@ -157,14 +166,18 @@ func round(ctx context.Context, sim *sandbox.Server, srv *sandbox.Running, cat a
 	creds := sim.Credentials()
 	quiet := logrus.New()
 	quiet.SetOutput(io.Discard)
-	client, err := abdm.New(abdm.Endpoints{Gateway: srv.GatewayURL(), HealthID: srv.HealthIDURL()},
+	ep := abdm.Endpoints{Generation: abdm.V2, Gateway: srv.GatewayURL(), HealthID: srv.HealthIDURL()}
+	if gen == abdm.V3 {
+		ep = abdm.Endpoints{Generation: abdm.V3, Gateway: srv.GatewayV3URL(), HealthID: srv.ABHAV3URL()}
+	}
+	client, err := abdm.New(ep,
 		abdm.Credentials{ClientID: creds.ClientID, ClientSecret: creds.ClientSecret, HIPID: creds.HIPID},
 		abdm.WithLogger(quiet))
 	if err != nil {
 		return send, deact, err
 	}
 	journal := &timedJournal{j: audit.NewJournal(trail, audit.JournalInfo{Environment: "custom",
-		ClientID: creds.ClientID, HIPID: creds.HIPID, LoginMethod: "x-token"}, cat)}
+		ClientID: creds.ClientID, HIPID: creds.HIPID, API: string(gen), LoginMethod: "x-token"}, cat)}
 	flow := abdm.NewFlow(client, abdm.WithCatalogue(cat), abdm.WithJournal(journal))
 	if err := flow.Connect(ctx); err != nil {
 		return send, deact, fmt.Errorf("connect: %w", err)

@@ -127,6 +127,12 @@ func TestAppendFromTwoProcesses(t *testing.T) {
 	if err != nil || len(recs) != 2*perChild || stats.Skipped != 0 {
 		t.Fatalf("Read: %d records, %+v, %v", len(recs), stats, err)
 	}
+	// The two processes leave one chain: each record links to the line
+	// before it, whichever process wrote that one.
+	rep, err := Open(path).Verify(context.Background())
+	if err != nil || !rep.Intact || rep.Lines != 2*perChild || rep.Chained != 2*perChild || rep.Legacy != 0 {
+		t.Fatalf("Verify: %+v %+v %v", rep, rep.Break, err)
+	}
 }
 
 func TestAppendFromGoroutines(t *testing.T) {
@@ -160,6 +166,10 @@ func TestAppendFromGoroutines(t *testing.T) {
 				errs <- fmt.Errorf("concurrent Read: %+v, %v", stats, err)
 				return
 			}
+			if rep, err := l.Verify(context.Background()); err != nil || !rep.Intact {
+				errs <- fmt.Errorf("concurrent Verify: %+v, %v", rep.Break, err)
+				return
+			}
 		}
 	})
 	wg.Wait()
@@ -179,5 +189,8 @@ func TestAppendFromGoroutines(t *testing.T) {
 	}
 	if len(seen) != workers*each {
 		t.Fatalf("%d distinct IDs", len(seen))
+	}
+	if rep, err := l.Verify(context.Background()); err != nil || !rep.Intact || rep.Chained != workers*each {
+		t.Fatalf("Verify: %+v %+v %v", rep, rep.Break, err)
 	}
 }

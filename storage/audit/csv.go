@@ -19,29 +19,62 @@ var csvHeader = []string{
 // "101 Label; 104 Label". Cells that a spreadsheet would run as a formula
 // (starting with = + - @) are prefixed with an apostrophe.
 func WriteCSV(w io.Writer, recs []Record) error {
-	cw := csv.NewWriter(w)
-	if err := cw.Write(csvHeader); err != nil {
-		return fmt.Errorf("writing CSV: %w", err)
-	}
+	cw := NewCSVWriter(w)
 	for _, r := range recs {
-		dur := ""
-		if r.DurationMS != 0 {
-			dur = strconv.FormatInt(r.DurationMS, 10)
+		if err := cw.Write(r); err != nil {
+			return err
 		}
-		row := []string{
-			r.Time.UTC().Format(time.RFC3339), r.Event, r.ActionOf(), r.ID, r.OSUser, r.Environment, r.API, r.ClientID, r.HIPID,
-			r.ABHANumber, r.TxnID, JoinReasons(r.Reasons), r.OtherText, r.LoginMethod, r.OTPMethod,
-			r.Outcome, r.Code, r.Message, dur,
-		}
-		for i := range row {
-			row[i] = defuseFormula(row[i])
-		}
-		if err := cw.Write(row); err != nil {
+	}
+	return cw.Flush()
+}
+
+// CSVWriter writes records as CSV one at a time, as WriteCSV does, for an
+// export streamed from Scan.
+type CSVWriter struct {
+	cw     *csv.Writer
+	header bool // written
+}
+
+// NewCSVWriter returns a CSVWriter on w; the header row comes first.
+func NewCSVWriter(w io.Writer) *CSVWriter { return &CSVWriter{cw: csv.NewWriter(w)} }
+
+// Write writes r as one row (after the header, the first time).
+func (c *CSVWriter) Write(r Record) error {
+	if !c.header {
+		c.header = true
+		if err := c.cw.Write(csvHeader); err != nil {
 			return fmt.Errorf("writing CSV: %w", err)
 		}
 	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
+	dur := ""
+	if r.DurationMS != 0 {
+		dur = strconv.FormatInt(r.DurationMS, 10)
+	}
+	row := []string{
+		r.Time.UTC().Format(time.RFC3339), r.Event, r.ActionOf(), r.ID, r.OSUser, r.Environment, r.API, r.ClientID, r.HIPID,
+		r.ABHANumber, r.TxnID, JoinReasons(r.Reasons), r.OtherText, r.LoginMethod, r.OTPMethod,
+		r.Outcome, r.Code, r.Message, dur,
+	}
+	for i := range row {
+		row[i] = defuseFormula(row[i])
+	}
+	if err := c.cw.Write(row); err != nil {
+		return fmt.Errorf("writing CSV: %w", err)
+	}
+	return nil
+}
+
+// Flush writes out what is buffered (the header alone if no record was
+// written) and reports any error of the writes so far.
+func (c *CSVWriter) Flush() error {
+	if !c.header {
+		c.header = true
+		if err := c.cw.Write(csvHeader); err != nil {
+			return fmt.Errorf("writing CSV: %w", err)
+		}
+	}
+	c.cw.Flush()
+	if err := c.cw.Error(); err != nil {
 		return fmt.Errorf("writing CSV: %w", err)
 	}
 	return nil

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -31,7 +32,12 @@ import (
 //   - WriteCSV succeeds, and its output parses back (encoding/csv) as the
 //     header plus one 17-cell row per record, in order, with no cell that a
 //     spreadsheet would run as a formula;
-//   - Summaries has one entry per distinct ID, newest first.
+//   - Summaries has one entry per distinct ID, newest first;
+//   - Scan gives the records in reverse file order, and Pages gives each ID
+//     of Summaries exactly once, for any page size;
+//   - Verify never fails, counts the same lines as Read, and reports a file
+//     intact exactly when no record after the first link is damaged,
+//     unlinked or mislinked (checked against a simple forward pass).
 //
 // Seeds: testdata/fuzz/FuzzAuditRead and the f.Add calls below.
 func FuzzAuditRead(f *testing.F) {
@@ -46,6 +52,10 @@ func FuzzAuditRead(f *testing.F) {
 		outcomeLine + "\r\n" + intentLine + "\r\n",
 		`{"id":"b","time":"0000-01-01T00:00:00Z","event":"outcome","outcome":"-1","otherText":"@SUM(A1)"}` + "\n",
 		"", "\n", "null\n", `{"id":"c","time":"2026-11-26T07:35:00Z","event":"intent","id":""}`,
+		intentLine + "\n" + outcomeLine[:len(outcomeLine)-1] + `,"prev":"` + lineHashHex([]byte(intentLine)) + `"}` + "\n",
+		`{"id":"d","time":"2026-11-26T07:35:00Z","event":"intent","prev":"` + ChainStart + `"}` + "\r\n\n" +
+			`{"id":"d","time":"2026-11-26T07:36:00Z","event":"outcome","outcome":"deactivated","prev":"` +
+			lineHashHex([]byte(`{"id":"d","time":"2026-11-26T07:35:00Z","event":"intent","prev":"`+ChainStart+`"}`)) + `"}`,
 	} {
 		f.Add([]byte(s))
 	}
@@ -77,7 +87,85 @@ func FuzzAuditRead(f *testing.F) {
 		checkFilter(t, l, recs)
 		checkCSV(t, recs)
 		checkSummaries(t, recs)
+		checkScanAndPages(t, l, data, recs)
+		checkVerify(t, l, data, stats)
 	})
+}
+
+// checkScanAndPages reads the file with Scan and Pages.
+func checkScanAndPages(t *testing.T, l *Log, data []byte, recs []Record) {
+	t.Helper()
+	var scanned []string
+	if _, err := l.Scan(context.Background(), Filter{}, func(r Record) error {
+		scanned = append(scanned, r.ID+"@"+r.Time.String())
+		return nil
+	}); err != nil {
+		t.Fatalf("Scan: %v", err)
+	}
+	var want []string
+	for _, line := range bytes.Split(data, []byte("\n")) {
+		if r, ok := parseLine(line); ok && !blank(line) {
+			want = append(want, r.ID+"@"+r.Time.String())
+		}
+	}
+	slices.Reverse(want)
+	if !slices.Equal(scanned, want) {
+		t.Fatalf("Scan gave %q, want %q", scanned, want)
+	}
+	ids := map[string]bool{}
+	for _, e := range Summaries(recs) {
+		ids[e.ID] = true
+	}
+	for _, n := range []int{1, 2, 7} {
+		seen := map[string]bool{}
+		p := l.Pages(EntryFilter{})
+		for p.More() {
+			page, err := p.Next(context.Background(), n)
+			if err != nil {
+				t.Fatalf("Pages: %v", err)
+			}
+			for _, e := range page {
+				if seen[e.ID] || !ids[e.ID] {
+					t.Fatalf("Pages gave %q twice or unknown", e.ID)
+				}
+				seen[e.ID] = true
+			}
+		}
+		if len(seen) != len(ids) {
+			t.Fatalf("Pages gave %d IDs, Summaries %d", len(seen), len(ids))
+		}
+	}
+}
+
+// checkVerify verifies the file and checks the verdict with a plain pass.
+func checkVerify(t *testing.T, l *Log, data []byte, stats ReadStats) {
+	t.Helper()
+	rep, err := l.Verify(context.Background())
+	if err != nil {
+		t.Fatalf("Verify: %v", err)
+	}
+	if rep.Lines != stats.Lines || rep.Legacy+rep.Chained > rep.Lines {
+		t.Fatalf("Verify counted %+v, Read %+v", rep, stats)
+	}
+	intact, started, prev, prevOK := true, false, ChainStart, true
+	for _, line := range bytes.Split(data, []byte("\n")) {
+		if blank(line) {
+			continue
+		}
+		r, ok := parseLine(line)
+		switch {
+		case !started && (!ok || r.Prev == ""):
+		case !started:
+			started = true
+			intact = prevOK && r.Prev == prev
+		default:
+			intact = intact && ok && r.Prev == prev
+		}
+		prev, prevOK = lineHashHex(line), ok
+	}
+	if rep.Intact != intact || (rep.Break == nil) != intact {
+		t.Fatalf("Verify says intact=%v (%+v), a plain pass %v", rep.Intact, rep.Break, intact)
+	}
 }
 
 // expectedRecords decodes data line by line, as the format defines it, and

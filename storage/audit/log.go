@@ -1,21 +1,15 @@
 package audit
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
 	"sync"
 	"time"
 
-	"abha-deactivate/abdm"
 	"abha-deactivate/storage/paths"
 )
 
@@ -38,21 +32,20 @@ func Open(path string) *Log {
 func (l *Log) Path() string { return l.path }
 
 // Append writes r as one line: it fills Time (UTC) and OSUser if empty, masks
-// the ABHA number, cleans free text, then writes the line with a single write
-// under an exclusive lock on the file and flushes it to disk.
+// the ABHA number, cleans free text, links the record to the line before it
+// (Prev, see chain.go), then writes the line with a single write under an
+// exclusive lock on the file and flushes it to disk. Finding the link reads
+// only the end of the file, so an append costs the same however long the
+// trail is.
 func (l *Log) Append(ctx context.Context, r Record) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("audit: %w", err)
 	}
+	fillTime := r.Time.IsZero()
 	r, err := prepare(r, l.now())
 	if err != nil {
 		return fmt.Errorf("audit: %w", err)
 	}
-	line, err := json.Marshal(r)
-	if err != nil {
-		return fmt.Errorf("audit: encoding record: %w", err)
-	}
-	line = append(line, '\n')
 
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -68,10 +61,32 @@ func (l *Log) Append(ctx context.Context, r Record) error {
 		return fmt.Errorf("audit: locking %s: %w", l.path, err)
 	}
 	defer func() { _ = unlockFile(f) }()
-	if !endsWithNewline(f) {
-		// A cut-off last line (disk full, edited by hand) must not swallow this record.
+	if err := ctx.Err(); err != nil { // the lock may have taken a while
+		return fmt.Errorf("audit: %w", err)
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		return fmt.Errorf("audit: reading %s: %w", l.path, err)
+	}
+	prev, cutOff, err := tailLink(f, fi.Size())
+	if err != nil {
+		return fmt.Errorf("audit: %s: %w", l.path, err)
+	}
+	r.Prev = prev
+	if fillTime {
+		// Taken under the lock, so that times never go backwards down the file.
+		r.Time = l.now().UTC()
+	}
+	line, err := json.Marshal(r)
+	if err != nil {
+		return fmt.Errorf("audit: encoding record: %w", err)
+	}
+	if cutOff {
+		// A cut-off last line (disk full, edited by hand) must not swallow this
+		// record; the record links to it, and Verify reports it as damaged.
 		line = append([]byte{'\n'}, line...)
 	}
+	line = append(line, '\n')
 	if _, err := f.Write(line); err != nil {
 		return fmt.Errorf("audit: writing %s: %w", l.path, err)
 	}
@@ -81,25 +96,12 @@ func (l *Log) Append(ctx context.Context, r Record) error {
 	return nil
 }
 
-// endsWithNewline reports whether f is empty or its last byte is a newline.
-func endsWithNewline(f *os.File) bool {
-	fi, err := f.Stat()
-	if err != nil || fi.Size() == 0 {
-		return true
-	}
-	var b [1]byte
-	if _, err := f.ReadAt(b[:], fi.Size()-1); err != nil {
-		return true
-	}
-	return b[0] == '\n'
-}
-
 // Filter selects records. Zero fields select everything.
 type Filter struct {
 	Since   time.Time // records at or after this time
 	Until   time.Time // records before this time
 	Outcome string    // only outcome records with this outcome
-	Limit   int       // at most this many (the newest), if > 0
+	Limit   int       // at most this many, if > 0: the newest by time for Read, the last lines for Scan
 }
 
 func (f Filter) match(r Record) bool {
@@ -108,77 +110,33 @@ func (f Filter) match(r Record) bool {
 		(f.Outcome == "" || r.Outcome == f.Outcome)
 }
 
-// ReadStats describes what Read found in the file.
+// ReadStats describes what Read, Scan or a Pager found in the file.
 type ReadStats struct {
-	Lines   int // non-empty lines
+	Lines   int // non-empty lines read
 	Skipped int // lines that were not valid records (damaged or edited by hand)
 }
 
-// Read returns the records that match f, newest first. Damaged lines are
-// skipped and counted rather than failing the whole read. A missing file
-// reads as empty.
+// Read returns the records that match f, newest first: sorted by time, and
+// among equal times the later line first; Limit keeps the newest by time.
+// It reads the whole file (through Scan) and holds the matching records in
+// memory: for long trails prefer Scan or Pages. Damaged lines are skipped
+// and counted rather than failing the whole read. A missing file reads as
+// empty.
 func (l *Log) Read(ctx context.Context, f Filter) ([]Record, ReadStats, error) {
-	var stats ReadStats
-	file, err := os.Open(l.path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, stats, nil
-	}
-	if err != nil {
-		return nil, stats, fmt.Errorf("audit: opening %s: %w", l.path, err)
-	}
-	defer file.Close()
-	if err := lockFile(file, false); err != nil {
-		return nil, stats, fmt.Errorf("audit: locking %s: %w", l.path, err)
-	}
-	defer func() { _ = unlockFile(file) }()
-
+	limit := f.Limit
+	f.Limit = 0
 	var recs []Record
-	br := bufio.NewReader(file)
-	for {
-		line, readErr := br.ReadBytes('\n')
-		if readErr != nil && !errors.Is(readErr, io.EOF) {
-			return nil, stats, fmt.Errorf("audit: reading %s: %w", l.path, readErr)
-		}
-		if len(bytes.TrimSpace(line)) > 0 {
-			stats.Lines++
-			if stats.Lines%1000 == 0 {
-				if err := ctx.Err(); err != nil {
-					return nil, stats, fmt.Errorf("audit: %w", err)
-				}
-			}
-			if r, ok := parseLine(line); !ok {
-				stats.Skipped++
-			} else if f.match(r) {
-				recs = append(recs, r)
-			}
-		}
-		if readErr != nil {
-			break
-		}
+	stats, err := l.Scan(ctx, f, func(r Record) error {
+		recs = append(recs, r)
+		return nil
+	})
+	if err != nil {
+		return nil, stats, err
 	}
-	// Newest first; among equal times, later lines first.
-	for i, j := 0, len(recs)-1; i < j; i, j = i+1, j-1 {
-		recs[i], recs[j] = recs[j], recs[i]
-	}
+	// Scan gives the later lines first; the stable sort keeps that among equal times.
 	sort.SliceStable(recs, func(i, j int) bool { return recs[i].Time.After(recs[j].Time) })
-	if f.Limit > 0 && len(recs) > f.Limit {
-		recs = recs[:f.Limit]
+	if limit > 0 && len(recs) > limit {
+		recs = recs[:limit]
 	}
 	return recs, stats, nil
-}
-
-// parseLine decodes one line and checks that it looks like a record.
-func parseLine(line []byte) (Record, bool) {
-	var r Record
-	if err := json.Unmarshal(line, &r); err != nil {
-		return r, false
-	}
-	if r.ID == "" || r.Time.IsZero() || (r.Event != EventIntent && r.Event != EventOutcome) {
-		return r, false
-	}
-	r.Time = r.Time.UTC()
-	if r.ABHANumber != "" {
-		r.ABHANumber = abdm.MaskABHANumber(r.ABHANumber) // in case the file was edited by hand
-	}
-	return r, true
 }

@@ -2,7 +2,10 @@
 // attempts as JSON lines: an "intent" record before the call that changes
 // the ABHA and an "outcome" record after it, sharing one ID. It never stores a token, secret, OTP or
 // full ABHA number: Record has no field for the first three and Append masks
-// the ABHA number.
+// the ABHA number. Each record links to the line before it by a SHA-256 hash
+// (chain.go), so that Verify can tell whether a line was edited, removed or
+// reordered; Scan and Pages read a long trail backwards, newest first, in
+// little memory.
 package audit
 
 import (
@@ -86,6 +89,10 @@ type Record struct {
 	Code        string    `json:"code,omitempty"`    // ABDM's code on rejection
 	Message     string    `json:"message,omitempty"` // short plain-language outcome text
 	DurationMS  int64     `json:"durationMs,omitempty"`
+	// Prev links the record to the line before it: the SHA-256 of that line
+	// (see ChainStart and chain.go). Append sets it; records written before
+	// the chain existed have none.
+	Prev string `json:"prev,omitempty"`
 }
 
 // ActionOf is what r records: its Action, or ActionDeactivate for records

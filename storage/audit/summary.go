@@ -46,26 +46,31 @@ func Summaries(recs []Record) []Entry {
 	out := make([]Entry, 0, len(order))
 	for _, id := range order {
 		e := byID[id]
-		switch {
-		case e.Intent != nil:
-			e.Time = e.Intent.Time
-		case e.Outcome != nil:
-			e.Time = e.Outcome.Time
-		}
-		e.Action = ActionDeactivate
-		if e.Intent != nil {
-			e.Action = e.Intent.ActionOf()
-		} else if e.Outcome != nil {
-			e.Action = e.Outcome.ActionOf()
-		}
-		e.Status, e.Text = StatusNoOutcome, "no outcome recorded (the app may have closed)"
-		if e.Outcome != nil {
-			e.Status, e.Text = e.Outcome.Outcome, describe(*e.Outcome)
-		}
+		e.finish()
 		out = append(out, *e)
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Time.After(out[j].Time) })
 	return out
+}
+
+// finish fills Time, Action, Status and Text from Intent and Outcome.
+func (e *Entry) finish() {
+	switch {
+	case e.Intent != nil:
+		e.Time = e.Intent.Time
+	case e.Outcome != nil:
+		e.Time = e.Outcome.Time
+	}
+	e.Action = ActionDeactivate
+	if e.Intent != nil {
+		e.Action = e.Intent.ActionOf()
+	} else if e.Outcome != nil {
+		e.Action = e.Outcome.ActionOf()
+	}
+	e.Status, e.Text = StatusNoOutcome, "no outcome recorded (the app may have closed)"
+	if e.Outcome != nil {
+		e.Status, e.Text = e.Outcome.Outcome, describe(*e.Outcome)
+	}
 }
 
 func describe(r Record) string {

@@ -83,6 +83,9 @@ func (d Dirs) ReasonsOverrideFile() string { return filepath.Join(d.Config, "rea
 // AuditFile is Data/audit.jsonl.
 func (d Dirs) AuditFile() string { return filepath.Join(d.Data, "audit.jsonl") }
 
+// Receipts is the folder of the patients' receipts the wizard opens for printing.
+func (d Dirs) Receipts() string { return filepath.Join(d.Data, "receipts") }
+
 // LogFile is Logs/abha-deactivate.log.
 func (d Dirs) LogFile() string { return filepath.Join(d.Logs, AppName+".log") }
 

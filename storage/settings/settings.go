@@ -28,8 +28,10 @@ type Settings struct {
 	ClientID    string `json:"clientId"`
 	HIPID       string `json:"hipId"`
 	Language    string `json:"language"` // "" follows the system, "en" or "hi"
-	ProxyURL    string `json:"proxyUrl"` // "" uses HTTP(S)_PROXY from the environment
-	CABundle    string `json:"caBundle"` // absolute path of a PEM file of extra CA certificates, "" for none
+	// Appearance is the colour scheme: "" follows the system, "light" or "dark".
+	Appearance string `json:"appearance,omitempty"`
+	ProxyURL   string `json:"proxyUrl"` // "" uses HTTP(S)_PROXY from the environment
+	CABundle   string `json:"caBundle"` // absolute path of a PEM file of extra CA certificates, "" for none
 	// RememberSecret records that the user chose to keep the client secret
 	// in the system keyring.
 	RememberSecret bool `json:"rememberSecret"`
@@ -91,6 +93,11 @@ func (s Settings) Validate() error {
 	case "", "en", "hi":
 	default:
 		bad("Language", fmt.Errorf("%q is not offered: choose English (en), Hindi (hi) or leave it empty to follow the system", s.Language))
+	}
+	switch s.Appearance {
+	case "", "light", "dark":
+	default:
+		bad("Appearance", fmt.Errorf("%q is not offered: choose light, dark or leave it empty to follow the system", s.Appearance))
 	}
 	if s.ProxyURL != "" {
 		if err := checkProxy(s.ProxyURL); err != nil {

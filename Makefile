@@ -14,7 +14,7 @@ STATICCHECK := $(GOBIN)/staticcheck
 # timed run with a spurious "context deadline exceeded" (golang/go#75804, fixed in 1.27).
 FUZZTIME ?= 20000x
 
-.PHONY: all build demo sandbox test test-go faults test-keyring test-gui lint fuzz fuzz-short deps test-deps clean bench
+.PHONY: all build demo sandbox test test-go faults test-keyring test-gui lint fuzz fuzz-short deps test-deps clean bench bench-profile
 
 all: build
 
@@ -121,6 +121,19 @@ bench: test-deps
 	@$(BENCH_DIR)/startup -runs $(BENCH_RUNS) \
 		-app $(BENCH_DIR)/abha-deactivate -bare $(BENCH_DIR)/barewindow \
 		-app-unstripped $(BENCH_DIR)/abha-deactivate-unstripped -bare-unstripped $(BENCH_DIR)/barewindow-unstripped
+
+# Start-up profiles instead of figures: the app (cold, with --demo, warm) and the
+# bare window (built with -tags startprof) each write cpu.pprof, heap.pprof and
+# summary.txt, from package initialisation to the first frame, into
+# bin/bench/profile/NAME (see bench/README.md). Read them with
+# `go tool pprof -top bin/bench/profile/app/cpu.pprof`.
+BENCH_PROFILE := $(BENCH_DIR)/profile
+bench-profile: test-deps
+	@mkdir -p $(BENCH_DIR)
+	@$(GO) build -trimpath -ldflags '$(BENCH_LDFLAGS)' -o $(BENCH_DIR)/abha-deactivate .
+	@$(GO) build -trimpath -tags startprof -ldflags '$(BENCH_LDFLAGS)' -o $(BENCH_DIR)/barewindow-profile ./bench/barewindow
+	@$(GO) build -o $(BENCH_DIR)/startup ./bench/startup
+	@$(BENCH_DIR)/startup -profile $(BENCH_PROFILE) -app $(BENCH_DIR)/abha-deactivate -bare $(BENCH_DIR)/barewindow-profile
 
 # ---------------------------------------------------------------- packages
 # Install packages for facility workstations, built with `fyne package --release` into dist/

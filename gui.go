@@ -13,6 +13,7 @@ import (
 	"abha-deactivate/abdm"
 	"abha-deactivate/abdm/sandbox"
 	"abha-deactivate/assets"
+	"abha-deactivate/internal/startprof"
 	"abha-deactivate/storage/audit"
 	"abha-deactivate/storage/secrets"
 	"abha-deactivate/storage/settings"
@@ -33,10 +34,19 @@ func runGUI(args []string, std stdio) int {
 	language := fs.String("lang", "", "interface language for this run: en or hi (default: settings, else the system's)")
 	logLevel := fs.String("log-level", "warn", "log detail on stderr: debug, info, warn or error")
 	logFile := fs.Bool("log-file", false, "print where the log file is and exit")
+	fs.String(startprof.Flag, "", "write CPU and heap profiles of the start, to the first frame, into `DIR` (cpu.pprof, heap.pprof, summary.txt)")
 	rep := &reporter{std: std}
 	given, err := parseFlags(fs, args)
 	if err != nil {
 		return rep.fail(err)
+	}
+	prof := startprof.Active() // started while packages were initialised
+	if prof != nil {
+		defer func() {
+			if err := prof.Stop(); err != nil {
+				fmt.Fprintln(std.err, "profile-startup:", err)
+			}
+		}()
 	}
 	var o settings.Overrides
 	if given["api"] {
@@ -128,6 +138,7 @@ func runGUI(args []string, std stdio) int {
 	}
 	w := ui.New(opts)
 	wizard.Store(w)
+	watchFirstFrame(w.Window(), prof)
 	w.Window().ShowAndRun()
 	return exitOK
 }

@@ -2,6 +2,10 @@
 // one window with one label and nothing else. The wizard's start-up time,
 // peak memory and binary size are reported relative to this program, built
 // with the same flags in the same run.
+//
+// Built with -tags startprof (make bench-profile), it takes --profile-startup
+// DIR like the wizard and writes the same start-up profiles (profile_on.go);
+// the baseline itself is built without it.
 package main
 
 import (
@@ -13,5 +17,6 @@ func main() {
 	a := app.NewWithID("io.github.abhadeactivate.bench")
 	w := a.NewWindow("Bare Fyne window")
 	w.SetContent(widget.NewLabel("Bare Fyne window"))
+	watchFirstFrame(w)
 	w.ShowAndRun()
 }

@@ -64,6 +64,7 @@ type options struct {
 	runs                       int
 	poll, hold, timeout        time.Duration
 	demo, warm, keep           bool
+	profile                    string // -profile DIR: profile the starts instead of timing them
 }
 
 // target is one program to start.
@@ -97,6 +98,7 @@ func main() {
 	flag.DurationVar(&o.timeout, "timeout", 60*time.Second, "longest wait for a window's first frame")
 	flag.BoolVar(&o.demo, "demo", true, "also start the wizard with --demo (in-process ABDM simulator)")
 	flag.BoolVar(&o.warm, "warm", true, "also start both programs again and again in one HOME each (warm font and shader caches)")
+	flag.StringVar(&o.profile, "profile", "", "instead of the figures, start each program (bare window built with -tags startprof) once cold and twice warm with --profile-startup DIR/NAME and print where the profiles are")
 	flag.BoolVar(&o.keep, "keep", false, "keep the temporary folders (the programs' output, PNGs of the first frame and of the window after -hold) and print where they are")
 	flag.Parse()
 	if o.app == "" || o.bare == "" || o.runs < 1 || o.poll <= 0 || flag.NArg() > 0 {
@@ -171,6 +173,9 @@ func run(o options) error {
 		fmt.Fprintf(os.Stderr, "startup: %s on Xvfb :%d\n", t.name, d.num)
 	}
 
+	if o.profile != "" {
+		return profile(ctx, o, tmp, targets)
+	}
 	for round := 0; round <= o.runs; round++ {
 		for _, t := range targets {
 			dir := filepath.Join(tmp, fmt.Sprintf("%s-%d", t.name, round))
@@ -236,6 +241,47 @@ func run(o options) error {
 		fmt.Println("peak_rss_ratio_warm:", ratio(aw.rssKiB, bw.rssKiB))
 	}
 	fmt.Println("startup_runs:", o.runs)
+	return nil
+}
+
+// profile starts each target with --profile-startup: cold targets once,
+// warm ones twice (the second, with the caches of the first, is kept), into
+// o.profile/NAME, and prints each profile's summary.
+func profile(ctx context.Context, o options, tmp string, targets []*target) error {
+	out, err := filepath.Abs(o.profile)
+	if err != nil {
+		return err
+	}
+	for _, t := range targets {
+		dir := filepath.Join(out, t.name)
+		if err := os.RemoveAll(dir); err != nil {
+			return err
+		}
+		starts := 1
+		if t.warm {
+			starts = 2
+		}
+		args := t.args
+		t.args = append(slices.Clone(args), "--profile-startup", dir)
+		for i := 0; i < starts; i++ {
+			home := filepath.Join(tmp, fmt.Sprintf("%s-profile-%d", t.name, i))
+			if t.warm {
+				home = filepath.Join(tmp, t.name+"-profile-home")
+			}
+			s, err := measure(ctx, o, t, filepath.Join(tmp, fmt.Sprintf("%s-profile-%d", t.name, i)), home)
+			if err != nil {
+				return fmt.Errorf("%s, profiled start: %w", t.name, err)
+			}
+			fmt.Fprintf(os.Stderr, "startup: %-9s profiled start %d: first frame %4d ms (CPU %4d ms), peak RSS %.1f MB\n",
+				t.name, i+1, s.frame.Milliseconds(), s.cpu.Milliseconds(), float64(s.rssKiB)/1024)
+		}
+		t.args = args
+		summary, err := os.ReadFile(filepath.Join(dir, "summary.txt"))
+		if err != nil {
+			return fmt.Errorf("%s: no profile written: %w", t.name, err)
+		}
+		fmt.Printf("== %s: %s\n%s", t.name, dir, summary)
+	}
 	return nil
 }
 

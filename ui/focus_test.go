@@ -187,7 +187,7 @@ func TestFocusReactivate(t *testing.T) {
 	e := newUIEnv(t)
 	e.small()
 	e.toPatient()
-	r := e.wiz.react
+	r := e.wiz.reactivateStep()
 	e.act(func() { e.wiz.modePick.SetSelected(e.wiz.modePick.Options[1]) })
 	e.wantStep(stepReactivate)
 	e.wantFocus(r.abha, "Reactivate shown")

@@ -97,7 +97,7 @@ func (r *resultView) enter() {
 	case resultNotDone:
 		r.w.setPrimary(T("Request a new OTP"), widget.HighImportance, true, func() {
 			r.w.show(stepOTP)
-			r.w.sendOTP.send(r.w.verify.open, r.w.sendOTP.showError)
+			r.w.otpStep().send(r.w.verifyStep().open, r.w.otpStep().showError)
 		})
 	case resultReactivated:
 		r.w.setPrimary(T("Next patient"), widget.HighImportance, true, r.w.nextPatient)
@@ -260,10 +260,10 @@ func (w *Wizard) nextPatient() {
 	if w.flow == nil || w.flow.NextPatient() != nil {
 		return
 	}
-	w.patient.reset()
-	w.verify.reset()
-	w.react.reset()
-	w.sendOTP.notice.hide()
+	w.patientStep().reset()
+	w.verifyStep().reset()
+	w.reactivateStep().reset()
+	w.otpStep().notice.hide()
 	w.modePick.SetSelected(w.modePick.Options[0])
 	w.show(stepPatient)
 }
@@ -271,7 +271,7 @@ func (w *Wizard) nextPatient() {
 // sendBackToPatient shows the patient step after the patient's token
 // expired, keeping everything else that was entered.
 func (w *Wizard) sendBackToPatient(err error) {
-	p := w.patient
+	p := w.patientStep()
 	p.loaded, p.loadedFor = false, ""
 	p.token.SetText("")
 	p.signInOTP.SetText("")

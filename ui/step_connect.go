@@ -460,11 +460,11 @@ func (s *connectStep) connectWith(set settings.Settings) {
 		w.set, w.secret = set, secret
 		w.useClient(client, flow)
 		s.syncSaved()
-		w.patient.reset()
-		w.react.reset()
+		w.patientStep().reset()
+		w.reactivateStep().reset()
 		w.modePick.SetSelected(w.modePick.Options[0])
 		if keepWarn != "" {
-			w.patient.notice.show(noticeWarning, keepWarn, "", "", nil)
+			w.patientStep().notice.show(noticeWarning, keepWarn, "", "", nil)
 		}
 		w.show(stepPatient)
 	})

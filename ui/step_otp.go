@@ -70,7 +70,7 @@ func (o *otpStatus) setEnabled(on bool) {
 }
 
 // resendNow requests a new OTP; the flow refuses inside the wait without a call.
-func (o *otpStatus) resendNow() { o.w.sendOTP.send(o.onSent, o.onError) }
+func (o *otpStatus) resendNow() { o.w.otpStep().send(o.onSent, o.onError) }
 
 // otpStep is step 3: send the OTP, to the Aadhaar-linked mobile by default.
 type otpStep struct {
@@ -126,7 +126,7 @@ func (s *otpStep) enter() {
 		return
 	}
 	s.w.setPrimary(T("Send OTP"), widget.HighImportance, true, func() {
-		s.send(s.w.verify.open, s.showError)
+		s.send(s.w.verifyStep().open, s.showError)
 	})
 }
 
@@ -150,7 +150,7 @@ func (s *otpStep) send(done func(), fail func(error)) {
 			fail(err)
 			return
 		}
-		w.verify.otpSent()
+		w.verifyStep().otpSent()
 		if done != nil {
 			done()
 		}

@@ -241,7 +241,7 @@ func (s *reactivateStep) reactivate(otp string) {
 		return err
 	}, func(err error) {
 		if err == nil {
-			w.result.showReactivated(res)
+			w.resultView().showReactivated(res)
 			return
 		}
 		s.showError(err)
@@ -258,7 +258,7 @@ func (s *reactivateStep) showError(err error) {
 		showOTPRefusal(s.notice, err, w.flowState().Reactivation.Remaining())
 		w.focus(s.otp)
 	case abdm.IsKind(err, abdm.KindOutcomeUnknown):
-		w.result.showUnknown(err)
+		w.resultView().showUnknown(err)
 		return
 	case abdm.IsKind(err, abdm.KindGatewayCredentials):
 		s.notice.showError(err, T("Go to Connect"), func() { w.show(stepConnect) })

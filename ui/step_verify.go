@@ -201,7 +201,7 @@ func (s *verifyStep) deactivate(otp string, codes []string, note string) {
 		return err
 	}, func(err error) {
 		if err == nil {
-			w.result.showSuccess(res)
+			w.resultView().showSuccess(res)
 			return
 		}
 		s.showError(err)
@@ -211,7 +211,7 @@ func (s *verifyStep) deactivate(otp string, codes []string, note string) {
 // showError says what went wrong and offers the next action.
 func (s *verifyStep) showError(err error) {
 	w := s.w
-	newOTP := func() { w.show(stepOTP); w.sendOTP.send(s.open, w.sendOTP.showError) }
+	newOTP := func() { w.show(stepOTP); w.otpStep().send(s.open, w.otpStep().showError) }
 	if showWait(s.notice, err) {
 		return
 	}
@@ -225,7 +225,7 @@ func (s *verifyStep) showError(err error) {
 	}
 	switch abdm.KindOf(err) {
 	case abdm.KindOutcomeUnknown:
-		w.result.showUnknown(err)
+		w.resultView().showUnknown(err)
 	case abdm.KindBenefitLinked:
 		s.notice.showError(err, "", nil)
 	case abdm.KindOTPExpired, abdm.KindTxnInvalid, abdm.KindTooManyAttempts:

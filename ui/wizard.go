@@ -93,7 +93,6 @@ type Wizard struct {
 	secret    string
 	confirmed bool // production use confirmed for this run
 	current   int
-	steps     []step
 	task      *runningTask
 
 	stack        *fyne.Container
@@ -193,13 +192,7 @@ func New(opts Options) *Wizard {
 func (w *Wizard) Window() fyne.Window { return w.win }
 
 func (w *Wizard) build() {
-	w.connect = newConnectStep(w)
-	w.patient = newPatientStep(w)
-	w.sendOTP = newOTPStep(w)
-	w.verify = newVerifyStep(w)
-	w.result = newResultView(w)
-	w.react = newReactivateStep(w)
-	w.steps = []step{w.connect, w.patient, w.sendOTP, w.verify, w.result, w.react}
+	w.connect = newConnectStep(w) // the other steps are built when first needed (lazy.go)
 
 	w.stepTitle = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	w.stepTrail = widget.NewRichText()
@@ -295,7 +288,7 @@ func (w *Wizard) reactivating() bool { return w.modePick.Selected == w.modePick.
 // show switches to step i.
 func (w *Wizard) show(i int) {
 	w.current = i
-	s := w.steps[i]
+	s := w.stepAt(i)
 	w.win.Canvas().Unfocus() // nothing of the step before keeps the keys
 	w.opts.Log.WithField("step", stepNames[i]).Info("wizard step shown")
 	w.stack.Objects = []fyne.CanvasObject{s.view()}
@@ -329,7 +322,7 @@ func (w *Wizard) updateTrail() {
 	var segs []widget.RichTextSegment
 	path := w.path()
 	for n, i := range path {
-		text := T("{{.N}}. {{.Title}}", map[string]any{"N": n + 1, "Title": w.steps[i].title()})
+		text := T("{{.N}}. {{.Title}}", map[string]any{"N": n + 1, "Title": w.titleOf(i)})
 		if n < len(path)-1 {
 			text += "   ›   "
 		}
@@ -360,7 +353,7 @@ func (w *Wizard) modeChanged() {
 		return
 	}
 	if w.reactivating() {
-		w.react.prefill()
+		w.reactivateStep().prefill()
 		w.show(stepReactivate)
 		return
 	}
@@ -373,13 +366,13 @@ func (w *Wizard) startReactivation() {
 	if w.task != nil {
 		return
 	}
-	w.react.reset()
+	w.reactivateStep().reset()
 	w.modePick.SetSelected(w.modePick.Options[1]) // shows the step through modeChanged
 	if w.current != stepReactivate {
-		w.react.prefill()
+		w.reactivateStep().prefill()
 		w.show(stepReactivate)
 	}
-	w.focus(w.react.abha) // Enter sends the reactivation OTP
+	w.focus(w.reactivateStep().abha) // Enter sends the reactivation OTP
 	w.event("reactivation ready")
 }
 
@@ -426,7 +419,7 @@ func (w *Wizard) refocus() {
 	if w.win.Canvas().Focused() != nil || w.win.Canvas().Overlays().Top() != nil {
 		return
 	}
-	if f := w.steps[w.current].focusTarget(); f != nil {
+	if f := w.stepAt(w.current).focusTarget(); f != nil {
 		w.focus(f)
 	} else {
 		w.focusChanged(false)
@@ -472,7 +465,7 @@ func (w *Wizard) onUI(wait bool, fn func()) {
 func (w *Wizard) WaitIdle() { w.idle.Wait() }
 
 func (w *Wizard) setBusy(busy bool, status string) {
-	for _, s := range w.steps {
+	for _, s := range w.builtSteps() {
 		s.setEnabled(!busy)
 	}
 	if busy {
@@ -490,7 +483,7 @@ func (w *Wizard) setBusy(busy bool, status string) {
 		w.cancel.Disable()
 		w.cancel.Hide()
 		w.back.Enable()
-		w.steps[w.current].enter()
+		w.stepAt(w.current).enter()
 	}
 }
 
@@ -530,10 +523,7 @@ func (w *Wizard) every(d time.Duration, fn func()) {
 
 // Tick refreshes the OTP countdowns. The ticker calls it each second.
 func (w *Wizard) Tick() {
-	w.patient.tick()
-	w.sendOTP.tick()
-	w.verify.tick()
-	w.react.tick()
+	w.tickBuilt()
 }
 
 // ShowDemoSMS puts a message on the demo phone. Safe from any goroutine.

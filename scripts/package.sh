@@ -78,6 +78,7 @@ fi
 GOFLAGS="${GOFLAGS:-} -buildvcs=false -ldflags=-X=main.version=$VERSION -ldflags=-buildid="
 [[ -n "$COMMIT" ]] && GOFLAGS="$GOFLAGS -ldflags=-X=main.commit=$COMMIT"
 export GOFLAGS
+# APP_TAGS are the app's build tags (the Makefile passes no_emoji), given to fyne package --tags.
 
 # normalise DIR: every file and folder under DIR gets a fixed mode (0755 for folders and bin/*,
 # else 0644) and the archive timestamp.
@@ -94,7 +95,7 @@ mkdir -p "$DIST"
 package_linux() {
 	local start=$SECONDS
 	say "linux: fyne package -os linux --release (version $VERSION, commit ${COMMIT:-none})"
-	(cd "$SRC" && CGO_ENABLED=1 "$FYNE" package -os linux --release) || die "fyne package -os linux failed"
+	(cd "$SRC" && CGO_ENABLED=1 "$FYNE" package -os linux --release ${APP_TAGS:+--tags "$APP_TAGS"}) || die "fyne package -os linux failed"
 	local fyne_tar="$SRC/$APP_NAME.tar.xz"
 	[[ -f "$fyne_tar" ]] || die "fyne package made no \"$APP_NAME.tar.xz\""
 
@@ -229,7 +230,7 @@ package_windows() {
 	# placeholder --executable skips the first build; the only build writes over it.
 	: >"$SRC/$EXE.exe"
 	(cd "$SRC" && CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC="$cc" \
-		"$FYNE" package -os windows --release --executable "$EXE.exe") || die "fyne package -os windows failed"
+		"$FYNE" package -os windows --release ${APP_TAGS:+--tags "$APP_TAGS"} --executable "$EXE.exe") || die "fyne package -os windows failed"
 	local exe="$SRC/$APP_NAME.exe"
 	[[ -s "$exe" ]] || die "fyne package made no \"$APP_NAME.exe\""
 	local kind

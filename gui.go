@@ -85,7 +85,7 @@ func runGUI(args []string, std stdio) int {
 		return rep.fail(err)
 	}
 	a := app.NewWithID(appID)
-	a.SetIcon(assets.Icon)
+	a.SetIcon(assets.WindowIcon)
 
 	set := rt.settings
 	if *demo && !given["api"] {

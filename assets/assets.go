@@ -38,3 +38,11 @@ var iconPNG []byte
 
 // Icon is the app's icon (drawn for this project; source: icon.svg).
 var Icon = fyne.NewStaticResource("icon.png", iconPNG)
+
+//go:embed icon-window.png
+var windowIconPNG []byte
+
+// WindowIcon is the icon the running app gives its window: Icon at 128 px,
+// which is all a task bar or window switcher shows, and a sixteenth of the
+// pixels to decode and send to the window system at each start.
+var WindowIcon = fyne.NewStaticResource("icon-window.png", windowIconPNG)

@@ -1,5 +1,7 @@
 // Command iconpng renders assets/icon.svg to the PNG icons that packaging
-// needs (FyneApp.toml takes a PNG). Run from the repository root:
+// needs (FyneApp.toml takes a PNG, 512 px) and to the smaller window icon
+// the running app sets (128 px: decoded and sent to the window system at
+// every start). Run from the repository root:
 //
 //	go run ./tools/iconpng
 package main
@@ -15,9 +17,14 @@ import (
 )
 
 func main() {
-	if err := render("assets/icon.svg", "assets/icon.png", 512); err != nil {
-		fmt.Fprintln(os.Stderr, "iconpng:", err)
-		os.Exit(1)
+	for _, out := range []struct {
+		file string
+		size int
+	}{{"assets/icon.png", 512}, {"assets/icon-window.png", 128}} {
+		if err := render("assets/icon.svg", out.file, out.size); err != nil {
+			fmt.Fprintln(os.Stderr, "iconpng:", err)
+			os.Exit(1)
+		}
 	}
 }
 

@@ -121,7 +121,9 @@ bench: test-deps
 	@$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BENCH_DIR)/barewindow-unstripped ./bench/barewindow
 	@$(GO) build -o $(BENCH_DIR)/roundtrip ./bench/roundtrip
 	@$(GO) build -o $(BENCH_DIR)/startup ./bench/startup
+	@$(GO) build -o $(BENCH_DIR)/auditscale ./bench/auditscale
 	@$(BENCH_DIR)/roundtrip -rtt $(RTT_MS)ms -rounds $(BENCH_RUNS)
+	@$(BENCH_DIR)/auditscale -runs $(BENCH_RUNS)
 	@$(BENCH_DIR)/startup -runs $(BENCH_RUNS) \
 		-app $(BENCH_DIR)/abha-deactivate -bare $(BENCH_DIR)/barewindow \
 		-app-unstripped $(BENCH_DIR)/abha-deactivate-unstripped -bare-unstripped $(BENCH_DIR)/barewindow-unstripped

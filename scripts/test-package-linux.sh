@@ -18,17 +18,15 @@
 # (scripts/install-deps.sh package).
 set -euo pipefail
 
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# say, fail, the cleanup at exit, the window and its closing: scripts/lib/e2e.sh.
+# shellcheck source=scripts/lib/e2e.sh
+. "$(dirname "$0")/lib/e2e.sh"
+RUN="" # the messages name no run: "test-package: ..."
+e2e_init test-package # ROOT, SHOTS, STEP_TIMEOUT
 # shellcheck disable=SC2012 # our own file names, newest first
 TARBALL=${1:-$(ls -t "$ROOT"/dist/abha-deactivate-*-linux-amd64.tar.xz 2>/dev/null | head -n1 || true)}
-STEP_TIMEOUT=${STEP_TIMEOUT:-30}
-SHOTS="$ROOT/screenshots"
 WINDOW_TITLE='ABHA Deactivation'
-BAD_OUTPUT=('Error in Fyne call thread' 'panic:' 'DATA RACE' 'X Error of failed request')
-
-say() { printf 'test-package: %s\n' "$*" >&2; }
-# shellcheck source=scripts/lib/x11.sh
-. "$(dirname "$0")/lib/x11.sh"
+FAIL_SHOT=package-linux-failure.png
 [[ -n "$TARBALL" && -f "$TARBALL" ]] || { say "no tarball (make package-linux)"; exit 1; }
 case "$TARBALL" in /*) ;; *) TARBALL="$PWD/$TARBALL" ;; esac
 for tool in Xvfb xdotool import identify compare make xz; do
@@ -36,43 +34,9 @@ for tool in Xvfb xdotool import identify compare make xz; do
 done
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/abha-test-package.XXXXXX")
-XVFB_PID=""
-APP_PID=""
-WID=""
-RUN=""
+DIR="" # the folder of the app's run under way (run_app)
 ICON_SIZE=""
-cleanup() {
-	local status=$?
-	set +e
-	if [[ -n "$APP_PID" ]] && kill -0 "$APP_PID" 2>/dev/null; then
-		kill -TERM "$APP_PID"
-		for _ in $(seq 30); do kill -0 "$APP_PID" 2>/dev/null || break; sleep 0.1; done
-		kill -KILL "$APP_PID" 2>/dev/null
-		wait "$APP_PID" 2>/dev/null
-	fi
-	if [[ -n "$XVFB_PID" ]] && kill -0 "$XVFB_PID" 2>/dev/null; then
-		kill -TERM "$XVFB_PID"
-		wait "$XVFB_PID" 2>/dev/null
-	fi
-	if [[ "${KEEP_TMP:-}" == 1 ]]; then say "kept $T"; else rm -rf "$T"; fi
-	exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-fail() {
-	say "FAIL: $*"
-	if [[ -n "$WID" ]]; then
-		mkdir -p "$SHOTS"
-		import -window "$WID" "$SHOTS/package-linux-failure.png" 2>/dev/null && say "window at failure: $SHOTS/package-linux-failure.png"
-	fi
-	if [[ -n "$RUN" && -f "$RUN/stderr" ]]; then
-		say "last lines of the app's output:"
-		tail -n 25 "$RUN/stderr" "$RUN/stdout" >&2 || true
-	fi
-	exit 1
-}
+e2e_traps # the app and Xvfb are stopped and T removed on any exit
 
 # ---------------------------------------------------------------- unpack and install
 say "tarball: $TARBALL"
@@ -104,36 +68,19 @@ fi
 say "--version: $VERSION_OUT"
 
 # ---------------------------------------------------------------- Xvfb
-XVFB_PID=""
-x11_start_xvfb 80 89 "$T/xvfb.log" && export DISPLAY=":$DISPLAY_NUM"
-[[ -n "$XVFB_PID" ]] || fail "could not start Xvfb on any display :80..:89"
+start_xvfb 80 89 "$T/xvfb.log"
 say "Xvfb on $DISPLAY"
 
-app_alive() { [[ -n "$APP_PID" ]] && kill -0 "$APP_PID" 2>/dev/null; }
-
-# wait_line ERE WHAT: waits for a line of the app's stderr.
-wait_line() {
-	local deadline=$((SECONDS + STEP_TIMEOUT))
-	until grep -qE -- "$1" "$RUN/stderr"; do
-		app_alive || fail "the app exited while waiting for $2"
-		((SECONDS < deadline)) || fail "no $2 within ${STEP_TIMEOUT}s"
-		sleep 0.05
-	done
-}
-
-# shot FILE: once the window shows a drawn frame (not one flat colour) that is the same in
-# two captures 0.25 s apart.
-shot() {
+# shot_file FILE: once the window shows a drawn frame (not one flat colour) that is the same
+# in two captures 0.25 s apart.
+shot_file() {
 	local rc=0
-	x11_stable_shot "$WID" "$1" "$RUN/prev.png" "$STEP_TIMEOUT" || rc=$?
+	x11_stable_shot "$WID" "$1" "$DIR/prev.png" "$STEP_TIMEOUT" || rc=$?
 	case $rc in
 	1) fail "screenshot of window $WID" ;;
 	2) fail "the window stayed blank for ${STEP_TIMEOUT}s" ;;
 	esac
 }
-
-# close_window: WM_DELETE_WINDOW, as a window manager sends it (python3 and Xlib).
-close_window() { x11_close_window "$WID"; }
 
 # window_icon_size: WIDTHxHEIGHT of the first image in the window's _NET_WM_ICON, or "none".
 window_icon_size() {
@@ -179,62 +126,48 @@ command -v strace >/dev/null 2>&1 && strace -f -qq -e trace=connect -e signal=no
 
 # run_app NAME PNG WRAP... -- ARGS...: runs the installed binary with a fresh HOME (and XDG
 # folders) from an empty folder, waits for the Connect step and the window, takes PNG,
-# closes the window and checks the exit status and output. The run's files stay in $RUN.
+# closes the window and checks the exit status and output. The run's files stay in $DIR.
 run_app() {
 	local name=$1 png=$2
 	shift 2
 	local wrap=()
 	while [[ $1 != -- ]]; do wrap+=("$1"); shift; done
 	shift
-	RUN="$T/$name"
-	mkdir -p "$RUN"
-	mkdir -m 0700 "$RUN/home" "$RUN/config" "$RUN/data" "$RUN/cache" "$RUN/run" "$RUN/cwd"
-	: >"$RUN/stderr"
-	: >"$RUN/stdout"
+	DIR="$T/$name"
+	ERR="$DIR/stderr"
+	OUT="$DIR/stdout"
+	mkdir -p "$DIR"
+	mkdir -m 0700 "$DIR/home" "$DIR/config" "$DIR/data" "$DIR/cache" "$DIR/run" "$DIR/cwd"
+	: >"$ERR"
+	: >"$OUT"
 	local trace=()
-	[[ -n "$HAVE_STRACE" ]] && trace=(strace -f -qq -e trace=connect -e signal=none -o "$RUN/connect.trace")
+	[[ -n "$HAVE_STRACE" ]] && trace=(strace -f -qq -e trace=connect -e signal=none -o "$DIR/connect.trace")
 	local t0=$SECONDS
-	(cd "$RUN/cwd" && exec env -i PATH=/usr/bin:/bin DISPLAY="$DISPLAY" HOME="$RUN/home" \
-		XDG_CONFIG_HOME="$RUN/config" XDG_DATA_HOME="$RUN/data" XDG_CACHE_HOME="$RUN/cache" \
-		XDG_RUNTIME_DIR="$RUN/run" LANG=en_US.UTF-8 DBUS_SESSION_BUS_ADDRESS="unix:path=$RUN/no-such-bus" \
-		${wrap[@]+"${wrap[@]}"} ${trace[@]+"${trace[@]}"} "$APP" "$@") >"$RUN/stdout" 2>"$RUN/stderr" &
+	(cd "$DIR/cwd" && exec env -i PATH=/usr/bin:/bin DISPLAY="$DISPLAY" HOME="$DIR/home" \
+		XDG_CONFIG_HOME="$DIR/config" XDG_DATA_HOME="$DIR/data" XDG_CACHE_HOME="$DIR/cache" \
+		XDG_RUNTIME_DIR="$DIR/run" LANG=en_US.UTF-8 DBUS_SESSION_BUS_ADDRESS="unix:path=$DIR/no-such-bus" \
+		${wrap[@]+"${wrap[@]}"} ${trace[@]+"${trace[@]}"} "$APP" "$@") >"$OUT" 2>"$ERR" &
 	APP_PID=$!
-	wait_line 'msg="wizard step shown".* step=connect( |$)' '"wizard step shown" step=connect line'
-	local deadline=$((SECONDS + STEP_TIMEOUT))
-	until WID=$(xdotool search --onlyvisible --name "^${WINDOW_TITLE}" 2>/dev/null | head -n1) && [[ -n "$WID" ]]; do
-		app_alive || fail "the app exited before its window appeared"
-		((SECONDS < deadline)) || fail "no window named \"$WINDOW_TITLE\" within ${STEP_TIMEOUT}s"
-		sleep 0.05
-	done
+	wait_for 0 "$(step_re connect)" '"wizard step shown" step=connect line' 0.05 >/dev/null
+	find_window
 	sleep 0.4
 	mkdir -p "$SHOTS"
-	shot "$SHOTS/$png"
+	shot_file "$SHOTS/$png"
 	# The window icon (the embedded one): GLFW puts it in _NET_WM_ICON (width, height, pixels).
 	if command -v python3 >/dev/null 2>&1; then
 		ICON_SIZE=$(window_icon_size) || fail "reading the window's _NET_WM_ICON"
 		[[ "$ICON_SIZE" =~ ^[1-9][0-9]*x[1-9][0-9]*$ ]] || fail "the window has no icon (_NET_WM_ICON: $ICON_SIZE)"
 	fi
-	local how=WM_DELETE_WINDOW
-	close_window || { how=SIGTERM; kill -TERM "$APP_PID"; }
-	deadline=$((SECONDS + 10))
-	while app_alive && ((SECONDS < deadline)); do sleep 0.1; done
-	app_alive && fail "the app is still running 10s after $how"
-	local status=0
-	wait "$APP_PID" || status=$?
-	APP_PID=""
+	close_and_wait
 	WID=""
-	[[ "$how" == WM_DELETE_WINDOW && $status -ne 0 ]] && fail "the app exited with $status after its window was closed"
-	local pat
-	for pat in "${BAD_OUTPUT[@]}"; do
-		grep -qF -- "$pat" "$RUN/stderr" "$RUN/stdout" && fail "the app's output has \"$pat\""
-	done
-	say "$name: window shown${ICON_SIZE:+ with a ${ICON_SIZE} icon}, screenshots/$png, closed by $how (exit $status) in $((SECONDS - t0)) s"
+	check_output "$name"
+	say "$name: window shown${ICON_SIZE:+ with a ${ICON_SIZE} icon}, screenshots/$png, closed by $CLOSED_BY (exit $APP_STATUS) in $((SECONDS - t0)) s"
 }
 
 # inet_connects: the connect() calls to IPv4/IPv6 addresses in the trace, if any.
 inet_connects() {
-	[[ -f "$RUN/connect.trace" ]] || return 0
-	grep -E 'connect\(.*sa_family=AF_INET6?' "$RUN/connect.trace" || true
+	[[ -f "$DIR/connect.trace" ]] || return 0
+	grep -E 'connect\(.*sa_family=AF_INET6?' "$DIR/connect.trace" || true
 }
 
 # ---------------------------------------------------------------- the demo
@@ -245,14 +178,14 @@ other=$(inet_connects | grep -v 'inet_addr("127\.0\.0\.1")' || true)
 
 # ---------------------------------------------------------------- first run, no network
 run_app first-run package-linux-first-run.png ${NETNS[@]+"${NETNS[@]}"} -- --log-level debug
-grep -q 'msg="ABDM call' "$RUN/stderr" && fail "the first run made an ABDM call: $(grep 'msg="ABDM call' "$RUN/stderr" | head -n3)"
+grep -q 'msg="ABDM call' "$DIR/stderr" && fail "the first run made an ABDM call: $(grep 'msg="ABDM call' "$DIR/stderr" | head -n3)"
 inet=$(inet_connects)
 [[ -z "$inet" ]] || fail "the first run connected an Internet socket: $inet"
-[[ -e "$RUN/config/abha-deactivate/settings.json" ]] && say "note: the first run wrote settings before any input"
+[[ -e "$DIR/config/abha-deactivate/settings.json" ]] && say "note: the first run wrote settings before any input"
 notes=()
 if ((${#NETNS[@]})); then notes+=("own network namespace (${NETNS[*]})"); else notes+=("network NOT isolated (unshare unavailable)"); fi
 if [[ -n "$HAVE_STRACE" ]]; then
-	notes+=("strace: $(grep -c 'connect(' "$RUN/connect.trace" || true) connect() calls, none to an IP address")
+	notes+=("strace: $(grep -c 'connect(' "$DIR/connect.trace" || true) connect() calls, none to an IP address")
 else
 	notes+=("strace not available: connect() calls not checked")
 fi

@@ -32,9 +32,10 @@
 #   [demo phone] SMS to XXXXXX3210: 123456 is your OTP to deactivate your ABHA. ...
 set -euo pipefail
 
-ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=scripts/lib/e2e.sh
+. "$(dirname "$0")/lib/e2e.sh"
+
 BIN=${1:-bin/abha-deactivate}
-STEP_TIMEOUT=${STEP_TIMEOUT:-30}
 API=${API:-v3}
 APP_LANG=${APP_LANG:-en}
 case "$API/$APP_LANG" in
@@ -42,199 +43,40 @@ v3/en | v3/hi | v2/en | v2/hi) ;;
 *) printf 'xvfb-e2e: API must be v3 or v2, APP_LANG en or hi\n' >&2; exit 2 ;;
 esac
 RUN="$API-$APP_LANG" # names the screenshots and the log of this run
-KEYS_VIA=${KEYS_VIA:-window}
-case "$KEYS_VIA" in
-window | focus) ;;
-*) printf 'xvfb-e2e: KEYS_VIA must be window or focus\n' >&2; exit 2 ;;
-esac
-SHOTS="$ROOT/screenshots"
+e2e_init xvfb-e2e
 WINDOW_TITLE='ABHA ' # the start of the title in English (ABHA Deactivation) and Hindi
-ABHA_MASKED='XX-XXXX-XXXX-7890' # the demo patient "Asha Verma"
-BAD_OUTPUT=('Error in Fyne call thread' 'panic:' 'DATA RACE' 'X Error of failed request')
-
-say() { printf 'xvfb-e2e (%s): %s\n' "$RUN" "$*" >&2; }
-# shellcheck source=scripts/lib/x11.sh
-. "$(dirname "$0")/lib/x11.sh"
-
-# Resolve the binary before anything changes directory.
-case "$BIN" in
-/*) ;;
-*) BIN="$PWD/$BIN" ;;
-esac
-if [[ ! -x "$BIN" ]]; then
-	say "no executable at $BIN (build it first: go build -o bin/abha-deactivate .)"
-	exit 1
-fi
-for tool in Xvfb xdotool import identify compare; do
-	if ! command -v "$tool" >/dev/null 2>&1; then
-		say "$tool is missing (scripts/install-deps.sh test)"
-		exit 1
-	fi
-done
+ABHA_NUMBER='91-5512-3456-7890' # the demo patient "Asha Verma"
+ABHA_MASKED='XX-XXXX-XXXX-7890'
+check_setup
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/abha-xvfb-e2e.XXXXXX")
-ERR="$T/app.stderr"
-OUT="$T/app.stdout"
-XVFB_PID=""
-APP_PID=""
-WID=""
-DISPLAY_NUM=""
-
-cleanup() {
-	local status=$?
-	set +e
-	if [[ -n "$APP_PID" ]] && kill -0 "$APP_PID" 2>/dev/null; then
-		kill -TERM "$APP_PID" 2>/dev/null
-		for _ in $(seq 30); do kill -0 "$APP_PID" 2>/dev/null || break; sleep 0.1; done
-		kill -KILL "$APP_PID" 2>/dev/null
-		wait "$APP_PID" 2>/dev/null
-	fi
-	if [[ -n "$XVFB_PID" ]] && kill -0 "$XVFB_PID" 2>/dev/null; then
-		kill -TERM "$XVFB_PID" 2>/dev/null
-		wait "$XVFB_PID" 2>/dev/null
-	fi
+# The app's output, kept as screenshots/xvfb-e2e-RUN.log.
+at_exit() {
 	if [[ -f "$ERR" ]]; then
 		mkdir -p "$SHOTS"
 		cat "$ERR" "$OUT" >"$SHOTS/xvfb-e2e-$RUN.log" 2>/dev/null
 	fi
-	if [[ "${KEEP_TMP:-}" == 1 ]]; then
-		say "kept $T"
-	else
-		rm -rf "$T"
-	fi
-	exit "$status"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-now_ms() { date +%s%3N; }
-START_MS=$(now_ms)
-
-# fail MESSAGE: says what went wrong, keeps a picture of the window and shows
-# the end of the app's output.
-fail() {
-	say "FAIL: $*"
-	if [[ -n "$WID" ]]; then
-		mkdir -p "$SHOTS"
-		import -window "$WID" "$SHOTS/$RUN-99-failure.png" 2>/dev/null && say "window at failure: $SHOTS/$RUN-99-failure.png"
-	fi
-	if [[ -f "$ERR" ]]; then
-		say "last lines of the app's output:"
-		tail -n 25 "$ERR" "$OUT" >&2 || true
-	fi
-	exit 1
-}
-
-app_alive() { [[ -n "$APP_PID" ]] && kill -0 "$APP_PID" 2>/dev/null; }
-
-# mark prints how many complete lines stderr has now; wait_for looks only
-# after such a mark, so an earlier line never satisfies a later wait.
-mark() { wc -l <"$ERR" | tr -d ' '; }
-
-# wait_for MARK ERE WHAT [INTERVAL]: polls stderr after line MARK for a line
-# matching ERE, for up to STEP_TIMEOUT seconds; prints the matching line.
-wait_for() {
-	local from=$1 re=$2 what=$3 interval=${4:-0.1}
-	local deadline=$((SECONDS + STEP_TIMEOUT)) line
-	while :; do
-		line=$(tail -n "+$((from + 1))" "$ERR" | grep -E -m1 -- "$re" || true)
-		if [[ -n "$line" ]]; then
-			printf '%s\n' "$line"
-			return 0
-		fi
-		app_alive || fail "the app exited while waiting for $what"
-		((SECONDS < deadline)) || fail "no $what within ${STEP_TIMEOUT}s"
-		sleep "$interval"
-	done
-}
-
-step_re() { printf 'msg="wizard step shown".* step=%s( |$)' "$1"; }
-
-STEPS_SEEN=()
-# wait_step MARK NAME [INTERVAL]
-wait_step() {
-	wait_for "$1" "$(step_re "$2")" "\"wizard step shown\" step=$2 line" "${3:-0.1}" >/dev/null
-	STEPS_SEEN+=("$2")
-	say "step shown: $2"
-}
-
-# Frames are drawn shortly after the state changes; give them a moment.
-settle() { sleep 0.4; }
-
-# shot NAME: saves screenshots/NAME.png once the window shows a drawn frame
-# (not one flat colour, as before the first frame on a slow machine) that is
-# the same in two captures 0.25 s apart (so not halfway through a redraw).
-# A frame that keeps changing (a countdown, a blinking cursor) is taken after
-# about 3 s anyway.
-SHOT_LIST=()
-shot() {
-	local file="$SHOTS/$RUN-$1.png" rc=0
-	x11_stable_shot "$WID" "$file" "$T/shot-prev.png" "$STEP_TIMEOUT" || rc=$?
-	case $rc in
-	1) fail "screenshot of window $WID" ;;
-	2) fail "the window stayed blank for ${STEP_TIMEOUT}s ($1)" ;;
-	3) say "note: $1.png taken while the window was still changing" ;;
-	esac
-	SHOT_LIST+=("$file")
-}
-
-# KEYS_VIA=window (default): keys go to the window with XSendEvent
-# (xdotool --window), which GLFW accepts and which does not depend on the
-# focus. KEYS_VIA=focus: XTEST, as from a real keyboard, to the focused window.
-# Either way the window gets the input focus first (no window manager here).
-KEY_DELAY=60 # ms between keys
-# xdo CMD ARGS...: xdotool key or type, to the window as KEYS_VIA says.
-xdo() {
-	local cmd=$1
-	shift
-	if [[ "$KEYS_VIA" == window ]]; then
-		xdotool "$cmd" --window "$WID" --delay "$KEY_DELAY" "$@"
-	else
-		xdotool "$cmd" --delay "$KEY_DELAY" "$@"
-	fi
-}
-keys() { xdo key "$@"; }
-type_text() { xdo type -- "$1"; }
+e2e_traps
 
 # ---------------------------------------------------------------- Xvfb
-start_xvfb() {
-	x11_start_xvfb 90 99 "$T/xvfb.log" && return 0
-	cat "$T/xvfb.log" >&2 2>/dev/null || true
-	fail "could not start Xvfb on any display :90..:99"
-}
-
-start_xvfb
-export DISPLAY=":$DISPLAY_NUM"
+start_xvfb 90 99 "$T/xvfb.log"
 say "Xvfb on $DISPLAY (pid $XVFB_PID), temporary HOME $T"
 
 # ---------------------------------------------------------------- the app
-mkdir -m 0700 "$T/home" "$T/config" "$T/data" "$T/cache" "$T/run"
 rm -f "$SHOTS/$RUN"-[0-9][0-9]-*.png "$SHOTS/xvfb-e2e-$RUN.log"
 mkdir -p "$SHOTS"
-: >"$ERR"
-: >"$OUT"
 
 # --log-level debug: the step lines are at info; the debug "ABDM call done"
 # line tells when the patient lookup has answered (no step change there).
-APP_START_MS=$(now_ms)
-env -u LC_ALL HOME="$T/home" XDG_CONFIG_HOME="$T/config" XDG_DATA_HOME="$T/data" \
-	XDG_CACHE_HOME="$T/cache" XDG_RUNTIME_DIR="$T/run" LANG=en_US.UTF-8 \
-	DBUS_SESSION_BUS_ADDRESS="unix:path=$T/no-such-bus" \
-	"$BIN" --demo --api "$API" --lang "$APP_LANG" --log-level debug >"$OUT" 2>"$ERR" &
-APP_PID=$!
+start_app "$T" --demo --api "$API" --lang "$APP_LANG" --log-level debug
 
 wait_step 0 connect 0.02
 CONNECT_MS=$(($(now_ms) - APP_START_MS))
 
-deadline=$((SECONDS + STEP_TIMEOUT))
-until WID=$(xdotool search --onlyvisible --name "^${WINDOW_TITLE}" 2>/dev/null | head -n1) && [[ -n "$WID" ]]; do
-	app_alive || fail "the app exited before its window appeared"
-	((SECONDS < deadline)) || fail "no window named \"$WINDOW_TITLE\" within ${STEP_TIMEOUT}s"
-	sleep 0.05
-done
-timeout 5 xdotool windowfocus --sync "$WID" || say "note: could not confirm the input focus (keys go to the window directly)"
-say "window $WID: $(xdotool getwindowgeometry "$WID" | sed -n 's/^ *Geometry: //p')"
+find_window
+focus_window
+say "window $WID: $(window_geometry)"
 
 # 1. Connect: the demo fills in the simulator's credentials; Return = Connect.
 settle
@@ -243,14 +85,11 @@ m=$(mark)
 keys Return
 wait_step "$m" patient
 
-# 2. Patient: open the demo patient list, take the first (Asha Verma), which
-# fills in her ABHA number and focuses it; Return = Find patient (a search).
+# 2. Patient: the ABHA number field has the focus; type Asha Verma's (a demo
+# patient); Return = Find patient (a search).
 settle
 m=$(mark)
-keys Tab space
-sleep 0.2 # the list is a pop-up; let it open
-keys Down Return
-sleep 0.2
+type_text "$ABHA_NUMBER"
 keys Return
 wait_for "$m" 'msg="wizard event" event="patient found"' "the ABHA found (\"patient found\" event)" >/dev/null
 sleep 0.4 # the found ABHA is put on screen after the call returns
@@ -306,10 +145,10 @@ settle
 shot 09-result
 
 # 5. Reactivate now (a deactivation made by mistake at the desk): Tab past
-# the transaction ID (selectable) and Copy to the button, Space; the ABHA
-# number is filled in and has the focus.
+# the transaction ID (selectable), Copy, Open receipt and Save receipt (PDF)
+# to the button, Space; the ABHA number is filled in and has the focus.
 m=$(mark)
-keys Tab Tab Tab space
+keys Tab Tab Tab Tab Tab space
 wait_step "$m" reactivate
 wait_for "$m" 'msg="wizard event" event="reactivation ready"' "the reactivation step ready" >/dev/null
 settle
@@ -335,18 +174,15 @@ wait_for "$m" 'msg="wizard event" event="?reactivated"?( |$)' "the reactivation 
 settle
 shot 13-reactivated
 
-# 6. The patient can sign in again: Return = Next patient; the demo patient
-# list, Asha Verma, Find patient, Send sign-in OTP (ABDM allows a new sign-in
-# OTP 30 s after the last one), Sign in.
+# 6. The patient can sign in again: Return = Next patient; Asha Verma's ABHA
+# number in the focused field, Find patient, Send sign-in OTP (ABDM allows a
+# new sign-in OTP 30 s after the last one), Sign in.
 m=$(mark)
 keys Return
 wait_step "$m" patient
 settle
 m=$(mark)
-keys Tab space
-sleep 0.2
-keys Down Return
-sleep 0.2
+type_text "$ABHA_NUMBER"
 keys Return
 wait_for "$m" 'msg="wizard event" event="patient found"' "the ABHA found again" >/dev/null
 sleep 0.4
@@ -365,57 +201,14 @@ shot 14-signed-in-again
 
 # ---------------------------------------------------------------- checks
 AUDIT="$T/data/abha-deactivate/audit.jsonl"
-deadline=$((SECONDS + 10))
-audit_ok() {
-	[[ -f "$AUDIT" ]] && awk -v abha="\"abhaNumber\":\"$ABHA_MASKED\"" '
-		index($0, "\"event\":\"outcome\"") && index($0, "\"outcome\":\"deactivated\"") && index($0, abha) { found = 1 }
-		END { exit !found }' "$AUDIT"
-}
-until audit_ok; do
-	if ((SECONDS >= deadline)); then
-		[[ -f "$AUDIT" ]] && { say "audit trail:"; cat "$AUDIT" >&2; }
-		fail "no outcome record \"deactivated\" for $ABHA_MASKED in $AUDIT"
-	fi
-	sleep 0.1
-done
+wait_deactivated "$AUDIT" "$ABHA_MASKED"
 say "audit trail: outcome \"deactivated\" recorded for $ABHA_MASKED"
 grep -q '"outcome":"reactivated"' "$AUDIT" || fail "no outcome record \"reactivated\" in $AUDIT"
 grep -q "\"api\":\"$API\"" "$AUDIT" || fail "the audit trail does not record API $API"
 say "audit trail: outcome \"reactivated\" recorded, API $API"
 
-check_output() {
-	local pat
-	for pat in "${BAD_OUTPUT[@]}"; do
-		if grep -qF -- "$pat" "$ERR" "$OUT"; then
-			grep -nF -- "$pat" "$ERR" "$OUT" | head -n 5 >&2
-			fail "the app's output has \"$pat\" ($1)"
-		fi
-	done
-}
 check_output "during the run"
-
-# Close the window as a window manager would (WM_DELETE_WINDOW), which goes
-# through the app's close handler; fall back to SIGTERM.
-close_window() { x11_close_window "$WID"; }
-
-how="WM_DELETE_WINDOW"
-if ! close_window; then
-	how="SIGTERM"
-	kill -TERM "$APP_PID"
-fi
-deadline=$((SECONDS + 10))
-while app_alive && ((SECONDS < deadline)); do sleep 0.1; done
-if app_alive; then
-	fail "the app is still running 10s after $how"
-fi
-app_status=0
-wait "$APP_PID" || app_status=$?
-APP_PID=""
-if [[ "$how" == WM_DELETE_WINDOW && "$app_status" -ne 0 ]]; then
-	fail "the app exited with status $app_status after its window was closed"
-fi
-say "app closed by $how, exit status $app_status"
-check_output "at shutdown"
+close_app
 
 # ---------------------------------------------------------------- summary
 echo "xvfb-e2e ($RUN): PASS in $(($(now_ms) - START_MS)) ms"

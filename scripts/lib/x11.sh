@@ -1,16 +1,18 @@
 # shellcheck shell=bash
 # Helpers for scripts that run the app on a private Xvfb: sourced by
-# scripts/xvfb-e2e.sh and scripts/test-package-linux.sh.
+# scripts/lib/e2e.sh, and so by scripts/xvfb-e2e.sh,
+# scripts/xvfb-e2e-custom.sh and scripts/test-package-linux.sh.
 
-# x11_start_xvfb FIRST LAST LOG: starts Xvfb (1280x900x24) on the first free
-# display from :FIRST to :LAST and waits until it answers. Sets XVFB_PID and
+# x11_start_xvfb FIRST LAST LOG [SCREEN]: starts Xvfb with one screen of
+# SCREEN (WIDTHxHEIGHTxDEPTH, default 1280x900x24) on the first free display
+# from :FIRST to :LAST and waits until it answers. Sets XVFB_PID and
 # DISPLAY_NUM; returns 1 if no display could be started.
 # shellcheck disable=SC2034 # XVFB_PID and DISPLAY_NUM are for the caller
 x11_start_xvfb() {
-	local first=$1 last=$2 log=$3 n deadline
+	local first=$1 last=$2 log=$3 screen=${4:-1280x900x24} n deadline
 	for ((n = first; n <= last; n++)); do
 		[[ -e "/tmp/.X11-unix/X$n" || -e "/tmp/.X$n-lock" ]] && continue
-		Xvfb ":$n" -screen 0 1280x900x24 -nolisten tcp >"$log" 2>&1 &
+		Xvfb ":$n" -screen 0 "$screen" -nolisten tcp >"$log" 2>&1 &
 		XVFB_PID=$!
 		deadline=$((SECONDS + 10))
 		while kill -0 "$XVFB_PID" 2>/dev/null && ((SECONDS < deadline)); do

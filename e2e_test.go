@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"abha-deactivate/internal/testtools"
 	"abha-deactivate/storage/audit"
 )
 
@@ -791,20 +792,11 @@ func TestE2ESignInUnknownAndDeactivated(t *testing.T) {
 	})
 }
 
-// needPoppler returns the path of a poppler-utils tool (pdftotext), or
-// skips the test; ABHA_REQUIRE_TOOLS=1 (make test-go) makes it fail instead.
-func needPoppler(t *testing.T, name string) string {
+// needPoppler returns the path of a poppler-utils tool (pdftotext), or skips
+// the test (fails it when ABHA_REQUIRE_TOOLS=1, as make test-go sets).
+func needPoppler(t testing.TB, name string) string {
 	t.Helper()
-	path, err := exec.LookPath(name)
-	if err == nil {
-		return path
-	}
-	msg := name + " not found: install the Debian package poppler-utils (scripts/install-deps.sh test)"
-	if os.Getenv("ABHA_REQUIRE_TOOLS") == "1" {
-		t.Fatal(msg)
-	}
-	t.Skip(msg)
-	return ""
+	return testtools.Need(t, name, "poppler-utils")
 }
 
 // receiptText checks that path is a PDF and returns pdftotext's reading of it.

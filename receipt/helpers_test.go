@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"abha-deactivate/abdm"
+	"abha-deactivate/internal/testtools"
 )
 
 // The test data: the fonts and translations the app embeds, read from the
@@ -95,20 +96,11 @@ func sample(t testing.TB, language string) Data {
 	}
 }
 
-// needTool returns the path of a poppler-utils tool, or skips the test
-// (fails it when ABHA_REQUIRE_TOOLS=1, as make test-go sets).
+// needTool returns the path of a poppler-utils tool (pdftotext), or skips
+// the test (fails it when ABHA_REQUIRE_TOOLS=1, as make test-go sets).
 func needTool(t testing.TB, name string) string {
 	t.Helper()
-	path, err := exec.LookPath(name)
-	if err == nil {
-		return path
-	}
-	msg := name + " not found: install the Debian package poppler-utils (scripts/install-deps.sh test)"
-	if os.Getenv("ABHA_REQUIRE_TOOLS") == "1" {
-		t.Fatal(msg)
-	}
-	t.Skip(msg)
-	return ""
+	return testtools.Need(t, name, "poppler-utils")
 }
 
 // render makes d's receipt in a temporary file and returns its path.

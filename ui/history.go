@@ -2,7 +2,7 @@ package ui
 
 import (
 	"context"
-	"fmt"
+	"errors"
 	"strings"
 	"time"
 
@@ -36,7 +36,7 @@ type history struct {
 	w       *Wizard
 	rows    []audit.Entry
 	pager   *audit.Pager
-	loading bool
+	loading *audit.Pager // the pager a page is being read from, if any
 	filter  audit.EntryFilter
 
 	table   *widget.Table
@@ -109,9 +109,6 @@ func (h *history) reload() {
 		h.status.SetText(err.Error())
 		return
 	}
-	if h.loading {
-		return
-	}
 	h.filter = f
 	h.pager = h.w.opts.Audit.Pages(f)
 	h.rows = nil
@@ -136,7 +133,7 @@ func (h *history) readFilter() (audit.EntryFilter, error) {
 		}
 		t, err := time.ParseInLocation("2006-01-02", text, time.Local)
 		if err != nil {
-			return f, fmt.Errorf("%s", T("Write dates as year-month-day, e.g. 2026-12-31."))
+			return f, errors.New(T("Write dates as year-month-day, e.g. 2026-12-31."))
 		}
 		*d.to = t
 	}
@@ -145,18 +142,20 @@ func (h *history) readFilter() (audit.EntryFilter, error) {
 
 // next reads the next page in the background and adds it to the table.
 func (h *history) next() {
-	if h.loading || h.pager == nil || !h.pager.More() {
+	p := h.pager
+	if p == nil || h.loading == p || !p.More() {
 		return
 	}
-	h.loading = true
+	h.loading = p // a new filter's pager may read meanwhile: pagers are separate
 	h.more.Disable()
-	p := h.pager
 	h.w.background(func(ctx context.Context) func() {
 		rows, err := p.Next(ctx, historyPage)
 		stats := p.Stats()
 		more := p.More()
 		return func() {
-			h.loading = false
+			if h.loading == p {
+				h.loading = nil
+			}
 			if p != h.pager {
 				return // the filter changed meanwhile
 			}

@@ -94,3 +94,25 @@ func TestHistoryWarnsOfABrokenChain(t *testing.T) {
 		t.Fatalf("no warning of the edit: %q", h.warning.Text)
 	}
 }
+
+// A filter chosen while a page is still being read is the one shown.
+func TestHistoryFilterChangedWhileReading(t *testing.T) {
+	e := newUIEnv(t)
+	if err := audit.WriteSampleTrail(context.Background(), e.audit.Path(), 5000); err != nil {
+		t.Fatal(err)
+	}
+	h := e.openHistory()
+	e.act(func() {
+		h.outcome.SetSelectedIndex(3) // refused by ABDM: its page is being read...
+		h.outcome.SetSelectedIndex(1) // ...when staff choose Deactivated
+	})
+	e.wiz.WaitIdle()
+	if len(h.rows) == 0 {
+		t.Fatal("nothing shown for the filter chosen last")
+	}
+	for _, r := range h.rows {
+		if r.Status != audit.OutcomeDeactivated {
+			t.Fatalf("a %q attempt is shown under Deactivated", r.Status)
+		}
+	}
+}

@@ -31,6 +31,16 @@ func intent(id string) Record {
 	}
 }
 
+// appendAll appends recs to l in order.
+func appendAll(t *testing.T, l *Log, recs ...Record) {
+	t.Helper()
+	for _, r := range recs {
+		if err := l.Append(context.Background(), r); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 func outcome(id, o string, at time.Time) Record {
 	return Record{ID: id, Event: EventOutcome, Time: at, Environment: "sandbox", ClientID: "SBX_1", HIPID: "IN27",
 		ABHANumber: "91-1234-5678-9012", TxnID: "txn-1", Outcome: o, DurationMS: 1234}
@@ -174,17 +184,13 @@ func TestReadFilterAndOrder(t *testing.T) {
 	l := newLog(t)
 	at := func(h int) time.Time { return t0.Add(time.Duration(h) * time.Hour) }
 	// Written out of time order on purpose.
-	for _, r := range []Record{
+	appendAll(t, l,
 		outcome("c", OutcomeDeactivated, at(3)),
 		outcome("a", OutcomeRejected, at(1)),
 		outcome("d", OutcomeUnknown, at(4)),
 		outcome("b", OutcomeDeactivated, at(2)),
 		outcome("e", OutcomeCancelled, at(2)), // same time as b, written later
-	} {
-		if err := l.Append(ctx, r); err != nil {
-			t.Fatal(err)
-		}
-	}
+	)
 	ids := func(f Filter) string {
 		recs, _, err := l.Read(ctx, f)
 		if err != nil {

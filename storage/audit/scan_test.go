@@ -58,16 +58,12 @@ func TestScanNewestFirstInFileOrder(t *testing.T) {
 	ctx := context.Background()
 	l := newLog(t)
 	at := func(h int) time.Time { return t0.Add(time.Duration(h) * time.Hour) }
-	for _, r := range []Record{
+	appendAll(t, l,
 		outcome("c", OutcomeDeactivated, at(3)),
 		outcome("a", OutcomeRejected, at(1)),
 		outcome("d", OutcomeUnknown, at(4)),
 		outcome("b", OutcomeDeactivated, at(2)),
-	} {
-		if err := l.Append(ctx, r); err != nil {
-			t.Fatal(err)
-		}
-	}
+	)
 	writeRaw(t, l, "damaged\n")
 	if err := l.Append(ctx, outcome("e", OutcomeDeactivated, at(5))); err != nil {
 		t.Fatal(err)

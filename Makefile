@@ -105,7 +105,8 @@ clean:
 
 # Benchmarks, not part of `make test`: one `name: value` line per figure on
 # stdout, progress on stderr; see bench/README.md. The app and the bare Fyne
-# window (the baseline) are built here with the same flags, then the
+# window (the baseline) are built here with the same flags, with the floor
+# window (plain Fyne drawing the Connect screen's kinds of widget), then the
 # round-trip program (simulator with RTT_MS of latency) and the start-up
 # program (private Xvfb, BENCH_RUNS starts of each) run.
 BENCH_DIR     := bin/bench
@@ -117,6 +118,7 @@ bench: test-deps
 	@echo "bench: building the app, the bare Fyne window and the benchmark programs" >&2
 	@$(GO) build -trimpath -tags '$(APP_TAGS)' -ldflags '$(BENCH_LDFLAGS)' -o $(BENCH_DIR)/abha-deactivate .
 	@$(GO) build -trimpath -ldflags '$(BENCH_LDFLAGS)' -o $(BENCH_DIR)/barewindow ./bench/barewindow
+	@$(GO) build -trimpath -ldflags '$(BENCH_LDFLAGS)' -o $(BENCH_DIR)/floorwindow ./bench/floorwindow
 	@$(GO) build -trimpath -tags '$(APP_TAGS)' -ldflags '$(LDFLAGS)' -o $(BENCH_DIR)/abha-deactivate-unstripped .
 	@$(GO) build -trimpath -ldflags '$(LDFLAGS)' -o $(BENCH_DIR)/barewindow-unstripped ./bench/barewindow
 	@$(GO) build -o $(BENCH_DIR)/roundtrip ./bench/roundtrip
@@ -125,7 +127,7 @@ bench: test-deps
 	@$(BENCH_DIR)/roundtrip -rtt $(RTT_MS)ms -rounds $(BENCH_RUNS)
 	@$(BENCH_DIR)/auditscale -runs $(BENCH_RUNS)
 	@$(BENCH_DIR)/startup -runs $(BENCH_RUNS) \
-		-app $(BENCH_DIR)/abha-deactivate -bare $(BENCH_DIR)/barewindow \
+		-app $(BENCH_DIR)/abha-deactivate -bare $(BENCH_DIR)/barewindow -floor $(BENCH_DIR)/floorwindow \
 		-app-unstripped $(BENCH_DIR)/abha-deactivate-unstripped -bare-unstripped $(BENCH_DIR)/barewindow-unstripped
 
 # Start-up profiles instead of figures: the app (cold, with --demo, warm) and the

@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -40,9 +39,10 @@ func TestHintContrast(t *testing.T) {
 // finds it (so the test above can fail).
 func TestHintContrastMeasuresFynesDefault(t *testing.T) {
 	e := newUIEnv(t, noDemo, func(o *Options) { o.Settings.Appearance = AppearanceLight })
-	l := newHint("Plain low-importance text, as Fyne draws it")
+	l := wrapped("Plain low-importance text, as Fyne draws it")
+	l.Importance = widget.LowImportance // what a hint would be without colorNameHint
 	e.act(func() {
-		e.wiz.connect.content.(*fyne.Container).Add(l) // no hintView around it
+		e.wiz.connect.content.(*fyne.Container).Add(l)
 		e.wiz.connect.content.Refresh()
 	})
 	img := e.capture()
@@ -64,20 +64,16 @@ func (e *uiEnv) measureHints(t *testing.T, step string, min int) {
 	var n int
 	e.act(func() {
 		walk(e.wiz.body.Content, func(o fyne.CanvasObject) {
-			to, ok := o.(*container.ThemeOverride)
-			if !ok {
-				return
-			}
-			l, ok := to.Content.(*widget.Label)
-			if !ok || !l.Visible() || l.Text == "" {
+			h, ok := o.(*hint)
+			if !ok || !h.Visible() || h.Text() == "" {
 				return
 			}
 			n++
-			r := textContrast(img, e.rectOf(l))
+			r := textContrast(img, e.rectOf(h))
 			if r < 4.5 {
-				t.Errorf("%s: hint %q: contrast %.2f:1, want at least 4.5:1", step, l.Text, r)
+				t.Errorf("%s: hint %q: contrast %.2f:1, want at least 4.5:1", step, h.Text(), r)
 			}
-			t.Logf("%s: %.2f:1  %q", step, r, l.Text)
+			t.Logf("%s: %.2f:1  %q", step, r, h.Text())
 		})
 	})
 	if n < min {
@@ -112,10 +108,6 @@ func walk(o fyne.CanvasObject, fn func(fyne.CanvasObject)) {
 			walk(c, fn)
 		}
 	case fyne.Widget:
-		if _, ok := v.(*container.ThemeOverride); ok {
-			walk(v.(*container.ThemeOverride).Content, fn)
-			return
-		}
 		for _, c := range test.WidgetRenderer(v).Objects() {
 			walk(c, fn)
 		}

@@ -13,13 +13,13 @@ import (
 // phone would, so that a demo needs no real phone.
 type demoPhone struct {
 	list  *fyne.Container
-	empty *widget.Label
+	empty *hint
 	box   fyne.CanvasObject
 }
 
 func newDemoPhone() *demoPhone {
 	p := &demoPhone{list: container.NewVBox(), empty: newHint(T("No messages yet. OTPs sent by the simulator appear here."))}
-	p.list.Add(hintView(p.empty))
+	p.list.Add(p.empty)
 	scroll := container.NewVScroll(p.list)
 	scroll.SetMinSize(fyne.NewSize(250, 0))
 	p.box = widget.NewCard(T("Demo phone"), T("What the patient's phone receives"), scroll)

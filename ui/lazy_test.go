@@ -1,6 +1,11 @@
 package ui
 
-import "testing"
+import (
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+)
 
 // New builds only the Connect step; the trail's titles of the steps not yet
 // built are the ones the steps give once built.
@@ -23,5 +28,34 @@ func TestStepsBuiltWhenNeeded(t *testing.T) {
 	}
 	if w.stepAt(stepPatient) != w.stepAt(stepPatient) {
 		t.Fatal("a step was built twice")
+	}
+}
+
+// No part of the wizard sits in a container.ThemeOverride: Fyne 2.7 gives
+// each override a font cache of its own, so every one parsed the fonts again
+// before the first frame and on each refresh (bench/README.md, second
+// round). The hints, which used to, are coloured by their text style.
+func TestNoThemeOverrides(t *testing.T) {
+	e := newUIEnv(t) // demo: the phone is part of the window too
+	w := e.wiz
+	hints := 0
+	e.act(func() {
+		views := []fyne.CanvasObject{w.win.Content()}
+		for i := range stepNames {
+			views = append(views, w.stepAt(i).view())
+		}
+		for _, v := range views {
+			walk(v, func(o fyne.CanvasObject) {
+				switch o.(type) {
+				case *container.ThemeOverride:
+					t.Errorf("a %T holds %T", o, o.(*container.ThemeOverride).Content)
+				case *hint:
+					hints++
+				}
+			})
+		}
+	})
+	if hints < 5 {
+		t.Fatalf("found %d hints in the steps, want at least 5: the walk misses them", hints)
 	}
 }

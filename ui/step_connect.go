@@ -28,15 +28,15 @@ type connectStep struct {
 	healthIDURL *entry
 	serviceName *widget.Label       // "ABHA service address" (v3) or "HealthID address" (v2)
 	customRows  []fyne.CanvasObject // the labels and fields of the custom addresses
-	hipHint     *widget.Label
+	hipHint     *hint
 	clientID    *entry
 	secret      *entry
 	remember    *widget.Check
-	savedText   *widget.Label
+	savedText   *hint
 	savedRow    *fyne.Container // savedText and the forget button
 	forget      *widget.Button
 	hipID       *entry
-	hint        *widget.Label
+	hint        *hint
 	notice      *notice
 	content     fyne.CanvasObject
 
@@ -89,27 +89,27 @@ func newConnectStep(w *Wizard) *connectStep {
 	} else if w.opts.FirstRun {
 		s.hint.SetText(T("First time here? Sandbox is ABDM's test system. To try the app without ABDM credentials, start it with --demo."))
 	}
-	s.hint.Hidden = s.hint.Text == ""
+	s.hint.Hidden = s.hint.Text() == ""
 
 	// Labels beside the fields, so that the longest form (custom addresses)
 	// fits a 1366x768 screen without scrolling.
 	gatewayLabel := heading(T("Gateway address"))
 	gatewayCol := s.gatewayURL
-	serviceCol := inputWithHint(s.healthIDURL, hintView(newHint(T("Use https. Plain http is only allowed for this computer (the local simulator)."))))
+	serviceCol := inputWithHint(s.healthIDURL, newHint(T("Use https. Plain http is only allowed for this computer (the local simulator).")))
 	s.customRows = []fyne.CanvasObject{gatewayLabel, gatewayCol, s.serviceName, serviceCol}
-	s.savedRow = container.NewBorder(nil, nil, nil, s.forget, hintView(s.savedText))
+	s.savedRow = container.NewBorder(nil, nil, nil, s.forget, s.savedText)
 	secretCol := container.NewVBox(s.secret, s.remember, s.savedRow,
-		hintView(newHint(T("Given to your facility by ABDM. It is never shown in logs or files."))))
+		newHint(T("Given to your facility by ABDM. It is never shown in logs or files.")))
 	form := container.New(layout.NewFormLayout(),
 		heading(T("ABDM system")), s.env,
-		heading(T("API generation")), inputWithHint(s.api, hintView(newHint(T("v3 is ABDM's current API. Choose v2 only if your facility's ABDM access is still on the legacy HealthID API.")))),
+		heading(T("API generation")), inputWithHint(s.api, newHint(T("v3 is ABDM's current API. Choose v2 only if your facility's ABDM access is still on the legacy HealthID API."))),
 		gatewayLabel, gatewayCol,
 		s.serviceName, serviceCol,
 		heading(T("Client ID")), s.clientID,
 		heading(T("Client secret")), secretCol,
-		heading(T("HIP ID")), inputWithHint(s.hipID, hintView(s.hipHint)),
+		heading(T("HIP ID")), inputWithHint(s.hipID, s.hipHint),
 	)
-	s.content = container.NewVBox(hintView(s.hint), form)
+	s.content = container.NewVBox(s.hint, form)
 	if w.opts.Warning != "" {
 		s.notice.show(noticeWarning, T("Your settings could not be read."), w.opts.Warning, "", nil)
 	}
@@ -248,8 +248,8 @@ func (s *connectStep) syncCustom() {
 			o.Show()
 		}
 	}
-	if c, ok := s.content.(*fyne.Container); ok {
-		c.Refresh()
+	if c, ok := s.content.(*fyne.Container); ok && s.w.connect == s {
+		c.Refresh() // not while the step is being built: it is laid out once, when shown
 	}
 }
 
@@ -306,7 +306,7 @@ func (s *connectStep) showSaved(saved bool, err error) {
 		s.savedText.SetText("")
 		s.forget.Hide()
 	}
-	s.savedText.Hidden = s.savedText.Text == ""
+	s.savedText.Hidden = s.savedText.Text() == ""
 	if s.savedRow != nil { // nil while the step is being built
 		s.savedRow.Hidden = s.savedText.Hidden && s.forget.Hidden
 		s.savedRow.Refresh()

@@ -46,7 +46,7 @@ type patientStep struct {
 	demoPick  *widget.Select
 	abha      *entry
 	abhaLabel *widget.Label // what the field takes: depends on the API generation
-	abhaHint  *widget.Label
+	abhaHint  *hint
 
 	found      *widget.Card // the ABHA found, and how the patient signs in
 	foundText  *widget.Label
@@ -165,7 +165,7 @@ func newPatientStep(w *Wizard) *patientStep {
 		items = append(items, pick)
 	}
 	items = append(items,
-		container.NewVBox(s.abhaLabel, s.abha, hintView(s.abhaHint)),
+		container.NewVBox(s.abhaLabel, s.abha, s.abhaHint),
 		s.found,
 		s.card,
 		s.warning,

@@ -71,7 +71,7 @@ func newVerifyStep(w *Wizard) *verifyStep {
 	reasonBox.Add(s.other)
 	w.name(s.otp, "verify.otp")
 	w.name(s.other, "verify.other")
-	note := hintView(newHint(T("The codes are sent to ABDM. The wording of the reasons is this app's own, not ABDM's.")))
+	note := newHint(T("The codes are sent to ABDM. The wording of the reasons is this app's own, not ABDM's."))
 	s.content = container.NewVBox(
 		s.status.view(),
 		field(T("OTP from the patient's phone"), s.otp, T("Ask the patient to read out the 6-digit OTP they received by SMS.")),

@@ -80,21 +80,3 @@ func (t *appTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color
 	}
 	return t.Theme.Color(n, v)
 }
-
-// hintTheme draws the hint labels it holds (low importance, which Fyne
-// colours as disabled text) in colorNameHint, and everything else as the
-// app's current theme does.
-type hintTheme struct{}
-
-func (hintTheme) current() fyne.Theme { return fyne.CurrentApp().Settings().Theme() }
-
-func (h hintTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
-	if n == theme.ColorNameDisabled {
-		n = colorNameHint
-	}
-	return h.current().Color(n, v)
-}
-
-func (h hintTheme) Font(s fyne.TextStyle) fyne.Resource     { return h.current().Font(s) }
-func (h hintTheme) Icon(n fyne.ThemeIconName) fyne.Resource { return h.current().Icon(n) }
-func (h hintTheme) Size(n fyne.ThemeSizeName) float32       { return h.current().Size(n) }

@@ -47,7 +47,7 @@ func demoBanner() fyne.CanvasObject {
 func field(label string, input fyne.CanvasObject, hint string) fyne.CanvasObject {
 	objs := []fyne.CanvasObject{heading(label), input}
 	if hint != "" {
-		objs = append(objs, hintView(newHint(hint)))
+		objs = append(objs, newHint(hint))
 	}
 	return container.NewVBox(objs...)
 }
@@ -58,19 +58,40 @@ func inputWithHint(input, hint fyne.CanvasObject) fyne.CanvasObject {
 	return container.NewVBox(input, hint)
 }
 
-// newHint is help text under a field: wrapped, in the theme's hint colour
-// once placed with hintView.
-func newHint(text string) *widget.Label {
-	h := wrapped(text)
-	h.Importance = widget.LowImportance
+// hint is help text under a field: wrapped, and drawn in colorNameHint, which
+// keeps at least 4.5:1 contrast with the background (Fyne draws
+// low-importance labels in its faint disabled colour). It is rich text with
+// one segment that names the colour, not a label in a theme override: Fyne
+// gives every override its own font cache, so each hint parsed the fonts
+// again, before the first frame and after every refresh of its container.
+type hint struct {
+	widget.RichText
+	seg widget.TextSegment
+}
+
+func newHint(text string) *hint {
+	h := &hint{seg: widget.TextSegment{Text: text, Style: widget.RichTextStyle{
+		ColorName: colorNameHint,
+		Inline:    true,
+		SizeName:  theme.SizeNameText,
+	}}}
+	h.Segments = []widget.RichTextSegment{&h.seg}
+	h.Wrapping = fyne.TextWrapWord
+	h.Scroll = container.ScrollNone // as widget.NewRichText sets it
+	h.ExtendBaseWidget(h)
 	return h
 }
 
-// hintView shows a hint label in a colour with at least 4.5:1 contrast to
-// the background (Fyne draws low-importance text in its faint disabled
-// colour, which is too light to read comfortably).
-func hintView(h *widget.Label) fyne.CanvasObject {
-	return container.NewThemeOverride(h, hintTheme{})
+// Text is what the hint says.
+func (h *hint) Text() string { return h.seg.Text }
+
+// SetText changes what the hint says.
+func (h *hint) SetText(text string) {
+	if h.seg.Text == text {
+		return
+	}
+	h.seg.Text = text
+	h.Refresh()
 }
 
 // entry is a text entry that submits the wizard's primary action on Enter

@@ -234,9 +234,12 @@ func (w *Wizard) build() {
 		w.phone = newDemoPhone()
 		main = container.NewBorder(nil, nil, nil, w.phone.view(), main)
 	}
+	// The size first and the Connect step in place, so that the content is
+	// laid out (and its text wrapped) once, at the window's size.
+	w.win.Resize(defaultWindowSize(w.opts.Demo != nil))
+	w.stack.Objects = []fyne.CanvasObject{w.connect.view()}
 	w.win.SetContent(main)
 	w.win.SetMainMenu(w.menu())
-	w.win.Resize(defaultWindowSize(w.opts.Demo != nil))
 	w.win.Canvas().SetOnTypedKey(w.typedKey)
 }
 

@@ -12,6 +12,9 @@
 //	peak_rss_mb_demo, peak_rss_ratio_demo                       (-demo)
 //	startup_first_frame_ms_app_warm, startup_first_frame_ms_bare_warm,
 //	startup_ratio_warm, peak_rss_ratio_warm                     (-warm)
+//	startup_first_frame_ms_floor, startup_floor_ratio, startup_ratio_to_floor,
+//	startup_cpu_ms_floor, startup_cpu_ratio_to_floor, peak_rss_mb_floor,
+//	peak_rss_floor_ratio, peak_rss_ratio_to_floor (and _warm)  (-floor)
 //	startup_runs
 //
 // It builds nothing. Each program gets a private Xvfb (the first free display
@@ -29,12 +32,15 @@
 // warm-up start of each program is not counted; then the programs take turns
 // for -runs rounds, so that a change in the machine's load affects all of
 // them alike. The figures are medians; a ratio is the app's median divided
-// by the bare window's.
+// by the bare window's. With -floor, bench/floorwindow (plain Fyne drawing
+// what the wizard's first screen draws, at its size) takes turns too:
+// _floor_ratio is it against the bare window, _ratio_to_floor the app
+// against it.
 //
 // Usage:
 //
 //	startup -app bin/bench/abha-deactivate -bare bin/bench/barewindow \
-//	        [-app-unstripped FILE -bare-unstripped FILE] [-runs 5] [-demo=false] [-warm=false] [-keep]
+//	        [-floor bin/bench/floorwindow] [-app-unstripped FILE -bare-unstripped FILE] [-runs 5] [-demo=false] [-warm=false] [-keep]
 package main
 
 import (
@@ -53,13 +59,15 @@ import (
 
 // Window titles, as the programs set them.
 const (
-	appTitle  = "ABHA Deactivation" // a prefix: the demo may add to it
-	bareTitle = "Bare Fyne window"
+	appTitle   = "ABHA Deactivation" // a prefix: the demo may add to it
+	bareTitle  = "Bare Fyne window"
+	floorTitle = "Fyne floor window"
 )
 
 // options are the command line.
 type options struct {
 	app, bare                  string
+	floor                      string // -floor FILE: bench/floorwindow, optional
 	appUnstripped, bareUnstrip string
 	runs                       int
 	poll, hold, timeout        time.Duration
@@ -69,7 +77,7 @@ type options struct {
 
 // target is one program to start.
 type target struct {
-	name  string // for the figure names: app, bare, demo, app_warm, bare_warm
+	name  string // for the figure names: app, bare, floor, demo, app_warm, bare_warm, floor_warm
 	warm  bool   // keep one HOME for all its starts (warmed by the warm-up start)
 	bin   string
 	args  []string
@@ -90,6 +98,7 @@ func main() {
 	var o options
 	flag.StringVar(&o.app, "app", "", "the wizard's binary (required)")
 	flag.StringVar(&o.bare, "bare", "", "the bare Fyne window's binary (required)")
+	flag.StringVar(&o.floor, "floor", "", "bench/floorwindow's binary: plain Fyne drawing what the wizard's first screen draws (optional; adds the _floor figures)")
 	flag.StringVar(&o.appUnstripped, "app-unstripped", "", "the wizard built without -s -w (optional, size only)")
 	flag.StringVar(&o.bareUnstrip, "bare-unstripped", "", "the bare window built without -s -w (optional, size only)")
 	flag.IntVar(&o.runs, "runs", 5, "measured starts of each program (after one warm-up start)")
@@ -102,7 +111,7 @@ func main() {
 	flag.BoolVar(&o.keep, "keep", false, "keep the temporary folders (the programs' output, PNGs of the first frame and of the window after -hold) and print where they are")
 	flag.Parse()
 	if o.app == "" || o.bare == "" || o.runs < 1 || o.poll <= 0 || flag.NArg() > 0 {
-		fmt.Fprintln(os.Stderr, "usage: startup -app FILE -bare FILE [-app-unstripped FILE -bare-unstripped FILE] [-runs N]")
+		fmt.Fprintln(os.Stderr, "usage: startup -app FILE -bare FILE [-floor FILE] [-app-unstripped FILE -bare-unstripped FILE] [-runs N]")
 		os.Exit(2)
 	}
 	if err := run(o); err != nil {
@@ -112,7 +121,10 @@ func main() {
 }
 
 func run(o options) error {
-	for _, f := range []*string{&o.app, &o.bare} {
+	for _, f := range []*string{&o.app, &o.bare, &o.floor} {
+		if *f == "" {
+			continue // -floor is optional
+		}
 		abs, err := filepath.Abs(*f)
 		if err != nil {
 			return err
@@ -153,6 +165,9 @@ func run(o options) error {
 		{name: "bare", bin: o.bare, title: bareTitle},
 		{name: "app", bin: o.app, title: appTitle},
 	}
+	if o.floor != "" {
+		targets = append(targets, &target{name: "floor", bin: o.floor, title: floorTitle})
+	}
 	if o.demo {
 		targets = append(targets, &target{name: "demo", bin: o.app, args: []string{"--demo"}, title: appTitle})
 	}
@@ -160,6 +175,9 @@ func run(o options) error {
 		targets = append(targets,
 			&target{name: "bare_warm", warm: true, bin: o.bare, title: bareTitle},
 			&target{name: "app_warm", warm: true, bin: o.app, title: appTitle})
+		if o.floor != "" {
+			targets = append(targets, &target{name: "floor_warm", warm: true, bin: o.floor, title: floorTitle})
+		}
 	}
 	ctx, stop := signalContext()
 	defer stop()
@@ -240,6 +258,25 @@ func run(o options) error {
 		fmt.Println("startup_ratio_warm:", ratio(int64(aw.frame), int64(bw.frame)))
 		fmt.Println("peak_rss_ratio_warm:", ratio(aw.rssKiB, bw.rssKiB))
 	}
+	if floor, ok := med["floor"]; ok {
+		// The floor against the bare window is the best start any program
+		// drawing this screen could show; the wizard against the floor is
+		// what its own code adds.
+		fmt.Println("startup_first_frame_ms_floor:", ms(floor.frame))
+		fmt.Println("startup_floor_ratio:", ratio(int64(floor.frame), int64(bare.frame)))
+		fmt.Println("startup_ratio_to_floor:", ratio(int64(app.frame), int64(floor.frame)))
+		fmt.Println("startup_cpu_ms_floor:", ms(floor.cpu))
+		fmt.Println("startup_cpu_ratio_to_floor:", ratio(int64(app.cpu), int64(floor.cpu)))
+		fmt.Println("peak_rss_mb_floor:", mb(floor.rssKiB))
+		fmt.Println("peak_rss_floor_ratio:", ratio(floor.rssKiB, bare.rssKiB))
+		fmt.Println("peak_rss_ratio_to_floor:", ratio(app.rssKiB, floor.rssKiB))
+		if fw, ok := med["floor_warm"]; ok {
+			aw, bw := med["app_warm"], med["bare_warm"]
+			fmt.Println("startup_first_frame_ms_floor_warm:", ms(fw.frame))
+			fmt.Println("startup_floor_ratio_warm:", ratio(int64(fw.frame), int64(bw.frame)))
+			fmt.Println("startup_ratio_to_floor_warm:", ratio(int64(aw.frame), int64(fw.frame)))
+		}
+	}
 	fmt.Println("startup_runs:", o.runs)
 	return nil
 }
@@ -253,6 +290,9 @@ func profile(ctx context.Context, o options, tmp string, targets []*target) erro
 		return err
 	}
 	for _, t := range targets {
+		if strings.HasPrefix(t.name, "floor") {
+			continue // plain Fyne: no --profile-startup
+		}
 		dir := filepath.Join(out, t.name)
 		if err := os.RemoveAll(dir); err != nil {
 			return err

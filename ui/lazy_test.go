@@ -46,9 +46,9 @@ func TestNoThemeOverrides(t *testing.T) {
 		}
 		for _, v := range views {
 			walk(v, func(o fyne.CanvasObject) {
-				switch o.(type) {
+				switch o := o.(type) {
 				case *container.ThemeOverride:
-					t.Errorf("a %T holds %T", o, o.(*container.ThemeOverride).Content)
+					t.Errorf("a %T holds %T", o, o.Content)
 				case *hint:
 					hints++
 				}

@@ -234,10 +234,9 @@ func (w *Wizard) build() {
 		w.phone = newDemoPhone()
 		main = container.NewBorder(nil, nil, nil, w.phone.view(), main)
 	}
-	// The size first and the Connect step in place, so that the content is
-	// laid out (and its text wrapped) once, at the window's size.
+	// The size before the content, so that the steps are laid out (and their
+	// text wrapped) at the window's size only; show puts the first one in.
 	w.win.Resize(defaultWindowSize(w.opts.Demo != nil))
-	w.stack.Objects = []fyne.CanvasObject{w.connect.view()}
 	w.win.SetContent(main)
 	w.win.SetMainMenu(w.menu())
 	w.win.Canvas().SetOnTypedKey(w.typedKey)

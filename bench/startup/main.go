@@ -79,6 +79,7 @@ type options struct {
 type target struct {
 	name  string // for the figure names: app, bare, floor, demo, app_warm, bare_warm, floor_warm
 	warm  bool   // keep one HOME for all its starts (warmed by the warm-up start)
+	plain bool   // plain Fyne (the floor window): takes no --profile-startup
 	bin   string
 	args  []string
 	title string
@@ -166,7 +167,7 @@ func run(o options) error {
 		{name: "app", bin: o.app, title: appTitle},
 	}
 	if o.floor != "" {
-		targets = append(targets, &target{name: "floor", bin: o.floor, title: floorTitle})
+		targets = append(targets, &target{name: "floor", plain: true, bin: o.floor, title: floorTitle})
 	}
 	if o.demo {
 		targets = append(targets, &target{name: "demo", bin: o.app, args: []string{"--demo"}, title: appTitle})
@@ -176,7 +177,7 @@ func run(o options) error {
 			&target{name: "bare_warm", warm: true, bin: o.bare, title: bareTitle},
 			&target{name: "app_warm", warm: true, bin: o.app, title: appTitle})
 		if o.floor != "" {
-			targets = append(targets, &target{name: "floor_warm", warm: true, bin: o.floor, title: floorTitle})
+			targets = append(targets, &target{name: "floor_warm", warm: true, plain: true, bin: o.floor, title: floorTitle})
 		}
 	}
 	ctx, stop := signalContext()
@@ -290,8 +291,8 @@ func profile(ctx context.Context, o options, tmp string, targets []*target) erro
 		return err
 	}
 	for _, t := range targets {
-		if strings.HasPrefix(t.name, "floor") {
-			continue // plain Fyne: no --profile-startup
+		if t.plain {
+			continue
 		}
 		dir := filepath.Join(out, t.name)
 		if err := os.RemoveAll(dir); err != nil {

@@ -11,6 +11,7 @@ import (
 	"net/http/httptrace"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/sirupsen/logrus"
@@ -263,26 +264,43 @@ func (c *Client) do(ctx context.Context, cl call) (reply, error) {
 
 // send performs one HTTP request and reads its reply within the size limit.
 func (c *Client) send(ctx context.Context, cl call, token string) (reply, error) {
+	callCtx, cancel := context.WithTimeout(ctx, c.callTimeout)
+	defer cancel()
+	req, err := c.newRequest(callCtx, cl, token)
+	if err != nil {
+		return reply{}, err
+	}
+	start := c.now()
+	resp, err := c.roundTrip(ctx, cl, req)
+	if err != nil {
+		return reply{}, err
+	}
+	defer resp.Body.Close()
+	b := readLimited(resp.Body, c.maxBody)
+	log := c.log.WithFields(logrus.Fields{"op": cl.op, "status": resp.StatusCode,
+		"ms": c.now().Sub(start).Milliseconds()})
+	if resp.StatusCode < 200 || resp.StatusCode >= 300 {
+		e := c.refusal(cl, resp, b.data)
+		log.WithField("code", e.Code).Info("ABDM refused the call")
+		return reply{}, e
+	}
+	return c.accept(cl, resp.StatusCode, b, log)
+}
+
+// newRequest builds the request for cl: its JSON body, the common headers,
+// the bearer token when cl needs one, and the headers of the generation.
+func (c *Client) newRequest(ctx context.Context, cl call, token string) (*http.Request, error) {
 	var body io.Reader
 	if cl.body != nil {
 		b, err := json.Marshal(cl.body)
 		if err != nil {
-			return reply{}, fmt.Errorf("%s: encode request: %w", cl.op, err)
+			return nil, fmt.Errorf("%s: encode request: %w", cl.op, err)
 		}
 		body = bytes.NewReader(b)
 	}
-	callCtx, cancel := context.WithTimeout(ctx, c.callTimeout)
-	defer cancel()
-	var wroteMu sync.Mutex
-	written := false
-	trace := &httptrace.ClientTrace{WroteRequest: func(info httptrace.WroteRequestInfo) {
-		wroteMu.Lock()
-		written = written || info.Err == nil
-		wroteMu.Unlock()
-	}}
-	req, err := http.NewRequestWithContext(httptrace.WithClientTrace(callCtx, trace), cl.method, cl.url, body)
+	req, err := http.NewRequestWithContext(ctx, cl.method, cl.url, body)
 	if err != nil {
-		return reply{}, fmt.Errorf("%s: build request: %w", cl.op, err)
+		return nil, fmt.Errorf("%s: build request: %w", cl.op, err)
 	}
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", c.userAgent)
@@ -293,58 +311,69 @@ func (c *Client) send(ctx context.Context, cl call, token string) (reply, error)
 		req.Header.Set(wire.HeaderAuthorization, "Bearer "+token)
 	}
 	c.api.decorate(req.Header, cl)
+	return req, nil
+}
 
-	start := c.now()
-	resp, err := c.http.Do(req)
-	wasWritten := func() bool { wroteMu.Lock(); defer wroteMu.Unlock(); return written }
+// roundTrip sends req, tracing whether it was written in full: for an
+// irreversible call, a failure after that leaves the outcome unknown. A
+// failure is classified with the caller's ctx.
+func (c *Client) roundTrip(ctx context.Context, cl call, req *http.Request) (*http.Response, error) {
+	var written atomic.Bool
+	trace := &httptrace.ClientTrace{WroteRequest: func(info httptrace.WroteRequestInfo) {
+		if info.Err == nil {
+			written.Store(true)
+		}
+	}}
+	resp, err := c.http.Do(req.WithContext(httptrace.WithClientTrace(req.Context(), trace)))
 	if err != nil {
-		return reply{}, c.transportError(ctx, cl, err, wasWritten())
+		return nil, c.transportError(ctx, cl, err, written.Load())
 	}
-	defer resp.Body.Close()
+	return resp, nil
+}
 
-	data, readErr := io.ReadAll(io.LimitReader(resp.Body, c.maxBody+1))
-	log := c.log.WithFields(logrus.Fields{"op": cl.op, "status": resp.StatusCode,
-		"ms": c.now().Sub(start).Milliseconds()})
-	tooBig := int64(len(data)) > c.maxBody
-	if tooBig {
-		data = nil
+// replyBody is a reply body read within the size limit.
+type replyBody struct {
+	data   []byte // nil when tooBig
+	tooBig bool   // the body is larger than the limit
+	err    error  // the read failed part way: the body was cut off
+}
+
+// readLimited reads r up to limit bytes, noting a body over the limit.
+func readLimited(r io.Reader, limit int64) replyBody {
+	data, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if int64(len(data)) > limit {
+		return replyBody{tooBig: true, err: err}
 	}
-	ok := resp.StatusCode >= 200 && resp.StatusCode < 300
+	return replyBody{data: data, err: err}
+}
+
+// refusal turns a non-2xx reply to cl into an *Error cleaned of secrets.
+func (c *Client) refusal(cl call, resp *http.Response, body []byte) *Error {
+	e := replyError(cl, resp.StatusCode, resp.Header, body)
+	e.ABDMText = c.scrub(e.ABDMText)
+	return e
+}
+
+// accept turns a 2xx reply into a reply. For an irreversible call the status
+// is what counts: the generation judges the body (v2's 204 has none; v3's
+// authResult is in it), and a body that did not arrive whole is marked
+// rather than refused. For any other call, such a body is KindBadReply.
+func (c *Client) accept(cl call, status int, b replyBody, log logrus.FieldLogger) (reply, error) {
 	switch {
-	case ok && cl.irreversible:
-		// The status arrived: the generation judges the body (v2's 204 has
-		// none; v3's authResult is in it), and a body that did not arrive
-		// whole is marked rather than refused.
+	case cl.irreversible:
 		log.Debug("ABDM call done")
-		return reply{status: resp.StatusCode, body: data, incomplete: tooBig || readErr != nil}, nil
-	case ok && tooBig:
+		return reply{status: status, body: b.data, incomplete: b.tooBig || b.err != nil}, nil
+	case b.tooBig:
 		log.Warn("ABDM reply too large")
-		return reply{}, &Error{Op: cl.op, Status: resp.StatusCode, Kind: KindBadReply,
+		return reply{}, &Error{Op: cl.op, Status: status, Kind: KindBadReply,
 			ABDMText: fmt.Sprintf("the reply is larger than %d bytes", c.maxBody)}
-	case ok && readErr != nil:
-		log.WithError(readErr).Warn("ABDM reply cut off")
-		return reply{}, &Error{Op: cl.op, Status: resp.StatusCode, Kind: KindBadReply,
-			ABDMText: "the reply was cut off", Err: c.cleanErr(readErr)}
-	case ok:
-		log.Debug("ABDM call done")
-		return reply{status: resp.StatusCode, body: data}, nil
+	case b.err != nil:
+		log.WithError(b.err).Warn("ABDM reply cut off")
+		return reply{}, &Error{Op: cl.op, Status: status, Kind: KindBadReply,
+			ABDMText: "the reply was cut off", Err: c.cleanErr(b.err)}
 	}
-	code, text, field := parseErrorBody(data)
-	e := &Error{Op: cl.op, Status: resp.StatusCode, Code: code, ABDMText: c.scrub(text),
-		Kind: classifyMessage(classify(resp.StatusCode, code, cl.session, cl.patient()), code, text)}
-	if field != "" && code == "" && !cl.session && resp.StatusCode < 500 {
-		e.Kind = fieldKind(field, text) // {"txnId":"Invalid Transaction Id"}
-	}
-	if cl.irreversible && code == "" && (resp.StatusCode == 500 || resp.StatusCode == 502 || resp.StatusCode == 504) {
-		// A bare server or gateway error after the request arrived: the service
-		// may have acted on it before failing, so its outcome is not known.
-		e.Kind = KindOutcomeUnknown
-	}
-	if e.Kind == KindRateLimited {
-		e.RetryAfter = retryAfter(code, resp.Header.Get("Retry-After"))
-	}
-	log.WithField("code", code).Info("ABDM refused the call")
-	return reply{}, e
+	log.Debug("ABDM call done")
+	return reply{status: status, body: b.data}, nil
 }
 
 // transportError classifies a failure that left no reply. For an irreversible
@@ -382,17 +411,6 @@ type scrubbedError struct {
 
 func (e *scrubbedError) Error() string { return e.text }
 func (e *scrubbedError) Unwrap() error { return e.err }
-
-// retryAfter reads the wait ABDM asks for: from the code, else the Retry-After header.
-func retryAfter(code, header string) time.Duration {
-	if d, ok := retryAfterByCode[code]; ok {
-		return d
-	}
-	if secs, err := time.ParseDuration(strings.TrimSpace(header) + "s"); err == nil && secs > 0 {
-		return secs
-	}
-	return retryAfterDefault[code]
-}
 
 // decode unmarshals a reply body, turning a malformed body into KindBadReply.
 func decode(op string, rep reply, v any) error {

@@ -1,20 +1,15 @@
 package abdm
 
 import (
-	"bytes"
-	"crypto/tls"
-	"crypto/x509"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"net"
-	"regexp"
-	"slices"
 	"strings"
 	"time"
-
-	"abha-deactivate/abdm/wire"
 )
+
+// This file holds the kinds of error and the Error type. The advice shown
+// for each kind is in advice.go; how a reply or a transport failure becomes
+// a kind is in classify.go.
 
 // Kind is what a front end can do about an error.
 type Kind int
@@ -86,66 +81,6 @@ func (k Kind) String() string {
 // MarshalText lets a Kind appear by name in JSON output.
 func (k Kind) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
 
-type advice struct{ message, next string }
-
-// The English text doubles as the translation key of the wizard.
-var kindAdvice = map[Kind]advice{
-	KindUnknown: {"ABDM refused the request.",
-		"Note the code shown and try again. If it happens again, contact your IT support."},
-	KindWrongOTP: {"The OTP does not match.",
-		"Ask the patient to read the OTP again and re-enter it."},
-	KindOTPExpired: {"The OTP has expired.",
-		"Request a new OTP and enter the new one."},
-	KindTxnInvalid: {"This OTP can no longer be used.",
-		"Request a new OTP."},
-	KindRateLimited: {"Too many OTP requests for this patient.",
-		"Wait for the time shown, then request a new OTP."},
-	KindTooManyAttempts: {"Too many wrong OTP attempts.",
-		"Stop for now. The patient can try again later (usually after 30 minutes or more)."},
-	KindNoLinkedMobile: {"No mobile number is linked to this patient's Aadhaar, so the OTP cannot be sent.",
-		"The patient can link a mobile number to their Aadhaar (at an Aadhaar centre) and then try again, or deactivate the ABHA themselves in the ABHA app."},
-	KindAccountInactive: {"This ABHA is not active (already deactivated or disabled).",
-		"Check the ABHA with the patient. If they want to use it again, reactivate it (Reactivate an ABHA)."},
-	KindNotFound: {"No ABHA was found for this number or address.",
-		"Check the ABHA number or address with the patient (it is on their ABHA card) and try again."},
-	KindGatewayCredentials: {"ABDM did not accept this facility's client ID or client secret.",
-		"Check the client ID and client secret, then connect again. Do not retry many times: ABDM locks the client after repeated failures."},
-	KindForbidden: {"This facility's ABDM client is not allowed to use this service.",
-		"Ask your IT team to check the client's roles with ABDM."},
-	KindPatientToken: {"The patient's sign-in has expired or is not valid.",
-		"The patient must sign in again to get a new token."},
-	KindServiceUnavailable: {"The ABDM service is not available right now.",
-		"Wait a few minutes and try again."},
-	KindBadReply: {"ABDM sent a reply this tool could not read.",
-		"Try again. If it keeps happening, contact your IT support."},
-	KindNetwork: {"Could not reach ABDM.",
-		"Check the internet connection (and proxy settings, if your facility uses one), then try again."},
-	KindTLS: {"The secure connection to ABDM could not be verified.",
-		"Check the computer's date and time. If your facility inspects web traffic, ask IT to add its certificate under Settings > Extra CA certificates."},
-	KindProxy: {"The proxy server did not let the connection through to ABDM.",
-		"Check the proxy address in Settings (or the computer's proxy settings) and whether the proxy needs a sign-in. Ask IT if unsure."},
-	KindOutcomeUnknown: {"The deactivation request was sent, but no answer came back. It may or may not have been done.",
-		"Do not send it again. Use Check status to find out whether the ABHA is now deactivated."},
-	KindInvalidInput: {"ABDM refused the request as incomplete or invalid.",
-		"Check what was entered and try again."},
-	KindClock: {"ABDM refused the time stamp of the request.",
-		"Check this computer's date, time and time zone (set them to update automatically), then try again."},
-	KindMethodNotAllowed: {"This way of sending the OTP is not allowed for this ABHA.",
-		"Choose the other way (the mobile linked to the Aadhaar, or the mobile linked to the ABHA) and try again."},
-	KindAadhaarService: {"The Aadhaar service (UIDAI) did not complete the request.",
-		"Try again in a few minutes, or send the OTP to the mobile linked to the ABHA instead."},
-	KindBenefitLinked: {"This ABHA is linked to a government benefit programme, so ABDM does not allow it to be deactivated.",
-		"Nothing to retry here. The patient can ask the benefit programme or NHA's helpline (1800-11-4477) about it."},
-	KindClientDefect: {"ABDM refused the request this app sent as malformed.",
-		"This is a defect in the app: note the code shown and report it to your IT support."},
-}
-
-// Message is a short, plain-language description of the problem.
-func (k Kind) Message() string { return kindAdvice[k].message }
-
-// NextAction says what the user should do next.
-func (k Kind) NextAction() string { return kindAdvice[k].next }
-
 // Error is an error from an ABDM call. It never holds a secret: ABDM's
 // message is cleaned of any secret the client knows before it is stored.
 type Error struct {
@@ -203,230 +138,28 @@ func KindOf(err error) Kind {
 	return KindUnknown
 }
 
-// IsKind reports whether err is an *Error of kind k.
-func IsKind(err error, k Kind) bool {
+// IsKind reports whether err is an *Error of one of kinds.
+func IsKind(err error, kinds ...Kind) bool {
 	var e *Error
-	return errors.As(err, &e) && e.Kind == k
-}
-
-// apiBody is every object-shaped error ABDM sends, decoded at once:
-// HealthID {code, message, details[]}, gateway token {code, message,
-// description}, v3 {code, message, timestamp}, and the session and v3
-// {error:{code, message}}.
-type apiBody struct {
-	Code        json.RawMessage    `json:"code"`
-	Message     string             `json:"message"`
-	Description string             `json:"description"`
-	Details     []wire.ErrorDetail `json:"details"`
-	Error       *struct {
-		Code    json.RawMessage `json:"code"`
-		Message string          `json:"message"`
-	} `json:"error"`
-}
-
-// ParseErrorBody extracts ABDM's code and message from an error reply body.
-// It reads every shape of DESIGN.md and ABDM-V3.md section 6: the specific
-// cause comes from details[0], then the outer code, then error.code; a
-// top-level array gives its first entry; a field-keyed 400 such as
-// {"txnId":"Invalid Transaction Id","timestamp":...} gives its message.
-// Codes are trimmed to their leading code ("ABDM-9999: " becomes
-// "ABDM-9999"). An empty or unreadable body gives empty strings.
-func ParseErrorBody(body []byte) (code, message string) {
-	code, message, _ = parseErrorBody(body)
-	return code, message
-}
-
-// parseErrorBody is ParseErrorBody that also names the request field a
-// field-keyed error is about.
-func parseErrorBody(body []byte) (code, message, field string) {
-	trimmed := bytes.TrimSpace(body)
-	if len(trimmed) == 0 {
-		return "", "", ""
+	if !errors.As(err, &e) {
+		return false
 	}
-	if trimmed[0] == '[' {
-		var list []json.RawMessage
-		if json.Unmarshal(trimmed, &list) != nil || len(list) == 0 {
-			return "", "", ""
-		}
-		return parseErrorBody(list[0])
-	}
-	var b apiBody
-	if json.Unmarshal(trimmed, &b) != nil {
-		return "", "", ""
-	}
-	if len(b.Details) > 0 && strings.TrimSpace(b.Details[0].Code) != "" {
-		code, message = b.Details[0].Code, b.Details[0].Message
-		if message == "" {
-			message = b.Message
-		}
-	} else if c := rawCode(b.Code); c != "" {
-		code, message = c, b.Message
-	} else if b.Error != nil {
-		code, message = rawCode(b.Error.Code), b.Error.Message
-	} else if b.Message != "" {
-		message = b.Message
-	} else {
-		field, message = fieldMessage(trimmed)
-	}
-	return leadingCode(code), strings.TrimSpace(message), field
-}
-
-// fieldMessage reads a field-keyed error, {"<request field>":"<message>",
-// "timestamp":...}: the first string member that is not bookkeeping, by
-// name order so the choice is stable.
-func fieldMessage(obj []byte) (field, message string) {
-	var m map[string]json.RawMessage
-	if json.Unmarshal(obj, &m) != nil {
-		return "", ""
-	}
-	names := make([]string, 0, len(m))
-	for k := range m {
-		switch strings.ToLower(k) {
-		case "timestamp", "path", "status", "error", "code", "message", "description", "details":
-			continue
-		}
-		names = append(names, k)
-	}
-	slices.Sort(names)
-	for _, k := range names {
-		var v string
-		if json.Unmarshal(m[k], &v) == nil && strings.TrimSpace(v) != "" {
-			return k, v
+	for _, k := range kinds {
+		if e.Kind == k {
+			return true
 		}
 	}
-	return "", ""
+	return false
 }
 
-// leadingCode keeps the code at the start of s: "ABDM-9999: " and
-// "ABDM-1017: Invalid txn" give "ABDM-9999" and "ABDM-1017"; a code of
-// another form is only trimmed.
-func leadingCode(s string) string {
-	s = strings.TrimSpace(s)
-	if m := codePattern.FindString(s); m != "" {
-		return m
+// statusOf is the HTTP status of err's reply, 0 if err is not an *Error or
+// no reply arrived.
+func statusOf(err error) int {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Status
 	}
-	return strings.TrimRight(s, ": ")
-}
-
-var codePattern = regexp.MustCompile(`^(?:[A-Z]{2,5}-\d+|\d{3,})`)
-
-// rawCode reads a code that may be a JSON string or number.
-func rawCode(raw json.RawMessage) string {
-	if len(raw) == 0 {
-		return ""
-	}
-	var s string
-	if json.Unmarshal(raw, &s) == nil {
-		return s
-	}
-	var n json.Number
-	if json.Unmarshal(raw, &n) == nil {
-		return n.String()
-	}
-	return ""
-}
-
-// codeKinds maps ABDM's specific codes to kinds.
-var codeKinds = map[string]Kind{
-	wire.CodeWrongOTP:                  KindWrongOTP,
-	wire.CodeWrongOTPAlt:               KindWrongOTP,
-	wire.CodeOTPExpired:                KindOTPExpired,
-	wire.CodeTxnNotFound:               KindTxnInvalid,
-	wire.CodeTxnFinished:               KindTxnInvalid,
-	wire.CodeResendTooSoon:             KindRateLimited,
-	wire.CodeTooManyOTPRequests:        KindRateLimited,
-	wire.CodeTooManyAttempts:           KindTooManyAttempts,
-	wire.CodeTooManyAttemptsAlt:        KindTooManyAttempts,
-	wire.CodeNoLinkedMobile:            KindNoLinkedMobile,
-	wire.CodeAccountDisabled:           KindAccountInactive,
-	wire.CodeAccountNotFound:           KindNotFound,
-	wire.CodeGatewayInvalidCredentials: KindGatewayCredentials,
-	wire.CodeGatewayForbidden:          KindForbidden,
-
-	wire.CodeV3BadTimestamp:        KindClock,
-	wire.CodeV3ClockSkew:           KindClock,
-	wire.CodeV3InvalidTxn:          KindTxnInvalid,
-	wire.CodeV3TooManyRequests:     KindRateLimited,
-	wire.CodeV3TooManyOTPs:         KindTooManyAttempts,
-	wire.CodeV3BadScopes:           KindClientDefect,
-	wire.CodeV3MethodNotAllowed:    KindMethodNotAllowed,
-	wire.CodeV3MethodNotAllowedAlt: KindMethodNotAllowed,
-	wire.CodeV3Deactivated:         KindAccountInactive,
-	wire.CodeV3DeactivatedM2:       KindAccountInactive,
-	wire.CodeV3InvalidXToken:       KindPatientToken,
-	wire.CodeV3PersonToken:         KindPatientToken,
-	wire.CodeV3UIDAIFailure:        KindAadhaarService,
-	wire.CodeV3BenefitLinked:       KindBenefitLinked,
-}
-
-// retryAfterByCode is how long ABDM asks to wait after a rate-limit code.
-var retryAfterByCode = map[string]time.Duration{
-	wire.CodeResendTooSoon:      30 * time.Second,
-	wire.CodeTooManyOTPRequests: 30 * time.Minute,
-}
-
-// retryAfterDefault is the wait assumed for a rate-limit code that names
-// none, when ABDM sends no Retry-After header either.
-var retryAfterDefault = map[string]time.Duration{
-	wire.CodeV3TooManyRequests: 30 * time.Second,
-}
-
-// classifyMessage refines kind where ABDM's code is ambiguous and only its
-// message tells: ABDM-1094 is "feature restricted" or "X-token expired", and
-// a 401 that names a token is about the patient's token.
-func classifyMessage(kind Kind, code, message string) Kind {
-	lower := strings.ToLower(message)
-	patientToken := strings.Contains(lower, "x-token") || strings.Contains(lower, "t-token")
-	switch {
-	case code == wire.CodeV3FeatureOrToken && strings.Contains(lower, "token"):
-		return KindPatientToken
-	case code == wire.CodeV3FeatureOrToken:
-		return KindForbidden
-	case code == "" && patientToken && (kind == KindGatewayCredentials || kind == KindInvalidInput):
-		return KindPatientToken
-	}
-	return kind
-}
-
-// fieldKind classifies a field-keyed refusal ({"txnId":"Invalid Transaction
-// Id"}) by the field it names.
-func fieldKind(field, message string) Kind {
-	switch f := strings.ToLower(field); {
-	case f == "txnid":
-		return KindTxnInvalid
-	case f == "otpvalue" || f == "otp":
-		return KindWrongOTP
-	case strings.Contains(strings.ToLower(message), "not found"):
-		return KindNotFound
-	}
-	return KindInvalidInput
-}
-
-// classify turns an HTTP error reply into a Kind. session says the call was
-// to the gateway's session endpoint; xToken says it carried a patient token.
-func classify(status int, code string, session, xToken bool) Kind {
-	if k, ok := codeKinds[code]; ok {
-		return k
-	}
-	switch {
-	case session && status >= 400 && status < 500:
-		return KindGatewayCredentials
-	case status == 401 && xToken:
-		return KindPatientToken
-	case status == 401:
-		return KindGatewayCredentials
-	case status == 403:
-		return KindForbidden
-	case status == 429:
-		return KindRateLimited
-	case status == 408 || status == 502 || status == 503 || status == 504:
-		return KindServiceUnavailable
-	case status >= 500:
-		return KindServiceUnavailable
-	case status == 400 || (status == 422 && (code == wire.CodeBadRequest || code == "")):
-		return KindInvalidInput
-	}
-	return KindUnknown
+	return 0
 }
 
 // ProxyError is a proxy's refusal of a CONNECT to ABDM (for example 407
@@ -436,30 +169,3 @@ type ProxyError struct {
 }
 
 func (e *ProxyError) Error() string { return "the proxy answered " + e.Status }
-
-// transportKind classifies an error that came instead of a reply.
-func transportKind(err error) Kind {
-	var (
-		proxyErr *ProxyError
-		opErr    *net.OpError
-	)
-	if errors.As(err, &proxyErr) || (errors.As(err, &opErr) && opErr.Op == "proxyconnect") {
-		return KindProxy
-	}
-	var (
-		certErr    *tls.CertificateVerificationError
-		unknownCA  x509.UnknownAuthorityError
-		hostErr    x509.HostnameError
-		invalidErr x509.CertificateInvalidError
-		recErr     tls.RecordHeaderError
-		alertErr   tls.AlertError
-	)
-	switch {
-	case errors.As(err, &certErr), errors.As(err, &unknownCA), errors.As(err, &hostErr),
-		errors.As(err, &invalidErr), errors.As(err, &recErr), errors.As(err, &alertErr):
-		return KindTLS
-	case strings.Contains(err.Error(), "tls: "), strings.Contains(err.Error(), "x509: "):
-		return KindTLS
-	}
-	return KindNetwork
-}

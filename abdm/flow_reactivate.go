@@ -3,7 +3,6 @@ package abdm
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 )
 
@@ -24,19 +23,11 @@ func (f *Flow) StartReactivation(ctx context.Context, abha string, method OTPMet
 	if method != OTPAadhaar && method != OTPMobile {
 		return ReactivationState{}, errors.New("request the reactivation OTP: unknown OTP method " + string(method))
 	}
-	var typed Account
-	if strings.TrimSpace(abha) != "" {
-		id, err := ParsePatientID(abha)
-		if err != nil {
-			return ReactivationState{}, err
-		}
-		if id.Kind == IDMobile {
-			return ReactivationState{}, ErrABHAFormat
-		}
-		typed = Account{Via: id, ABHANumber: numberOf(id), ABHAAddress: addressOf(id)}
+	typed, err := typedAccount(abha)
+	if err != nil {
+		return ReactivationState{}, err
 	}
-	if err := f.begin("send the reactivation OTP", StepConnected, StepPatient, StepOTPSent, StepDeactivated,
-		StepReactivationOTPSent); err != nil {
+	if err := f.begin(opStartReactivation); err != nil {
 		return ReactivationState{}, err
 	}
 	f.mu.Lock()
@@ -58,23 +49,43 @@ func (f *Flow) StartReactivation(ctx context.Context, abha string, method OTPMet
 	}
 	sent, err := f.c.api.startReactivation(ctx, target, method)
 	var out ReactivationState
-	f.end(func() {
-		if err != nil {
-			f.afterError(err)
-			if f.step != StepReactivationOTPSent {
-				f.react = ReactivationState{Account: target}
-			}
-			return
-		}
-		now := f.now()
-		f.react = ReactivationState{Account: target, Method: method, TxnID: sent.TxnID, MaskedMobile: sent.MaskedMobile,
-			SentAt: now, ExpiresAt: now.Add(OTPValidity), ResendAt: now.Add(ResendWait), MaxAttempts: f.maxTry}
-		// The patient and any deactivation in progress are left behind.
-		f.step, f.xToken, f.patient, f.otp, f.signIn, f.login = StepReactivationOTPSent, "", Profile{}, OTPState{}, SignInState{}, ""
-		f.result = nil
-		out = f.react
-	})
+	f.end(func() { out = f.reactivationSent(target, method, sent, err) })
 	return out, err
+}
+
+// typedAccount is the ABHA staff typed for a reactivation (an ABHA number or
+// address), or the zero Account when they typed none.
+func typedAccount(abha string) (Account, error) {
+	if strings.TrimSpace(abha) == "" {
+		return Account{}, nil
+	}
+	id, err := ParsePatientID(abha)
+	if err != nil {
+		return Account{}, err
+	}
+	if id.Kind == IDMobile {
+		return Account{}, ErrABHAFormat
+	}
+	return Account{Via: id, ABHANumber: numberOf(id), ABHAAddress: addressOf(id)}, nil
+}
+
+// reactivationSent records the reactivation OTP sent for target, or the
+// error that refused it, and returns the reactivation state. Called under
+// the lock.
+func (f *Flow) reactivationSent(target Account, method OTPMethod, sent SentOTP, err error) ReactivationState {
+	if err != nil {
+		f.afterError(err)
+		if f.step != StepReactivationOTPSent {
+			f.react = ReactivationState{Account: target}
+		}
+		return ReactivationState{}
+	}
+	f.react = ReactivationState{Account: target, Method: method, OTPTransaction: f.newTxn(sent)}
+	f.move(opStartReactivation)
+	// The patient and any deactivation in progress are left behind.
+	f.xToken, f.patient, f.otp, f.signIn, f.login = "", Profile{}, OTPState{}, SignInState{}, ""
+	f.result = nil
+	return f.react
 }
 
 // sameABHA reports whether two accounts name the same ABHA.
@@ -110,7 +121,7 @@ func (f *Flow) Reactivate(ctx context.Context, otp string) (Result, error) {
 	if !isOTP(otp) {
 		return Result{}, ErrOTPFormat
 	}
-	if err := f.begin("reactivate", StepReactivationOTPSent); err != nil {
+	if err := f.begin(opReactivate); err != nil {
 		return Result{}, err
 	}
 	f.mu.Lock()
@@ -120,11 +131,9 @@ func (f *Flow) Reactivate(ctx context.Context, otp string) (Result, error) {
 		Patient: Profile{Name: acc.Name, ABHANumber: acc.ABHANumber, ABHAAddress: acc.ABHAAddress}}
 	f.mu.Unlock()
 
-	if f.journal != nil {
-		if err := f.journal.Intent(ctx, a); err != nil {
-			f.end(nil)
-			return Result{}, fmt.Errorf("write the audit trail (nothing was sent to ABDM): %w", err)
-		}
+	if err := f.intend(ctx, a); err != nil {
+		f.end(nil)
+		return Result{}, err
 	}
 	f.c.addSecret(otp)
 	tok, err := f.c.api.reactivate(ctx, acc, r.Method, r.TxnID, otp)
@@ -137,20 +146,13 @@ func (f *Flow) Reactivate(ctx context.Context, otp string) (Result, error) {
 		}
 	}
 	f.end(func() {
-		switch {
-		case err == nil:
+		f.answered(opReactivate, &a, err, func() {
 			res.At = f.now()
-			f.result, f.step, f.react = &res, StepReactivated, ReactivationState{}
+			f.result, f.react = &res, ReactivationState{}
 			if res.SignedIn {
 				f.patient = res.Patient
 			}
-		case IsKind(err, KindOutcomeUnknown):
-			f.step, f.pending = StepOutcomeUnknown, &a
-		case IsOTPRefusal(err):
-			f.react.Attempts++
-		default:
-			f.afterError(err)
-		}
+		}, func() { f.react.Attempts++ })
 	})
 	f.record(a, err)
 	return res, err

@@ -168,4 +168,5 @@ type ProxyError struct {
 	Status string
 }
 
+// Error names the proxy's answer.
 func (e *ProxyError) Error() string { return "the proxy answered " + e.Status }

@@ -113,28 +113,34 @@ func ParseABHA(s string) (string, error) {
 func ParsePatientID(s string) (PatientID, error) {
 	s = strings.TrimSpace(s)
 	compact := strings.NewReplacer("-", "", " ", "").Replace(s)
-	if strings.HasPrefix(compact, "+") {
-		compact = compact[1:]
-		if !strings.HasPrefix(compact, "91") || len(compact) != 12 {
+	if rest, plus := strings.CutPrefix(compact, "+"); plus {
+		if !strings.HasPrefix(rest, "91") || len(rest) != 12 {
 			return PatientID{}, ErrPatientIDFormat
 		}
+		compact = rest
 	}
 	if compact != "" && strings.Trim(compact, "0123456789") == "" {
-		switch {
-		case len(compact) == 14:
-			return PatientID{Kind: IDNumber, Value: FormatABHANumber(compact)}, nil
-		case len(compact) == 12 && strings.HasPrefix(compact, "91"):
-			compact = compact[2:]
-		case len(compact) == 11 && compact[0] == '0':
-			compact = compact[1:]
-		}
-		if len(compact) == 10 && compact[0] >= '6' {
-			return PatientID{Kind: IDMobile, Value: compact}, nil
-		}
-		return PatientID{}, ErrPatientIDFormat
+		return parseNumberID(compact)
 	}
 	if at := strings.IndexByte(s, '@'); at > 0 && at < len(s)-1 && !strings.ContainsAny(s, " \t/\\\"'") {
 		return PatientID{Kind: IDAddress, Value: strings.ToLower(s)}, nil
+	}
+	return PatientID{}, ErrPatientIDFormat
+}
+
+// parseNumberID reads digits: a 14-digit ABHA number, or a 10-digit mobile
+// number with an optional 91 or 0 in front.
+func parseNumberID(compact string) (PatientID, error) {
+	switch {
+	case len(compact) == 14:
+		return PatientID{Kind: IDNumber, Value: FormatABHANumber(compact)}, nil
+	case len(compact) == 12 && strings.HasPrefix(compact, "91"):
+		compact = compact[2:]
+	case len(compact) == 11 && compact[0] == '0':
+		compact = compact[1:]
+	}
+	if len(compact) == 10 && compact[0] >= '6' {
+		return PatientID{Kind: IDMobile, Value: compact}, nil
 	}
 	return PatientID{}, ErrPatientIDFormat
 }

@@ -32,6 +32,7 @@ var stepNames = map[Step]string{
 	StepReactivationOTPSent: "reactivation-otp-sent", StepReactivated: "reactivated",
 }
 
+// String is the step's stable name, such as "otp-sent".
 func (s Step) String() string { return stepNames[s] }
 
 // Timings of ABDM's OTPs.
@@ -138,6 +139,7 @@ const (
 	StatusDeactivated                          // the ABHA is deactivated
 )
 
+// String is "active", "deactivated" or "unknown".
 func (s AccountStatus) String() string {
 	switch s {
 	case StatusActive:
@@ -206,6 +208,7 @@ type StepError struct {
 	At     Step
 }
 
+// Error says what was asked and what must come first.
 func (e *StepError) Error() string {
 	need := map[Step]string{
 		StepDisconnected:        "connect to ABDM first",

@@ -157,6 +157,16 @@ func (f *Flow) newTxn(sent SentOTP) OTPTransaction {
 	return newOTPTransaction(sent.TxnID, sent.MaskedMobile, f.now(), f.maxTry)
 }
 
+// beginWithOTP checks otp (six digits once trimmed, else ErrOTPFormat) and
+// begins the action o, which sends it. It returns otp trimmed.
+func (f *Flow) beginWithOTP(o flowOp, otp string) (string, error) {
+	otp = strings.TrimSpace(otp)
+	if !isOTP(otp) {
+		return "", ErrOTPFormat
+	}
+	return otp, f.begin(o)
+}
+
 // IsOTPRefusal reports whether err is ABDM refusing an OTP that was sent to
 // it: a wrong OTP, or a refusal this tool has no better name for (an unknown
 // code, an invalid-input reply). The OTP step stays open for another try

@@ -117,11 +117,8 @@ func addressOf(id PatientID) string {
 // profile read with that token is the result's Patient, as proof (if it
 // cannot be read, the result names the ABHA as known before).
 func (f *Flow) Reactivate(ctx context.Context, otp string) (Result, error) {
-	otp = strings.TrimSpace(otp)
-	if !isOTP(otp) {
-		return Result{}, ErrOTPFormat
-	}
-	if err := f.begin(opReactivate); err != nil {
+	otp, err := f.beginWithOTP(opReactivate, otp)
+	if err != nil {
 		return Result{}, err
 	}
 	f.mu.Lock()

@@ -164,10 +164,8 @@ type signInAnswer struct {
 // A wrong OTP, and any refusal of the OTP this tool does not know, leave the
 // sign-in open for another try while attempts remain.
 func (f *Flow) FinishSignIn(ctx context.Context, otp string) (Profile, error) {
-	if !IsOTP(otp) {
-		return Profile{}, ErrOTPFormat
-	}
-	if err := f.begin(opFinishSignIn); err != nil {
+	otp, err := f.beginWithOTP(opFinishSignIn, otp)
+	if err != nil {
 		return Profile{}, err
 	}
 	f.mu.Lock()

@@ -141,3 +141,27 @@ func FuzzParseErrorBody(f *testing.F) {
 		_ = msg
 	})
 }
+
+func TestIsKindAmongSeveral(t *testing.T) {
+	err := fmt.Errorf("step: %w", &Error{Op: "x", Status: 400, Kind: KindTxnInvalid})
+	cases := []struct {
+		err   error
+		kinds []Kind
+		want  bool
+	}{
+		{err, []Kind{KindOTPExpired, KindTxnInvalid}, true},
+		{err, []Kind{KindTxnInvalid}, true},
+		{err, []Kind{KindOTPExpired, KindWrongOTP}, false},
+		{err, nil, false},
+		{errors.New("plain"), []Kind{KindUnknown}, false},
+		{nil, []Kind{KindUnknown}, false},
+	}
+	for _, c := range cases {
+		if got := IsKind(c.err, c.kinds...); got != c.want {
+			t.Errorf("IsKind(%v, %v) = %v, want %v", c.err, c.kinds, got, c.want)
+		}
+	}
+	if statusOf(err) != 400 || statusOf(errors.New("plain")) != 0 {
+		t.Errorf("statusOf: %d, %d", statusOf(err), statusOf(errors.New("plain")))
+	}
+}

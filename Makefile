@@ -18,7 +18,7 @@ STATICCHECK := $(GOBIN)/staticcheck
 # timed run with a spurious "context deadline exceeded" (golang/go#75804, fixed in 1.27).
 FUZZTIME ?= 20000x
 
-.PHONY: all build demo sandbox test test-go faults test-keyring test-gui lint fuzz fuzz-short deps test-deps clean bench bench-profile
+.PHONY: all build demo sandbox test test-go faults test-keyring test-gui lint fuzz fuzz-short deps test-deps clean bench bench-profile soak
 
 all: build
 
@@ -129,6 +129,13 @@ bench: test-deps
 	@$(BENCH_DIR)/startup -runs $(BENCH_RUNS) \
 		-app $(BENCH_DIR)/abha-deactivate -bare $(BENCH_DIR)/barewindow -floor $(BENCH_DIR)/floorwindow \
 		-app-unstripped $(BENCH_DIR)/abha-deactivate-unstripped -bare-unstripped $(BENCH_DIR)/barewindow-unstripped
+
+# A day at the desk (not part of `make test`): 300 patients signed in, deactivated and
+# reactivated through one flow against the simulator, with the real audit trail; RSS, heap,
+# goroutines and open files every 50 patients, then soak_* figures. See bench/README.md.
+SOAK_PATIENTS ?= 300
+soak:
+	@$(GO) run ./bench/soak -patients $(SOAK_PATIENTS) -every 50
 
 # Start-up profiles instead of figures: the app (cold, with --demo, warm) and the
 # bare window (built with -tags startprof) each write cpu.pprof, heap.pprof and

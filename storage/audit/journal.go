@@ -12,6 +12,7 @@ type Journal struct {
 	log       *Log
 	info      JournalInfo
 	catalogue abdm.Catalogue
+	locks     *changeLocks // one change per ABHA at a time, across processes
 }
 
 // JournalInfo is what every record of a connection shares.
@@ -25,7 +26,7 @@ type JournalInfo struct {
 
 // NewJournal returns a journal writing to log; cat gives the reasons' labels.
 func NewJournal(log *Log, info JournalInfo, cat abdm.Catalogue) *Journal {
-	return &Journal{log: log, info: info, catalogue: cat}
+	return &Journal{log: log, info: info, catalogue: cat, locks: newChangeLocks(log.path, ChangeLockWait)}
 }
 
 var _ abdm.Journal = (*Journal)(nil)
@@ -49,13 +50,24 @@ func (j *Journal) record(a abdm.Attempt, event string) Record {
 		OtherText: a.Note, LoginMethod: login, OTPMethod: string(a.Method)}
 }
 
-// Intent records a deactivation or reactivation about to be sent.
+// Intent records a deactivation or reactivation about to be sent. It first
+// takes the ABHA's change lock, held until Outcome: while another window or
+// terminal on this computer changes the same ABHA, it waits up to
+// ChangeLockWait, then returns ErrChangeInProgress and records nothing.
 func (j *Journal) Intent(ctx context.Context, a abdm.Attempt) error {
-	return j.log.Append(ctx, j.record(a, EventIntent))
+	if err := j.locks.acquire(ctx, a.ID, a.Patient.ABHANumber, a.Patient.ABHAAddress); err != nil {
+		return err
+	}
+	if err := j.log.Append(ctx, j.record(a, EventIntent)); err != nil {
+		j.locks.release(a.ID)
+		return err
+	}
+	return nil
 }
 
-// Outcome records how it ended.
+// Outcome records how it ended and releases the ABHA's change lock.
 func (j *Journal) Outcome(ctx context.Context, a abdm.Attempt, o abdm.Outcome) error {
+	defer j.locks.release(a.ID)
 	r := j.record(a, EventOutcome)
 	r.Outcome, r.Code, r.Message, r.DurationMS = o.Status, o.Code, o.Message, o.Duration.Milliseconds()
 	return j.log.Append(ctx, r)

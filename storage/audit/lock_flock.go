@@ -27,3 +27,17 @@ func lockFile(f *os.File, exclusive bool) error {
 func unlockFile(f *os.File) error {
 	return unix.Flock(int(f.Fd()), unix.LOCK_UN)
 }
+
+// tryLockFile takes an exclusive flock on f without waiting: errLocked when
+// another open file (in this process or another) holds one.
+func tryLockFile(f *os.File) error {
+	for {
+		err := unix.Flock(int(f.Fd()), unix.LOCK_EX|unix.LOCK_NB)
+		switch {
+		case errors.Is(err, unix.EWOULDBLOCK):
+			return errLocked
+		case !errors.Is(err, unix.EINTR):
+			return err
+		}
+	}
+}

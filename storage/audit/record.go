@@ -23,6 +23,7 @@ import (
 	"unicode/utf8"
 
 	"abha-deactivate/abdm"
+	"abha-deactivate/internal/safetext"
 )
 
 // Events.
@@ -178,7 +179,7 @@ var (
 	aadhaarInText = regexp.MustCompile(`\b\d{4}[- ]?\d{4}[- ]?\d{4}\b`)
 )
 
-// cleanText masks ID numbers, turns control characters into spaces, trims
+// cleanText masks ID and phone numbers (any run of 10 or more digits), turns control characters into spaces, trims
 // and cuts s to max characters.
 func cleanText(s string, max int) string {
 	if s == "" {
@@ -187,6 +188,9 @@ func cleanText(s string, max int) string {
 	s = strings.ToValidUTF8(s, "\uFFFD")
 	s = abhaInText.ReplaceAllStringFunc(s, abdm.MaskABHANumber)
 	s = aadhaarInText.ReplaceAllStringFunc(s, func(m string) string { return "XXXX-XXXX-" + m[len(m)-4:] })
+	// Then any other long run of digits, in any script: mobile numbers, and
+	// ID numbers typed in Devanagari or other Indic digits.
+	s = safetext.MaskDigitRuns(s)
 	s = strings.Map(func(r rune) rune {
 		if unicode.IsControl(r) {
 			return ' '

@@ -30,6 +30,9 @@ func (goKeyring) Delete(service, user string) error        { return keyring.Dele
 type Keyring struct {
 	b       backend
 	timeout time.Duration
+	// checkBus, when set, is asked before each call whether the keyring can
+	// be reached without starting a program (see bus_linux.go).
+	checkBus func() error
 }
 
 // NewKeyring returns a Store in the system keyring (service Service, user
@@ -37,7 +40,9 @@ type Keyring struct {
 // or when ctx ends, whichever is first: a locked keyring may wait forever on
 // an unlock prompt. The abandoned call keeps running in the background.
 func NewKeyring(timeout time.Duration) Store {
-	return newKeyring(goKeyring{}, timeout)
+	k := newKeyring(goKeyring{}, timeout)
+	k.checkBus = checkBus
+	return k
 }
 
 func newKeyring(b backend, timeout time.Duration) *Keyring {
@@ -81,6 +86,11 @@ func (k *Keyring) call(ctx context.Context, doing, clientID string, fn func() er
 	}
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("%s the client secret: %w", doing, err)
+	}
+	if k.checkBus != nil {
+		if err := k.checkBus(); err != nil {
+			return fmt.Errorf("%w: %s the client secret: %v", ErrUnavailable, doing, err)
+		}
 	}
 	timer := time.NewTimer(k.timeout)
 	defer timer.Stop()

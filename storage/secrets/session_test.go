@@ -67,6 +67,7 @@ func TestSessionReadsBackendOnce(t *testing.T) {
 
 func TestSessionFallsBackWhenUnavailable(t *testing.T) {
 	keyring.MockInitWithError(errors.New("dbus: connection refused"))
+	mockBus(t)
 	defer keyring.MockInit()
 	ctx := context.Background()
 	s := NewSession(NewKeyring(time.Second))

@@ -55,6 +55,8 @@ var kindAdvice = map[Kind]advice{
 		"Nothing to retry here. The patient can ask the benefit programme or NHA's helpline (1800-11-4477) about it."},
 	KindClientDefect: {"ABDM refused the request this app sent as malformed.",
 		"This is a defect in the app: note the code shown and report it to your IT support."},
+	KindRedirect: {"ABDM answered with a redirect to another address; nothing was followed.",
+		"The ABDM address in use may be out of date, or a proxy may be changing the traffic. Ask your IT team to check the ABDM addresses and the proxy."},
 }
 
 // Message is a short, plain-language description of the problem.

@@ -50,15 +50,18 @@ func ParseErrorBody(body []byte) (code, message string) {
 // field-keyed error is about.
 func parseErrorBody(body []byte) (code, message, field string) {
 	trimmed := bytes.TrimSpace(body)
-	if len(trimmed) == 0 {
-		return "", "", ""
-	}
-	if trimmed[0] == '[' {
+	if len(trimmed) > 0 && trimmed[0] == '[' {
+		// One level only: ABDM's arrays hold objects. Unwrapping nested
+		// arrays one by one would read the body again at each level
+		// (quadratic in a hostile body's depth).
 		var list []json.RawMessage
 		if json.Unmarshal(trimmed, &list) != nil || len(list) == 0 {
 			return "", "", ""
 		}
-		return parseErrorBody(list[0])
+		trimmed = bytes.TrimSpace(list[0])
+	}
+	if len(trimmed) == 0 || trimmed[0] != '{' {
+		return "", "", ""
 	}
 	var b apiBody
 	if json.Unmarshal(trimmed, &b) != nil {
@@ -227,6 +230,8 @@ func classify(status int, code string, session, xToken bool) Kind {
 		return k
 	}
 	switch {
+	case status >= 300 && status < 400:
+		return KindRedirect
 	case session && status >= 400 && status < 500:
 		return KindGatewayCredentials
 	case status == http.StatusUnauthorized && xToken:
@@ -262,9 +267,17 @@ func replyError(cl call, status int, header http.Header, body []byte) *Error {
 
 // outcomeLost reports whether a reply leaves the outcome of cl unknown: a
 // bare server or gateway error to an irreversible call after the request
-// arrived. The service may have acted on it before failing.
+// arrived (the service may have acted on it before failing), or a redirect
+// or other reply that is neither an answer nor a refusal (something between
+// the app and ABDM may have passed the request on).
 func outcomeLost(cl call, status int, code string) bool {
-	return cl.irreversible && code == "" &&
+	if !cl.irreversible {
+		return false
+	}
+	if status < 200 || (status >= 300 && status < 400) {
+		return true
+	}
+	return code == "" &&
 		(status == http.StatusInternalServerError || status == http.StatusBadGateway || status == http.StatusGatewayTimeout)
 }
 

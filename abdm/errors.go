@@ -41,6 +41,7 @@ const (
 	KindAadhaarService                 // the Aadhaar service (UIDAI) failed behind ABDM (ABDM-1204)
 	KindBenefitLinked                  // the ABHA is linked to a government benefit and cannot be deactivated (ABDM-1228)
 	KindClientDefect                   // ABDM refused what this app sent as malformed (ABDM-1107): a defect to report
+	KindRedirect                       // ABDM's address answered with a redirect (3xx); nothing was followed
 )
 
 var kindNames = map[Kind]string{
@@ -68,6 +69,7 @@ var kindNames = map[Kind]string{
 	KindAadhaarService:     "aadhaar-service",
 	KindBenefitLinked:      "benefit-linked",
 	KindClientDefect:       "client-defect",
+	KindRedirect:           "redirect",
 }
 
 // String is a stable, machine-readable name such as "wrong-otp".

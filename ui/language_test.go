@@ -41,7 +41,7 @@ var trDynamicArgs = map[string]string{
 	"e.Kind.Message()":    "abdm.Kind.Message, for every kind",
 	"e.Kind.NextAction()": "abdm.Kind.NextAction, for every kind",
 	"p.Note":              "the demo patients' notes (demoNote in ../demo.go)",
-	"e.Text":              "the audit trail's summaries (storage/audit/summary.go; messages from abdm/flow.go)",
+	"e.Text":              "the audit trail's summaries (storage/audit/summary.go; messages from abdm/flow_status.go)",
 }
 
 // trFyneKeys are keys of Fyne's own translations (fyne.io/fyne/v2,
@@ -220,13 +220,13 @@ func trCalls(t *testing.T) []trCall {
 func trKindKeys(t *testing.T) []string {
 	t.Helper()
 	var keys []string
-	for k := abdm.KindUnknown; k <= abdm.KindClientDefect; k++ {
+	for k := abdm.KindUnknown; k <= abdm.KindRedirect; k++ {
 		if k.Message() == "" || k.NextAction() == "" {
 			t.Errorf("abdm kind %v has no message or next action", k)
 		}
 		keys = append(keys, k.Message(), k.NextAction())
 	}
-	if after := abdm.KindClientDefect + 1; after.Message() != "" {
+	if after := abdm.KindRedirect + 1; after.Message() != "" {
 		t.Errorf("abdm has a kind after KindClientDefect (%v): extend the loop in trKindKeys", after)
 	}
 	return keys
@@ -296,8 +296,8 @@ func trDynamicKeys(t *testing.T) map[string][]string {
 	summary := trParse(t, fset, filepath.Join("..", "storage", "audit", "summary.go"))
 	dyn["storage/audit/summary.go"] = append(trReturnedStrings(summary, "describe"),
 		trFieldStrings(summary, "Text")...)
-	dyn["Outcome messages in abdm/flow.go"] = trFieldStrings(
-		trParse(t, fset, filepath.Join("..", "abdm", "flow.go")), "Message")
+	dyn["Outcome messages in abdm/flow_status.go"] = trFieldStrings(
+		trParse(t, fset, filepath.Join("..", "abdm", "flow_status.go")), "Message")
 	for origin, keys := range dyn {
 		if len(keys) == 0 {
 			t.Errorf("no texts found in %s: did the code move? Update trDynamicKeys", origin)

@@ -76,6 +76,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stdout, o)
 	}
 	if len(all) > 0 {
+		fmt.Fprintf(stderr, "sizegate: %d over the limits (files %d lines, functions %d)\n", len(all), lim.file, lim.fn)
 		return 1
 	}
 	return 0

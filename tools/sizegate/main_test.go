@@ -44,8 +44,8 @@ func TestRunFindsLongFunctionsAndFiles(t *testing.T) {
 	})
 	var out, errOut bytes.Buffer
 	code := run([]string{"-max-file", "20", "-max-func", "6", dir}, &out, &errOut)
-	if code != 1 {
-		t.Errorf("exit status %d, want 1 (stderr %q)", code, errOut.String())
+	if code != 1 || errOut.String() != "sizegate: 5 over the limits (files 20 lines, functions 6)\n" {
+		t.Errorf("exit status %d, want 1; stderr %q", code, errOut.String())
 	}
 	want := strings.Join([]string{
 		filepath.Join(dir, "a.go") + ":9 long 7 lines",

@@ -143,7 +143,7 @@ func (s *Server) v3AccountVerify(r *http.Request, body []byte) reply {
 }
 
 // v3Reasons returns the texts of a deactivation's reasons; ok is false when
-// there is none or one is not a JSON string.
+// there is none or one that reasonText refuses.
 func v3Reasons(raw []json.RawMessage) (texts []string, ok bool) {
 	texts = make([]string, 0, len(raw))
 	for _, r := range raw {

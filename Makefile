@@ -76,12 +76,27 @@ test-gui:
 $(STATICCHECK):
 	$(GO) install honnef.co/go/tools/cmd/staticcheck@v0.8.2
 
-lint: $(STATICCHECK)
+# The complexity gate: no non-test function over MAX_COMPLEXITY (gocyclo) except those in
+# .gocyclo-allow, and no non-test file over 500 lines or function over 60 (tools/sizegate).
+GOCYCLO        := $(GOBIN)/gocyclo
+MAX_COMPLEXITY := 15
+
+$(GOCYCLO):
+	$(GO) install github.com/fzipp/gocyclo/cmd/gocyclo@v0.6.0
+
+lint: $(STATICCHECK) $(GOCYCLO)
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
 	$(GO) vet ./...
 	$(STATICCHECK) ./...
 	@if grep -rl 'fyne.io/fyne' --include='*.go' abdm storage; then echo "abdm/ and storage/ must not import Fyne"; exit 1; fi
+	@over=$$($(GOCYCLO) -over $(MAX_COMPLEXITY) -ignore '_test\.go$$' .) || [ -n "$$over" ] || exit 1; \
+	over=$$(awk 'NR == FNR { if ($$1 !~ /^#/ && NF >= 2) allow[$$1 " " $$2] = 1; next } \
+		NF == 0 { next } ($$2 " " $$3) in allow { seen[$$2 " " $$3] = 1; next } { print } \
+		END { for (k in allow) if (!(k in seen)) print "no longer over: " k " (take it out of .gocyclo-allow)" }' \
+		.gocyclo-allow - <<<"$$over"); \
+	[ -z "$$over" ] || printf 'cyclomatic complexity over $(MAX_COMPLEXITY) (exceptions: .gocyclo-allow):\n%s\n' "$$over"; \
+	$(GO) run ./tools/sizegate -max-file 500 -max-func 60 . && [ -z "$$over" ]
 
 # Brief fuzzing of every fuzz target, one at a time (part of `make test`): the
 # parsers of what the network sends, the settings loader, the audit reader and

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"abha-deactivate/storage/audit"
+	"abha-deactivate/storage/audit/audittest"
 )
 
 // openHistory opens History on the trail e.audit and waits for its first
@@ -29,7 +30,7 @@ func (e *uiEnv) openHistory() *history {
 // next page; an outcome filter shows only those attempts.
 func TestHistoryPagesAndFilters(t *testing.T) {
 	e := newUIEnv(t)
-	if err := audit.WriteSampleTrail(context.Background(), e.audit.Path(), 5000); err != nil {
+	if err := audittest.WriteSampleTrail(context.Background(), e.audit.Path(), 5000); err != nil {
 		t.Fatal(err)
 	}
 	all, _, err := e.audit.Read(context.Background(), audit.Filter{})
@@ -75,7 +76,7 @@ func TestHistoryPagesAndFilters(t *testing.T) {
 // A trail edited by hand is reported when History opens.
 func TestHistoryWarnsOfABrokenChain(t *testing.T) {
 	e := newUIEnv(t)
-	if err := audit.WriteSampleTrail(context.Background(), e.audit.Path(), 400); err != nil {
+	if err := audittest.WriteSampleTrail(context.Background(), e.audit.Path(), 400); err != nil {
 		t.Fatal(err)
 	}
 	data, err := os.ReadFile(e.audit.Path())
@@ -98,7 +99,7 @@ func TestHistoryWarnsOfABrokenChain(t *testing.T) {
 // A filter chosen while a page is still being read is the one shown.
 func TestHistoryFilterChangedWhileReading(t *testing.T) {
 	e := newUIEnv(t)
-	if err := audit.WriteSampleTrail(context.Background(), e.audit.Path(), 5000); err != nil {
+	if err := audittest.WriteSampleTrail(context.Background(), e.audit.Path(), 5000); err != nil {
 		t.Fatal(err)
 	}
 	h := e.openHistory()

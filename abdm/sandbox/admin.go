@@ -42,66 +42,72 @@ type adminError struct {
 	Error string `json:"error"`
 }
 
+// adminEndpoint is one admin endpoint: the methods it answers and its handler.
+type adminEndpoint struct {
+	methods []string
+	serve   func(s *Server, w http.ResponseWriter, r *http.Request)
+}
+
+// adminEndpoints maps each admin path to its endpoint.
+var adminEndpoints = map[string]adminEndpoint{
+	adminInfo:    {[]string{http.MethodGet}, (*Server).adminShowInfo},
+	adminOutbox:  {[]string{http.MethodGet}, (*Server).adminShowOutbox},
+	adminClock:   {[]string{http.MethodGet, http.MethodPost}, (*Server).adminClock},
+	adminLatency: {[]string{http.MethodPost}, (*Server).adminLatency},
+	adminFaults:  {[]string{http.MethodGet, http.MethodPost, http.MethodDelete}, (*Server).adminFaults},
+	adminStats:   {[]string{http.MethodGet}, (*Server).adminShowStats},
+	adminExpire:  {[]string{http.MethodPost}, (*Server).adminExpire},
+	adminTokens:  {[]string{http.MethodPost}, (*Server).adminTokens},
+	adminReset:   {[]string{http.MethodPost}, (*Server).adminReset},
+}
+
 // serveAdmin serves the /_sandbox/ endpoints. They are not counted, delayed
 // or faulted.
 func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request) {
-	allow := func(methods ...string) bool {
-		if slices.Contains(methods, r.Method) {
-			return true
-		}
-		w.Header().Set("Allow", strings.Join(methods, ", "))
-		jsonReply(http.StatusMethodNotAllowed, adminError{"method not allowed"}).write(w)
-		return false
-	}
-	switch r.URL.Path {
-	case adminInfo:
-		if allow(http.MethodGet) {
-			c := s.Credentials()
-			jsonReply(http.StatusOK, infoReply{Credentials: c, GatewayPath: GatewayBase,
-				HealthIDPath: HealthIDBase, GatewayV3Path: GatewayV3Base, ABHAV3Path: ABHAV3Base,
-				Now: s.Now(), Accounts: s.Accounts()}).write(w)
-		}
-	case adminOutbox:
-		if allow(http.MethodGet) {
-			jsonReply(http.StatusOK, s.Outbox()).write(w)
-		}
-	case adminClock:
-		if allow(http.MethodGet, http.MethodPost) {
-			s.adminClock(w, r)
-		}
-	case adminLatency:
-		if allow(http.MethodPost) {
-			s.adminLatency(w, r)
-		}
-	case adminFaults:
-		if allow(http.MethodGet, http.MethodPost, http.MethodDelete) {
-			s.adminFaults(w, r)
-		}
-	case adminStats:
-		if allow(http.MethodGet) {
-			stats := make(map[Route]int)
-			for _, rt := range Routes() {
-				stats[rt] = s.Count(rt)
-			}
-			jsonReply(http.StatusOK, stats).write(w)
-		}
-	case adminExpire:
-		if allow(http.MethodPost) {
-			s.ExpireSessions()
-			emptyReply(http.StatusNoContent).write(w)
-		}
-	case adminTokens:
-		if allow(http.MethodPost) {
-			s.adminTokens(w, r)
-		}
-	case adminReset:
-		if allow(http.MethodPost) {
-			s.Reset()
-			emptyReply(http.StatusNoContent).write(w)
-		}
-	default:
+	e, ok := adminEndpoints[r.URL.Path]
+	if !ok {
 		jsonReply(http.StatusNotFound, adminError{"no admin endpoint at " + r.URL.Path}).write(w)
+		return
 	}
+	if !slices.Contains(e.methods, r.Method) {
+		w.Header().Set("Allow", strings.Join(e.methods, ", "))
+		jsonReply(http.StatusMethodNotAllowed, adminError{"method not allowed"}).write(w)
+		return
+	}
+	e.serve(s, w, r)
+}
+
+// adminShowInfo replies with the credentials, base paths, clock and accounts.
+func (s *Server) adminShowInfo(w http.ResponseWriter, _ *http.Request) {
+	jsonReply(http.StatusOK, infoReply{Credentials: s.Credentials(), GatewayPath: GatewayBase,
+		HealthIDPath: HealthIDBase, GatewayV3Path: GatewayV3Base, ABHAV3Path: ABHAV3Base,
+		Now: s.Now(), Accounts: s.Accounts()}).write(w)
+}
+
+// adminShowOutbox replies with every OTP sent.
+func (s *Server) adminShowOutbox(w http.ResponseWriter, _ *http.Request) {
+	jsonReply(http.StatusOK, s.Outbox()).write(w)
+}
+
+// adminShowStats replies with the count of requests per route.
+func (s *Server) adminShowStats(w http.ResponseWriter, _ *http.Request) {
+	stats := make(map[Route]int)
+	for _, rt := range Routes() {
+		stats[rt] = s.Count(rt)
+	}
+	jsonReply(http.StatusOK, stats).write(w)
+}
+
+// adminExpire invalidates every gateway token.
+func (s *Server) adminExpire(w http.ResponseWriter, _ *http.Request) {
+	s.ExpireSessions()
+	emptyReply(http.StatusNoContent).write(w)
+}
+
+// adminReset puts the sandbox back in its initial state.
+func (s *Server) adminReset(w http.ResponseWriter, _ *http.Request) {
+	s.Reset()
+	emptyReply(http.StatusNoContent).write(w)
 }
 
 // adminClock shows the sandbox time, or advances it by {"advance": "11m"}.

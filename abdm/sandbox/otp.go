@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
+	"slices"
 	"time"
 
 	"abha-deactivate/abdm/wire"
@@ -69,6 +70,16 @@ func (t *txn) finish() {
 	if t.slot != nil && t.slot.txn == t {
 		t.slot.txn = nil
 	}
+}
+
+// openTxnLocked returns the transaction id if it is still open and of one of
+// the flows given.
+func (s *Server) openTxnLocked(id string, flows ...flow) (*txn, bool) {
+	t, found := s.txns[id]
+	if !found || t.done || !slices.Contains(flows, t.flow) {
+		return nil, false
+	}
+	return t, true
 }
 
 // generateOTP serves POST {healthid}/v2/account/{aadhaar|mobile}/generateOTP.

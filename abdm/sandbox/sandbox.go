@@ -229,52 +229,36 @@ type endpoint struct {
 	route  Route
 }
 
+// endpoints maps each request path to its API: the legacy (v2) ones, then v3.
+var endpoints = map[string]endpoint{
+	GatewayBase + wire.PathSessions:           {http.MethodPost, RouteSession},
+	HealthIDBase + wire.PathCert:              {http.MethodGet, RouteCert},
+	HealthIDBase + wire.PathCertV2:            {http.MethodGet, RouteCert},
+	HealthIDBase + wire.PathProfile:           {http.MethodGet, RouteProfile},
+	HealthIDBase + wire.PathAadhaarOTP:        {http.MethodPost, RouteAadhaarOTP},
+	HealthIDBase + wire.PathMobileOTP:         {http.MethodPost, RouteMobileOTP},
+	HealthIDBase + wire.PathDeactivate:        {http.MethodPost, RouteDeactivate},
+	HealthIDBase + wire.PathSearchByHealthID:  {http.MethodPost, RouteSearch},
+	HealthIDBase + wire.PathAuthInit:          {http.MethodPost, RouteAuthInit},
+	HealthIDBase + wire.PathConfirmAadhaarOTP: {http.MethodPost, RouteConfirmAadhaar},
+	HealthIDBase + wire.PathConfirmMobileOTP:  {http.MethodPost, RouteConfirmMobile},
+	HealthIDBase + wire.PathReactivateInit:    {http.MethodPost, RouteReactivateInit},
+	HealthIDBase + wire.PathReactivate:        {http.MethodPost, RouteReactivate},
+
+	GatewayV3Base + wire.PathV3Sessions:       {http.MethodPost, RouteV3Session},
+	ABHAV3Base + wire.PathV3Certificate:       {http.MethodGet, RouteV3Certificate},
+	ABHAV3Base + wire.PathV3LoginRequestOTP:   {http.MethodPost, RouteV3LoginRequestOTP},
+	ABHAV3Base + wire.PathV3LoginVerify:       {http.MethodPost, RouteV3LoginVerify},
+	ABHAV3Base + wire.PathV3LoginVerifyUser:   {http.MethodPost, RouteV3LoginVerifyUser},
+	ABHAV3Base + wire.PathV3Account:           {http.MethodGet, RouteV3Profile},
+	ABHAV3Base + wire.PathV3AccountRequestOTP: {http.MethodPost, RouteV3AccountRequestOTP},
+	ABHAV3Base + wire.PathV3AccountVerify:     {http.MethodPost, RouteV3AccountVerify},
+}
+
 // lookupEndpoint maps a request path to its API.
 func lookupEndpoint(path string) (endpoint, bool) {
-	switch path {
-	case GatewayBase + wire.PathSessions:
-		return endpoint{http.MethodPost, RouteSession}, true
-	case HealthIDBase + wire.PathCert, HealthIDBase + wire.PathCertV2:
-		return endpoint{http.MethodGet, RouteCert}, true
-	case HealthIDBase + wire.PathProfile:
-		return endpoint{http.MethodGet, RouteProfile}, true
-	case HealthIDBase + wire.PathAadhaarOTP:
-		return endpoint{http.MethodPost, RouteAadhaarOTP}, true
-	case HealthIDBase + wire.PathMobileOTP:
-		return endpoint{http.MethodPost, RouteMobileOTP}, true
-	case HealthIDBase + wire.PathDeactivate:
-		return endpoint{http.MethodPost, RouteDeactivate}, true
-	case HealthIDBase + wire.PathSearchByHealthID:
-		return endpoint{http.MethodPost, RouteSearch}, true
-	case HealthIDBase + wire.PathAuthInit:
-		return endpoint{http.MethodPost, RouteAuthInit}, true
-	case HealthIDBase + wire.PathConfirmAadhaarOTP:
-		return endpoint{http.MethodPost, RouteConfirmAadhaar}, true
-	case HealthIDBase + wire.PathConfirmMobileOTP:
-		return endpoint{http.MethodPost, RouteConfirmMobile}, true
-	case HealthIDBase + wire.PathReactivateInit:
-		return endpoint{http.MethodPost, RouteReactivateInit}, true
-	case HealthIDBase + wire.PathReactivate:
-		return endpoint{http.MethodPost, RouteReactivate}, true
-
-	case GatewayV3Base + wire.PathV3Sessions:
-		return endpoint{http.MethodPost, RouteV3Session}, true
-	case ABHAV3Base + wire.PathV3Certificate:
-		return endpoint{http.MethodGet, RouteV3Certificate}, true
-	case ABHAV3Base + wire.PathV3LoginRequestOTP:
-		return endpoint{http.MethodPost, RouteV3LoginRequestOTP}, true
-	case ABHAV3Base + wire.PathV3LoginVerify:
-		return endpoint{http.MethodPost, RouteV3LoginVerify}, true
-	case ABHAV3Base + wire.PathV3LoginVerifyUser:
-		return endpoint{http.MethodPost, RouteV3LoginVerifyUser}, true
-	case ABHAV3Base + wire.PathV3Account:
-		return endpoint{http.MethodGet, RouteV3Profile}, true
-	case ABHAV3Base + wire.PathV3AccountRequestOTP:
-		return endpoint{http.MethodPost, RouteV3AccountRequestOTP}, true
-	case ABHAV3Base + wire.PathV3AccountVerify:
-		return endpoint{http.MethodPost, RouteV3AccountVerify}, true
-	}
-	return endpoint{}, false
+	e, ok := endpoints[path]
+	return e, ok
 }
 
 // handle runs the real handler of a route and returns its reply.
@@ -291,6 +275,12 @@ func (s *Server) handle(route Route, r *http.Request, body []byte) reply {
 	if strings.TrimSpace(r.Header.Get(wire.HeaderHIPID)) == "" {
 		return badRequest("X-HIP-ID header is required", wire.HeaderHIPID, "")
 	}
+	return s.handleV2(route, r, body)
+}
+
+// handleV2 runs the handler of a legacy (v2) route other than the session,
+// once the gateway token and the HIP ID are checked.
+func (s *Server) handleV2(route Route, r *http.Request, body []byte) reply {
 	switch route {
 	case RouteCert:
 		return s.cert(r)

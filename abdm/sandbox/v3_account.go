@@ -3,6 +3,7 @@ package sandbox
 import (
 	"encoding/json"
 	"net/http"
+	"time"
 
 	"abha-deactivate/abdm/wire"
 )
@@ -112,15 +113,8 @@ func (s *Server) v3AccountVerify(r *http.Request, body []byte) reply {
 	if scopeKey(req.Scope) != scopesDeactivate {
 		return s.v3BadScopes()
 	}
-	reasons := make([]string, 0, len(req.Reasons))
-	for _, raw := range req.Reasons {
-		text, ok := reasonText(raw)
-		if !ok {
-			break
-		}
-		reasons = append(reasons, text)
-	}
-	if len(reasons) == 0 || len(reasons) != len(req.Reasons) {
+	reasons, ok := v3Reasons(req.Reasons)
+	if !ok {
 		return s.v3Field(http.StatusBadRequest, "reasons", msgV3NoReasons)
 	}
 	if rp, ok := s.checkTxnID(req.AuthData.OTP.TxnID); !ok {
@@ -138,14 +132,35 @@ func (s *Server) v3AccountVerify(r *http.Request, body []byte) reply {
 	if !ok {
 		return rp
 	}
-	t, found := s.txns[req.AuthData.OTP.TxnID]
-	if !found || t.done || t.flow != flowV3Account || t.account != a {
+	t, found := s.openTxnLocked(req.AuthData.OTP.TxnID, flowV3Account)
+	if !found || t.account != a {
 		return s.v3InvalidTxn()
 	}
 	if !otpMatches(t, plain, decrypted, now) {
 		return s.v3WrongOTPLocked(t)
 	}
+	return s.v3DeactivateLocked(t, reasons, now)
+}
+
+// v3Reasons returns the texts of a deactivation's reasons; ok is false when
+// there is none or one that reasonText refuses.
+func v3Reasons(raw []json.RawMessage) (texts []string, ok bool) {
+	texts = make([]string, 0, len(raw))
+	for _, r := range raw {
+		text, ok := reasonText(r)
+		if !ok {
+			return nil, false
+		}
+		texts = append(texts, text)
+	}
+	return texts, len(texts) > 0
+}
+
+// v3DeactivateLocked deactivates the account of t, the deactivation
+// transaction whose OTP was just verified, and returns the reply.
+func (s *Server) v3DeactivateLocked(t *txn, reasons []string, now time.Time) reply {
 	t.finish()
+	a := t.account
 	system := wire.OTPSystemAadhaar
 	if t.method == wire.AuthMethodMobileOTP {
 		system = wire.OTPSystemABDM

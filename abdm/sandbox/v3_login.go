@@ -59,6 +59,13 @@ func (s *Server) v3LoginRequestOTP(r *http.Request, body []byte) reply {
 		}
 		return s.v3MobileSignInOTP(mobile, scopes)
 	}
+	return s.v3NumberSignInOTP(plain, decrypted, req.OTPSystem, scopes)
+}
+
+// v3NumberSignInOTP sends a sign-in OTP by otpSystem to the active account
+// whose ABHA number the request's loginId decrypted to (plain; decrypted is
+// false when it was not encrypted).
+func (s *Server) v3NumberSignInOTP(plain string, decrypted bool, otpSystem, scopes string) reply {
 	number, valid := parseABHANumber(plain)
 	if !decrypted || !valid {
 		return s.v3Field(http.StatusBadRequest, "loginId", msgV3BadLoginID)
@@ -75,7 +82,7 @@ func (s *Server) v3LoginRequestOTP(r *http.Request, body []byte) reply {
 		s.mu.Unlock()
 		return v3Nested(http.StatusBadRequest, wire.CodeV3Deactivated, msgV3Deactivated)
 	}
-	return s.v3SendAccountOTPLocked(a, v3SignInOTP, req.OTPSystem, scopes, now)
+	return s.v3SendAccountOTPLocked(a, v3SignInOTP, otpSystem, scopes, now)
 }
 
 // v3OTPKind is what an account OTP of one v3 flow is for: the flow, the
@@ -257,8 +264,8 @@ func (s *Server) v3LoginVerify(r *http.Request, body []byte) reply {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.Now()
-	t, found := s.txns[req.AuthData.OTP.TxnID]
-	if !found || t.done || (t.flow != flowV3Login && t.flow != flowV3Reactivate) {
+	t, found := s.openTxnLocked(req.AuthData.OTP.TxnID, flowV3Login, flowV3Reactivate)
+	if !found {
 		return s.v3InvalidTxn()
 	}
 	if t.scope != scopes {
@@ -276,23 +283,29 @@ func (s *Server) v3LoginVerify(r *http.Request, body []byte) reply {
 		}
 		return jsonReply(http.StatusOK, s.v3SignInLocked(t, a, msgV3Reactivated, now))
 	case a == nil: // by mobile number
-		accounts := s.withMobileLocked(t.mobile)
-		listed := make([]wire.V3Account, 0, len(accounts))
-		for _, b := range accounts {
-			listed = append(listed, v3AccountOf(b))
-		}
-		return jsonReply(http.StatusOK, wire.V3VerifyResponse{
-			TxnID:      t.id,
-			AuthResult: wire.AuthResultSuccess,
-			Message:    msgV3Verified,
-			Token:      s.issueTTokenLocked(t, accounts, now),
-			ExpiresIn:  int64(transferTokenTTL / time.Second),
-			Accounts:   listed,
-		})
+		return s.v3MobileSignedInLocked(t, now)
 	case a.status == StatusDeactivated: // deactivated since the OTP was sent
 		return v3Nested(http.StatusBadRequest, wire.CodeV3Deactivated, msgV3Deactivated)
 	}
 	return jsonReply(http.StatusOK, s.v3SignInLocked(t, a, msgV3Verified, now))
+}
+
+// v3MobileSignedInLocked is the reply to a verified sign-in by mobile
+// number t: the mobile's accounts and a transfer token to pick one with.
+func (s *Server) v3MobileSignedInLocked(t *txn, now time.Time) reply {
+	accounts := s.withMobileLocked(t.mobile)
+	listed := make([]wire.V3Account, 0, len(accounts))
+	for _, b := range accounts {
+		listed = append(listed, v3AccountOf(b))
+	}
+	return jsonReply(http.StatusOK, wire.V3VerifyResponse{
+		TxnID:      t.id,
+		AuthResult: wire.AuthResultSuccess,
+		Message:    msgV3Verified,
+		Token:      s.issueTTokenLocked(t, accounts, now),
+		ExpiresIn:  int64(transferTokenTTL / time.Second),
+		Accounts:   listed,
+	})
 }
 
 // v3LoginVerifyUser serves POST {abha}/v3/profile/login/verify/user: with

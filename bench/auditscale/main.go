@@ -1,6 +1,6 @@
 // Command auditscale measures what the app's own data costs as it grows: an
 // audit trail of 200,000 lines (a busy facility over years, made by
-// audit.WriteSampleTrail) against an empty one, and against reading the same
+// audittest.WriteSampleTrail) against an empty one, and against reading the same
 // file sequentially (as cat would) in the same run:
 //
 //	audit_seq_read_ms_200k: 21.0
@@ -41,6 +41,7 @@ import (
 	"time"
 
 	"abha-deactivate/storage/audit"
+	"abha-deactivate/storage/audit/audittest"
 )
 
 // ops are the measured operations, by name.
@@ -146,7 +147,7 @@ func run(lines, runs int) error {
 	defer os.RemoveAll(dir)
 	big, empty := filepath.Join(dir, "big.jsonl"), filepath.Join(dir, "empty.jsonl")
 	fmt.Fprintf(os.Stderr, "auditscale: writing a sample trail of %d lines\n", lines)
-	if err := audit.WriteSampleTrail(context.Background(), big, lines); err != nil {
+	if err := audittest.WriteSampleTrail(context.Background(), big, lines); err != nil {
 		return err
 	}
 	if fi, err := os.Stat(big); err == nil {

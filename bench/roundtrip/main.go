@@ -91,6 +91,8 @@ func (t *timedJournal) Outcome(ctx context.Context, a abdm.Attempt, o abdm.Outco
 	return t.j.Outcome(ctx, a, o)
 }
 
+// run starts the simulator with rtt of latency and times rounds rounds of
+// each API generation.
 func run(rtt time.Duration, rounds int) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
@@ -121,36 +123,46 @@ func run(rtt time.Duration, rounds int) error {
 	trail := audit.Open(filepath.Join(dir, "audit.jsonl"))
 
 	for _, gen := range abdm.Generations() {
-		suffix := ""
-		if gen != abdm.DefaultGeneration {
-			suffix = "_" + string(gen)
+		if err := generation(ctx, sim, srv, gen, cat, trail, rtt, rounds); err != nil {
+			return err
 		}
-		var sends, deacts []click
-		for i := range rounds {
-			s, d, err := round(ctx, sim, srv, gen, cat, trail)
-			if err != nil {
-				return fmt.Errorf("%s round %d: %w", gen, i+1, err)
-			}
-			fmt.Fprintf(os.Stderr, "roundtrip: %s round %d: send OTP %v (%d request(s)), deactivate %v (%d request(s), audit trail %v)\n",
-				gen, i+1, s.wall.Round(100*time.Microsecond), s.requests, d.wall.Round(100*time.Microsecond), d.requests,
-				d.audit.Round(100*time.Microsecond))
-			sends = append(sends, s)
-			deacts = append(deacts, d)
-		}
-		ratio := func(cs []click) float64 {
-			return float64(median(cs, func(c click) time.Duration { return c.wall })) / float64(rtt)
-		}
-		reqs := func(cs []click) int {
-			return int(median(cs, func(c click) time.Duration { return time.Duration(c.requests) }))
-		}
-		fmt.Printf("send_otp_rtt_ratio%s: %.3f\n", suffix, ratio(sends))
-		fmt.Printf("deactivate_rtt_ratio%s: %.3f\n", suffix, ratio(deacts))
-		fmt.Printf("send_otp_requests%s: %d\n", suffix, reqs(sends))
-		fmt.Printf("deactivate_requests%s: %d\n", suffix, reqs(deacts))
-		fmt.Printf("deactivate_audit_ms%s: %.1f\n", suffix,
-			float64(median(deacts, func(c click) time.Duration { return c.audit }))/float64(time.Millisecond))
 	}
 	fmt.Printf("rtt_ms: %d\n", rtt.Milliseconds())
+	return nil
+}
+
+// generation times rounds rounds of one API generation and prints its
+// figures, suffixed with the generation unless it is the default one.
+func generation(ctx context.Context, sim *sandbox.Server, srv *sandbox.Running, gen abdm.Generation, cat abdm.Catalogue,
+	trail *audit.Log, rtt time.Duration, rounds int) error {
+	suffix := ""
+	if gen != abdm.DefaultGeneration {
+		suffix = "_" + string(gen)
+	}
+	var sends, deacts []click
+	for i := range rounds {
+		s, d, err := round(ctx, sim, srv, gen, cat, trail)
+		if err != nil {
+			return fmt.Errorf("%s round %d: %w", gen, i+1, err)
+		}
+		fmt.Fprintf(os.Stderr, "roundtrip: %s round %d: send OTP %v (%d request(s)), deactivate %v (%d request(s), audit trail %v)\n",
+			gen, i+1, s.wall.Round(100*time.Microsecond), s.requests, d.wall.Round(100*time.Microsecond), d.requests,
+			d.audit.Round(100*time.Microsecond))
+		sends = append(sends, s)
+		deacts = append(deacts, d)
+	}
+	ratio := func(cs []click) float64 {
+		return float64(median(cs, func(c click) time.Duration { return c.wall })) / float64(rtt)
+	}
+	reqs := func(cs []click) int {
+		return int(median(cs, func(c click) time.Duration { return time.Duration(c.requests) }))
+	}
+	fmt.Printf("send_otp_rtt_ratio%s: %.3f\n", suffix, ratio(sends))
+	fmt.Printf("deactivate_rtt_ratio%s: %.3f\n", suffix, ratio(deacts))
+	fmt.Printf("send_otp_requests%s: %d\n", suffix, reqs(sends))
+	fmt.Printf("deactivate_requests%s: %d\n", suffix, reqs(deacts))
+	fmt.Printf("deactivate_audit_ms%s: %.1f\n", suffix,
+		float64(median(deacts, func(c click) time.Duration { return c.audit }))/float64(time.Millisecond))
 	return nil
 }
 

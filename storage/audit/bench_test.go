@@ -1,4 +1,4 @@
-package audit
+package audit_test
 
 import (
 	"bufio"
@@ -9,6 +9,9 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+
+	"abha-deactivate/storage/audit"
+	"abha-deactivate/storage/audit/audittest"
 )
 
 // The benchmarks share one sample trail of 200,000 lines, built once per
@@ -36,7 +39,7 @@ func sample200k(b *testing.B) string {
 	b.Helper()
 	sampleOnce.Do(func() {
 		if sampleDir, sampleErr = os.MkdirTemp("", "abha-audit-bench-"); sampleErr == nil {
-			sampleErr = WriteSampleTrail(context.Background(), filepath.Join(sampleDir, "audit.jsonl"), benchLines)
+			sampleErr = audittest.WriteSampleTrail(context.Background(), filepath.Join(sampleDir, "audit.jsonl"), benchLines)
 		}
 	})
 	if sampleErr != nil {
@@ -53,9 +56,9 @@ func sampleSize(b *testing.B, path string) int64 {
 	return fi.Size()
 }
 
-func benchAppend(b *testing.B, l *Log) {
+func benchAppend(b *testing.B, l *audit.Log) {
 	ctx := context.Background()
-	r := intent(NewID())
+	r := audit.Intent(audit.NewID())
 	r.ABHANumber = "XX-XXXX-XXXX-9012"
 	for b.Loop() {
 		if err := l.Append(ctx, r); err != nil {
@@ -66,7 +69,7 @@ func benchAppend(b *testing.B, l *Log) {
 
 // BenchmarkAppendEmpty appends to a trail that starts empty (one fsync each).
 func BenchmarkAppendEmpty(b *testing.B) {
-	benchAppend(b, Open(filepath.Join(b.TempDir(), "audit.jsonl")))
+	benchAppend(b, audit.Open(filepath.Join(b.TempDir(), "audit.jsonl")))
 }
 
 // BenchmarkAppend200k appends to a copy of the 200,000-line trail.
@@ -79,14 +82,14 @@ func BenchmarkAppend200k(b *testing.B) {
 	if err := os.WriteFile(path, src, 0o600); err != nil {
 		b.Fatal(err)
 	}
-	benchAppend(b, Open(path))
+	benchAppend(b, audit.Open(path))
 }
 
 // BenchmarkFirstPage200k is the history window opening: the first 50 attempts.
 func BenchmarkFirstPage200k(b *testing.B) {
-	l := Open(sample200k(b))
+	l := audit.Open(sample200k(b))
 	for b.Loop() {
-		page, err := l.Pages(EntryFilter{}).Next(context.Background(), 50)
+		page, err := l.Pages(audit.EntryFilter{}).Next(context.Background(), 50)
 		if err != nil || len(page) != 50 {
 			b.Fatal(len(page), err)
 		}
@@ -95,10 +98,10 @@ func BenchmarkFirstPage200k(b *testing.B) {
 
 // BenchmarkRareFilter200k pages through the whole trail for a rare status.
 func BenchmarkRareFilter200k(b *testing.B) {
-	l := Open(sample200k(b))
+	l := audit.Open(sample200k(b))
 	b.SetBytes(sampleSize(b, l.Path()))
 	for b.Loop() {
-		p := l.Pages(EntryFilter{Status: OutcomeNotReactivated})
+		p := l.Pages(audit.EntryFilter{Status: audit.OutcomeNotReactivated})
 		for p.More() {
 			if _, err := p.Next(context.Background(), 50); err != nil {
 				b.Fatal(err)
@@ -109,7 +112,7 @@ func BenchmarkRareFilter200k(b *testing.B) {
 
 // BenchmarkVerify200k checks the whole chain.
 func BenchmarkVerify200k(b *testing.B) {
-	l := Open(sample200k(b))
+	l := audit.Open(sample200k(b))
 	b.SetBytes(sampleSize(b, l.Path()))
 	for b.Loop() {
 		rep, err := l.Verify(context.Background())
@@ -121,11 +124,11 @@ func BenchmarkVerify200k(b *testing.B) {
 
 // BenchmarkCSV200k exports the whole trail as `audit --csv` does.
 func BenchmarkCSV200k(b *testing.B) {
-	l := Open(sample200k(b))
+	l := audit.Open(sample200k(b))
 	b.SetBytes(sampleSize(b, l.Path()))
 	for b.Loop() {
-		cw := NewCSVWriter(io.Discard)
-		if _, err := l.Scan(context.Background(), Filter{}, func(r Record) error { return cw.Write(r) }); err != nil {
+		cw := audit.NewCSVWriter(io.Discard)
+		if _, err := l.Scan(context.Background(), audit.Filter{}, func(r audit.Record) error { return cw.Write(r) }); err != nil {
 			b.Fatal(err)
 		}
 		if err := cw.Flush(); err != nil {

@@ -129,47 +129,59 @@ func (p *Pager) next(ctx context.Context, n int, out []Entry) ([]Entry, error) {
 	}
 	defer file.Close()
 	p.rl.r = sharedReader{file}
-
-	for len(out) < n {
-		full, err := p.emitReady(&out, n)
-		if err != nil {
-			return out, err
-		}
-		if full {
-			break
-		}
-		if p.eof {
-			if p.orphans == nil {
-				p.collectOrphans()
-			}
-			for len(p.orphans) > 0 && len(out) < n {
-				a := p.orphans[0]
-				p.orphans = p.orphans[1:]
-				e, ok, err := p.entry(a)
-				if err != nil {
-					return out, err
-				}
-				if ok {
-					out = append(out, e)
-				}
-			}
-			if len(p.orphans) == 0 {
-				p.done = true
-			}
-			break
-		}
-		if p.stats.Lines%256 == 0 && p.pastSince() {
-			p.done = true
-			break
-		}
-		if err := p.readLine(ctx); err != nil {
-			return out, err
-		}
+	out, err = p.fill(ctx, n, out)
+	if err != nil {
+		return out, err
 	}
 	if p.eof && p.ready.Len() == 0 && p.orphans != nil && len(p.orphans) == 0 {
 		p.done = true
 	}
 	return out, nil
+}
+
+// fill reads the file backwards until out holds n entries or no entry is
+// left to come.
+func (p *Pager) fill(ctx context.Context, n int, out []Entry) ([]Entry, error) {
+	for len(out) < n {
+		full, err := p.emitReady(&out, n)
+		if err != nil || full {
+			return out, err
+		}
+		if p.eof {
+			return out, p.emitOrphans(&out, n)
+		}
+		if p.stats.Lines%256 == 0 && p.pastSince() {
+			p.done = true
+			return out, nil
+		}
+		if err := p.readLine(ctx); err != nil {
+			return out, err
+		}
+	}
+	return out, nil
+}
+
+// emitOrphans moves, once the start of the file is read, the attempts left
+// without an intent into out until it holds n entries; done when none is left.
+func (p *Pager) emitOrphans(out *[]Entry, n int) error {
+	if p.orphans == nil {
+		p.collectOrphans()
+	}
+	for len(p.orphans) > 0 && len(*out) < n {
+		a := p.orphans[0]
+		p.orphans = p.orphans[1:]
+		e, ok, err := p.entry(a)
+		if err != nil {
+			return err
+		}
+		if ok {
+			*out = append(*out, e)
+		}
+	}
+	if len(p.orphans) == 0 {
+		p.done = true
+	}
+	return nil
 }
 
 // reopen opens the file for one Next: the first time it takes the snapshot.

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -184,45 +183,6 @@ func TestPagesEqualSummaries(t *testing.T) {
 	}
 }
 
-func TestFirstPageReadsLittle(t *testing.T) {
-	ctx := context.Background()
-	l := Open(filepath.Join(t.TempDir(), "audit.jsonl"))
-	if err := WriteSampleTrail(ctx, l.Path(), 8000); err != nil {
-		t.Fatal(err)
-	}
-	p := l.Pages(EntryFilter{})
-	page, err := p.Next(ctx, 50)
-	if err != nil || len(page) != 50 || !p.More() {
-		t.Fatalf("%d entries, %v", len(page), err)
-	}
-	if st := p.Stats(); st.Lines > 200 {
-		t.Errorf("the first page read %d lines", st.Lines)
-	}
-	recs, _, _ := l.Read(ctx, Filter{})
-	if want := Summaries(recs)[:50]; !reflect.DeepEqual(page, want) {
-		t.Errorf("first page differs from Summaries")
-	}
-	// Appends after the first page are not shown; the rest still comes.
-	if err := l.Append(ctx, intent("later")); err != nil {
-		t.Fatal(err)
-	}
-	rest := allPages(t, p, 1000)
-	if len(rest)+50 != len(Summaries(recs)) {
-		t.Errorf("%d entries after the first page, want %d", len(rest), len(Summaries(recs))-50)
-	}
-	for _, e := range rest {
-		if e.ID == "later" {
-			t.Error("an append after the first page was shown")
-		}
-	}
-	// A rare filter over the whole file.
-	p = l.Pages(EntryFilter{Status: OutcomeNotReactivated})
-	got := allPages(t, p, 50)
-	if want := wantPages(t, l, EntryFilter{Status: OutcomeNotReactivated}); !reflect.DeepEqual(got, want) || len(got) == 0 {
-		t.Errorf("rare filter: %d entries, want %d", len(got), len(want))
-	}
-}
-
 func TestPagerEdges(t *testing.T) {
 	ctx := context.Background()
 	p := newLog(t).Pages(EntryFilter{})
@@ -244,45 +204,5 @@ func TestPagerEdges(t *testing.T) {
 	writeRaw(t, l, "{}\n")
 	if _, err := p.Next(ctx, 2); err == nil {
 		t.Error("a replaced file was read on")
-	}
-}
-
-// cancelAfter is a context that is cancelled after its Err has been asked
-// for n times.
-type cancelAfter struct {
-	context.Context
-	n int
-}
-
-func (c *cancelAfter) Err() error {
-	if c.n--; c.n < 0 {
-		return context.Canceled
-	}
-	return nil
-}
-
-func TestPagerGoesOnAfterCancel(t *testing.T) {
-	ctx := context.Background()
-	l := Open(filepath.Join(t.TempDir(), "audit.jsonl"))
-	if err := WriteSampleTrail(ctx, l.Path(), 6000); err != nil {
-		t.Fatal(err)
-	}
-	want := allPages(t, l.Pages(EntryFilter{Status: OutcomeRejected}), 100)
-	p := l.Pages(EntryFilter{Status: OutcomeRejected})
-	var got []Entry
-	cancels := 0
-	for p.More() {
-		page, err := p.Next(&cancelAfter{ctx, 1}, 40)
-		if errors.Is(err, context.Canceled) {
-			cancels++
-			continue
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		got = append(got, page...)
-	}
-	if cancels == 0 || !reflect.DeepEqual(got, want) {
-		t.Errorf("%d cancels; %d entries, want %d", cancels, len(got), len(want))
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 )
 
 // ErrStop, returned by a Scan callback, ends the scan early; Scan then
@@ -25,17 +26,7 @@ func (l *Log) Scan(ctx context.Context, f Filter, fn func(Record) error) (ReadSt
 		return stats, err
 	}
 	defer file.Close()
-	all := f.Since.IsZero() && f.Until.IsZero() && f.Outcome == ""
-	// A cheap decode of the fields the filter needs first; the whole record
-	// only for the lines that match. Batches are decoded on every core.
-	rd := newRevDecoder(newReverseLines(sharedReader{file}, size, 64<<10), func(line []byte, d *decoded) {
-		if d.rec, d.ok = decodeLine(line, !all); d.ok && f.match(d.rec) {
-			d.keep = true
-			if !all {
-				d.rec, _ = parseLine(line)
-			}
-		}
-	})
+	rd := scanDecoder(file, size, f)
 	sent := 0
 	for {
 		d, err := rd.next()
@@ -45,27 +36,55 @@ func (l *Log) Scan(ctx context.Context, f Filter, fn func(Record) error) (ReadSt
 		if d == nil {
 			return stats, nil
 		}
-		stats.Lines++
-		if stats.Lines%1024 == 0 {
-			if err := ctx.Err(); err != nil {
-				return stats, fmt.Errorf("audit: %w", err)
-			}
-		}
-		if !d.ok {
-			stats.Skipped++
-			continue
+		if err := stats.count(ctx, d); err != nil {
+			return stats, err
 		}
 		if !d.keep {
 			continue
 		}
-		if err := fn(d.rec); err != nil {
-			if errors.Is(err, ErrStop) {
-				return stats, nil
-			}
+		if stop, err := deliver(fn, d.rec); stop || err != nil {
 			return stats, err
 		}
 		if sent++; f.Limit > 0 && sent >= f.Limit {
 			return stats, nil
 		}
 	}
+}
+
+// scanDecoder decodes, backwards and on every core, the lines of a file of
+// the given size for Scan: first cheaply the fields the filter needs, then the
+// whole record only for the lines that match, which it marks to keep.
+func scanDecoder(file *os.File, size int64, f Filter) *revDecoder {
+	all := f.Since.IsZero() && f.Until.IsZero() && f.Outcome == ""
+	return newRevDecoder(newReverseLines(sharedReader{file}, size, 64<<10), func(line []byte, d *decoded) {
+		if d.rec, d.ok = decodeLine(line, !all); d.ok && f.match(d.rec) {
+			d.keep = true
+			if !all {
+				d.rec, _ = parseLine(line)
+			}
+		}
+	})
+}
+
+// count counts a line Scan read, damaged or not, and checks ctx every 1024 lines.
+func (s *ReadStats) count(ctx context.Context, d *decoded) error {
+	s.Lines++
+	if s.Lines%1024 == 0 {
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("audit: %w", err)
+		}
+	}
+	if !d.ok {
+		s.Skipped++
+	}
+	return nil
+}
+
+// deliver calls fn with r for Scan; stop is true when fn asked to stop, with
+// ErrStop (then err is nil) or with an error of its own.
+func deliver(fn func(Record) error, r Record) (stop bool, err error) {
+	if err = fn(r); errors.Is(err, ErrStop) {
+		return true, nil
+	}
+	return err != nil, err
 }

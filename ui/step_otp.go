@@ -70,7 +70,7 @@ func (o *otpStatus) setEnabled(on bool) {
 }
 
 // resendNow requests a new OTP; the flow refuses inside the wait without a call.
-func (o *otpStatus) resendNow() { o.w.otpStep().send(o.onSent, o.onError) }
+func (o *otpStatus) resendNow() { o.w.resendOTP(o.onSent, o.onError) }
 
 // otpStep is step 3: send the OTP, to the Aadhaar-linked mobile by default.
 type otpStep struct {
@@ -122,12 +122,10 @@ func (s *otpStep) view() fyne.CanvasObject     { return s.content }
 func (s *otpStep) enter() {
 	s.tick()
 	if s.w.flowState().Step == abdm.StepOTPSent {
-		s.w.setPrimary(T("Next"), widget.HighImportance, true, func() { s.w.show(stepVerify) })
+		s.w.setPrimary(T("Next"), widget.HighImportance, true, s.w.forward)
 		return
 	}
-	s.w.setPrimary(T("Send OTP"), widget.HighImportance, true, func() {
-		s.send(s.w.verifyStep().open, s.showError)
-	})
+	s.w.setPrimary(T("Send OTP"), widget.HighImportance, true, func() { s.send(s.w.openVerify, s.showError) })
 }
 
 func (s *otpStep) setEnabled(on bool) {
@@ -136,6 +134,9 @@ func (s *otpStep) setEnabled(on bool) {
 }
 
 func (s *otpStep) tick() { s.status.tick() }
+
+// reset hides how the last request went, for the next patient.
+func (s *otpStep) reset() { s.notice.hide() }
 
 // send asks ABDM for an OTP (a new one if one was sent already).
 func (s *otpStep) send(done func(), fail func(error)) {
@@ -150,7 +151,7 @@ func (s *otpStep) send(done func(), fail func(error)) {
 			fail(err)
 			return
 		}
-		w.verifyStep().otpSent()
+		w.otpSent()
 		if done != nil {
 			done()
 		}
@@ -163,9 +164,9 @@ func (s *otpStep) showError(err error) {
 	switch kind := abdm.KindOf(err); {
 	case showWait(s.notice, err):
 	case kind == abdm.KindPatientToken:
-		s.w.sendBackToPatient(err)
+		s.w.patientTokenExpired(err)
 	case kind == abdm.KindGatewayCredentials:
-		s.notice.showError(err, T("Go to Connect"), func() { s.w.show(stepConnect) })
+		s.notice.showError(err, T("Go to Connect"), s.w.toConnect)
 	default:
 		s.notice.showError(err, "", nil)
 	}

@@ -241,7 +241,7 @@ func (s *reactivateStep) reactivate(otp string) {
 		return err
 	}, func(err error) {
 		if err == nil {
-			w.resultView().showReactivated(res)
+			w.reactivated(res)
 			return
 		}
 		s.showError(err)
@@ -258,10 +258,10 @@ func (s *reactivateStep) showError(err error) {
 		showOTPRefusal(s.notice, err, w.flowState().Reactivation.Remaining())
 		w.focus(s.otp)
 	case abdm.IsKind(err, abdm.KindOutcomeUnknown):
-		w.resultView().showUnknown(err)
+		w.outcomeUnknown(err)
 		return
 	case abdm.IsKind(err, abdm.KindGatewayCredentials):
-		s.notice.showError(err, T("Go to Connect"), func() { w.show(stepConnect) })
+		s.notice.showError(err, T("Go to Connect"), w.toConnect)
 	case errors.Is(err, context.Canceled):
 		s.notice.show(noticeInfo, T("Stopped. Nothing more was sent."), "", "", nil)
 	default:

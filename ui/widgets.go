@@ -357,3 +357,26 @@ func newDemoPick(w *Wizard, into *entry, before func()) (*widget.Select, fyne.Ca
 	w.name(pick, "demo.patient")
 	return pick, field(T("Demo patient"), pick, T("Demo mode: choosing a patient fills in their ABHA number."))
 }
+
+// consequences of a deactivation, in plain words (DESIGN.md section 1).
+func consequences() []string {
+	return []string{
+		T("cannot use ABDM apps (such as the ABHA app) with this ABHA,"),
+		T("cannot share health records through ABDM,"),
+		T("cannot show this ABHA at a hospital or clinic."),
+	}
+}
+
+// consequencesText says in one paragraph what deactivation means.
+func consequencesText(intro string) *widget.Label {
+	text := intro
+	for _, c := range consequences() {
+		text += "\n•  " + c
+	}
+	return wrapped(text + "\n" + T("The patient can reactivate the ABHA later through ABDM."))
+}
+
+// consequencesBox lists what deactivation means for the patient.
+func consequencesBox(intro string) *widget.Card {
+	return widget.NewCard("", "", consequencesText(intro))
+}

@@ -133,7 +133,6 @@ func (w *Wizard) reset(ids ...int) {
 func (w *Wizard) connected(set settings.Settings, c connection) {
 	w.set, w.secret = set, c.secret
 	w.useClient(c.client, c.flow)
-	stepOf[*connectStep](w).syncSaved()
 	w.reset(stepPatient, stepReactivate)
 	w.modePick.SetSelected(w.modePick.Options[0])
 	if c.warning != "" {

@@ -88,12 +88,7 @@ var otpMethods = []abdm.OTPMethod{abdm.OTPAadhaar, abdm.OTPMobile}
 func newOTPStep(w *Wizard) *otpStep {
 	s := &otpStep{w: w, notice: newNotice(w), status: newOTPStatus(w)}
 	s.explain = wrapped(T("ABDM will send a one-time password (OTP) by SMS to the patient's mobile. Ask the patient to keep their phone ready. The OTP is valid for 10 minutes."))
-	s.method = widget.NewRadioGroup([]string{
-		T("The mobile linked to the patient's Aadhaar (usual)"),
-		T("The mobile linked to the ABHA"),
-	}, nil)
-	s.method.SetSelected(s.method.Options[0])
-	s.method.Required = true
+	s.method = newChoice(T("The mobile linked to the patient's Aadhaar (usual)"), T("The mobile linked to the ABHA"))
 	w.name(s.method, "otp.method")
 	s.status.onSent = func() { s.notice.show(noticeSuccess, T("A new OTP was sent."), "", "", nil) }
 	s.status.onError = s.showError
@@ -103,14 +98,7 @@ func newOTPStep(w *Wizard) *otpStep {
 }
 
 // chosenMethod is the OTP method selected.
-func (s *otpStep) chosenMethod() abdm.OTPMethod {
-	for i, o := range s.method.Options {
-		if o == s.method.Selected {
-			return otpMethods[i]
-		}
-	}
-	return abdm.OTPAadhaar
-}
+func (s *otpStep) chosenMethod() abdm.OTPMethod { return chosen(s.method, otpMethods) }
 
 func (s *otpStep) title() string       { return T("Send OTP") }
 func (s *otpStep) stepNotice() *notice { return s.notice }

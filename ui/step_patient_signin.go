@@ -49,12 +49,7 @@ func (s *patientStep) find() {
 func (s *patientStep) sendSignIn() {
 	w := s.w
 	s.notice.hide()
-	method := loginMethods[0]
-	for i, o := range s.loginPick.Options {
-		if o == s.loginPick.Selected {
-			method = loginMethods[i]
-		}
-	}
+	method := chosen(s.loginPick, loginMethods)
 	w.run(T("Asking ABDM to send the sign-in OTP…"), func(ctx context.Context) error {
 		_, err := w.flow.StartSignIn(ctx, method)
 		return err

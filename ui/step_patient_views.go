@@ -113,12 +113,7 @@ type patientFound struct {
 // chosen follows the choice of an ABHA.
 func newPatientFound(w *Wizard, resend, chosen func()) patientFound {
 	f := patientFound{foundText: wrapped(""), signInSent: heading(""), signInOTP: newEntry(w, "123456")}
-	f.loginPick = widget.NewRadioGroup([]string{
-		T("OTP to the mobile linked to the patient's Aadhaar"),
-		T("OTP to the mobile linked to the ABHA"),
-	}, nil)
-	f.loginPick.SetSelected(f.loginPick.Options[0])
-	f.loginPick.Required = true
+	f.loginPick = newChoice(T("OTP to the mobile linked to the patient's Aadhaar"), T("OTP to the mobile linked to the ABHA"))
 	f.signInOTP.OnChanged = func(text string) {
 		if d := onlyDigits(text, 6); d != text {
 			f.signInOTP.SetText(d)

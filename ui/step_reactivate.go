@@ -51,12 +51,7 @@ func newReactivateStep(w *Wizard) *reactivateStep {
 			s.enter()
 		}
 	}
-	s.method = widget.NewRadioGroup([]string{
-		T("The mobile linked to the ABHA (usual)"),
-		T("The mobile linked to the patient's Aadhaar"),
-	}, nil)
-	s.method.SetSelected(s.method.Options[0])
-	s.method.Required = true
+	s.method = newChoice(T("The mobile linked to the ABHA (usual)"), T("The mobile linked to the patient's Aadhaar"))
 	s.resend = widget.NewButton(T("Resend OTP"), s.send)
 	s.otp = newEntry(w, "123456")
 	s.otp.OnChanged = func(text string) {
@@ -166,14 +161,8 @@ func (s *reactivateStep) reset() {
 	}
 }
 
-func (s *reactivateStep) chosenMethod() abdm.OTPMethod {
-	for i, o := range s.method.Options {
-		if o == s.method.Selected {
-			return reactivationMethods[i]
-		}
-	}
-	return abdm.OTPMobile
-}
+// chosenMethod is the OTP method selected.
+func (s *reactivateStep) chosenMethod() abdm.OTPMethod { return chosen(s.method, reactivationMethods) }
 
 // send asks ABDM for the reactivation OTP (again, to resend).
 func (s *reactivateStep) send() {

@@ -8,6 +8,7 @@ import (
 	"image/color"
 	_ "image/jpeg" // profile photos from ABDM
 	_ "image/png"
+	"slices"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -50,6 +51,22 @@ func field(label string, input fyne.CanvasObject, hint string) fyne.CanvasObject
 		objs = append(objs, newHint(hint))
 	}
 	return container.NewVBox(objs...)
+}
+
+// newChoice is a required choice among labels, the first one chosen.
+func newChoice(labels ...string) *widget.RadioGroup {
+	r := widget.NewRadioGroup(labels, nil)
+	r.SetSelected(labels[0])
+	r.Required = true
+	return r
+}
+
+// chosen is the value in values at the place of r's choice, or the first.
+func chosen[V any](r *widget.RadioGroup, values []V) V {
+	if i := slices.Index(r.Options, r.Selected); i >= 0 {
+		return values[i]
+	}
+	return values[0]
 }
 
 // inputWithHint is an input with its hint below, for the right column of a

@@ -58,6 +58,7 @@ func (w *Wizard) show(i int) {
 	}
 }
 
+// updateTrail shows the steps of the task chosen, the one shown in bold.
 func (w *Wizard) updateTrail() {
 	var segs []widget.RichTextSegment
 	path := w.path()
@@ -119,12 +120,10 @@ func (w *Wizard) startReactivation() {
 // resetter is a step that forgets what it holds of a patient.
 type resetter interface{ reset() }
 
-// reset clears steps ids for a new patient, building them if need be.
-func (w *Wizard) reset(ids ...int) {
+// resetSteps clears steps ids for a new patient, building them if need be.
+func (w *Wizard) resetSteps(ids ...int) {
 	for _, i := range ids {
-		if r, ok := w.stepAt(i).(resetter); ok {
-			r.reset()
-		}
+		w.stepAt(i).(resetter).reset()
 	}
 }
 
@@ -133,7 +132,7 @@ func (w *Wizard) reset(ids ...int) {
 func (w *Wizard) connected(set settings.Settings, c connection) {
 	w.set, w.secret = set, c.secret
 	w.useClient(c.client, c.flow)
-	w.reset(stepPatient, stepReactivate)
+	w.resetSteps(stepPatient, stepReactivate)
 	w.modePick.SetSelected(w.modePick.Options[0])
 	if c.warning != "" {
 		w.stepAt(stepPatient).stepNotice().show(noticeWarning, c.warning, "", "", nil)
@@ -146,7 +145,7 @@ func (w *Wizard) nextPatient() {
 	if w.flow == nil || w.flow.NextPatient() != nil {
 		return
 	}
-	w.reset(stepPatient, stepVerify, stepReactivate, stepOTP)
+	w.resetSteps(stepPatient, stepVerify, stepReactivate, stepOTP)
 	w.modePick.SetSelected(w.modePick.Options[0])
 	w.forward() // from the result, the next patient
 }

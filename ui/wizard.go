@@ -128,7 +128,7 @@ type Wizard struct {
 	uiMu sync.Mutex
 }
 
-// step is one screen of the wizard.
+// step is one screen of the wizard; the table in screens.go lists them.
 type step interface {
 	title() string
 	view() fyne.CanvasObject

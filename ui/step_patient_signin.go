@@ -113,17 +113,9 @@ func (s *patientStep) chooseAccount() {
 	if i < 0 || i >= len(accounts) {
 		return
 	}
-	number, key := accounts[i].ABHANumber, s.key()
-	var p abdm.Profile
-	w.run(T("Signing the patient in…"), func(ctx context.Context) (err error) {
-		p, err = w.flow.ChooseAccount(ctx, number)
-		return err
-	}, func(err error) {
-		if err != nil {
-			s.showError(err)
-			return
-		}
-		s.showPatient(p, key)
+	number := accounts[i].ABHANumber
+	s.loadProfile(T("Signing the patient in…"), s.key(), func(ctx context.Context) (abdm.Profile, error) {
+		return w.flow.ChooseAccount(ctx, number)
 	})
 }
 
@@ -131,16 +123,24 @@ func (s *patientStep) chooseAccount() {
 func (s *patientStep) loadToken(tok string) {
 	w := s.w
 	w.opts.Redact(tok)
+	s.loadProfile(T("Looking up the patient with ABDM…"), tok, func(ctx context.Context) (abdm.Profile, error) {
+		return w.flow.LoadPatient(ctx, tok)
+	})
+}
+
+// loadProfile runs get, saying status meanwhile, and shows the profile it
+// returns as that of the patient identified by key.
+func (s *patientStep) loadProfile(status, key string, get func(context.Context) (abdm.Profile, error)) {
 	var p abdm.Profile
-	w.run(T("Looking up the patient with ABDM…"), func(ctx context.Context) (err error) {
-		p, err = w.flow.LoadPatient(ctx, tok)
+	s.w.run(status, func(ctx context.Context) (err error) {
+		p, err = get(ctx)
 		return err
 	}, func(err error) {
 		if err != nil {
 			s.showError(err)
 			return
 		}
-		s.showPatient(p, tok)
+		s.showPatient(p, key)
 	})
 }
 

@@ -23,7 +23,7 @@ func TestHintContrast(t *testing.T) {
 	for _, look := range []string{AppearanceLight, AppearanceDark} {
 		t.Run(look, func(t *testing.T) {
 			e := newUIEnv(t, noDemo, func(o *Options) { o.Settings.Appearance = look; o.FirstRun = true })
-			c := e.wiz.connect
+			c := e.connect()
 			e.act(func() { c.env.SetSelectedIndex(c.envIndex(abdm.EnvCustom)) })
 			e.measureHints(t, "connect", 5)
 			if r := e.placeholderContrast(c.clientID); r < 4.5 {
@@ -42,8 +42,8 @@ func TestHintContrastMeasuresFynesDefault(t *testing.T) {
 	l := wrapped("Plain low-importance text, as Fyne draws it")
 	l.Importance = widget.LowImportance // what a hint would be without colorNameHint
 	e.act(func() {
-		e.wiz.connect.content.(*fyne.Container).Add(l)
-		e.wiz.connect.content.Refresh()
+		e.connect().content.(*fyne.Container).Add(l)
+		e.connect().content.Refresh()
 	})
 	img := e.capture()
 	if r := textContrast(img, e.rectOf(l)); r >= 4.5 {

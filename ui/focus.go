@@ -66,7 +66,7 @@ func (w *Wizard) focusChanged(force bool) {
 		visible = w.reveal(o)
 		name = w.nameOf(o)
 	}
-	w.opts.Log.WithField("step", stepNames[w.current]).WithField("widget", name).
+	w.opts.Log.WithField("step", screens[w.current].name).WithField("widget", name).
 		WithField("visible", visible).Info("wizard focus")
 }
 
@@ -195,7 +195,7 @@ func (w *Wizard) noticeShown(n *notice) {
 		return
 	}
 	layoutTree(w.win.Content())
-	w.opts.Log.WithField("step", stepNames[w.current]).WithField("kind", kindNames[n.kind]).
+	w.opts.Log.WithField("step", screens[w.current].name).WithField("kind", kindNames[n.kind]).
 		WithField("visible", w.inWindow(n.box)).Info("wizard notice")
 }
 

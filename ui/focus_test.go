@@ -60,7 +60,7 @@ func (e *uiEnv) small() {
 // of custom addresses keep the focused field in view of a short window.
 func TestFocusConnect(t *testing.T) {
 	e := newUIEnv(t, noDemo, withAPI(abdm.V2))
-	c := e.wiz.connect
+	c := e.connect()
 	e.small()
 	e.wantFocus(c.clientID, "Connect shown")
 
@@ -120,7 +120,7 @@ func TestFocusPatient(t *testing.T) {
 		e := newUIEnv(t, withAPI(g))
 		e.small()
 		e.toPatient()
-		p := e.wiz.patient
+		p := e.patient()
 		e.wantFocus(p.abha, "Patient shown")
 		e.tapNext()
 		e.wantNotice(p.notice, "Enter the patient's ABHA number")
@@ -154,7 +154,7 @@ func TestFocusVerify(t *testing.T) {
 	e := newUIEnv(t)
 	e.small()
 	e.toVerify(asha)
-	v := e.wiz.verify
+	v := e.verify()
 	e.wantFocus(v.otp, "Verify shown")
 	e.act(func() { test.Type(v.otp, "12") })
 	e.tapNext()
@@ -187,7 +187,7 @@ func TestFocusReactivate(t *testing.T) {
 	e := newUIEnv(t)
 	e.small()
 	e.toPatient()
-	r := e.wiz.reactivateStep()
+	r := e.react()
 	e.act(func() { e.wiz.modePick.SetSelected(e.wiz.modePick.Options[1]) })
 	e.wantStep(stepReactivate)
 	e.wantFocus(r.abha, "Reactivate shown")

@@ -19,7 +19,7 @@ func TestWizardReceiptAfterEachChange(t *testing.T) {
 	e.tapNext()
 	e.confirmDialog("Deactivate")
 	e.wantStep(stepResult)
-	r := e.wiz.result
+	r := e.result()
 	if r.receipts.Hidden {
 		t.Fatal("no receipt offered after the deactivation")
 	}
@@ -34,7 +34,7 @@ func TestWizardReceiptAfterEachChange(t *testing.T) {
 	e.act(func() { test.Tap(r.undo) })
 	e.wantStep(stepReactivate)
 	e.tapNext() // Send reactivation OTP
-	e.act(func() { test.Type(e.wiz.react.otp, e.lastOTP()) })
+	e.act(func() { test.Type(e.react().otp, e.lastOTP()) })
 	e.tapNext()
 	e.confirmDialog("Reactivate")
 	e.wantStep(stepResult)

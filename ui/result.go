@@ -95,10 +95,7 @@ func (r *resultView) enter() {
 	case resultUnknown:
 		r.w.setPrimary(T("Check status"), widget.HighImportance, true, r.checkStatus)
 	case resultNotDone:
-		r.w.setPrimary(T("Request a new OTP"), widget.HighImportance, true, func() {
-			r.w.show(stepOTP)
-			r.w.otpStep().send(r.w.verifyStep().open, r.w.otpStep().showError)
-		})
+		r.w.setPrimary(T("Request a new OTP"), widget.HighImportance, true, r.w.requestNewOTP)
 	case resultReactivated:
 		r.w.setPrimary(T("Next patient"), widget.HighImportance, true, r.w.nextPatient)
 	case resultNotReactivated:
@@ -253,31 +250,4 @@ func (r *resultView) checkStatus() {
 			r.w.show(stepResult)
 		}
 	})
-}
-
-// nextPatient keeps the connection and starts again at the patient step.
-func (w *Wizard) nextPatient() {
-	if w.flow == nil || w.flow.NextPatient() != nil {
-		return
-	}
-	w.patientStep().reset()
-	w.verifyStep().reset()
-	w.reactivateStep().reset()
-	w.otpStep().notice.hide()
-	w.modePick.SetSelected(w.modePick.Options[0])
-	w.show(stepPatient)
-}
-
-// sendBackToPatient shows the patient step after the patient's token
-// expired, keeping everything else that was entered.
-func (w *Wizard) sendBackToPatient(err error) {
-	p := w.patientStep()
-	p.loaded, p.loadedFor = false, ""
-	p.token.SetText("")
-	p.signInOTP.SetText("")
-	p.showCard(false)
-	p.confirm.SetChecked(false)
-	title, detail := describe(err)
-	p.notice.show(noticeWarning, title, detail+"\n"+T("Press Find patient so the patient can sign in again (or paste their new token). What you entered on the other steps is kept."), "", nil)
-	w.show(stepPatient)
 }

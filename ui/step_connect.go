@@ -13,7 +13,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"abha-deactivate/abdm"
-	"abha-deactivate/storage/secrets"
 	"abha-deactivate/storage/settings"
 )
 
@@ -41,6 +40,7 @@ type connectStep struct {
 	content     fyne.CanvasObject
 
 	savedFor string // client ID whose secret is known to be in the keyring
+	ready    bool   // built: the form is laid out when shown, not before
 }
 
 func newConnectStep(w *Wizard) *connectStep {
@@ -67,8 +67,25 @@ func newConnectStep(w *Wizard) *connectStep {
 	}
 	s.hipHint = newHint("")
 	s.hint = newHint("")
+	s.fill(w.set)
+	s.content = container.NewVBox(s.hint, s.layoutForm())
+	if w.opts.Warning != "" {
+		s.notice.show(noticeWarning, T("Your settings could not be read."), w.opts.Warning, "", nil)
+	}
+	s.generationChanged()
+	s.syncSaved()
+	if w.opts.Demo != nil {
+		s.remember.Hide()
+		s.env.Disable() // the simulator is the only system in demo mode
+	}
+	s.ready = true
+	return s
+}
 
-	set := w.set
+// fill puts the settings in the fields, or the simulator's details in demo
+// mode, and says what to do first.
+func (s *connectStep) fill(set settings.Settings) {
+	w := s.w
 	s.clientID.SetText(set.ClientID)
 	s.hipID.SetText(set.HIPID)
 	s.gatewayURL.SetText(set.GatewayURL)
@@ -90,7 +107,10 @@ func newConnectStep(w *Wizard) *connectStep {
 		s.hint.SetText(T("First time here? Sandbox is ABDM's test system. To try the app without ABDM credentials, start it with --demo."))
 	}
 	s.hint.Hidden = s.hint.Text() == ""
+}
 
+// layoutForm lays the fields out with their labels beside them.
+func (s *connectStep) layoutForm() fyne.CanvasObject {
 	// Labels beside the fields, so that the longest form (custom addresses)
 	// fits a 1366x768 screen without scrolling.
 	gatewayLabel := heading(T("Gateway address"))
@@ -100,7 +120,7 @@ func newConnectStep(w *Wizard) *connectStep {
 	s.savedRow = container.NewBorder(nil, nil, nil, s.forget, s.savedText)
 	secretCol := container.NewVBox(s.secret, s.remember, s.savedRow,
 		newHint(T("Given to your facility by ABDM. It is never shown in logs or files.")))
-	form := container.New(layout.NewFormLayout(),
+	return container.New(layout.NewFormLayout(),
 		heading(T("ABDM system")), s.env,
 		heading(T("API generation")), inputWithHint(s.api, newHint(T("v3 is ABDM's current API. Choose v2 only if your facility's ABDM access is still on the legacy HealthID API."))),
 		gatewayLabel, gatewayCol,
@@ -109,17 +129,6 @@ func newConnectStep(w *Wizard) *connectStep {
 		heading(T("Client secret")), secretCol,
 		heading(T("HIP ID")), inputWithHint(s.hipID, s.hipHint),
 	)
-	s.content = container.NewVBox(s.hint, form)
-	if w.opts.Warning != "" {
-		s.notice.show(noticeWarning, T("Your settings could not be read."), w.opts.Warning, "", nil)
-	}
-	s.generationChanged()
-	s.syncSaved()
-	if w.opts.Demo != nil {
-		s.remember.Hide()
-		s.env.Disable() // the simulator is the only system in demo mode
-	}
-	return s
 }
 
 func (s *connectStep) title() string           { return T("Connect") }
@@ -248,89 +257,9 @@ func (s *connectStep) syncCustom() {
 			o.Show()
 		}
 	}
-	if c, ok := s.content.(*fyne.Container); ok && s.w.connect == s {
+	if c, ok := s.content.(*fyne.Container); ok && s.ready {
 		c.Refresh() // not while the step is being built: it is laid out once, when shown
 	}
-}
-
-// syncSaved looks up, off the UI goroutine, whether a secret is saved for
-// the client ID shown.
-func (s *connectStep) syncSaved() {
-	if s.w.opts.Demo != nil || s.w.opts.Secrets == nil {
-		s.savedText.Hide()
-		s.forget.Hide()
-		s.savedRow.Hide()
-		return
-	}
-	id := strings.TrimSpace(s.clientID.Text)
-	if id == "" {
-		s.showSaved(false, nil)
-		return
-	}
-	s.w.background(func(ctx context.Context) func() {
-		_, err := s.w.opts.Secrets.Get(ctx, id)
-		return func() {
-			if strings.TrimSpace(s.clientID.Text) != id {
-				return // the user typed on meanwhile
-			}
-			if err == nil {
-				s.savedFor = id
-			} else if s.savedFor == id {
-				s.savedFor = ""
-			}
-			s.showSaved(err == nil, err)
-		}
-	})
-}
-
-// clientIDChanged hides what is known about the saved secret once the client
-// ID differs from the one looked up. The keyring is not asked on each
-// keystroke: a locked keyring would prompt for every letter.
-func (s *connectStep) clientIDChanged() {
-	if strings.TrimSpace(s.clientID.Text) != s.savedFor {
-		s.showSaved(false, nil)
-	} else if s.savedFor != "" {
-		s.showSaved(true, nil)
-	}
-}
-
-func (s *connectStep) showSaved(saved bool, err error) {
-	switch {
-	case saved:
-		s.savedText.SetText(T("A secret is saved in the system keyring for this client ID. Leave the field empty to use it."))
-		s.forget.Show()
-	case err != nil && !errors.Is(err, secrets.ErrNotFound):
-		s.savedText.SetText(T("The system keyring is not available: the secret will be kept only until you close the app."))
-		s.forget.Hide()
-	default:
-		s.savedText.SetText("")
-		s.forget.Hide()
-	}
-	s.savedText.Hidden = s.savedText.Text() == ""
-	if s.savedRow != nil { // nil while the step is being built
-		s.savedRow.Hidden = s.savedText.Hidden && s.forget.Hidden
-		s.savedRow.Refresh()
-	}
-}
-
-func (s *connectStep) forgetSecret() {
-	id := strings.TrimSpace(s.clientID.Text)
-	s.w.run(T("Deleting the saved secret…"), func(ctx context.Context) error {
-		err := s.w.opts.Secrets.Delete(ctx, id)
-		if errors.Is(err, secrets.ErrNotFound) {
-			return nil
-		}
-		return err
-	}, func(err error) {
-		if err != nil {
-			s.notice.show(noticeError, T("The saved secret could not be deleted."), err.Error(), "", nil)
-			return
-		}
-		s.savedFor = ""
-		s.remember.SetChecked(false)
-		s.showSaved(false, nil)
-		s.notice.show(noticeSuccess, T("The saved secret was deleted from the system keyring."), "", "", nil)
-	})
 }
 
 // form reads and checks the fields; it returns the settings to use.
@@ -405,49 +334,10 @@ func (s *connectStep) connectNow() {
 func (s *connectStep) connectWith(set settings.Settings) {
 	w := s.w
 	typed := s.secret.Text
-	var (
-		client   *abdm.Client
-		flow     *abdm.Flow
-		secret   string
-		keepWarn string
-	)
-	w.run(T("Checking the facility's credentials with ABDM…"), func(ctx context.Context) error {
-		secret = typed
-		if secret == "" {
-			saved, err := w.opts.Secrets.Get(ctx, set.ClientID)
-			if err != nil {
-				return errors.New(T("Enter the client secret: none is saved for this client ID."))
-			}
-			secret = saved
-		}
-		w.opts.Redact(secret)
-		c, err := w.opts.NewClient(set, secret)
-		if err != nil {
-			return err
-		}
-		if err := c.OpenSession(ctx); err != nil {
-			return err
-		}
-		w.status(T("Fetching ABDM's public key…"))
-		env := set.Environment
-		if w.opts.Demo != nil {
-			env = "demo"
-		}
-		f := abdm.NewFlow(c, abdm.WithJournal(w.opts.NewJournal(env, c)),
-			abdm.WithCatalogue(w.opts.Catalogue), abdm.WithFlowClock(w.opts.Now))
-		if err := f.Connect(ctx); err != nil {
-			return err
-		}
-		client, flow = c, f
-		if w.opts.Demo == nil {
-			keepWarn = s.keepSecret(ctx, set, typed)
-			if w.opts.SaveSettings != nil {
-				if err := w.opts.SaveSettings(set); err != nil {
-					w.opts.Log.WithError(err).Warn("settings not saved")
-				}
-			}
-		}
-		return nil
+	var c connection
+	w.run(T("Checking the facility's credentials with ABDM…"), func(ctx context.Context) (err error) {
+		c, err = s.open(ctx, set, typed)
+		return err
 	}, func(err error) {
 		if err != nil {
 			s.notice.showError(err, "", nil)
@@ -457,31 +347,58 @@ func (s *connectStep) connectWith(set settings.Settings) {
 			}
 			return
 		}
-		w.set, w.secret = set, secret
-		w.useClient(client, flow)
 		s.syncSaved()
-		w.patientStep().reset()
-		w.reactivateStep().reset()
-		w.modePick.SetSelected(w.modePick.Options[0])
-		if keepWarn != "" {
-			w.patientStep().notice.show(noticeWarning, keepWarn, "", "", nil)
-		}
-		w.show(stepPatient)
+		w.connected(set, c)
 	})
 }
 
-// keepSecret saves or removes the secret in the keyring as the user chose,
-// once ABDM has accepted it. It returns a warning to show, if any.
-func (s *connectStep) keepSecret(ctx context.Context, set settings.Settings, typed string) string {
-	store := s.w.opts.Secrets
-	if store == nil || typed == "" || !set.RememberSecret {
-		return ""
-	}
-	if err := store.Set(ctx, set.ClientID, typed); err != nil {
-		if store.SessionOnly() {
-			return T("The system keyring is not available, so the client secret is kept only until you close the app.")
+// connection is what connecting opened.
+type connection struct {
+	client  *abdm.Client
+	flow    *abdm.Flow
+	secret  string
+	warning string // about keeping the secret, if any
+}
+
+// open checks the facility's credentials with ABDM and fetches its key;
+// once they are accepted, it keeps the secret and the settings as chosen.
+// It runs off the UI goroutine.
+func (s *connectStep) open(ctx context.Context, set settings.Settings, typed string) (connection, error) {
+	w := s.w
+	secret := typed
+	if secret == "" {
+		saved, err := w.opts.Secrets.Get(ctx, set.ClientID)
+		if err != nil {
+			return connection{}, errors.New(T("Enter the client secret: none is saved for this client ID."))
 		}
-		return T("The client secret could not be saved in the system keyring.") + " " + err.Error()
+		secret = saved
 	}
-	return ""
+	w.opts.Redact(secret)
+	c, err := w.opts.NewClient(set, secret)
+	if err != nil {
+		return connection{}, err
+	}
+	if err := c.OpenSession(ctx); err != nil {
+		return connection{}, err
+	}
+	w.status(T("Fetching ABDM's public key…"))
+	env := set.Environment
+	if w.opts.Demo != nil {
+		env = "demo"
+	}
+	f := abdm.NewFlow(c, abdm.WithJournal(w.opts.NewJournal(env, c)),
+		abdm.WithCatalogue(w.opts.Catalogue), abdm.WithFlowClock(w.opts.Now))
+	if err := f.Connect(ctx); err != nil {
+		return connection{}, err
+	}
+	conn := connection{client: c, flow: f, secret: secret}
+	if w.opts.Demo == nil {
+		conn.warning = s.keepSecret(ctx, set, typed)
+		if w.opts.SaveSettings != nil {
+			if err := w.opts.SaveSettings(set); err != nil {
+				w.opts.Log.WithError(err).Warn("settings not saved")
+			}
+		}
+	}
+	return conn, nil
 }

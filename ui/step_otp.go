@@ -70,7 +70,7 @@ func (o *otpStatus) setEnabled(on bool) {
 }
 
 // resendNow requests a new OTP; the flow refuses inside the wait without a call.
-func (o *otpStatus) resendNow() { o.w.otpStep().send(o.onSent, o.onError) }
+func (o *otpStatus) resendNow() { o.w.resendOTP(o.onSent, o.onError) }
 
 // otpStep is step 3: send the OTP, to the Aadhaar-linked mobile by default.
 type otpStep struct {
@@ -88,12 +88,7 @@ var otpMethods = []abdm.OTPMethod{abdm.OTPAadhaar, abdm.OTPMobile}
 func newOTPStep(w *Wizard) *otpStep {
 	s := &otpStep{w: w, notice: newNotice(w), status: newOTPStatus(w)}
 	s.explain = wrapped(T("ABDM will send a one-time password (OTP) by SMS to the patient's mobile. Ask the patient to keep their phone ready. The OTP is valid for 10 minutes."))
-	s.method = widget.NewRadioGroup([]string{
-		T("The mobile linked to the patient's Aadhaar (usual)"),
-		T("The mobile linked to the ABHA"),
-	}, nil)
-	s.method.SetSelected(s.method.Options[0])
-	s.method.Required = true
+	s.method = newChoice(T("The mobile linked to the patient's Aadhaar (usual)"), T("The mobile linked to the ABHA"))
 	w.name(s.method, "otp.method")
 	s.status.onSent = func() { s.notice.show(noticeSuccess, T("A new OTP was sent."), "", "", nil) }
 	s.status.onError = s.showError
@@ -103,14 +98,7 @@ func newOTPStep(w *Wizard) *otpStep {
 }
 
 // chosenMethod is the OTP method selected.
-func (s *otpStep) chosenMethod() abdm.OTPMethod {
-	for i, o := range s.method.Options {
-		if o == s.method.Selected {
-			return otpMethods[i]
-		}
-	}
-	return abdm.OTPAadhaar
-}
+func (s *otpStep) chosenMethod() abdm.OTPMethod { return chosen(s.method, otpMethods) }
 
 func (s *otpStep) title() string       { return T("Send OTP") }
 func (s *otpStep) stepNotice() *notice { return s.notice }
@@ -122,12 +110,10 @@ func (s *otpStep) view() fyne.CanvasObject     { return s.content }
 func (s *otpStep) enter() {
 	s.tick()
 	if s.w.flowState().Step == abdm.StepOTPSent {
-		s.w.setPrimary(T("Next"), widget.HighImportance, true, func() { s.w.show(stepVerify) })
+		s.w.setPrimary(T("Next"), widget.HighImportance, true, s.w.forward)
 		return
 	}
-	s.w.setPrimary(T("Send OTP"), widget.HighImportance, true, func() {
-		s.send(s.w.verifyStep().open, s.showError)
-	})
+	s.w.setPrimary(T("Send OTP"), widget.HighImportance, true, func() { s.send(s.w.openVerify, s.showError) })
 }
 
 func (s *otpStep) setEnabled(on bool) {
@@ -136,6 +122,9 @@ func (s *otpStep) setEnabled(on bool) {
 }
 
 func (s *otpStep) tick() { s.status.tick() }
+
+// reset hides how the last request went, for the next patient.
+func (s *otpStep) reset() { s.notice.hide() }
 
 // send asks ABDM for an OTP (a new one if one was sent already).
 func (s *otpStep) send(done func(), fail func(error)) {
@@ -150,7 +139,7 @@ func (s *otpStep) send(done func(), fail func(error)) {
 			fail(err)
 			return
 		}
-		w.verifyStep().otpSent()
+		w.otpSent()
 		if done != nil {
 			done()
 		}
@@ -163,9 +152,9 @@ func (s *otpStep) showError(err error) {
 	switch kind := abdm.KindOf(err); {
 	case showWait(s.notice, err):
 	case kind == abdm.KindPatientToken:
-		s.w.sendBackToPatient(err)
+		s.w.patientTokenExpired(err)
 	case kind == abdm.KindGatewayCredentials:
-		s.notice.showError(err, T("Go to Connect"), func() { s.w.show(stepConnect) })
+		s.notice.showError(err, T("Go to Connect"), s.w.toConnect)
 	default:
 		s.notice.showError(err, "", nil)
 	}

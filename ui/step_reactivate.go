@@ -51,12 +51,7 @@ func newReactivateStep(w *Wizard) *reactivateStep {
 			s.enter()
 		}
 	}
-	s.method = widget.NewRadioGroup([]string{
-		T("The mobile linked to the ABHA (usual)"),
-		T("The mobile linked to the patient's Aadhaar"),
-	}, nil)
-	s.method.SetSelected(s.method.Options[0])
-	s.method.Required = true
+	s.method = newChoice(T("The mobile linked to the ABHA (usual)"), T("The mobile linked to the patient's Aadhaar"))
 	s.resend = widget.NewButton(T("Resend OTP"), s.send)
 	s.otp = newEntry(w, "123456")
 	s.otp.OnChanged = func(text string) {
@@ -166,14 +161,8 @@ func (s *reactivateStep) reset() {
 	}
 }
 
-func (s *reactivateStep) chosenMethod() abdm.OTPMethod {
-	for i, o := range s.method.Options {
-		if o == s.method.Selected {
-			return reactivationMethods[i]
-		}
-	}
-	return abdm.OTPMobile
-}
+// chosenMethod is the OTP method selected.
+func (s *reactivateStep) chosenMethod() abdm.OTPMethod { return chosen(s.method, reactivationMethods) }
 
 // send asks ABDM for the reactivation OTP (again, to resend).
 func (s *reactivateStep) send() {
@@ -241,7 +230,7 @@ func (s *reactivateStep) reactivate(otp string) {
 		return err
 	}, func(err error) {
 		if err == nil {
-			w.resultView().showReactivated(res)
+			w.reactivated(res)
 			return
 		}
 		s.showError(err)
@@ -258,10 +247,10 @@ func (s *reactivateStep) showError(err error) {
 		showOTPRefusal(s.notice, err, w.flowState().Reactivation.Remaining())
 		w.focus(s.otp)
 	case abdm.IsKind(err, abdm.KindOutcomeUnknown):
-		w.resultView().showUnknown(err)
+		w.outcomeUnknown(err)
 		return
 	case abdm.IsKind(err, abdm.KindGatewayCredentials):
-		s.notice.showError(err, T("Go to Connect"), func() { w.show(stepConnect) })
+		s.notice.showError(err, T("Go to Connect"), w.toConnect)
 	case errors.Is(err, context.Canceled):
 		s.notice.show(noticeInfo, T("Stopped. Nothing more was sent."), "", "", nil)
 	default:

@@ -201,7 +201,7 @@ func (s *verifyStep) deactivate(otp string, codes []string, note string) {
 		return err
 	}, func(err error) {
 		if err == nil {
-			w.resultView().showSuccess(res)
+			w.deactivated(res)
 			return
 		}
 		s.showError(err)
@@ -211,7 +211,6 @@ func (s *verifyStep) deactivate(otp string, codes []string, note string) {
 // showError says what went wrong and offers the next action.
 func (s *verifyStep) showError(err error) {
 	w := s.w
-	newOTP := func() { w.show(stepOTP); w.otpStep().send(s.open, w.otpStep().showError) }
 	if showWait(s.notice, err) {
 		return
 	}
@@ -225,15 +224,15 @@ func (s *verifyStep) showError(err error) {
 	}
 	switch abdm.KindOf(err) {
 	case abdm.KindOutcomeUnknown:
-		w.resultView().showUnknown(err)
+		w.outcomeUnknown(err)
 	case abdm.KindBenefitLinked:
 		s.notice.showError(err, "", nil)
 	case abdm.KindOTPExpired, abdm.KindTxnInvalid, abdm.KindTooManyAttempts:
-		s.notice.showError(err, T("Request a new OTP"), newOTP)
+		s.notice.showError(err, T("Request a new OTP"), w.requestNewOTP)
 	case abdm.KindPatientToken:
-		w.sendBackToPatient(err)
+		w.patientTokenExpired(err)
 	case abdm.KindGatewayCredentials:
-		s.notice.showError(err, T("Go to Connect"), func() { w.show(stepConnect) })
+		s.notice.showError(err, T("Go to Connect"), w.toConnect)
 	default:
 		if errors.Is(err, context.Canceled) {
 			s.notice.show(noticeInfo, T("Stopped. The deactivation was not sent."), "", "", nil)

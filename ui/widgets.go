@@ -8,6 +8,7 @@ import (
 	"image/color"
 	_ "image/jpeg" // profile photos from ABDM
 	_ "image/png"
+	"slices"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -50,6 +51,22 @@ func field(label string, input fyne.CanvasObject, hint string) fyne.CanvasObject
 		objs = append(objs, newHint(hint))
 	}
 	return container.NewVBox(objs...)
+}
+
+// newChoice is a required choice among labels, the first one chosen.
+func newChoice(labels ...string) *widget.RadioGroup {
+	r := widget.NewRadioGroup(labels, nil)
+	r.SetSelected(labels[0])
+	r.Required = true
+	return r
+}
+
+// chosen is the value in values at the place of r's choice, or the first.
+func chosen[V any](r *widget.RadioGroup, values []V) V {
+	if i := slices.Index(r.Options, r.Selected); i >= 0 {
+		return values[i]
+	}
+	return values[0]
 }
 
 // inputWithHint is an input with its hint below, for the right column of a
@@ -356,4 +373,27 @@ func newDemoPick(w *Wizard, into *entry, before func()) (*widget.Select, fyne.Ca
 	pick.PlaceHolder = T("Choose a demo patient")
 	w.name(pick, "demo.patient")
 	return pick, field(T("Demo patient"), pick, T("Demo mode: choosing a patient fills in their ABHA number."))
+}
+
+// consequences of a deactivation, in plain words (DESIGN.md section 1).
+func consequences() []string {
+	return []string{
+		T("cannot use ABDM apps (such as the ABHA app) with this ABHA,"),
+		T("cannot share health records through ABDM,"),
+		T("cannot show this ABHA at a hospital or clinic."),
+	}
+}
+
+// consequencesText says in one paragraph what deactivation means.
+func consequencesText(intro string) *widget.Label {
+	text := intro
+	for _, c := range consequences() {
+		text += "\n•  " + c
+	}
+	return wrapped(text + "\n" + T("The patient can reactivate the ABHA later through ABDM."))
+}
+
+// consequencesBox lists what deactivation means for the patient.
+func consequencesBox(intro string) *widget.Card {
+	return widget.NewCard("", "", consequencesText(intro))
 }

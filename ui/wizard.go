@@ -11,7 +11,6 @@ package ui
 
 import (
 	"context"
-	"slices"
 	"sync"
 	"time"
 
@@ -116,12 +115,7 @@ type Wizard struct {
 	// pendingNotice waits for its first frame to be logged.
 	pendingNotice *notice
 
-	connect *connectStep
-	patient *patientStep
-	sendOTP *otpStep
-	verify  *verifyStep
-	result  *resultView
-	react   *reactivateStep
+	steps [stepCount]step // built on first use (screens.go)
 
 	idle     sync.WaitGroup // running tasks, for tests
 	stopTick chan struct{}
@@ -134,7 +128,7 @@ type Wizard struct {
 	uiMu sync.Mutex
 }
 
-// step is one screen of the wizard.
+// step is one screen of the wizard; the table in screens.go lists them.
 type step interface {
 	title() string
 	view() fyne.CanvasObject
@@ -147,22 +141,6 @@ type step interface {
 	// stepNotice is where the step tells how its action went.
 	stepNotice() *notice
 }
-
-// Step indexes.
-const (
-	stepConnect = iota
-	stepPatient
-	stepOTP
-	stepVerify
-	stepResult
-	stepReactivate
-)
-
-// deactivationPath and reactivationPath are the steps of each task, in order.
-var (
-	deactivationPath = []int{stepConnect, stepPatient, stepOTP, stepVerify}
-	reactivationPath = []int{stepConnect, stepReactivate}
-)
 
 // New builds the wizard's window. Call from the UI goroutine.
 func New(opts Options) *Wizard {
@@ -192,7 +170,7 @@ func New(opts Options) *Wizard {
 func (w *Wizard) Window() fyne.Window { return w.win }
 
 func (w *Wizard) build() {
-	w.connect = newConnectStep(w) // the other steps are built when first needed (lazy.go)
+	w.stepAt(stepConnect) // the other steps are built when first needed (screens.go)
 
 	w.stepTitle = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	w.stepTrail = widget.NewRichText()
@@ -271,111 +249,6 @@ func (w *Wizard) setPrimary(label string, imp widget.Importance, enabled bool, a
 		w.next.Disable()
 	}
 	w.next.Refresh()
-}
-
-// stepNames name the steps in the log, for IT and for scripted runs.
-var stepNames = []string{"connect", "patient", "otp", "verify", "result", "reactivate"}
-
-// path is the steps of the task chosen.
-func (w *Wizard) path() []int {
-	if w.reactivating() {
-		return reactivationPath
-	}
-	return deactivationPath
-}
-
-// reactivating reports whether staff chose to reactivate an ABHA.
-func (w *Wizard) reactivating() bool { return w.modePick.Selected == w.modePick.Options[1] }
-
-// show switches to step i.
-func (w *Wizard) show(i int) {
-	w.current = i
-	s := w.stepAt(i)
-	w.win.Canvas().Unfocus() // nothing of the step before keeps the keys
-	w.opts.Log.WithField("step", stepNames[i]).Info("wizard step shown")
-	w.stack.Objects = []fyne.CanvasObject{s.view()}
-	w.stack.Refresh()
-	w.noticeSlot.Objects = []fyne.CanvasObject{s.stepNotice().view()}
-	w.noticeSlot.Refresh()
-	w.body.ScrollToTop()
-	path := w.path()
-	if n := slices.Index(path, i); n >= 0 {
-		w.stepTitle.SetText(T("Step {{.N}} of {{.Of}}: {{.Title}}", map[string]any{"N": n + 1, "Of": len(path), "Title": s.title()}))
-	} else {
-		w.stepTitle.SetText(s.title())
-	}
-	w.updateTrail()
-	w.modeBox.Hidden = i != stepPatient && i != stepReactivate
-	w.modeBox.Refresh()
-	w.back.Hidden = i == stepConnect || i == stepResult
-	w.back.Refresh()
-	s.enter()
-	if n := s.stepNotice(); n.box.Visible() {
-		w.noticeShown(n)
-	}
-	if f := s.focusTarget(); f != nil {
-		w.focus(f)
-	} else {
-		w.focusChanged(true)
-	}
-}
-
-func (w *Wizard) updateTrail() {
-	var segs []widget.RichTextSegment
-	path := w.path()
-	for n, i := range path {
-		text := T("{{.N}}. {{.Title}}", map[string]any{"N": n + 1, "Title": w.titleOf(i)})
-		if n < len(path)-1 {
-			text += "   ›   "
-		}
-		style := widget.RichTextStyleInline
-		if i == w.current {
-			style = widget.RichTextStyleStrong
-		}
-		segs = append(segs, &widget.TextSegment{Text: text, Style: style})
-	}
-	w.stepTrail.Segments = segs
-	w.stepTrail.Refresh()
-}
-
-// goBack shows the previous step of the task.
-func (w *Wizard) goBack() {
-	if w.task != nil || w.current == stepConnect || w.current == stepResult {
-		return
-	}
-	path := w.path()
-	if n := slices.Index(path, w.current); n > 0 {
-		w.show(path[n-1])
-	}
-}
-
-// modeChanged shows the first step of the task chosen after Connect.
-func (w *Wizard) modeChanged() {
-	if w.current != stepPatient && w.current != stepReactivate {
-		return
-	}
-	if w.reactivating() {
-		w.reactivateStep().prefill()
-		w.show(stepReactivate)
-		return
-	}
-	w.show(stepPatient)
-}
-
-// startReactivation switches to reactivation for the ABHA the flow last
-// found deactivated (a look-up, a refused sign-in, a deactivation just done).
-func (w *Wizard) startReactivation() {
-	if w.task != nil {
-		return
-	}
-	w.reactivateStep().reset()
-	w.modePick.SetSelected(w.modePick.Options[1]) // shows the step through modeChanged
-	if w.current != stepReactivate {
-		w.reactivateStep().prefill()
-		w.show(stepReactivate)
-	}
-	w.focus(w.reactivateStep().abha) // Enter sends the reactivation OTP
-	w.event("reactivation ready")
 }
 
 // event logs a moment a scripted run waits for (a click's answer that does

@@ -160,6 +160,14 @@ func (e *uiEnv) act(fn func()) {
 	fn()
 }
 
+// The steps, built on first use as the wizard builds them.
+func (e *uiEnv) connect() *connectStep  { return stepOf[*connectStep](e.wiz) }
+func (e *uiEnv) patient() *patientStep  { return stepOf[*patientStep](e.wiz) }
+func (e *uiEnv) otp() *otpStep          { return stepOf[*otpStep](e.wiz) }
+func (e *uiEnv) verify() *verifyStep    { return stepOf[*verifyStep](e.wiz) }
+func (e *uiEnv) result() *resultView    { return stepOf[*resultView](e.wiz) }
+func (e *uiEnv) react() *reactivateStep { return stepOf[*reactivateStep](e.wiz) }
+
 // tapNext presses the primary button and waits for what it started.
 func (e *uiEnv) tapNext() {
 	e.t.Helper()
@@ -175,7 +183,7 @@ func (e *uiEnv) tapNext() {
 func (e *uiEnv) wantStep(i int) {
 	e.t.Helper()
 	if e.wiz.current != i {
-		e.t.Fatalf("at step %s, want %s", stepNames[e.wiz.current], stepNames[i])
+		e.t.Fatalf("at step %s, want %s", screens[e.wiz.current].name, screens[i].name)
 	}
 }
 
@@ -214,14 +222,14 @@ func (e *uiEnv) findPatient(abha string) {
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	e.act(func() { e.wiz.patient.token.SetText("Bearer " + tok) })
+	e.act(func() { e.patient().token.SetText("Bearer " + tok) })
 	e.tapNext()
 }
 
 // signIn finds abha and signs the patient in by method, as staff do.
 func (e *uiEnv) signIn(abha string, mobile bool) {
 	e.t.Helper()
-	p := e.wiz.patient
+	p := e.patient()
 	e.act(func() {
 		p.abha.SetText("")
 		test.Type(p.abha, abha)
@@ -246,7 +254,7 @@ func (e *uiEnv) toVerify(abha string) {
 	e.t.Helper()
 	e.toPatient()
 	e.findPatient(abha)
-	e.act(func() { test.Tap(e.wiz.patient.confirm) })
+	e.act(func() { test.Tap(e.patient().confirm) })
 	e.tapNext()
 	e.wantStep(stepOTP)
 	e.tapNext()
@@ -256,7 +264,7 @@ func (e *uiEnv) toVerify(abha string) {
 // enter types the OTP and ticks reason 101.
 func (e *uiEnv) enter(otp string) {
 	e.act(func() {
-		v := e.wiz.verify
+		v := e.verify()
 		v.otp.SetText("")
 		test.Type(v.otp, otp)
 		if !v.reasons[0].Checked {
@@ -319,18 +327,18 @@ func TestWizardSuccessWithAGoldenPerStep(t *testing.T) {
 		golden("1-connect.xml")
 		e.toPatient()
 		e.signIn("9155 1234 5678 90", false)
-		if got := e.wiz.patient.number.Text; got != "XX-XXXX-XXXX-7890" {
+		if got := e.patient().number.Text; got != "XX-XXXX-XXXX-7890" {
 			t.Fatalf("ABHA number shown as %q", got)
 		}
 		// Who is this: gender, year of birth and ABDM's photo beside the name.
-		p := e.wiz.patient
+		p := e.patient()
 		if p.gender.Text != "Female" || p.born.Text != "1988" || p.photoBox.Hidden || p.photo.Image == nil {
 			t.Fatalf("patient card: gender %q, born %q, photo shown %v", p.gender.Text, p.born.Text, !p.photoBox.Hidden)
 		}
 		if !e.wiz.next.Disabled() {
 			t.Fatal("Next is enabled before the patient is confirmed")
 		}
-		e.act(func() { test.Tap(e.wiz.patient.confirm) })
+		e.act(func() { test.Tap(e.patient().confirm) })
 		golden("2-patient.xml")
 		e.tapNext()
 		golden("3-send-otp.xml")
@@ -339,8 +347,8 @@ func TestWizardSuccessWithAGoldenPerStep(t *testing.T) {
 		e.act(func() { e.wiz.Tick() })
 		golden("4-verify.xml")
 		e.enter(e.lastOTP())
-		e.act(func() { test.Tap(e.wiz.verify.reasons[4]) }) // others: the note field opens
-		e.act(func() { test.Type(e.wiz.verify.other, "moving abroad") })
+		e.act(func() { test.Tap(e.verify().reasons[4]) }) // others: the note field opens
+		e.act(func() { test.Type(e.verify().other, "moving abroad") })
 		e.tapNext() // opens the confirmation
 		e.confirmDialog("Deactivate")
 		e.wantStep(stepResult)
@@ -369,7 +377,7 @@ func TestWizardSuccessWithAGoldenPerStep(t *testing.T) {
 		e.tapNext()
 		e.wantStep(stepPatient)
 		e.findPatient(rahul)
-		if e.sim.Count(e.route("session")) != sessions || e.wiz.patient.name.Text != "Rahul Mehta" {
+		if e.sim.Count(e.route("session")) != sessions || e.patient().name.Text != "Rahul Mehta" {
 			t.Fatal("the next patient needed a new connection")
 		}
 	})
@@ -379,7 +387,7 @@ func TestWizardConnectByHand(t *testing.T) {
 	forEachAPI(t, func(t *testing.T, g abdm.Generation) {
 		e := newUIEnv(t, noDemo, withAPI(g), func(o *Options) { o.FirstRun = true })
 		creds := e.sim.Credentials()
-		c := e.wiz.connect
+		c := e.connect()
 		if c.hint.Hidden || !strings.Contains(c.hint.Text(), "--demo") {
 			t.Fatalf("first run hint: %q", c.hint.Text())
 		}
@@ -425,7 +433,7 @@ func TestWizardConnectByHand(t *testing.T) {
 // addresses name the service of the generation.
 func TestWizardGenerationChosenOnConnect(t *testing.T) {
 	e := newUIEnv(t)
-	c := e.wiz.connect
+	c := e.connect()
 	if c.selectedGeneration() != abdm.V3 || c.serviceName.Text != "ABHA service address" || !strings.Contains(c.healthIDURL.Text, "/abha/api") {
 		t.Fatalf("default: %v %q %q", c.selectedGeneration(), c.serviceName.Text, c.healthIDURL.Text)
 	}
@@ -437,8 +445,8 @@ func TestWizardGenerationChosenOnConnect(t *testing.T) {
 	if e.wiz.client.Generation() != abdm.V2 || e.sim.Count(sandbox.RouteSession) != 1 || e.sim.Count(sandbox.RouteV3Session) != 0 {
 		t.Fatal("not connected with v2")
 	}
-	if e.wiz.patient.abhaLabel.Text != "Patient's ABHA number or ABHA address" {
-		t.Fatalf("v2 patient label %q", e.wiz.patient.abhaLabel.Text)
+	if e.patient().abhaLabel.Text != "Patient's ABHA number or ABHA address" {
+		t.Fatalf("v2 patient label %q", e.patient().abhaLabel.Text)
 	}
 }
 
@@ -455,8 +463,8 @@ func TestWizardWrongOTPThenRight(t *testing.T) {
 		e.tapNext()
 		e.confirmDialog("Deactivate")
 		e.wantStep(stepVerify)
-		e.wantNotice(e.wiz.verify.notice, "Attempts left: 2")
-		if e.wiz.verify.otp.Text != "" {
+		e.wantNotice(e.verify().notice, "Attempts left: 2")
+		if e.verify().otp.Text != "" {
 			t.Fatal("the wrong OTP stays in the field")
 		}
 		e.enter(right)
@@ -476,9 +484,9 @@ func TestWizardUnknownRefusalOfTheOTPKeepsTheStep(t *testing.T) {
 	e.tapNext()
 	e.confirmDialog("Deactivate")
 	e.wantStep(stepVerify)
-	e.wantNotice(e.wiz.verify.notice, "ABDM refused the OTP.")
-	e.wantNotice(e.wiz.verify.notice, "ABDM-7777: Something new")
-	e.wantNotice(e.wiz.verify.notice, "Attempts left: 2")
+	e.wantNotice(e.verify().notice, "ABDM refused the OTP.")
+	e.wantNotice(e.verify().notice, "ABDM-7777: Something new")
+	e.wantNotice(e.verify().notice, "Attempts left: 2")
 	e.enter(e.lastOTP())
 	e.tapNext()
 	e.confirmDialog("Deactivate")
@@ -492,19 +500,19 @@ func TestWizardExpiredOTPThenResend(t *testing.T) {
 		old := e.lastOTP()
 		e.clock.Advance(11 * time.Minute)
 		e.act(func() { e.wiz.Tick() })
-		if !strings.Contains(e.wiz.verify.status.valid.Text, "expired") {
-			t.Fatalf("countdown: %q", e.wiz.verify.status.valid.Text)
+		if !strings.Contains(e.verify().status.valid.Text, "expired") {
+			t.Fatalf("countdown: %q", e.verify().status.valid.Text)
 		}
 		e.enter(old)
 		e.tapNext()
 		e.confirmDialog("Deactivate")
 		if g == abdm.V2 {
-			e.wantNotice(e.wiz.verify.notice, "The OTP has expired.")
-			e.act(func() { test.Tap(e.wiz.verify.notice.action) }) // Request a new OTP
+			e.wantNotice(e.verify().notice, "The OTP has expired.")
+			e.act(func() { test.Tap(e.verify().notice.action) }) // Request a new OTP
 		} else {
 			// v3 answers an expired OTP as a wrong one (200 authResult failed).
-			e.wantNotice(e.wiz.verify.notice, "The OTP does not match.")
-			e.act(func() { test.Tap(e.wiz.verify.status.resend) })
+			e.wantNotice(e.verify().notice, "The OTP does not match.")
+			e.act(func() { test.Tap(e.verify().status.resend) })
 		}
 		e.wiz.WaitIdle()
 		e.wantStep(stepVerify)
@@ -524,7 +532,7 @@ func TestWizardResendWaitIsShownNotAnError(t *testing.T) {
 		e.toVerify(asha)
 		e.clock.Advance(10 * time.Second)
 		e.act(func() { e.wiz.Tick() })
-		st := e.wiz.verify.status
+		st := e.verify().status
 		if !st.resend.Disabled() || st.resend.Text != "Resend in 0:20" {
 			t.Fatalf("resend button %q, disabled %v", st.resend.Text, st.resend.Disabled())
 		}
@@ -535,7 +543,7 @@ func TestWizardResendWaitIsShownNotAnError(t *testing.T) {
 		}
 		e.act(func() { test.Tap(st.resend) })
 		e.wiz.WaitIdle()
-		e.wantNotice(e.wiz.verify.notice, "A new OTP was sent")
+		e.wantNotice(e.verify().notice, "A new OTP was sent")
 		if n := e.sim.Count(e.route("otp")); n != 2 {
 			t.Fatalf("%d OTP requests", n)
 		}
@@ -547,17 +555,17 @@ func TestWizardNoLinkedMobile(t *testing.T) {
 		e := newUIEnv(t, withAPI(g))
 		e.toPatient()
 		e.findPatient(ravi)
-		e.act(func() { test.Tap(e.wiz.patient.confirm) })
+		e.act(func() { test.Tap(e.patient().confirm) })
 		e.tapNext()
 		e.tapNext() // Send OTP
 		e.wantStep(stepOTP)
 		if g == abdm.V2 {
-			e.wantNotice(e.wiz.sendOTP.notice, "No mobile number is linked")
-			e.wantNotice(e.wiz.sendOTP.notice, "HIS-3005")
+			e.wantNotice(e.otp().notice, "No mobile number is linked")
+			e.wantNotice(e.otp().notice, "HIS-3005")
 		} else {
-			e.wantNotice(e.wiz.sendOTP.notice, "The Aadhaar service (UIDAI)")
-			e.wantNotice(e.wiz.sendOTP.notice, "ABDM-1204")
-			e.wantNotice(e.wiz.sendOTP.notice, "mobile linked to the ABHA")
+			e.wantNotice(e.otp().notice, "The Aadhaar service (UIDAI)")
+			e.wantNotice(e.otp().notice, "ABDM-1204")
+			e.wantNotice(e.otp().notice, "mobile linked to the ABHA")
 		}
 	})
 }
@@ -568,12 +576,12 @@ func TestWizardBenefitLinkedABHA(t *testing.T) {
 	e := newUIEnv(t)
 	e.toPatient()
 	e.findPatient(sunita)
-	e.act(func() { test.Tap(e.wiz.patient.confirm) })
+	e.act(func() { test.Tap(e.patient().confirm) })
 	e.tapNext()
 	e.tapNext() // Send OTP
 	e.wantStep(stepOTP)
-	e.wantNotice(e.wiz.sendOTP.notice, "government benefit")
-	e.wantNotice(e.wiz.sendOTP.notice, "ABDM-1228")
+	e.wantNotice(e.otp().notice, "government benefit")
+	e.wantNotice(e.otp().notice, "ABDM-1228")
 }
 
 func TestWizardAlreadyDeactivated(t *testing.T) {
@@ -581,8 +589,8 @@ func TestWizardAlreadyDeactivated(t *testing.T) {
 	e.toPatient()
 	e.findPatient(meena)
 	e.wantStep(stepPatient)
-	e.wantNotice(e.wiz.patient.notice, "already deactivated")
-	if e.sim.Count(sandbox.RouteAadhaarOTP) != 0 || e.wiz.patient.loaded {
+	e.wantNotice(e.patient().notice, "already deactivated")
+	if e.sim.Count(sandbox.RouteAadhaarOTP) != 0 || e.patient().loaded {
 		t.Fatal("an inactive ABHA was accepted")
 	}
 }
@@ -591,15 +599,15 @@ func TestWizardPatientTokenRejected(t *testing.T) {
 	forEachAPI(t, func(t *testing.T, g abdm.Generation) {
 		e := newUIEnv(t, withAPI(g))
 		e.toPatient()
-		e.act(func() { e.wiz.patient.token.SetText("eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.c2ln") })
+		e.act(func() { e.patient().token.SetText("eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.c2ln") })
 		e.tapNext()
-		e.wantNotice(e.wiz.patient.notice, "The patient's sign-in has expired or is not valid.")
-		e.wantNotice(e.wiz.patient.notice, "must sign in again")
+		e.wantNotice(e.patient().notice, "The patient's sign-in has expired or is not valid.")
+		e.wantNotice(e.patient().notice, "must sign in again")
 
 		// A token that expires later, between steps, sends the user back to
 		// the patient step and keeps the OTP and reasons already entered.
 		e.findPatient(asha)
-		e.act(func() { test.Tap(e.wiz.patient.confirm) })
+		e.act(func() { test.Tap(e.patient().confirm) })
 		e.tapNext()
 		e.tapNext()
 		e.wantStep(stepVerify)
@@ -609,14 +617,14 @@ func TestWizardPatientTokenRejected(t *testing.T) {
 		e.tapNext()
 		e.confirmDialog("Deactivate")
 		e.wantStep(stepPatient)
-		e.wantNotice(e.wiz.patient.notice, "paste their new token")
+		e.wantNotice(e.patient().notice, "paste their new token")
 		e.findPatient(asha)
-		e.act(func() { test.Tap(e.wiz.patient.confirm) })
+		e.act(func() { test.Tap(e.patient().confirm) })
 		e.tapNext()
 		e.wantStep(stepOTP)
 		e.tapNext() // Next: the OTP sent before still counts
 		e.wantStep(stepVerify)
-		if !e.wiz.verify.reasons[0].Checked {
+		if !e.verify().reasons[0].Checked {
 			t.Fatal("the reasons were lost")
 		}
 		e.enter(otp)
@@ -632,11 +640,11 @@ func TestWizardCancelDuringAStalledRequest(t *testing.T) {
 	e.sim.SetFault(e.route("profile"), sandbox.Fault{Latency: time.Minute})
 	tok, _ := e.sim.IssueToken(asha)
 	e.act(func() {
-		e.wiz.patient.token.SetText(tok)
+		e.patient().token.SetText(tok)
 		test.Tap(e.wiz.next)
 	})
 	e.act(func() {
-		if e.wiz.cancel.Disabled() || !e.wiz.next.Disabled() || e.wiz.progressBox.Hidden || !e.wiz.patient.token.Disabled() {
+		if e.wiz.cancel.Disabled() || !e.wiz.next.Disabled() || e.wiz.progressBox.Hidden || !e.patient().token.Disabled() {
 			t.Fatal("while waiting: Cancel must be on, the rest off, the progress shown")
 		}
 		// Escape in the window cancels, as the Cancel button does.
@@ -657,7 +665,7 @@ func TestWizardCancelDuringAStalledRequest(t *testing.T) {
 	e.wantStep(stepPatient)
 	e.sim.ClearFaults()
 	e.tapNext()
-	if !e.wiz.patient.loaded {
+	if !e.patient().loaded {
 		t.Fatal("finding the patient after a cancel failed")
 	}
 }
@@ -693,12 +701,12 @@ func TestWizardOutcomeUnknownThenCheckStatus(t *testing.T) {
 		e.tapNext()
 		e.confirmDialog("Deactivate")
 		e.wantStep(stepResult)
-		if e.wiz.result.mode != resultUnknown || e.wiz.next.Text != "Check status" {
-			t.Fatalf("result mode %d, button %q", e.wiz.result.mode, e.wiz.next.Text)
+		if e.result().mode != resultUnknown || e.wiz.next.Text != "Check status" {
+			t.Fatalf("result mode %d, button %q", e.result().mode, e.wiz.next.Text)
 		}
 		e.tapNext()
-		if e.wiz.result.mode != resultDone || !strings.Contains(e.wiz.result.text.Text, "status check") {
-			t.Fatalf("after the check: %q", e.wiz.result.text.Text)
+		if e.result().mode != resultDone || !strings.Contains(e.result().text.Text, "status check") {
+			t.Fatalf("after the check: %q", e.result().text.Text)
 		}
 		if n := e.sim.Count(e.route("deactivate")); n != 1 {
 			t.Fatalf("deactivate received %d times", n)
@@ -728,7 +736,7 @@ func TestWizardHistoryShowsTheAuditTrail(t *testing.T) {
 func TestWizardShowsASettingsWarning(t *testing.T) {
 	msg := "Your settings file could not be read and was set aside as settings.json.corrupt-20261126T100000Z. Default settings are in use."
 	e := newUIEnv(t, noDemo, func(o *Options) { o.Warning = msg })
-	e.wantNotice(e.wiz.connect.notice, "set aside")
+	e.wantNotice(e.connect().notice, "set aside")
 }
 
 func TestWizardOneRequestPerClick(t *testing.T) {
@@ -736,7 +744,7 @@ func TestWizardOneRequestPerClick(t *testing.T) {
 		e := newUIEnv(t, withAPI(g))
 		e.toPatient()
 		e.findPatient(asha)
-		e.act(func() { test.Tap(e.wiz.patient.confirm) })
+		e.act(func() { test.Tap(e.patient().confirm) })
 		e.tapNext()
 		before := e.sim.Requests()
 		e.tapNext() // Send OTP
@@ -769,10 +777,10 @@ func TestWizardSignInThenDeactivateEachWay(t *testing.T) {
 				if got := e.wiz.flowState().Login; got != loginMethods[map[bool]int{false: 0, true: 1}[mobile]] {
 					t.Fatalf("login method %q", got)
 				}
-				e.act(func() { test.Tap(e.wiz.patient.confirm) })
+				e.act(func() { test.Tap(e.patient().confirm) })
 				e.tapNext()
 				if mobile {
-					e.act(func() { e.wiz.sendOTP.method.SetSelected(e.wiz.sendOTP.method.Options[1]) })
+					e.act(func() { e.otp().method.SetSelected(e.otp().method.Options[1]) })
 				}
 				e.tapNext() // Send OTP
 				e.wantStep(stepVerify)
@@ -799,7 +807,7 @@ func TestWizardSignInThenDeactivateEachWay(t *testing.T) {
 func TestWizardMobileSignInChoosesAnABHA(t *testing.T) {
 	e := newUIEnv(t)
 	e.toPatient()
-	p := e.wiz.patient
+	p := e.patient()
 	if p.abhaLabel.Text != "Patient's ABHA number or mobile number" {
 		t.Fatalf("label %q", p.abhaLabel.Text)
 	}
@@ -825,7 +833,7 @@ func TestWizardSignInUnknownABHA(t *testing.T) {
 	forEachAPI(t, func(t *testing.T, g abdm.Generation) {
 		e := newUIEnv(t, withAPI(g))
 		e.toPatient()
-		p := e.wiz.patient
+		p := e.patient()
 		e.act(func() { test.Type(p.abha, "91-1111-2222-3333") })
 		e.tapNext()
 		if g == abdm.V3 {
@@ -851,7 +859,7 @@ func TestWizardAlreadyDeactivatedOffersReactivation(t *testing.T) {
 	forEachAPI(t, func(t *testing.T, g abdm.Generation) {
 		e := newUIEnv(t, withAPI(g))
 		e.toPatient()
-		p := e.wiz.patient
+		p := e.patient()
 		e.act(func() { test.Type(p.abha, meena) })
 		e.tapNext()
 		if g == abdm.V3 {
@@ -866,8 +874,8 @@ func TestWizardAlreadyDeactivatedOffersReactivation(t *testing.T) {
 		}
 		e.act(func() { test.Tap(p.notice.action) })
 		e.wantStep(stepReactivate)
-		if e.wiz.react.abha.Text != meena || !e.wiz.reactivating() {
-			t.Fatalf("reactivation of %q", e.wiz.react.abha.Text)
+		if e.react().abha.Text != meena || !e.wiz.reactivating() {
+			t.Fatalf("reactivation of %q", e.react().abha.Text)
 		}
 		e.reactivate(false)
 		if s, _ := e.sim.AccountStatus(meena); s != sandbox.StatusActive {
@@ -880,7 +888,7 @@ func TestWizardWrongSignInOTPThenRight(t *testing.T) {
 	forEachAPI(t, func(t *testing.T, g abdm.Generation) {
 		e := newUIEnv(t, withAPI(g))
 		e.toPatient()
-		p := e.wiz.patient
+		p := e.patient()
 		e.act(func() { test.Type(p.abha, asha) })
 		e.tapNext()
 		e.tapNext()
@@ -908,7 +916,7 @@ func TestWizardWrongSignInOTPThenRight(t *testing.T) {
 func (e *uiEnv) reactivateNow() {
 	e.t.Helper()
 	e.wantStep(stepResult)
-	b := findButton(e.wiz.result.content, "Reactivate now")
+	b := findButton(e.result().content, "Reactivate now")
 	if b == nil {
 		e.t.Fatal("no Reactivate now button")
 	}
@@ -921,7 +929,7 @@ func (e *uiEnv) reactivateNow() {
 // ABHA's mobile or the Aadhaar-linked one, enters it and confirms.
 func (e *uiEnv) reactivate(aadhaar bool) {
 	e.t.Helper()
-	r := e.wiz.react
+	r := e.react()
 	if aadhaar {
 		e.act(func() { r.method.SetSelected(r.method.Options[1]) })
 	}
@@ -933,8 +941,8 @@ func (e *uiEnv) reactivate(aadhaar bool) {
 	e.tapNext() // Reactivate ABHA: the confirmation
 	e.confirmDialog("Reactivate")
 	e.wantStep(stepResult)
-	if e.wiz.result.mode != resultReactivated {
-		e.t.Fatalf("result mode %d: %q", e.wiz.result.mode, e.wiz.result.head.Text)
+	if e.result().mode != resultReactivated {
+		e.t.Fatalf("result mode %d: %q", e.result().mode, e.result().head.Text)
 	}
 }
 
@@ -952,14 +960,14 @@ func TestWizardDeactivateReactivateNowSignInAgain(t *testing.T) {
 		e.enter(e.lastOTP())
 		e.tapNext()
 		e.confirmDialog("Deactivate")
-		b := findButton(e.wiz.result.content, "Reactivate now")
+		b := findButton(e.result().content, "Reactivate now")
 		if b == nil {
 			t.Fatal("no Reactivate now button")
 		}
 		e.act(func() { test.Tap(b) })
 		e.wantStep(stepReactivate)
-		if e.wiz.react.abha.Text != asha || e.wiz.modeBox.Hidden || e.wiz.stepTitle.Text != "Step 2 of 2: Reactivate" {
-			t.Fatalf("reactivate step: %q %q", e.wiz.react.abha.Text, e.wiz.stepTitle.Text)
+		if e.react().abha.Text != asha || e.wiz.modeBox.Hidden || e.wiz.stepTitle.Text != "Step 2 of 2: Reactivate" {
+			t.Fatalf("reactivate step: %q %q", e.react().abha.Text, e.wiz.stepTitle.Text)
 		}
 		golden("6-reactivate.xml")
 		e.reactivate(false)
@@ -967,7 +975,7 @@ func TestWizardDeactivateReactivateNowSignInAgain(t *testing.T) {
 		if s, _ := e.sim.AccountStatus(asha); s != sandbox.StatusActive {
 			t.Fatalf("account %s", s)
 		}
-		if !strings.Contains(test.RenderObjectToMarkup(e.wiz.result.content), "Asha Verma") {
+		if !strings.Contains(test.RenderObjectToMarkup(e.result().content), "Asha Verma") {
 			t.Fatal("the result does not name who ABDM signed in")
 		}
 		recs, _, _ := e.audit.Read(context.Background(), audit.Filter{})
@@ -986,7 +994,7 @@ func TestWizardDeactivateReactivateNowSignInAgain(t *testing.T) {
 		}
 		e.clock.Advance(time.Minute) // past the resend wait of the sign-in OTP
 		e.signIn(asha, true)
-		if e.wiz.patient.name.Text != "Asha Verma" {
+		if e.patient().name.Text != "Asha Verma" {
 			t.Fatal("not signed in again")
 		}
 	})
@@ -1003,7 +1011,7 @@ func TestWizardReactivateFromTheTaskChoice(t *testing.T) {
 		}
 		e.act(func() { e.wiz.modePick.SetSelected(e.wiz.modePick.Options[1]) })
 		e.wantStep(stepReactivate)
-		r := e.wiz.react
+		r := e.react()
 		e.act(func() { r.demoPick.SetSelectedIndex(3) }) // Meena Iyer, deactivated
 		if r.abha.Text != meena {
 			t.Fatalf("demo pick filled %q", r.abha.Text)
@@ -1024,13 +1032,13 @@ func TestWizardReactivateFromTheTaskChoice(t *testing.T) {
 		e.tapNext()
 		e.confirmDialog("Reactivate")
 		e.wantStep(stepResult)
-		if e.wiz.result.mode != resultUnknown || !strings.Contains(e.wiz.result.head.Text, "reactivated") {
-			t.Fatalf("result %d %q", e.wiz.result.mode, e.wiz.result.head.Text)
+		if e.result().mode != resultUnknown || !strings.Contains(e.result().head.Text, "reactivated") {
+			t.Fatalf("result %d %q", e.result().mode, e.result().head.Text)
 		}
 		e.clock.Advance(time.Minute) // v3's check may ask for a sign-in OTP
 		e.tapNext()                  // Check status
-		if e.wiz.result.mode != resultReactivated {
-			t.Fatalf("after the check: %d %q", e.wiz.result.mode, e.wiz.result.head.Text)
+		if e.result().mode != resultReactivated {
+			t.Fatalf("after the check: %d %q", e.result().mode, e.result().head.Text)
 		}
 		if n := e.sim.Count(e.route("reactivate")); g == abdm.V2 && n != 2 {
 			t.Fatalf("reactivate received %d times, want 2 (the wrong OTP, then the lost one)", n)

@@ -1,0 +1,163 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/widget"
+
+	"abha-deactivate/abdm"
+	"abha-deactivate/storage/settings"
+)
+
+// The Settings dialog: the API generation, language, appearance, proxy and
+// CA bundle. Connection details are on the Connect step.
+
+// settingsLooks are the appearances, in the order of the Appearance list.
+var settingsLooks = []string{AppearanceSystem, AppearanceLight, AppearanceDark}
+
+// settingsLanguages are the language codes, in the order of the Language
+// list ("" follows the system).
+var settingsLanguages = []string{"", LangEnglish, LangHindi}
+
+// settingsForm is the Settings dialog's fields.
+type settingsForm struct {
+	w        *Wizard
+	language *widget.Select
+	look     *widget.Select
+	api      *widget.Select // the generations, in the order of abdm.Generations
+	proxy    *widget.Entry
+	ca       *widget.Entry
+	problem  *widget.Label // why the settings cannot be saved
+	dialog   dialog.Dialog
+}
+
+// showSettings opens the Settings dialog.
+func (w *Wizard) showSettings() {
+	f := newSettingsForm(w)
+	f.dialog = dialog.NewCustomWithoutButtons(T("Settings"), container.NewBorder(nil,
+		container.NewHBox(layoutSpacer(), widget.NewButton(T("Cancel"), func() { f.dialog.Hide() }),
+			&widget.Button{Text: T("Save"), Importance: widget.HighImportance, OnTapped: f.save}),
+		nil, nil, f.layout()), w.win)
+	f.dialog.Resize(w.dialogSize(560, 480))
+	f.dialog.Show()
+}
+
+// newSettingsForm makes the fields, filled in with the settings in effect.
+func newSettingsForm(w *Wizard) *settingsForm {
+	f := &settingsForm{w: w, proxy: widget.NewEntry(), ca: widget.NewEntry(), problem: wrapped("")}
+	// Devanagari only where the Hindi font is in use: the English theme cannot draw it.
+	hindi := "Hindi"
+	if w.opts.Language == LangHindi {
+		hindi = "हिन्दी"
+	}
+	f.language = widget.NewSelect([]string{T("Follow the system"), "English", hindi}, nil)
+	if i := slices.Index(settingsLanguages, w.set.Language); i >= 0 {
+		f.language.SetSelectedIndex(i)
+	}
+	f.look = widget.NewSelect([]string{T("Same as the computer"), T("Light"), T("Dark")}, nil)
+	f.look.SetSelectedIndex(max(slices.Index(settingsLooks, w.set.Appearance), 0))
+	f.api = widget.NewSelect([]string{T("v3 (current)"), T("v2 (legacy)")}, nil)
+	f.api.SetSelectedIndex(max(slices.Index(abdm.Generations(), stepOf[*connectStep](w).selectedGeneration()), 0))
+	if w.opts.Demo != nil || w.flow != nil {
+		f.api.Disable() // chosen on the Connect step; it takes effect when connecting
+	}
+	f.proxy.SetText(w.set.ProxyURL)
+	f.proxy.PlaceHolder = "http://proxy.example:3128"
+	f.ca.SetText(w.set.CABundle)
+	f.ca.PlaceHolder = T("Path of a PEM file, e.g. /etc/ssl/facility-ca.pem")
+	f.problem.Importance = widget.DangerImportance
+	f.problem.Hide()
+	return f
+}
+
+// layout is the fields with their labels and hints.
+func (f *settingsForm) layout() fyne.CanvasObject {
+	browse := widget.NewButton(T("Browse…"), func() {
+		dialog.ShowFileOpen(func(r fyne.URIReadCloser, err error) {
+			if err == nil && r != nil {
+				f.ca.SetText(r.URI().Path())
+				r.Close()
+			}
+		}, f.w.win)
+	})
+	return container.NewVBox(
+		field(T("API generation"), f.api, T("v3 is ABDM's current API. Choose v2 only if your facility's ABDM access is still on the legacy HealthID API. It is also on the Connect step.")),
+		field(T("Language"), f.language, T("A change of language applies the next time the app starts.")),
+		field(T("Appearance"), f.look, T("Light or dark colours. \"Same as the computer\" follows the light or dark choice of this computer.")),
+		field(T("Proxy"), f.proxy, T("Leave empty to use the computer's proxy settings (HTTPS_PROXY).")),
+		field(T("Extra CA certificates"), container.NewBorder(nil, nil, nil, browse, f.ca),
+			T("Only if your facility's network inspects secure traffic: the certificate file your IT team gives you.")),
+		f.problem,
+	)
+}
+
+// read returns the settings in effect with the fields' values.
+func (f *settingsForm) read() settings.Settings {
+	next := f.w.set
+	if i := f.language.SelectedIndex(); i >= 0 {
+		next.Language = settingsLanguages[i]
+	}
+	if i := f.api.SelectedIndex(); i >= 0 && !f.api.Disabled() {
+		next.APIVersion = string(abdm.Generations()[i])
+	}
+	if i := f.look.SelectedIndex(); i >= 0 {
+		next.Appearance = settingsLooks[i]
+	}
+	next.ProxyURL = strings.TrimSpace(f.proxy.Text)
+	next.CABundle = strings.TrimSpace(f.ca.Text)
+	return next
+}
+
+// save checks the fields, then applies and keeps them, or says what is wrong.
+func (f *settingsForm) save() {
+	w := f.w
+	next := f.read()
+	if i := f.api.SelectedIndex(); i >= 0 && !f.api.Disabled() {
+		stepOf[*connectStep](w).setGeneration(abdm.Generations()[i])
+	}
+	if err := next.Validate(); err != nil && !onlyIdentityProblems(next) {
+		f.problem.SetText(err.Error())
+		f.problem.Show()
+		return
+	}
+	if next.Appearance != w.set.Appearance {
+		w.opts.App.Settings().SetTheme(newTheme(w.opts.Language == LangHindi, next.Appearance))
+	}
+	w.set = next
+	w.client = nil // the next Connect uses the new network settings
+	w.keepSettings(next)
+	f.dialog.Hide()
+	if w.current != stepConnect && w.flow != nil {
+		dialog.ShowInformation(T("Settings saved"), T("Network settings apply the next time you connect."), w.win)
+	}
+}
+
+// keepSettings saves next for the next run, off the UI goroutine, and
+// says so if it cannot.
+func (w *Wizard) keepSettings(next settings.Settings) {
+	if w.opts.SaveSettings == nil {
+		return
+	}
+	w.background(func(context.Context) func() {
+		err := w.opts.SaveSettings(next)
+		return func() {
+			if err != nil {
+				dialog.ShowError(fmt.Errorf("%s %w", T("The settings could not be saved:"), err), w.win)
+			}
+		}
+	})
+}
+
+// onlyIdentityProblems reports whether Validate complains only about
+// fields the Settings dialog does not show (client ID, HIP ID, URLs).
+func onlyIdentityProblems(s settings.Settings) bool {
+	s.ClientID, s.HIPID = "client", "hip"
+	s.Environment = "sandbox"
+	return s.Validate() == nil
+}

@@ -23,7 +23,7 @@ import (
 // Seeds: testdata/fuzz/FuzzPolicyLoad and the f.Add calls below.
 func FuzzPolicyLoad(f *testing.F) {
 	for _, s := range []string{
-		customPolicy, `{}`, `{"environment":"production","clientId":"FAC_1","hipId":null}`,
+		customPolicy(), `{}`, `{"environment":"production","clientId":"FAC_1","hipId":null}`,
 		`{"clientSecret":"x"}`, `{"environment":"prod"}`, `{"clientId":1}`, `{"clientId":"A","clientid":"B"}`,
 		`{"apiVersion":"v3","gatewayUrl":"http://127.0.0.1:8090","healthIdUrl":"http://[::1]:9/x"}`, `[]`, `{`, ``,
 	} {

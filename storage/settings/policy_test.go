@@ -2,6 +2,7 @@ package settings
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -10,16 +11,21 @@ import (
 	"testing"
 )
 
-const customPolicy = `{
-  "environment": "Custom",
-  "apiVersion": "V2",
-  "gatewayUrl": "https://gw.facility.example/gateway",
-  "healthIdUrl": "https://hid.facility.example/api",
-  "clientId": "FAC_1",
-  "hipId": "IN2710",
-  "proxyUrl": "http://proxy.facility.example:3128",
-  "caBundle": "/etc/ssl/facility.pem"
-}`
+// facilityCA is a full path on every system (a leading / is not one on Windows).
+var facilityCA = filepath.Join(os.TempDir(), "facility.pem")
+
+// customPolicy sets every field, some in non-canonical form.
+func customPolicy() string {
+	doc, err := json.Marshal(map[string]string{
+		"environment": "Custom", "apiVersion": "V2",
+		"gatewayUrl": "https://gw.facility.example/gateway", "healthIdUrl": "https://hid.facility.example/api",
+		"clientId": "FAC_1", "hipId": "IN2710", "proxyUrl": "http://proxy.facility.example:3128", "caBundle": facilityCA,
+	})
+	if err != nil {
+		panic(err)
+	}
+	return string(doc)
+}
 
 // writePolicy writes data as settings.json in a fresh folder of its own.
 func writePolicy(t *testing.T, data string) string {
@@ -59,7 +65,7 @@ func TestPolicyFileAbsent(t *testing.T) {
 }
 
 func TestPolicyFilePresent(t *testing.T) {
-	p, path, err := loadPolicy(t, customPolicy)
+	p, path, err := loadPolicy(t, customPolicy())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +76,7 @@ func TestPolicyFilePresent(t *testing.T) {
 		FieldEnvironment: "custom", FieldAPIVersion: "v2", // canonical form
 		FieldGatewayURL: "https://gw.facility.example/gateway", FieldHealthIDURL: "https://hid.facility.example/api",
 		FieldClientID: "FAC_1", FieldHIPID: "IN2710",
-		FieldProxyURL: "http://proxy.facility.example:3128", FieldCABundle: "/etc/ssl/facility.pem",
+		FieldProxyURL: "http://proxy.facility.example:3128", FieldCABundle: facilityCA,
 	}
 	for f, w := range want {
 		if v, ok := p.Value(f); !ok || v != w {

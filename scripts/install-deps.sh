@@ -1,24 +1,27 @@
 #!/bin/sh
 # Installs the Debian/Ubuntu packages a group needs, only those missing.
-# Usage: scripts/install-deps.sh build|test|package
+# Usage: scripts/install-deps.sh build|test|package|windows
 # Groups:
 #   build    cgo/GLFW headers to compile the Fyne app
 #   test     build + Xvfb, xdotool, ImageMagick, a Secret Service, Devanagari font check tools,
 #            poppler-utils (pdftotext, pdftoppm) to read the receipts back
 #   package  build + the mingw-w64 cross compiler for Windows packages, xz and file for the
 #            Linux tarball, dpkg-deb (dpkg) and objdump (binutils) for the .deb, strace for
-#            the first-run check
+#            the first-run check, wixl and msitools for the MSI, osslsigncode for signing
+#   windows  test + package + Wine (64-bit) to run the Windows build and its MSI
 set -eu
 
 build="gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev"
 test_extra="xvfb xauth xdotool imagemagick gnome-keyring libsecret-tools dbus openssl curl procps poppler-utils"
-package_extra="gcc-mingw-w64-x86-64 xz-utils file dpkg tar binutils strace"
+package_extra="gcc-mingw-w64-x86-64 xz-utils file dpkg tar binutils strace wixl msitools osslsigncode"
+windows_extra="wine wine64"
 
 case "${1:-build}" in
 build) want="$build" ;;
 test) want="$build $test_extra" ;;
 package) want="$build $package_extra" ;;
-*) echo "usage: $0 build|test|package" >&2; exit 2 ;;
+windows) want="$build $test_extra $package_extra $windows_extra" ;;
+*) echo "usage: $0 build|test|package|windows" >&2; exit 2 ;;
 esac
 
 missing=""

@@ -23,7 +23,11 @@ wine_build_standin() {
 	mkdir -p "$dir"
 	x86_64-w64-mingw32-gcc -shared -O2 -Wall -Werror -o "$dir/bcryptprimitives.dll" \
 		"$root/scripts/windows/bcryptprimitives.c" -ladvapi32
-	x86_64-w64-mingw32-objdump -p "$dir/bcryptprimitives.dll" | grep -q '\] ProcessPrng$' || {
+	# Read the whole export table first: grep -q on a pipe can end objdump early (SIGPIPE),
+	# which fails the check under pipefail.
+	local exports
+	exports=$(x86_64-w64-mingw32-objdump -p "$dir/bcryptprimitives.dll")
+	grep -q '\] ProcessPrng$' <<<"$exports" || {
 		echo "wine: the stand-in DLL does not export ProcessPrng" >&2
 		return 1
 	}

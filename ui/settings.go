@@ -67,6 +67,11 @@ func newSettingsForm(w *Wizard) *settingsForm {
 	if w.opts.Demo != nil || w.flow != nil {
 		f.api.Disable() // chosen on the Connect step; it takes effect when connecting
 	}
+	if w.opts.Demo == nil {
+		lockFields(w.opts.Policy, map[settings.Field]fyne.Disableable{
+			settings.FieldAPIVersion: f.api, settings.FieldProxyURL: f.proxy, settings.FieldCABundle: f.ca,
+		})
+	}
 	f.proxy.SetText(w.set.ProxyURL)
 	f.proxy.PlaceHolder = "http://proxy.example:3128"
 	f.ca.SetText(w.set.CABundle)
@@ -86,13 +91,17 @@ func (f *settingsForm) layout() fyne.CanvasObject {
 			}
 		}, f.w.win)
 	})
+	if f.ca.Disabled() {
+		browse.Disable()
+	}
+	pol := f.w.opts.Policy
 	return container.NewVBox(
-		field(T("API generation"), f.api, T("v3 is ABDM's current API. Choose v2 only if your facility's ABDM access is still on the legacy HealthID API. It is also on the Connect step.")),
+		field(T("API generation"), f.api, policyHint(pol, settings.FieldAPIVersion, T("v3 is ABDM's current API. Choose v2 only if your facility's ABDM access is still on the legacy HealthID API. It is also on the Connect step."))),
 		field(T("Language"), f.language, T("A change of language applies the next time the app starts.")),
 		field(T("Appearance"), f.look, T("Light or dark colours. \"Same as the computer\" follows the light or dark choice of this computer.")),
-		field(T("Proxy"), f.proxy, T("Leave empty to use the computer's proxy settings (HTTPS_PROXY).")),
+		field(T("Proxy"), f.proxy, policyHint(pol, settings.FieldProxyURL, T("Leave empty to use the computer's proxy settings (HTTPS_PROXY)."))),
 		field(T("Extra CA certificates"), container.NewBorder(nil, nil, nil, browse, f.ca),
-			T("Only if your facility's network inspects secure traffic: the certificate file your IT team gives you.")),
+			policyHint(pol, settings.FieldCABundle, T("Only if your facility's network inspects secure traffic: the certificate file your IT team gives you."))),
 		f.problem,
 	)
 }
@@ -160,4 +169,26 @@ func onlyIdentityProblems(s settings.Settings) bool {
 	s.ClientID, s.HIPID = "client", "hip"
 	s.Environment = "sandbox"
 	return s.Validate() == nil
+}
+
+// lockFields disables each field that the facility's policy sets, and
+// reports whether any was.
+func lockFields(p settings.Policy, fields map[settings.Field]fyne.Disableable) bool {
+	locked := false
+	for f, w := range fields {
+		if p.Locks(f) {
+			w.Disable()
+			locked = true
+		}
+	}
+	return locked
+}
+
+// policyHint is the hint under a field: that the facility has set it, or
+// the usual help.
+func policyHint(p settings.Policy, f settings.Field, usual string) string {
+	if p.Locks(f) {
+		return T("Set by your facility's IT team for this computer; it cannot be changed here.")
+	}
+	return usual
 }

@@ -77,9 +77,28 @@ func newConnectStep(w *Wizard) *connectStep {
 	if w.opts.Demo != nil {
 		s.remember.Hide()
 		s.env.Disable() // the simulator is the only system in demo mode
+	} else {
+		s.applyPolicy()
 	}
 	s.ready = true
 	return s
+}
+
+// applyPolicy greys out the fields the facility's IT team has set for this
+// computer, and says so above the form.
+func (s *connectStep) applyPolicy() {
+	locked := lockFields(s.w.opts.Policy, map[settings.Field]fyne.Disableable{
+		settings.FieldEnvironment: s.env, settings.FieldAPIVersion: s.api, settings.FieldGatewayURL: s.gatewayURL,
+		settings.FieldHealthIDURL: s.healthIDURL, settings.FieldClientID: s.clientID, settings.FieldHIPID: s.hipID,
+	})
+	text := T("Greyed-out fields are set by your facility's IT team for this computer and cannot be changed here.")
+	if locked && !strings.Contains(s.hint.Text(), text) {
+		if s.hint.Text() != "" {
+			text = s.hint.Text() + " " + text
+		}
+		s.hint.SetText(text)
+		s.hint.Show()
+	}
 }
 
 // fill puts the settings in the fields, or the simulator's details in demo
@@ -165,6 +184,9 @@ func (s *connectStep) setEnabled(on bool) {
 		setEnabled(d, on)
 	}
 	setEnabled(s.env, on && s.w.opts.Demo == nil)
+	if on && s.w.opts.Demo == nil {
+		s.applyPolicy() // the facility's fields stay greyed out
+	}
 }
 
 func setEnabled(d fyne.Disableable, on bool) {

@@ -28,7 +28,10 @@ import (
 // Options are everything the wizard needs from the program that starts it.
 type Options struct {
 	App      fyne.App
-	Settings settings.Settings // in effect for this run (flag overrides applied)
+	Settings settings.Settings // in effect for this run (flag overrides and the facility's policy applied)
+	// Policy is what the facility's IT team has set for this computer; its
+	// fields are shown greyed out, as set by the facility.
+	Policy settings.Policy
 	// SaveSettings keeps settings for the next run; nil when flags override
 	// them for this run only.
 	SaveSettings func(settings.Settings) error

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -12,8 +12,8 @@ import (
 
 // runStatus tells whether the patient's ABHA is active or deactivated: the
 // check to make after a deactivation or reactivation whose outcome is unknown.
-func runStatus(args []string, std stdio) int {
-	fs := newFlagSet("status", "Check whether the patient's ABHA is active or deactivated.", std.err)
+func runStatus(args []string, std proc) int {
+	fs := newFlagSet("status", "Check whether the patient's ABHA is active or deactivated.", std.Err)
 	var cf connFlags
 	cf.register(fs)
 	jsonOut := fs.Bool("json", false, "print one JSON result object on stdout")
@@ -42,7 +42,7 @@ func runStatus(args []string, std stdio) int {
 		// No sign-in: v2 searches the ABHA; v3, which has no search, asks
 		// for a sign-in OTP that ABDM refuses at once for a deactivated ABHA.
 		if s.client.Generation() == abdm.V3 {
-			fmt.Fprintln(std.err, "Note: with the v3 APIs, if the ABHA is active ABDM sends the patient a sign-in OTP, which they can ignore.")
+			fmt.Fprintln(std.Err, "Note: with the v3 APIs, if the ABHA is active ABDM sends the patient a sign-in OTP, which they can ignore.")
 		}
 		n, _ := abdm.ParseABHA(s.abha)
 		rep.patient = &abdm.Profile{ABHANumber: n}

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -45,7 +45,7 @@ type errorOut struct {
 
 // reporter prints the end of a command, as text or JSON, and picks the exit code.
 type reporter struct {
-	std     stdio
+	std     proc
 	json    bool
 	env     string
 	action  abdm.Action // what the command does; empty for status
@@ -68,13 +68,13 @@ func (r *reporter) base(outcome string, code int) result {
 
 func (r *reporter) emit(res result, text string) int {
 	if r.json {
-		enc := json.NewEncoder(r.std.out)
+		enc := json.NewEncoder(r.std.Out)
 		enc.SetIndent("", "  ")
 		if err := enc.Encode(res); err != nil {
-			fmt.Fprintln(r.std.err, "write the result:", err)
+			fmt.Fprintln(r.std.Err, "write the result:", err)
 		}
 	} else if text != "" {
-		fmt.Fprint(r.std.out, text)
+		fmt.Fprint(r.std.Out, text)
 	}
 	return res.ExitCode
 }
@@ -88,6 +88,15 @@ func (r *reporter) deactivated(res abdm.Result) int {
 		"The patient can reactivate it later through ABDM (for example in the ABHA app, with an OTP).\n",
 		res.Patient.MaskedABHANumber(), res.Patient.Name, res.TxnID)
 	return r.emit(out, text)
+}
+
+// changed reports the change the command made: a deactivation or a
+// reactivation, as its action says.
+func (r *reporter) changed(res abdm.Result) int {
+	if r.action == abdm.ActionReactivate {
+		return r.reactivated(res)
+	}
+	return r.deactivated(res)
 }
 
 // reactivated reports a reactivation.
@@ -176,7 +185,7 @@ func (r *reporter) fail(err error) int {
 	}
 	// Errors go to stderr in text mode: stdout carries results only.
 	if !r.json {
-		fmt.Fprint(r.std.err, text)
+		fmt.Fprint(r.std.Err, text)
 		return code
 	}
 	return r.emit(out, "")

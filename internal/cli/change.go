@@ -14,31 +14,43 @@ import (
 	"abha-deactivate/abdm"
 )
 
-// changeCmd is a command that changes an ABHA, confirmed by an OTP sent to
-// the patient. Deactivate and reactivate fill it in; runChange runs each the
-// same way: flags, session, reaching the patient, keeping the session warm,
-// --remember-secret, the typed confirmation, the OTP, and the report with
-// its receipt. The hooks may be nil where marked.
-type changeCmd struct {
-	name, summary string
-	action        abdm.Action
-	otpDefault    string // the default of --otp-method
-	otpHelp       string // the help of --otp-method
-	needPatient   bool   // the session needs a patient to sign in or their token (see openSession)
-	prompt        string // the confirmation asked before the OTP is sent
-	otpName       string // "OTP" or "Reactivation OTP", as in "OTP sent to ..."
-	doing         string // "Deactivating": said while the change is sent
-
-	register func(fs *flag.FlagSet)                                        // the command's own flags (may be nil)
-	check    func(cf *connFlags) error                                     // checks of its flags, before anything opens (may be nil)
-	prepare  func(r *changeRun) error                                      // after the session opens, before any call (may be nil)
-	reach    func(ctx context.Context, r *changeRun) error                 // connects, and finds the patient
-	ready    func(ctx context.Context, r *changeRun) (code int, done bool) // may end the run before the confirmation (may be nil)
-	explain  func(r *changeRun)                                            // what the change means for the patient, on stderr
-	sendOTP  func(ctx context.Context, r *changeRun) (txnID, maskedMobile string, err error)
-	submit   func(ctx context.Context, r *changeRun, otp string) (abdm.Result, error)
+// changeJob is a command that changes an ABHA, confirmed by an OTP sent
+// to the patient. Deactivate and reactivate fill it in; runChange runs each
+// the same way: flags, session, reaching the patient, keeping the session
+// warm, --remember-secret, the typed confirmation, the OTP, and the report
+// with its receipt. The methods are its steps, in the order they run.
+type changeJob interface {
+	words() changeWords
+	// register adds the command's own flags.
+	register(fs *flag.FlagSet)
+	// check checks them, before anything opens.
+	check(cf *connFlags) error
+	// prepare runs once the session is open, before any call.
+	prepare(r *changeRun) error
+	// reach connects, and finds the patient if the command needs one.
+	reach(ctx context.Context, r *changeRun) error
+	// ready may end the run, with its exit code, before the confirmation.
+	ready(ctx context.Context, r *changeRun) (code int, done bool)
+	// explain says on stderr what the change means for the patient.
+	explain(r *changeRun)
+	// sendOTP has ABDM send the patient the OTP that confirms the change.
+	sendOTP(ctx context.Context, r *changeRun) (txnID, maskedMobile string, err error)
+	// submit makes the change with the OTP typed.
+	submit(ctx context.Context, r *changeRun, otp string) (abdm.Result, error)
 	// remaining is how many OTP attempts are left after a refused one.
-	remaining func(r *changeRun) int
+	remaining(r *changeRun) int
+}
+
+// changeWords are what a changeJob says, and the defaults it takes.
+type changeWords struct {
+	action      abdm.Action // its name is the command's
+	summary     string      // the first line of --help
+	needPatient bool        // the session needs a patient to sign in or their token (see openSession)
+	otpDefault  string      // the default of --otp-method
+	otpHelp     string      // the help of --otp-method
+	prompt      string      // the confirmation asked before the OTP is sent
+	otpName     string      // "OTP" or "Reactivation OTP", as in "OTP sent to ..."
+	doing       string      // "Deactivating": said while the change is sent
 }
 
 // changeRun is one run of a changeCmd: its flags, session and report.
@@ -55,23 +67,22 @@ type changeRun struct {
 }
 
 // runChange runs c with args and returns the exit code.
-func runChange(args []string, std proc, c *changeCmd) int {
-	r := &changeRun{std: std, rep: &reporter{std: std, action: c.action}}
-	if err := r.parse(c, args); err != nil {
+func runChange(args []string, std proc, c changeJob) int {
+	w := c.words()
+	r := &changeRun{std: std, rep: &reporter{std: std, action: w.action}}
+	if err := r.parse(c, w, args); err != nil {
 		return r.rep.fail(err)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	s, err := openSession(ctx, &r.cf, std, c.needPatient)
+	s, err := openSession(ctx, &r.cf, std, w.needPatient)
 	if err != nil {
 		return r.rep.fail(err)
 	}
 	defer s.close()
 	r.s, r.rep.env = s, s.envName
-	if c.prepare != nil {
-		if err := c.prepare(r); err != nil {
-			return r.rep.fail(err)
-		}
+	if err := c.prepare(r); err != nil {
+		return r.rep.fail(err)
 	}
 	r.in = newLines(std.In)
 	if err := c.reach(ctx, r); err != nil {
@@ -83,26 +94,22 @@ func runChange(args []string, std proc, c *changeCmd) int {
 	if r.remember && !r.cf.demo && !s.fromRing {
 		s.rememberSecret(ctx, std)
 	}
-	if c.ready != nil {
-		if code, done := c.ready(ctx, r); done {
-			return code
-		}
+	if code, done := c.ready(ctx, r); done {
+		return code
 	}
-	return r.change(ctx, c)
+	return r.change(ctx, c, w)
 }
 
 // parse reads the flags of c, the shared ones and its own, and checks them.
-func (r *changeRun) parse(c *changeCmd, args []string) error {
-	fs := newFlagSet(c.name, c.summary, r.std.Err)
+func (r *changeRun) parse(c changeJob, w changeWords, args []string) error {
+	fs := newFlagSet(string(w.action), w.summary, r.std.Err)
 	r.cf.register(fs)
 	r.rf.register(fs)
-	if c.register != nil {
-		c.register(fs)
-	}
+	c.register(fs)
 	fs.BoolVar(&r.yes, "yes", false, "do not ask for a typed confirmation")
 	jsonOut := fs.Bool("json", false, "print one JSON result object on stdout")
 	fs.BoolVar(&r.remember, "remember-secret", false, "save the client secret in the system keyring once ABDM accepts it")
-	otpMethod := fs.String("otp-method", c.otpDefault, c.otpHelp)
+	otpMethod := fs.String("otp-method", w.otpDefault, w.otpHelp)
 	err := r.cf.parse(fs, args)
 	r.rep.json = *jsonOut // known even when a later check of the flags failed
 	if err == nil {
@@ -114,17 +121,14 @@ func (r *changeRun) parse(c *changeCmd, args []string) error {
 	if r.otpMethod, err = parseOTPMethod(*otpMethod); err != nil {
 		return err
 	}
-	if c.check != nil {
-		return c.check(&r.cf)
-	}
-	return nil
+	return c.check(&r.cf)
 }
 
 // change explains the change, asks for the confirmation, sends the OTP,
 // reads it and makes the change, then reports it.
-func (r *changeRun) change(ctx context.Context, c *changeCmd) int {
+func (r *changeRun) change(ctx context.Context, c changeJob, w changeWords) int {
 	c.explain(r)
-	if code, stop := confirmed(ctx, r.std, r.in, r.rep, r.yes, c.prompt); stop {
+	if code, stop := confirmed(ctx, r.std, r.in, r.rep, r.yes, w.prompt); stop {
 		return code
 	}
 	txnID, masked, err := c.sendOTP(ctx, r)
@@ -133,9 +137,9 @@ func (r *changeRun) change(ctx context.Context, c *changeCmd) int {
 	}
 	r.rep.txnID = txnID
 	fmt.Fprintf(r.std.Err, "%s sent to %s (%s). It is valid for %d minutes.\n",
-		c.otpName, otpWhere(r.otpMethod), orUnknown(masked), int(abdm.OTPValidity/time.Minute))
+		w.otpName, otpWhere(r.otpMethod), orUnknown(masked), int(abdm.OTPValidity/time.Minute))
 	res, err := readOTP(ctx, r.std, r.in, r.s.rt, "Enter the 6-digit OTP the patient received: ", func(code string) (abdm.Result, error) {
-		return saying(r.std, c.doing, func() (abdm.Result, error) { return c.submit(ctx, r, code) })
+		return saying(r.std, w.doing, func() (abdm.Result, error) { return c.submit(ctx, r, code) })
 	}, func() int { return c.remaining(r) })
 	if err != nil {
 		return r.rep.fail(err)

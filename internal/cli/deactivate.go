@@ -26,27 +26,13 @@ type deactivation struct {
 
 // runDeactivate deactivates the patient's ABHA after an OTP sent to the
 // patient, read from stdin.
-func runDeactivate(args []string, std proc) int {
-	d := &deactivation{}
-	return runChange(args, std, &changeCmd{
-		name:        "deactivate",
-		summary:     "Deactivate a patient's ABHA after an OTP sent to the patient's Aadhaar-linked mobile.",
-		action:      abdm.ActionDeactivate,
-		otpDefault:  "aadhaar",
-		otpHelp:     "where the deactivation OTP goes: aadhaar (Aadhaar-linked mobile) or mobile (the ABHA's mobile)",
-		needPatient: true,
-		prompt:      "\nIs this the patient in front of you, and do they want to deactivate? Type YES to send the OTP: ",
-		otpName:     "OTP",
-		doing:       "Deactivating",
-		register:    d.register,
-		check:       d.check,
-		prepare:     d.prepare,
-		reach:       d.reach,
-		explain:     d.explain,
-		sendOTP:     d.sendOTP,
-		submit:      d.submit,
-		remaining:   func(r *changeRun) int { return r.s.flow.State().OTP.Remaining() },
-	})
+func runDeactivate(args []string, std proc) int { return runChange(args, std, &deactivation{}) }
+
+func (d *deactivation) words() changeWords {
+	return changeWords{action: abdm.ActionDeactivate, needPatient: true, otpName: "OTP", doing: "Deactivating",
+		summary:    "Deactivate a patient's ABHA after an OTP sent to the patient's Aadhaar-linked mobile.",
+		otpDefault: "aadhaar", otpHelp: "where the deactivation OTP goes: aadhaar (Aadhaar-linked mobile) or mobile (the ABHA's mobile)",
+		prompt: "\nIs this the patient in front of you, and do they want to deactivate? Type YES to send the OTP: "}
 }
 
 func (d *deactivation) register(fs *flag.FlagSet) {
@@ -85,6 +71,9 @@ func (d *deactivation) reach(ctx context.Context, r *changeRun) error {
 	return nil
 }
 
+// ready lets the deactivation go on: the patient was found signed in.
+func (d *deactivation) ready(context.Context, *changeRun) (code int, done bool) { return 0, false }
+
 func (d *deactivation) explain(r *changeRun) {
 	w := r.std.Err
 	fmt.Fprintln(w, "\nDeactivating this ABHA means that, until it is reactivated, the patient:")
@@ -103,6 +92,8 @@ func (d *deactivation) sendOTP(ctx context.Context, r *changeRun) (txnID, masked
 	otp, err := r.s.flow.RequestOTP(ctx, r.otpMethod)
 	return otp.TxnID, otp.MaskedMobile, err
 }
+
+func (d *deactivation) remaining(r *changeRun) int { return r.s.flow.State().OTP.Remaining() }
 
 func (d *deactivation) submit(ctx context.Context, r *changeRun, otp string) (abdm.Result, error) {
 	return r.s.flow.Deactivate(ctx, otp, d.codes, d.note)

@@ -28,6 +28,10 @@ var binPath string
 // repoRoot is the module's root folder, where the scripts are.
 const repoRoot = "../.."
 
+// buildTags are the tags the binary is built with: those of the test run
+// (see headless_test.go), so that the fast headless loop builds it too.
+var buildTags = ""
+
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "abha-e2e-")
 	if err != nil {
@@ -35,7 +39,7 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	binPath = filepath.Join(dir, "abha-deactivate")
-	build := exec.Command("go", "build", "-o", binPath, repoRoot)
+	build := exec.Command("go", "build", "-tags", buildTags, "-o", binPath, repoRoot)
 	build.Stdout, build.Stderr = os.Stderr, os.Stderr
 	if err := build.Run(); err != nil {
 		fmt.Fprintln(os.Stderr, "build the binary:", err)

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"strings"
 
@@ -17,29 +18,17 @@ type reactivation struct {
 
 // runReactivate undoes a deactivation: the patient confirms with an OTP to
 // the ABHA's mobile (or the Aadhaar-linked one), read from stdin.
-func runReactivate(args []string, std proc) int {
-	a := &reactivation{}
-	return runChange(args, std, &changeCmd{
-		name:       "reactivate",
+func runReactivate(args []string, std proc) int { return runChange(args, std, &reactivation{}) }
+
+func (a *reactivation) words() changeWords {
+	return changeWords{action: abdm.ActionReactivate, otpName: "Reactivation OTP", doing: "Reactivating",
 		summary:    "Reactivate a deactivated ABHA after an OTP sent to the patient's mobile.",
-		action:     abdm.ActionReactivate,
-		otpDefault: "mobile",
-		otpHelp:    "where the reactivation OTP goes: mobile (the ABHA's mobile) or aadhaar (Aadhaar-linked mobile)",
-		prompt:     "Is this the patient in front of you, and do they want it back? Type YES to send the OTP: ",
-		otpName:    "Reactivation OTP",
-		doing:      "Reactivating",
-		check:      a.check,
-		prepare:    a.prepare,
-		reach:      func(ctx context.Context, r *changeRun) error { return r.s.open(ctx, r.std) },
-		ready:      a.ready,
-		explain:    a.explain,
-		sendOTP:    a.sendOTP,
-		submit: func(ctx context.Context, r *changeRun, otp string) (abdm.Result, error) {
-			return r.s.flow.Reactivate(ctx, otp)
-		},
-		remaining: func(r *changeRun) int { return r.s.flow.State().Reactivation.Remaining() },
-	})
+		otpDefault: "mobile", otpHelp: "where the reactivation OTP goes: mobile (the ABHA's mobile) or aadhaar (Aadhaar-linked mobile)",
+		prompt: "Is this the patient in front of you, and do they want it back? Type YES to send the OTP: "}
 }
+
+// register adds no flag: --abha-number, among the shared ones, names the ABHA.
+func (a *reactivation) register(*flag.FlagSet) {}
 
 func (a *reactivation) check(cf *connFlags) error {
 	if cf.abhaNumber == "" && !cf.demo {
@@ -76,6 +65,10 @@ func (a *reactivation) ready(ctx context.Context, r *changeRun) (code int, done 
 	return 0, false
 }
 
+// reach connects: a deactivated ABHA cannot sign in, so there is no
+// patient to find yet.
+func (a *reactivation) reach(ctx context.Context, r *changeRun) error { return r.s.open(ctx, r.std) }
+
 func (a *reactivation) explain(r *changeRun) {
 	fmt.Fprintln(r.std.Err, "\nReactivating this ABHA means that the patient can again use it with ABDM apps,")
 	fmt.Fprintln(r.std.Err, "share health records through ABDM and show it at a hospital or clinic.")
@@ -84,4 +77,10 @@ func (a *reactivation) explain(r *changeRun) {
 func (a *reactivation) sendOTP(ctx context.Context, r *changeRun) (txnID, maskedMobile string, err error) {
 	st, err := r.s.flow.StartReactivation(ctx, a.abha, r.otpMethod)
 	return st.TxnID, st.MaskedMobile, err
+}
+
+func (a *reactivation) remaining(r *changeRun) int { return r.s.flow.State().Reactivation.Remaining() }
+
+func (a *reactivation) submit(ctx context.Context, r *changeRun, otp string) (abdm.Result, error) {
+	return r.s.flow.Reactivate(ctx, otp)
 }

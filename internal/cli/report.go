@@ -148,26 +148,7 @@ func (r *reporter) fail(err error) int {
 	case errors.As(err, &e):
 		out.Error = &errorOut{Kind: e.Kind.String(), Code: e.Code, HTTPStatus: e.Status, Message: e.Message(),
 			ABDMMessage: e.ABDMText, NextAction: e.NextAction(), RetryAfterS: int(e.RetryAfter.Seconds())}
-		text = "\n" + e.Message()
-		if e.Code != "" {
-			text += fmt.Sprintf(" (ABDM code %s", e.Code)
-			if e.ABDMText != "" {
-				text += ": " + e.ABDMText
-			}
-			text += ")"
-		} else if e.ABDMText != "" {
-			text += " (" + e.ABDMText + ")"
-		}
-		if e.RetryAfter > 0 {
-			text += fmt.Sprintf("\nWait %s before trying again.", e.RetryAfter)
-		}
-		text += "\nWhat to do: " + e.NextAction() + "\n"
-		if e.Kind == abdm.KindOutcomeUnknown {
-			text += "To check: abha-deactivate status (with the same ABHA number or patient token and settings).\n"
-		}
-		if r.hint != "" {
-			text += r.hint + "\n"
-		}
+		text = abdmErrorText(e, r.hint)
 	case errors.Is(err, context.Canceled):
 		out.Outcome = "cancelled"
 		out.Error = &errorOut{Kind: "cancelled", Message: "Stopped by the user."}
@@ -189,6 +170,31 @@ func (r *reporter) fail(err error) int {
 		return code
 	}
 	return r.emit(out, "")
+}
+
+// abdmErrorText is e in plain words for stderr: what happened, ABDM's own
+// code and words, when to try again, what to do, and hint if not empty.
+func abdmErrorText(e *abdm.Error, hint string) string {
+	text := "\n" + e.Message()
+	switch {
+	case e.Code != "" && e.ABDMText != "":
+		text += fmt.Sprintf(" (ABDM code %s: %s)", e.Code, e.ABDMText)
+	case e.Code != "":
+		text += fmt.Sprintf(" (ABDM code %s)", e.Code)
+	case e.ABDMText != "":
+		text += " (" + e.ABDMText + ")"
+	}
+	if e.RetryAfter > 0 {
+		text += fmt.Sprintf("\nWait %s before trying again.", e.RetryAfter)
+	}
+	text += "\nWhat to do: " + e.NextAction() + "\n"
+	if e.Kind == abdm.KindOutcomeUnknown {
+		text += "To check: abha-deactivate status (with the same ABHA number or patient token and settings).\n"
+	}
+	if hint != "" {
+		text += hint + "\n"
+	}
+	return text
 }
 
 // exitCodeOf maps an error to the documented exit codes.

@@ -40,7 +40,7 @@ import (
 var trDynamicArgs = map[string]string{
 	"e.Kind.Message()":    "abdm.Kind.Message, for every kind",
 	"e.Kind.NextAction()": "abdm.Kind.NextAction, for every kind",
-	"p.Note":              "the demo patients' notes (demoNote in ../demo.go)",
+	"p.Note":              "the demo patients' notes (demoNote in ../internal/cli/demo.go)",
 	"e.Text":              "the audit trail's summaries (storage/audit/summary.go; messages from abdm/flow_status.go)",
 }
 
@@ -290,8 +290,8 @@ func trDynamicKeys(t *testing.T) map[string][]string {
 	fset := token.NewFileSet()
 	dyn := map[string][]string{
 		"abdm.Kind": trKindKeys(t),
-		"demoNote in ../demo.go": trReturnedStrings(
-			trParse(t, fset, filepath.Join("..", "demo.go")), "demoNote"),
+		"demoNote in ../internal/cli/demo.go": trReturnedStrings(
+			trParse(t, fset, filepath.Join("..", "internal", "cli", "demo.go")), "demoNote"),
 	}
 	summary := trParse(t, fset, filepath.Join("..", "storage", "audit", "summary.go"))
 	dyn["storage/audit/summary.go"] = append(trReturnedStrings(summary, "describe"),

@@ -1,8 +1,9 @@
-package main
+package cli
 
 import (
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"strings"
 	"text/tabwriter"
@@ -16,106 +17,144 @@ import (
 // table is streamed, so memory stays small however long the trail is.
 const tableBlock = 500
 
+// auditFlags are the flags of `audit`.
+type auditFlags struct {
+	since, until, outcome string
+	limit                 int
+	csv                   bool
+}
+
+func (a *auditFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&a.since, "since", "", "only records on or after this date (YYYY-MM-DD, local time) or RFC 3339 time")
+	fs.StringVar(&a.until, "until", "", "only records before this date (YYYY-MM-DD, local time) or RFC 3339 time")
+	fs.StringVar(&a.outcome, "outcome", "", "only outcomes of this kind: deactivated, reactivated, rejected, outcome-unknown, not-sent, not-deactivated, not-reactivated, cancelled")
+	fs.IntVar(&a.limit, "limit", 0, "at most this many records (the newest)")
+	fs.BoolVar(&a.csv, "csv", false, "print CSV (for a spreadsheet) instead of a table")
+}
+
+// filter is the audit filter the flags ask for.
+func (a *auditFlags) filter() (audit.Filter, error) {
+	var f audit.Filter
+	var err error
+	if f.Since, err = parseDay(a.since); err != nil {
+		return f, usagef("--since: %v", err)
+	}
+	if f.Until, err = parseDay(a.until); err != nil {
+		return f, usagef("--until: %v", err)
+	}
+	f.Outcome, f.Limit = strings.TrimSpace(a.outcome), a.limit
+	return f, nil
+}
+
 // runAudit shows the audit trail, newest first, as a table or CSV; `audit
 // verify` checks its chain.
-func runAudit(args []string, std stdio) int {
+func runAudit(args []string, std proc) int {
 	if len(args) > 0 && args[0] == "verify" {
 		return runAuditVerify(args[1:], std)
 	}
 	fs := newFlagSet("audit", "Show the audit trail of deactivations and reactivations on this computer, newest first.\n"+
-		"\"abha-deactivate audit verify\" checks that it has not been changed.", std.err)
-	since := fs.String("since", "", "only records on or after this date (YYYY-MM-DD, local time) or RFC 3339 time")
-	until := fs.String("until", "", "only records before this date (YYYY-MM-DD, local time) or RFC 3339 time")
-	outcome := fs.String("outcome", "", "only outcomes of this kind: deactivated, reactivated, rejected, outcome-unknown, not-sent, not-deactivated, not-reactivated, cancelled")
-	limit := fs.Int("limit", 0, "at most this many records (the newest)")
-	csvOut := fs.Bool("csv", false, "print CSV (for a spreadsheet) instead of a table")
+		"\"abha-deactivate audit verify\" checks that it has not been changed.", std.Err)
+	var af auditFlags
+	af.register(fs)
 	rep := &reporter{std: std}
 	if _, err := parseFlags(fs, args); err != nil {
 		return rep.fail(err)
 	}
-	var f audit.Filter
-	var err error
-	if f.Since, err = parseDay(*since); err != nil {
-		return rep.fail(usagef("--since: %v", err))
+	f, err := af.filter()
+	if err != nil {
+		return rep.fail(err)
 	}
-	if f.Until, err = parseDay(*until); err != nil {
-		return rep.fail(usagef("--until: %v", err))
-	}
-	f.Outcome, f.Limit = strings.TrimSpace(*outcome), *limit
 	dirs, err := paths.Default()
 	if err != nil {
 		return rep.fail(err)
 	}
-	trail := audit.Open(dirs.AuditFile())
-
 	// Both outputs stream through Scan: the newest line first, no record kept.
-	var (
-		writeErr error
-		rows     int
-		stats    audit.ReadStats
-	)
-	if *csvOut {
-		cw := audit.NewCSVWriter(std.out)
-		stats, err = trail.Scan(context.Background(), f, func(r audit.Record) error {
-			if writeErr = cw.Write(r); writeErr != nil {
-				return audit.ErrStop
-			}
-			return nil
-		})
-		if err == nil && writeErr == nil {
-			writeErr = cw.Flush()
-		}
-	} else {
-		tw := tabwriter.NewWriter(std.out, 0, 0, 2, ' ', 0)
-		header := func() { fmt.Fprintln(tw, "TIME\tEVENT\tOUTCOME\tABHA\tREASONS\tENV\tUSER\tTXN") }
-		stats, err = trail.Scan(context.Background(), f, func(r audit.Record) error {
-			if rows%tableBlock == 0 {
-				if rows > 0 {
-					if writeErr = tw.Flush(); writeErr != nil {
-						return audit.ErrStop
-					}
-				}
-				header()
-			}
-			rows++
-			codes := make([]string, len(r.Reasons))
-			for i, rs := range r.Reasons {
-				codes[i] = rs.Code
-			}
-			out := r.Outcome
-			if r.Code != "" {
-				out += " (" + r.Code + ")"
-			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Time.Local().Format("2006-01-02 15:04:05"), r.Event,
-				dash(out), r.ABHANumber, strings.Join(codes, ","), r.Environment, r.OSUser, dash(r.TxnID))
-			return nil
-		})
-		if err == nil && writeErr == nil {
-			writeErr = tw.Flush()
-		}
+	table := &auditTable{tw: tabwriter.NewWriter(std.Out, 0, 0, 2, ' ', 0)}
+	var out auditOut = table
+	if af.csv {
+		out = audit.NewCSVWriter(std.Out)
 	}
+	stats, err := scanAudit(audit.Open(dirs.AuditFile()), f, out)
 	if err != nil {
-		return rep.fail(fmt.Errorf("read the audit trail: %w", err))
-	}
-	if writeErr != nil {
-		return rep.fail(fmt.Errorf("write the audit trail: %w", writeErr))
+		return rep.fail(err)
 	}
 	if stats.Skipped > 0 {
-		fmt.Fprintf(std.err, "Note: %d damaged line(s) in %s were skipped. Run \"abha-deactivate audit verify\".\n",
+		fmt.Fprintf(std.Err, "Note: %d damaged line(s) in %s were skipped. Run \"abha-deactivate audit verify\".\n",
 			stats.Skipped, dirs.AuditFile())
 	}
-	if !*csvOut && rows == 0 {
-		fmt.Fprintf(std.err, "No records (audit trail: %s).\n", dirs.AuditFile())
+	if !af.csv && table.rows == 0 {
+		fmt.Fprintf(std.Err, "No records (audit trail: %s).\n", dirs.AuditFile())
 	}
 	return exitOK
 }
 
+// auditOut writes the records of `audit` as they stream past.
+type auditOut interface {
+	Write(r audit.Record) error
+	Flush() error
+}
+
+// scanAudit writes to out the records of trail that f keeps.
+func scanAudit(trail *audit.Log, f audit.Filter, out auditOut) (audit.ReadStats, error) {
+	var writeErr error
+	stats, err := trail.Scan(context.Background(), f, func(r audit.Record) error {
+		if writeErr = out.Write(r); writeErr != nil {
+			return audit.ErrStop
+		}
+		return nil
+	})
+	if err != nil {
+		return stats, fmt.Errorf("read the audit trail: %w", err)
+	}
+	if writeErr == nil {
+		writeErr = out.Flush()
+	}
+	if writeErr != nil {
+		return stats, fmt.Errorf("write the audit trail: %w", writeErr)
+	}
+	return stats, nil
+}
+
+// auditTable writes records as an aligned table, tableBlock rows at a time,
+// each block under its own header.
+type auditTable struct {
+	tw   *tabwriter.Writer
+	rows int
+}
+
+// Write adds r to the table.
+func (t *auditTable) Write(r audit.Record) error {
+	if t.rows%tableBlock == 0 {
+		if t.rows > 0 {
+			if err := t.tw.Flush(); err != nil {
+				return err
+			}
+		}
+		fmt.Fprintln(t.tw, "TIME\tEVENT\tOUTCOME\tABHA\tREASONS\tENV\tUSER\tTXN")
+	}
+	t.rows++
+	codes := make([]string, len(r.Reasons))
+	for i, rs := range r.Reasons {
+		codes[i] = rs.Code
+	}
+	out := r.Outcome
+	if r.Code != "" {
+		out += " (" + r.Code + ")"
+	}
+	fmt.Fprintf(t.tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Time.Local().Format("2006-01-02 15:04:05"), r.Event,
+		dash(out), r.ABHANumber, strings.Join(codes, ","), r.Environment, r.OSUser, dash(r.TxnID))
+	return nil
+}
+
+// Flush writes out the last block.
+func (t *auditTable) Flush() error { return t.tw.Flush() }
+
 // runAuditVerify checks the audit trail's chain of links: exit 0 if it is
 // intact, exitAuditBroken if not.
-func runAuditVerify(args []string, std stdio) int {
+func runAuditVerify(args []string, std proc) int {
 	fs := newFlagSet("audit verify", "Check that the audit trail has not been changed: each record links to the line "+
 		"before it (a SHA-256 hash),\nso an edited, removed or reordered line breaks the chain. "+
-		"Exit code 0: intact; 6: broken.", std.err)
+		"Exit code 0: intact; 6: broken.", std.Err)
 	jsonOut := fs.Bool("json", false, "print the report as one JSON object")
 	rep := &reporter{std: std}
 	if _, err := parseFlags(fs, args); err != nil {
@@ -135,17 +174,17 @@ func runAuditVerify(args []string, std stdio) int {
 		code = exitAuditBroken
 	}
 	if *jsonOut {
-		enc := json.NewEncoder(std.out)
+		enc := json.NewEncoder(std.Out)
 		enc.SetIndent("", "  ")
 		if err := enc.Encode(struct {
 			audit.VerifyReport
 			ExitCode int `json:"exitCode"`
 		}{res, code}); err != nil {
-			fmt.Fprintln(std.err, "write the result:", err)
+			fmt.Fprintln(std.Err, "write the result:", err)
 		}
 		return code
 	}
-	fmt.Fprint(std.out, verifyText(res))
+	fmt.Fprint(std.Out, verifyText(res))
 	return code
 }
 

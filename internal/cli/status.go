@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -12,8 +12,8 @@ import (
 
 // runStatus tells whether the patient's ABHA is active or deactivated: the
 // check to make after a deactivation or reactivation whose outcome is unknown.
-func runStatus(args []string, std stdio) int {
-	fs := newFlagSet("status", "Check whether the patient's ABHA is active or deactivated.", std.err)
+func runStatus(args []string, std proc) int {
+	fs := newFlagSet("status", "Check whether the patient's ABHA is active or deactivated.", std.Err)
 	var cf connFlags
 	cf.register(fs)
 	jsonOut := fs.Bool("json", false, "print one JSON result object on stdout")
@@ -39,19 +39,29 @@ func runStatus(args []string, std stdio) int {
 		return rep.fail(err)
 	}
 	if byNumber {
-		// No sign-in: v2 searches the ABHA; v3, which has no search, asks
-		// for a sign-in OTP that ABDM refuses at once for a deactivated ABHA.
-		if s.client.Generation() == abdm.V3 {
-			fmt.Fprintln(std.err, "Note: with the v3 APIs, if the ABHA is active ABDM sends the patient a sign-in OTP, which they can ignore.")
-		}
-		n, _ := abdm.ParseABHA(s.abha)
-		rep.patient = &abdm.Profile{ABHANumber: n}
-		st, err := s.client.StatusByNumber(ctx, n)
-		if err != nil {
-			return rep.fail(err)
-		}
-		return rep.status(st)
+		return statusByNumber(ctx, std, s, rep)
 	}
+	return statusByToken(ctx, s, rep)
+}
+
+// statusByNumber asks ABDM about the ABHA number given, without signing in:
+// v2 searches the ABHA; v3, which has no search, asks for a sign-in OTP that
+// ABDM refuses at once for a deactivated ABHA.
+func statusByNumber(ctx context.Context, std proc, s *session, rep *reporter) int {
+	if s.client.Generation() == abdm.V3 {
+		fmt.Fprintln(std.Err, "Note: with the v3 APIs, if the ABHA is active ABDM sends the patient a sign-in OTP, which they can ignore.")
+	}
+	n, _ := abdm.ParseABHA(s.abha)
+	rep.patient = &abdm.Profile{ABHANumber: n}
+	st, err := s.client.StatusByNumber(ctx, n)
+	if err != nil {
+		return rep.fail(err)
+	}
+	return rep.status(st)
+}
+
+// statusByToken reads the signed-in patient's profile.
+func statusByToken(ctx context.Context, s *session, rep *reporter) int {
 	p, err := s.client.Profile(ctx, s.xToken)
 	switch {
 	case err == nil:

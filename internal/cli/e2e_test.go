@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bufio"
@@ -25,6 +25,13 @@ import (
 // binPath is the abha-deactivate binary built once for the end-to-end tests.
 var binPath string
 
+// repoRoot is the module's root folder, where the scripts are.
+const repoRoot = "../.."
+
+// buildTags are the tags the binary is built with: those of the test run
+// (see headless_test.go), so that the fast headless loop builds it too.
+var buildTags = ""
+
 func TestMain(m *testing.M) {
 	dir, err := os.MkdirTemp("", "abha-e2e-")
 	if err != nil {
@@ -32,7 +39,7 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	binPath = filepath.Join(dir, "abha-deactivate")
-	build := exec.Command("go", "build", "-o", binPath, ".")
+	build := exec.Command("go", "build", "-tags", buildTags, "-o", binPath, repoRoot)
 	build.Stdout, build.Stderr = os.Stderr, os.Stderr
 	if err := build.Run(); err != nil {
 		fmt.Fprintln(os.Stderr, "build the binary:", err)
@@ -520,7 +527,7 @@ func TestE2EVersion(t *testing.T) {
 func TestE2ECurlAndOpenSSLSeedCalls(t *testing.T) {
 	sim := startSim(t)
 	sim.api = "v2"
-	cmd := exec.Command("scripts/curl-seed.sh", sim.baseURL, sim.info["client-id"], sim.info["client-secret"],
+	cmd := exec.Command(filepath.Join(repoRoot, "scripts/curl-seed.sh"), sim.baseURL, sim.info["client-id"], sim.info["client-secret"],
 		sim.info["hip-id"], sim.tokens[asha])
 	out, err := cmd.CombinedOutput()
 	if err != nil {
@@ -538,7 +545,7 @@ func TestE2ECurlAndOpenSSLSeedCalls(t *testing.T) {
 // a v3 deactivation against the sandbox command.
 func TestE2ECurlAndOpenSSLV3Deactivation(t *testing.T) {
 	sim := startSim(t)
-	cmd := exec.Command("scripts/curl-v3.sh", sim.baseURL, sim.info["client-id"], sim.info["client-secret"])
+	cmd := exec.Command(filepath.Join(repoRoot, "scripts/curl-v3.sh"), sim.baseURL, sim.info["client-id"], sim.info["client-secret"])
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("curl-v3.sh: %v\n%s", err, out)

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -45,7 +45,7 @@ type errorOut struct {
 
 // reporter prints the end of a command, as text or JSON, and picks the exit code.
 type reporter struct {
-	std     stdio
+	std     proc
 	json    bool
 	env     string
 	action  abdm.Action // what the command does; empty for status
@@ -68,13 +68,13 @@ func (r *reporter) base(outcome string, code int) result {
 
 func (r *reporter) emit(res result, text string) int {
 	if r.json {
-		enc := json.NewEncoder(r.std.out)
+		enc := json.NewEncoder(r.std.Out)
 		enc.SetIndent("", "  ")
 		if err := enc.Encode(res); err != nil {
-			fmt.Fprintln(r.std.err, "write the result:", err)
+			fmt.Fprintln(r.std.Err, "write the result:", err)
 		}
 	} else if text != "" {
-		fmt.Fprint(r.std.out, text)
+		fmt.Fprint(r.std.Out, text)
 	}
 	return res.ExitCode
 }
@@ -88,6 +88,15 @@ func (r *reporter) deactivated(res abdm.Result) int {
 		"The patient can reactivate it later through ABDM (for example in the ABHA app, with an OTP).\n",
 		res.Patient.MaskedABHANumber(), res.Patient.Name, res.TxnID)
 	return r.emit(out, text)
+}
+
+// changed reports the change the command made: a deactivation or a
+// reactivation, as its action says.
+func (r *reporter) changed(res abdm.Result) int {
+	if r.action == abdm.ActionReactivate {
+		return r.reactivated(res)
+	}
+	return r.deactivated(res)
 }
 
 // reactivated reports a reactivation.
@@ -139,26 +148,7 @@ func (r *reporter) fail(err error) int {
 	case errors.As(err, &e):
 		out.Error = &errorOut{Kind: e.Kind.String(), Code: e.Code, HTTPStatus: e.Status, Message: e.Message(),
 			ABDMMessage: e.ABDMText, NextAction: e.NextAction(), RetryAfterS: int(e.RetryAfter.Seconds())}
-		text = "\n" + e.Message()
-		if e.Code != "" {
-			text += fmt.Sprintf(" (ABDM code %s", e.Code)
-			if e.ABDMText != "" {
-				text += ": " + e.ABDMText
-			}
-			text += ")"
-		} else if e.ABDMText != "" {
-			text += " (" + e.ABDMText + ")"
-		}
-		if e.RetryAfter > 0 {
-			text += fmt.Sprintf("\nWait %s before trying again.", e.RetryAfter)
-		}
-		text += "\nWhat to do: " + e.NextAction() + "\n"
-		if e.Kind == abdm.KindOutcomeUnknown {
-			text += "To check: abha-deactivate status (with the same ABHA number or patient token and settings).\n"
-		}
-		if r.hint != "" {
-			text += r.hint + "\n"
-		}
+		text = abdmErrorText(e, r.hint)
 	case errors.Is(err, context.Canceled):
 		out.Outcome = "cancelled"
 		out.Error = &errorOut{Kind: "cancelled", Message: "Stopped by the user."}
@@ -176,10 +166,35 @@ func (r *reporter) fail(err error) int {
 	}
 	// Errors go to stderr in text mode: stdout carries results only.
 	if !r.json {
-		fmt.Fprint(r.std.err, text)
+		fmt.Fprint(r.std.Err, text)
 		return code
 	}
 	return r.emit(out, "")
+}
+
+// abdmErrorText is e in plain words for stderr: what happened, ABDM's own
+// code and words, when to try again, what to do, and hint if not empty.
+func abdmErrorText(e *abdm.Error, hint string) string {
+	text := "\n" + e.Message()
+	switch {
+	case e.Code != "" && e.ABDMText != "":
+		text += fmt.Sprintf(" (ABDM code %s: %s)", e.Code, e.ABDMText)
+	case e.Code != "":
+		text += fmt.Sprintf(" (ABDM code %s)", e.Code)
+	case e.ABDMText != "":
+		text += " (" + e.ABDMText + ")"
+	}
+	if e.RetryAfter > 0 {
+		text += fmt.Sprintf("\nWait %s before trying again.", e.RetryAfter)
+	}
+	text += "\nWhat to do: " + e.NextAction() + "\n"
+	if e.Kind == abdm.KindOutcomeUnknown {
+		text += "To check: abha-deactivate status (with the same ABHA number or patient token and settings).\n"
+	}
+	if hint != "" {
+		text += hint + "\n"
+	}
+	return text
 }
 
 // exitCodeOf maps an error to the documented exit codes.

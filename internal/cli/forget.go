@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -9,8 +9,8 @@ import (
 )
 
 // runForgetSecret deletes a client secret saved in the system keyring.
-func runForgetSecret(args []string, std stdio) int {
-	fs := newFlagSet("forget-secret", "Delete the client secret saved in the system keyring for a client ID.", std.err)
+func runForgetSecret(args []string, std proc) int {
+	fs := newFlagSet("forget-secret", "Delete the client secret saved in the system keyring for a client ID.", std.Err)
 	clientID := fs.String("client-id", "", "the client ID whose secret to delete (required)")
 	rep := &reporter{std: std}
 	if _, err := parseFlags(fs, args); err != nil {
@@ -22,9 +22,9 @@ func runForgetSecret(args []string, std stdio) int {
 	err := secrets.NewKeyring(keyringTimeout).Delete(context.Background(), *clientID)
 	switch {
 	case err == nil:
-		fmt.Fprintf(std.out, "The saved client secret for %s was deleted from the system keyring.\n", *clientID)
+		fmt.Fprintf(std.Out, "The saved client secret for %s was deleted from the system keyring.\n", *clientID)
 	case errors.Is(err, secrets.ErrNotFound):
-		fmt.Fprintf(std.out, "No client secret is saved for %s.\n", *clientID)
+		fmt.Fprintf(std.Out, "No client secret is saved for %s.\n", *clientID)
 	default:
 		return rep.fail(fmt.Errorf("delete the saved client secret: %w", err))
 	}

@@ -1,0 +1,179 @@
+package cli
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"runtime"
+	"sync/atomic"
+	"time"
+
+	"fyne.io/fyne/v2/app"
+
+	"abha-deactivate/abdm"
+	"abha-deactivate/abdm/sandbox"
+	"abha-deactivate/assets"
+	"abha-deactivate/internal/startprof"
+	"abha-deactivate/storage/audit"
+	"abha-deactivate/storage/secrets"
+	"abha-deactivate/storage/settings"
+	"abha-deactivate/ui"
+)
+
+// appID identifies the app to the OS (preferences, notifications, packaging).
+const appID = "io.github.abhadeactivate.app"
+
+// guiFlags are the wizard's flags.
+type guiFlags struct {
+	siteFlags
+	language string
+	logFile  bool
+	given    map[string]bool // flags given on the command line
+}
+
+func (f *guiFlags) register(fs *flag.FlagSet) {
+	f.siteFlags.register(fs)
+	fs.StringVar(&f.language, "lang", "", "interface language for this run: en or hi (default: settings, else the system's)")
+	fs.BoolVar(&f.logFile, "log-file", false, "print where the log file is and exit")
+	fs.String(startprof.Flag, "", "write CPU and heap profiles of the start, to the first frame, into `DIR` (cpu.pprof, heap.pprof, summary.txt)")
+}
+
+// overrides turns the flags that were given into settings overrides.
+func (f *guiFlags) overrides() settings.Overrides {
+	var o settings.Overrides
+	f.siteFlags.overrides(f.given, &o)
+	o.Language = pick(f.given, "lang", f.language)
+	return o
+}
+
+// runGUI opens the wizard: with saved settings, or with --demo against the
+// built-in simulator.
+func runGUI(args []string, std proc) int {
+	fs := newFlagSet("", "Open the wizard (no subcommand). See also: abha-deactivate help.", std.Err)
+	var f guiFlags
+	f.register(fs)
+	rep := &reporter{std: std}
+	var err error
+	if f.given, err = parseFlags(fs, args); err != nil {
+		return rep.fail(err)
+	}
+	prof := startprof.Active() // started while packages were initialised
+	if prof != nil {
+		defer stopProfile(prof, std)
+	}
+	o := f.overrides()
+	rt, err := openRuntime(std, f.logLevel, o)
+	if err != nil {
+		return rep.fail(err)
+	}
+	defer rt.closeLog()
+	if f.logFile {
+		fmt.Fprintln(std.Out, rt.dirs.LogFile())
+		return exitOK
+	}
+	if err := needDisplay(); err != nil {
+		return rep.fail(err)
+	}
+	opts, err := f.options(std, rt, o)
+	if err != nil {
+		return rep.fail(err)
+	}
+	var wizard atomic.Pointer[ui.Wizard]
+	if f.demo {
+		d, err := startGUIDemo(std, rt, &wizard)
+		if err != nil {
+			return rep.fail(err)
+		}
+		defer d.close()
+		opts.Demo = d.forUI()
+	}
+	w := ui.New(opts)
+	wizard.Store(w)
+	watchFirstFrame(w.Window(), prof)
+	w.Window().ShowAndRun()
+	return exitOK
+}
+
+// stopProfile ends the start-up profile (--profile-startup), saying on
+// stderr if it could not be written.
+func stopProfile(prof *startprof.Profile, std proc) {
+	if err := prof.Stop(); err != nil {
+		fmt.Fprintln(std.Err, "profile-startup:", err)
+	}
+}
+
+// options makes the app and describes everything the wizard needs but the
+// demo: settings, language, keyring, client, audit trail and folders.
+func (f *guiFlags) options(std proc, rt *runtimeEnv, o settings.Overrides) (ui.Options, error) {
+	_, statErr := os.Stat(rt.dirs.SettingsFile())
+	firstRun := errors.Is(statErr, os.ErrNotExist)
+	lang, err := ui.SetupLanguage(rt.settings.Language)
+	if err != nil {
+		rt.log.WithError(err).Warn("translations")
+	}
+	cat, err := rt.catalogue()
+	if err != nil {
+		return ui.Options{}, err
+	}
+	a := app.NewWithID(appID)
+	a.SetIcon(assets.WindowIcon)
+	set := rt.settings
+	f.demoDefaults(&set, f.given)
+	opts := ui.Options{
+		App:      a,
+		Settings: set,
+		Secrets:  secrets.NewSession(secrets.NewKeyring(keyringTimeout)),
+		NewClient: func(s settings.Settings, secret string) (*abdm.Client, error) {
+			c, _, err := newClient(s, secret, abdm.DefaultCallTimeout, rt)
+			return c, err
+		},
+		NewJournal: func(env string, c *abdm.Client) abdm.Journal {
+			return newJournal(rt, env, c, cat)
+		},
+		Audit:      audit.Open(rt.dirs.AuditFile()),
+		Catalogue:  cat,
+		Log:        rt.log,
+		Redact:     func(v string) { rt.redact.Add(v) },
+		LogDir:     rt.dirs.Logs,
+		ReceiptDir: rt.dirs.Receipts(),
+		Version:    std.build.Number(),
+		Language:   lang,
+		FirstRun:   firstRun && !f.demo,
+		Warning:    rt.warning,
+		Tick:       time.Second,
+		WarmEvery:  warmEvery,
+	}
+	if o == (settings.Overrides{}) && !f.demo {
+		opts.SaveSettings = settings.NewStore(rt.dirs.SettingsFile()).Save
+	}
+	return opts, nil
+}
+
+// startGUIDemo starts the simulator for the wizard's demo. Its OTPs appear
+// in the wizard (once there is one) and on stderr, for trainers in a
+// terminal and for the scripted end-to-end run.
+func startGUIDemo(std proc, rt *runtimeEnv, wizard *atomic.Pointer[ui.Wizard]) (*demoServer, error) {
+	d, err := startDemo(std.Err, rt.log, func(m sandbox.OTPMessage) {
+		if w := wizard.Load(); w != nil {
+			w.ShowDemoSMS(ui.DemoSMS{Time: time.Now(), To: m.MaskedMobile, OTP: m.OTP, Reason: m.Purpose})
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	d.warmKey(2 * time.Second)
+	return d, nil
+}
+
+// needDisplay reports a missing display before the windowing system panics.
+func needDisplay() error {
+	if runtime.GOOS != "linux" && runtime.GOOS != "freebsd" {
+		return nil
+	}
+	if os.Getenv("DISPLAY") == "" && os.Getenv("WAYLAND_DISPLAY") == "" {
+		return errors.New("no display found: the wizard needs a desktop session. " +
+			"In a terminal, use \"abha-deactivate deactivate\" instead (see --help)")
+	}
+	return nil
+}

@@ -20,6 +20,7 @@ import (
 
 	"abha-deactivate/internal/testtools"
 	"abha-deactivate/storage/audit"
+	"abha-deactivate/storage/audit/audittest"
 )
 
 // binPath is the abha-deactivate binary built once for the end-to-end tests.
@@ -914,7 +915,7 @@ func TestE2EReceiptFailures(t *testing.T) {
 func auditTrail(t *testing.T, home string, n int) string {
 	t.Helper()
 	path := filepath.Join(home, "data", "abha-deactivate", "audit.jsonl")
-	if err := audit.WriteSampleTrail(context.Background(), path, n); err != nil {
+	if err := audittest.WriteSampleTrail(context.Background(), path, n); err != nil {
 		t.Fatal(err)
 	}
 	return path

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"runtime"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -144,10 +145,32 @@ func (f *guiFlags) options(std proc, rt *runtimeEnv, o settings.Overrides) (ui.O
 		Tick:       time.Second,
 		WarmEvery:  warmEvery,
 	}
+	if !f.demo {
+		opts.Policy = rt.policy
+	}
 	if o == (settings.Overrides{}) && !f.demo {
-		opts.SaveSettings = settings.NewStore(rt.dirs.SettingsFile()).Save
+		opts.SaveSettings = rt.saver()
 	}
 	return opts, nil
+}
+
+// saver saves the wizard's settings into the user's settings file, with the
+// user's own values kept for the fields the facility's policy sets (so that
+// they come back if the policy is lifted).
+func (r *runtimeEnv) saver() func(settings.Settings) error {
+	store := settings.NewStore(r.dirs.SettingsFile())
+	var mu sync.Mutex
+	saved := r.saved
+	return func(edited settings.Settings) error {
+		mu.Lock()
+		defer mu.Unlock()
+		next := r.policy.ForSaving(edited, saved)
+		if err := store.Save(next); err != nil {
+			return err
+		}
+		saved = next
+		return nil
+	}
 }
 
 // startGUIDemo starts the simulator for the wizard's demo. Its OTPs appear

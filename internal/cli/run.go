@@ -17,6 +17,7 @@ var commands = map[string]func(args []string, std proc) int{
 	"sandbox":       runSandbox,
 	"audit":         runAudit,
 	"forget-secret": runForgetSecret,
+	"settings":      runSettings,
 }
 
 // Run runs the command that args name (without the program's name) and
@@ -51,6 +52,7 @@ Usage:
   abha-deactivate audit [--since DATE] [--outcome O] [--csv]          show the audit trail
   abha-deactivate audit verify [--json]                               check that the audit trail was not changed
   abha-deactivate forget-secret --client-id ID                        delete a saved client secret
+  abha-deactivate settings [--json]                                   the settings in effect, and which the facility set
   abha-deactivate --version
 
 Run "abha-deactivate COMMAND --help" for the flags of a command.

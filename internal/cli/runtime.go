@@ -32,7 +32,9 @@ const keyringTimeout = 10 * time.Second
 // runtimeEnv is what every command shares: folders, settings, logging.
 type runtimeEnv struct {
 	dirs     paths.Dirs
-	settings settings.Settings
+	settings settings.Settings // in effect: the user's, the flags, then the facility's policy
+	saved    settings.Settings // the user's own, as loaded from the settings file
+	policy   settings.Policy   // what the facility's IT team set for this computer
 	log      *logrus.Logger
 	redact   *logs.Redactor
 	closeLog func() error
@@ -61,13 +63,45 @@ func openRuntime(std proc, logLevel string, o settings.Overrides) (*runtimeEnv, 
 		closeLog()
 		return nil, fmt.Errorf("load settings: %w", err)
 	}
-	rt := &runtimeEnv{dirs: dirs, settings: s.With(o), log: log, redact: redact, closeLog: closeLog, build: std.build}
+	pol, err := facilityPolicy(o)
+	if err != nil {
+		log.WithError(err).Error("facility settings")
+		closeLog()
+		return nil, err
+	}
+	rt := &runtimeEnv{dirs: dirs, settings: s.With(o).WithPolicy(pol), saved: s, policy: pol, log: log, redact: redact,
+		closeLog: closeLog, build: std.build}
 	if warn != nil {
 		fmt.Fprintln(std.Err, "Warning:", warn.Message)
 		log.Warn(warn.Message)
 		rt.warning = warn.Message
 	}
 	return rt, nil
+}
+
+// machinePolicy reads the facility's settings for this computer (the
+// Windows policy key, or the root-owned file on Linux and macOS); tests
+// replace it.
+var machinePolicy = settings.LoadPolicy
+
+// facilityPolicy loads the machine's policy and checks the flags against it.
+// A damaged policy, or a flag that contradicts it, stops the run (exit 2):
+// neither may change which ABDM system is used.
+func facilityPolicy(o settings.Overrides) (settings.Policy, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	pol, err := machinePolicy(ctx)
+	var pe *settings.PolicyError
+	switch {
+	case errors.As(err, &pe):
+		return settings.Policy{}, usageError{pe.UserMessage()}
+	case err != nil:
+		return settings.Policy{}, fmt.Errorf("read the facility's settings: %w", err)
+	}
+	if err := o.CheckPolicy(pol); err != nil {
+		return settings.Policy{}, usageError{err.Error()}
+	}
+	return pol, nil
 }
 
 // catalogue returns the built-in reason catalogue merged with the

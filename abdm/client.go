@@ -17,6 +17,7 @@ import (
 	"github.com/sirupsen/logrus"
 
 	"abha-deactivate/abdm/wire"
+	"abha-deactivate/internal/safetext"
 )
 
 // Defaults of a Client; each can be changed with an Option.
@@ -350,7 +351,9 @@ func readLimited(r io.Reader, limit int64) replyBody {
 // refusal turns a non-2xx reply to cl into an *Error cleaned of secrets.
 func (c *Client) refusal(cl call, resp *http.Response, body []byte) *Error {
 	e := replyError(cl, resp.StatusCode, resp.Header, body)
-	e.ABDMText = c.scrub(e.ABDMText)
+	// ABDM's code and text are shown to staff: no control, escape or
+	// bidirectional character of the server's choosing gets through.
+	e.Code, e.ABDMText = safetext.Text(e.Code), safetext.Text(c.scrub(e.ABDMText))
 	return e
 }
 
@@ -413,9 +416,12 @@ func (e *scrubbedError) Error() string { return e.text }
 func (e *scrubbedError) Unwrap() error { return e.err }
 
 // decode unmarshals a reply body, turning a malformed body into KindBadReply.
+// Every string it decodes is made safe to show (safetext.Fields): names,
+// addresses and messages chosen by the server reach no terminal or label raw.
 func decode(op string, rep reply, v any) error {
 	if err := json.Unmarshal(rep.body, v); err != nil {
 		return &Error{Op: op, Status: rep.status, Kind: KindBadReply, ABDMText: "the reply is not valid JSON"}
 	}
+	safetext.Fields(v)
 	return nil
 }

@@ -175,7 +175,7 @@ func (v v3API) verify(ctx context.Context, cl call, scope []string, txnID, otp s
 		return wire.V3VerifyResponse{}, err
 	}
 	var r wire.V3VerifyResponse
-	if rep.incomplete || json.Unmarshal(rep.body, &r) != nil {
+	if rep.incomplete || decode(cl.op, rep, &r) != nil {
 		if cl.irreversible {
 			return r, &Error{Op: cl.op, Status: rep.status, Kind: KindOutcomeUnknown,
 				ABDMText: "ABDM answered, but its reply could not be read"}

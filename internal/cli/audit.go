@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"strings"
@@ -174,9 +173,7 @@ func runAuditVerify(args []string, std proc) int {
 		code = exitAuditBroken
 	}
 	if *jsonOut {
-		enc := json.NewEncoder(std.Out)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(struct {
+		if err := writeJSON(std.Out, struct {
 			audit.VerifyReport
 			ExitCode int `json:"exitCode"`
 		}{res, code}); err != nil {

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -68,9 +67,7 @@ func (r *reporter) base(outcome string, code int) result {
 
 func (r *reporter) emit(res result, text string) int {
 	if r.json {
-		enc := json.NewEncoder(r.std.Out)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(res); err != nil {
+		if err := writeJSON(r.std.Out, res); err != nil {
 			fmt.Fprintln(r.std.Err, "write the result:", err)
 		}
 	} else if text != "" {

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"fmt"
 	"text/tabwriter"
 
@@ -37,11 +36,9 @@ func runSettings(args []string, std proc) int {
 		v.SetByPolicy = append(v.SetByPolicy, string(f))
 	}
 	if *asJSON {
-		out, err := json.MarshalIndent(v, "", "  ")
-		if err != nil {
+		if err := writeJSON(std.Out, v); err != nil {
 			return rep.fail(err)
 		}
-		std.Out.Write(append(safetext.JSON(out), '\n'))
 		return exitOK
 	}
 	printSettings(std, v)

@@ -1,10 +1,13 @@
 package cli
 
 import (
+	"encoding/json"
 	"fmt"
 	"io"
 	"os"
 	"runtime/debug"
+
+	"abha-deactivate/internal/safetext"
 )
 
 // Exit codes of every command.
@@ -84,3 +87,15 @@ type usageError struct{ msg string }
 func (e usageError) Error() string { return e.msg }
 
 func usagef(format string, args ...any) error { return usageError{fmt.Sprintf(format, args...)} }
+
+// writeJSON writes v as indented JSON and a newline, with the characters
+// encoding/json leaves as they are (C1 controls, bidirectional and other
+// format characters) escaped too: text from ABDM or a file may hold them.
+func writeJSON(w io.Writer, v any) error {
+	out, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(append(safetext.JSON(out), '\n'))
+	return err
+}

@@ -1,0 +1,62 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"testing"
+)
+
+// hostileBytes are what a terminal must never receive from a server: ESC
+// (clear screen, window title, colours), BEL, BS, CR, the C1 CSI and
+// bidirectional controls that reorder what staff read.
+var hostileBytes = [][]byte{[]byte("\x1b"), []byte("\a"), []byte("\b"), []byte("\r"), []byte("\u009b"),
+	[]byte("\u202e"), []byte("\u200f"), []byte("\u2066")}
+
+// hostileText is every class of them, as a JSON string's contents.
+const hostileText = `x\u001b[2J\u001b]0;pwned\u0007\b\r\u009b31m \u202eRLO \u200fRLM \u2066LRI`
+
+func assertNoHostileBytes(t *testing.T, what string, out []byte) {
+	t.Helper()
+	for _, b := range hostileBytes {
+		if bytes.Contains(out, b) {
+			t.Errorf("%s holds %q raw:\n%q", what, b, out)
+		}
+	}
+}
+
+// TestE2EHostileServerText: ABDM's error code and message, and the
+// patient's name, chosen by a hostile server, reach stdout and stderr only
+// in escaped form, with and without --json.
+func TestE2EHostileServerText(t *testing.T) {
+	sim := startSim(t)
+	profile, _ := json.Marshal(map[string]string{"ABHANumber": asha, "preferredAbhaAddress": "asha@sbx",
+		"name": "NAME", "gender": "F", "yearOfBirth": "1988", "status": "ACTIVE"})
+	profile = bytes.Replace(profile, []byte("NAME"), []byte("Asha "+hostileText), 1)
+	sim.admin("POST", "faults", `{"route":"v3-profile","fault":{"status":200,"body":`+jsonString(string(profile))+`}}`)
+	refusal := `{"code":"ABDM-1228","message":"evil ` + hostileText + `"}`
+	sim.admin("POST", "faults", `{"route":"`+sim.route("deactivate")+`","fault":{"status":400,"body":`+jsonString(refusal)+`}}`)
+	for _, asJSON := range []bool{true, false} {
+		args := []string{"deactivate", "--reasons", "101", "--yes"}
+		if asJSON {
+			args = append(args, "--json")
+		}
+		sim.admin("POST", "clock", `{"advance":"1m"}`) // past the simulator's wait between OTPs
+		run := startCLI(t, sim, asha, args...)
+		run.send(sim.otp())
+		code, _ := run.wait(t)
+		if code != exitRejected {
+			t.Fatalf("json=%v: exit %d, want %d\nstdout:\n%s\nstderr:\n%s", asJSON, code, exitRejected, run.stdout.String(), run.stderrText())
+		}
+		assertNoHostileBytes(t, "stdout", run.stdout.Bytes())
+		assertNoHostileBytes(t, "stderr", []byte(run.stderrText()))
+		both := run.stdout.String() + run.stderrText()
+		if !bytes.Contains([]byte(both), []byte(`\x1b`)) && !bytes.Contains([]byte(both), []byte(`\u001b`)) {
+			t.Errorf("json=%v: the escape is not shown in a visible form:\n%s", asJSON, both)
+		}
+	}
+}
+
+func jsonString(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}

@@ -30,9 +30,31 @@ type Stdio struct {
 	Getenv func(string) string
 }
 
-// OS is the process's own standard streams and environment.
+// OS is the process's own standard streams and environment. The secrets
+// the commands take from the environment (the client secret, the patient's
+// token) are read once and removed from it, so that no program this one
+// starts (a keyring helper, the PDF viewer, a browser) inherits them.
 func OS() Stdio {
-	return Stdio{In: os.Stdin, Out: os.Stdout, Err: os.Stderr, Getenv: os.Getenv}
+	kept := takeEnv(envClientSecret, envXToken)
+	getenv := func(k string) string {
+		if v, ok := kept[k]; ok {
+			return v
+		}
+		return os.Getenv(k)
+	}
+	return Stdio{In: os.Stdin, Out: os.Stdout, Err: os.Stderr, Getenv: getenv}
+}
+
+// takeEnv returns the values of names that are set, and unsets them.
+func takeEnv(names ...string) map[string]string {
+	kept := map[string]string{}
+	for _, k := range names {
+		if v, ok := os.LookupEnv(k); ok {
+			kept[k] = v
+			_ = os.Unsetenv(k)
+		}
+	}
+	return kept
 }
 
 // Build says which build of the program runs: the main package stamps it

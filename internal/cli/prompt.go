@@ -30,7 +30,9 @@ func newLines(r io.Reader) *lines {
 		for sc.Scan() {
 			l.ch <- sc.Text()
 		}
-		if err := sc.Err(); err != nil {
+		if err := sc.Err(); errors.Is(err, bufio.ErrTooLong) {
+			l.err <- usageError{"the answer typed is longer than 1 MiB: type only what is asked (the 6-digit OTP)"}
+		} else if err != nil {
 			l.err <- err
 		} else {
 			l.err <- errNoInput

@@ -6,8 +6,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"abha-deactivate/abdm"
+	"abha-deactivate/internal/safetext"
 	"abha-deactivate/receipt"
 	"abha-deactivate/ui"
 )
@@ -35,15 +37,29 @@ func (f *receiptFlags) check() error {
 	if f.path == "" {
 		return nil
 	}
+	name := filepath.Base(f.path)
+	switch {
+	case strings.TrimSpace(name) == "" || name == "." || name == string(filepath.Separator) || strings.HasSuffix(f.path, string(filepath.Separator)):
+		return usagef("--receipt %s: give a file name, not a folder", safetext.Arg(f.path))
+	case len(name) > maxReceiptName:
+		return usagef("--receipt %s: the file name is too long (more than %d bytes)", safetext.Arg(f.path), maxReceiptName)
+	case strings.ContainsFunc(f.path, safetext.Unsafe):
+		return usagef("--receipt %s: the path holds control characters", safetext.Arg(f.path))
+	}
 	dir := filepath.Dir(f.path)
 	probe, err := os.CreateTemp(dir, ".abha-receipt-check-*")
 	if err != nil {
-		return usagef("--receipt: cannot write a file in %s: %v", dir, err)
+		return usagef("--receipt: cannot write a file in %s", safetext.Arg(dir))
 	}
 	probe.Close()
 	os.Remove(probe.Name())
 	return nil
 }
+
+// maxReceiptName leaves room, within the 255 bytes a file name may have on
+// every common file system, for the temporary name the receipt is written
+// under before it is renamed.
+const maxReceiptName = 200
 
 // finish reports a done change with report, after saving the patient's
 // receipt when --receipt asks for one. A receipt that cannot be saved is a

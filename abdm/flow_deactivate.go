@@ -98,6 +98,9 @@ func (f *Flow) intend(ctx context.Context, a Attempt) error {
 		return nil
 	}
 	if err := f.journal.Intent(ctx, a); err != nil {
+		if errors.Is(err, ErrAnotherChange) {
+			return err
+		}
 		return fmt.Errorf("write the audit trail (nothing was sent to ABDM): %w", err)
 	}
 	return nil

@@ -193,7 +193,12 @@ type Journal interface {
 
 // Errors a Flow returns for input or order problems (no request is made).
 var (
-	ErrBusy               = errors.New("another request is still running: wait for it or cancel it")
+	ErrBusy = errors.New("another request is still running: wait for it or cancel it")
+	// ErrAnotherChange is what a Journal's Intent returns when another
+	// window or terminal on this computer is changing the same ABHA at that
+	// moment: nothing is sent.
+	ErrAnotherChange = errors.New("another window on this computer is already changing this ABHA: " +
+		"nothing was sent from here; check the ABHA's status before trying again")
 	ErrAlreadyDeactivated = errors.New("this ABHA has already been deactivated")
 	ErrAlreadyReactivated = errors.New("this ABHA has already been reactivated")
 	ErrOTPFormat          = errors.New("the OTP must be exactly 6 digits")

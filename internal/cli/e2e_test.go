@@ -269,7 +269,14 @@ func (r *cliRun) stderrText() string {
 // in the environment.
 func startCLI(t *testing.T, sim *simProc, abha string, args ...string) *cliRun {
 	t.Helper()
-	env, home := isolatedEnv(t)
+	return startCLIIn(t, t.TempDir(), sim, abha, args...)
+}
+
+// startCLIIn is startCLI with the folders of the run under home, so that
+// runs can share them as one user's terminals do.
+func startCLIIn(t *testing.T, home string, sim *simProc, abha string, args ...string) *cliRun {
+	t.Helper()
+	env := envFor(home)
 	r := &cliRun{home: home}
 	r.stderr = lockedBuffer{mu: &r.mu, b: &r.errBuf}
 	if sim != nil {

@@ -60,3 +60,43 @@ func jsonString(s string) string {
 	b, _ := json.Marshal(s)
 	return string(b)
 }
+
+// TestE2ETwoTerminalsOnePatient: two terminals of one user deactivate the
+// same ABHA at once. The irreversible call reaches ABDM once; the other run
+// says another window is changing this ABHA, and sends nothing.
+func TestE2ETwoTerminalsOnePatient(t *testing.T) {
+	sim := startSim(t)
+	home := t.TempDir()
+	var runs []*cliRun
+	var otps []string
+	for range 2 {
+		sim.admin("POST", "clock", `{"advance":"1m"}`) // past the simulator's wait between OTPs
+		r := startCLIIn(t, home, sim, asha, "deactivate", "--reasons", "101", "--yes", "--json")
+		otps = append(otps, sim.otp())
+		runs = append(runs, r)
+	}
+	// The first verify takes a while at ABDM, so the two overlap.
+	sim.admin("POST", "faults", `{"route":"`+sim.route("deactivate")+`","fault":{"latency":"1500ms","times":1}}`)
+	for i, r := range runs {
+		r.send(otps[i])
+	}
+	codes := map[int]int{}
+	for _, r := range runs {
+		code, _ := r.wait(t)
+		codes[code]++
+	}
+	if n := sim.count(sim.route("deactivate")); n != 1 {
+		t.Errorf("the irreversible call reached ABDM %d times, want 1", n)
+	}
+	// The run that got through may still be refused by ABDM: the second OTP
+	// request can end the first one's transaction.
+	var said []byte
+	for _, r := range runs {
+		if bytes.Contains(r.stdout.Bytes(), []byte("another window on this computer")) {
+			said = r.stdout.Bytes()
+		}
+	}
+	if codes[exitFailure] != 1 || codes[exitOK]+codes[exitRejected] != 1 || said == nil {
+		t.Errorf("exit codes %v; no run said another window was changing the ABHA", codes)
+	}
+}

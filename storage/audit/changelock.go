@@ -13,20 +13,21 @@ import (
 	"time"
 	"unicode"
 
+	"abha-deactivate/abdm"
 	"abha-deactivate/storage/paths"
 )
 
 // ErrChangeInProgress is returned by Journal.Intent when another window or
 // terminal on this computer is already deactivating or reactivating the
 // same ABHA: nothing is sent for this one.
-var ErrChangeInProgress = errors.New("another window on this computer is already changing this ABHA: " +
-	"nothing was sent; wait for it to finish, then check the ABHA's status")
+var ErrChangeInProgress = abdm.ErrAnotherChange
 
 // errLocked is tryLockFile's answer when the lock is held elsewhere.
 var errLocked = errors.New("locked")
 
-// ChangeLockWait is how long Intent waits for another change of the same
-// ABHA to finish before it gives up with ErrChangeInProgress.
+// ChangeLockWait is how long Intent waits for another window's change of
+// the same ABHA to finish before it reports ErrChangeInProgress (which it
+// does either way: the other change may have succeeded).
 const ChangeLockWait = 3 * time.Second
 
 // changeLocks holds, across processes, one lock file per ABHA being changed,
@@ -71,20 +72,26 @@ func (c *changeLocks) acquire(ctx context.Context, id, number, address string) e
 	if err != nil {
 		return fmt.Errorf("audit: change lock: %w", err)
 	}
+	if err = tryLockFile(f); err == nil {
+		c.mu.Lock()
+		c.held[id] = f
+		c.mu.Unlock()
+		return nil
+	}
+	// Another window is changing this ABHA now, and its change may well
+	// succeed: this one sends nothing, even if the lock frees up. It waits a
+	// little first, so that the other can finish before staff are told.
 	deadline := time.Now().Add(c.wait)
-	for {
-		if err = tryLockFile(f); err == nil {
-			c.mu.Lock()
-			c.held[id] = f
-			c.mu.Unlock()
-			return nil
-		}
-		if !errors.Is(err, errLocked) || !time.Now().Before(deadline) {
+	for errors.Is(err, errLocked) && time.Now().Before(deadline) {
+		if perr := pause(ctx, 50*time.Millisecond); perr != nil {
+			err = perr
 			break
 		}
-		if err = pause(ctx, 50*time.Millisecond); err != nil {
-			break
-		}
+		err = tryLockFile(f)
+	}
+	if err == nil {
+		_ = unlockFile(f)
+		err = errLocked
 	}
 	f.Close()
 	if errors.Is(err, errLocked) {

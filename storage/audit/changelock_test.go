@@ -41,6 +41,22 @@ func TestOneChangePerABHA(t *testing.T) {
 	if waited := time.Since(start); waited < 150*time.Millisecond {
 		t.Errorf("gave up after %v without waiting", waited)
 	}
+	// The first finishes while the second waits: the second still sends
+	// nothing (the first change may have done what it wanted).
+	second.locks.wait = 2 * time.Second
+	waiting := make(chan error, 1)
+	go func() { waiting <- second.Intent(ctx, changeAttempt("b0", "91-5512-3456-7890")) }()
+	time.Sleep(100 * time.Millisecond)
+	if err := first.Outcome(ctx, a, abdm.Outcome{Status: OutcomeDeactivated}); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-waiting; !errors.Is(err, ErrChangeInProgress) {
+		t.Fatalf("a change that waited while another finished: %v, want ErrChangeInProgress", err)
+	}
+	if err := first.Intent(ctx, a); err != nil {
+		t.Fatal(err)
+	}
+	second.locks.wait = 200 * time.Millisecond
 	if err := second.Intent(ctx, changeAttempt("c1", "91-6623-4567-8901")); err != nil {
 		t.Fatalf("another ABHA: %v", err)
 	}

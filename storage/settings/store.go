@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sync"
 	"time"
 
@@ -58,6 +59,7 @@ func (s *Store) Load() (Settings, *Warning, error) {
 	if err != nil {
 		return s.setAside(fmt.Errorf("reading %s: %w", s.path, err), false)
 	}
+	tightenMode(s.path)
 	set, fromVersion, err := decode(data)
 	if err != nil {
 		return s.setAside(err, errors.Is(err, errTooNew))
@@ -157,4 +159,17 @@ func (s *Store) save(set Settings) error {
 		return fmt.Errorf("saving settings: %w", err)
 	}
 	return nil
+}
+
+// tightenMode makes a settings file that others may read (an older version
+// or another tool wrote it 0644) private again: it names the facility's
+// client ID and addresses. Best effort: a file that is not the user's own
+// stays as it is.
+func tightenMode(path string) {
+	if runtime.GOOS == "windows" {
+		return // the user's profile folder is private there; modes mean little
+	}
+	if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() && fi.Mode().Perm()&0o077 != 0 {
+		_ = os.Chmod(path, fi.Mode().Perm()&0o700)
+	}
 }

@@ -344,3 +344,28 @@ func assertOnly(t *testing.T, dir string, names ...string) {
 		t.Errorf("%s holds %v, want %v", dir, got, names)
 	}
 }
+
+// TestLoadTightensAReadableFile: a settings file others could read is made
+// private when it is read, even by a command that never saves it.
+func TestLoadTightensAReadableFile(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("file modes: Unix only")
+	}
+	path := filepath.Join(t.TempDir(), "settings.json")
+	if err := NewStore(path).Save(Defaults()); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(path, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := NewStore(path).Load(); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != 0o600 {
+		t.Errorf("mode %v after Load, want 0600", fi.Mode().Perm())
+	}
+}

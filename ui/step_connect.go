@@ -8,7 +8,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 
@@ -337,17 +336,12 @@ func (s *connectStep) connectNow() {
 		return
 	}
 	if set.Environment == string(abdm.EnvProduction) && !s.w.confirmed {
-		d := dialog.NewConfirm(T("Use the live ABDM system?"),
-			T("Production is the live ABDM system: deactivations affect real patients' ABHA. Continue only if this computer is meant for real use."),
-			func(ok bool) {
-				if ok {
-					s.w.confirmed = true
-					s.connectWith(set)
-				}
-			}, s.w.win)
-		d.SetConfirmText(T("Use production"))
-		d.SetDismissText(T("Go back"))
-		d.Show()
+		s.w.askOnce(confirmation{title: T("Use the live ABDM system?"), confirm: T("Use production"), dismiss: T("Go back"),
+			content:    wrapped(T("Production is the live ABDM system: deactivations affect real patients' ABHA. Continue only if this computer is meant for real use.")),
+			importance: widget.HighImportance, onConfirm: func() {
+				s.w.confirmed = true
+				s.connectWith(set)
+			}})
 		return
 	}
 	s.connectWith(set)

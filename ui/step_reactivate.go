@@ -7,7 +7,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
 	"abha-deactivate/abdm"
@@ -208,14 +207,11 @@ func (s *reactivateStep) askConfirm() {
 	}
 	msg := T("Reactivate the ABHA of {{.Who}}?", map[string]any{"Who": who}) + "\n\n" +
 		T("The patient will again be able to use it with ABDM apps, share health records through ABDM and show it at a hospital or clinic.")
-	d := dialog.NewCustomConfirm(T("Reactivate this ABHA?"), T("Reactivate"), T("Go back"), wrapped(msg), func(ok bool) {
-		if ok {
-			s.reactivate(otp)
-		}
-	}, s.w.win)
-	d.SetConfirmImportance(widget.HighImportance)
-	d.Resize(fyne.NewSize(min(560, s.w.win.Canvas().Size().Width-40), 0))
-	d.Show()
+	if !s.w.askOnce(confirmation{title: T("Reactivate this ABHA?"), confirm: T("Reactivate"), dismiss: T("Go back"),
+		content: wrapped(msg), importance: widget.HighImportance, width: min(560, s.w.win.Canvas().Size().Width-40),
+		onConfirm: func() { s.reactivate(otp) }}) {
+		return
+	}
 	s.w.event("confirm reactivation")
 }
 

@@ -7,7 +7,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
 	"abha-deactivate/abdm"
@@ -180,14 +179,9 @@ func (s *verifyStep) askConfirm() {
 		msg += "•  " + c + "\n"
 	}
 	label := wrapped(msg)
-	d := dialog.NewCustomConfirm(T("Deactivate this ABHA?"), T("Deactivate"), T("Go back"), label, func(ok bool) {
-		if ok {
-			s.deactivate(otp, codes, note)
-		}
-	}, s.w.win)
-	d.SetConfirmImportance(widget.DangerImportance)
-	d.Resize(fyne.NewSize(min(560, s.w.win.Canvas().Size().Width-40), 0))
-	d.Show()
+	s.w.askOnce(confirmation{title: T("Deactivate this ABHA?"), confirm: T("Deactivate"), dismiss: T("Go back"),
+		content: label, importance: widget.DangerImportance, width: min(560, s.w.win.Canvas().Size().Width-40),
+		onConfirm: func() { s.deactivate(otp, codes, note) }})
 }
 
 // deactivate sends the irreversible call once; the wizard's single task

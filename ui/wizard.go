@@ -94,6 +94,7 @@ type Wizard struct {
 	flow      *abdm.Flow
 	secret    string
 	confirmed bool // production use confirmed for this run
+	asking    bool // a confirmation dialog is open (askOnce)
 	current   int
 	task      *runningTask
 

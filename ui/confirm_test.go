@@ -1,0 +1,35 @@
+package ui
+
+import (
+	"testing"
+)
+
+// TestConfirmationNeverStacks: asking again (Enter, or the button pressed
+// twice) while the confirmation is open opens no second dialog, so none is
+// left over the result once the first is confirmed; after it closes, the
+// question can be asked again.
+func TestConfirmationNeverStacks(t *testing.T) {
+	e := newUIEnv(t)
+	e.toVerify(asha)
+	e.enter(e.lastOTP())
+	e.act(func() {
+		e.verify().askConfirm()
+		e.verify().askConfirm()
+	})
+	if n := len(e.wiz.win.Canvas().Overlays().List()); n != 1 {
+		t.Fatalf("%d dialogs open after asking twice, want 1", n)
+	}
+	e.confirmDialog(T("Go back"))
+	if n := len(e.wiz.win.Canvas().Overlays().List()); n != 0 {
+		t.Fatalf("%d dialogs left after Go back", n)
+	}
+	e.act(func() { e.verify().askConfirm() })
+	if n := len(e.wiz.win.Canvas().Overlays().List()); n != 1 {
+		t.Fatalf("%d dialogs after asking again, want 1", n)
+	}
+	e.confirmDialog(T("Deactivate"))
+	e.wantStep(stepResult)
+	if n := len(e.wiz.win.Canvas().Overlays().List()); n != 0 {
+		t.Errorf("%d dialogs over the result, want none", n)
+	}
+}

@@ -131,6 +131,10 @@ func (w *Wizard) resetSteps(ids ...int) {
 // goes on to the Patient step, with the connection's warning (if any) on it.
 func (w *Wizard) connected(set settings.Settings, c connection) {
 	w.set, w.secret = set, c.secret
+	if w.system != nil {
+		w.system.show(set)
+		w.win.SetTitle(T("ABHA Deactivation") + " — " + w.system.text.Text)
+	}
 	w.useClient(c.client, c.flow)
 	w.resetSteps(stepPatient, stepReactivate)
 	w.modePick.SetSelected(w.modePick.Options[0])

@@ -8,6 +8,7 @@ import (
 	"image/color"
 	_ "image/jpeg" // profile photos from ABDM
 	_ "image/png"
+	"net/url"
 	"slices"
 	"time"
 
@@ -19,6 +20,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"abha-deactivate/abdm"
+	"abha-deactivate/storage/settings"
 )
 
 func layoutSpacer() fyne.CanvasObject { return layout.NewSpacer() }
@@ -42,6 +44,53 @@ func demoBanner() fyne.CanvasObject {
 	text.TextStyle = fyne.TextStyle{Bold: true}
 	text.Alignment = fyne.TextAlignCenter
 	return container.NewStack(bg, container.NewPadded(text))
+}
+
+// systemStrip is the strip that names the ABDM system the wizard is
+// connected to, on every step after Connect: staff must never deactivate a
+// real patient while believing they are testing, or the reverse.
+type systemStrip struct {
+	bg   *canvas.Rectangle
+	text *canvas.Text
+	box  *fyne.Container
+}
+
+func newSystemStrip() *systemStrip {
+	s := &systemStrip{bg: canvas.NewRectangle(theme.Color(theme.ColorNameSuccess)), text: canvas.NewText("", color.Black)}
+	s.text.TextStyle = fyne.TextStyle{Bold: true}
+	s.text.Alignment = fyne.TextAlignCenter
+	s.box = container.NewStack(s.bg, container.NewPadded(s.text))
+	s.box.Hide()
+	return s
+}
+
+// show names the system of set: production in the danger colour.
+func (s *systemStrip) show(set settings.Settings) {
+	gen := set.Generation()
+	switch abdm.Environment(set.Environment) {
+	case abdm.EnvProduction:
+		s.bg.FillColor = theme.Color(theme.ColorNameError)
+		s.text.Color = color.White
+		s.text.Text = T("LIVE ABDM (production): real patients") + " · API " + string(gen)
+	case abdm.EnvCustom:
+		s.bg.FillColor = theme.Color(theme.ColorNameWarning)
+		s.text.Color = color.Black
+		s.text.Text = T("Custom ABDM addresses") + ": " + hostOf(set.GatewayURL) + " · API " + string(gen)
+	default:
+		s.bg.FillColor = theme.Color(theme.ColorNameSuccess)
+		s.text.Color = color.Black
+		s.text.Text = T("ABDM sandbox (test system): no real patients") + " · API " + string(gen)
+	}
+	s.box.Show()
+	s.box.Refresh()
+}
+
+// hostOf is the host of a base URL, or the URL itself if it has none.
+func hostOf(raw string) string {
+	if u, err := url.Parse(raw); err == nil && u.Host != "" {
+		return u.Host
+	}
+	return raw
 }
 
 // field is a labelled input with a hint below it.

@@ -93,8 +93,9 @@ type Wizard struct {
 	client    *abdm.Client
 	flow      *abdm.Flow
 	secret    string
-	confirmed bool // production use confirmed for this run
-	asking    bool // a confirmation dialog is open (askOnce)
+	confirmed bool         // production use confirmed for this run
+	asking    bool         // a confirmation dialog is open (askOnce)
+	system    *systemStrip // names the connected ABDM system (nil in demo mode, which has its banner)
 	current   int
 	task      *runningTask
 
@@ -206,6 +207,9 @@ func (w *Wizard) build() {
 		w.modeBox, widget.NewSeparator())
 	if w.opts.Demo != nil {
 		header.Objects = append([]fyne.CanvasObject{demoBanner()}, header.Objects...)
+	} else {
+		w.system = newSystemStrip()
+		header.Objects = append([]fyne.CanvasObject{w.system.box}, header.Objects...)
 	}
 	footer := container.NewVBox(w.noticeSlot, w.progressBox, widget.NewSeparator(),
 		container.NewHBox(w.back, layoutSpacer(), w.cancel, w.next))

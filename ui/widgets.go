@@ -2,6 +2,7 @@ package ui
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"image"
@@ -296,6 +297,10 @@ func (n *notice) showError(err error, actionLabel string, action func()) {
 func describe(err error) (title, detail string) {
 	var e *abdm.Error
 	switch {
+	case errors.Is(err, context.Canceled) && !abdm.IsKind(err, abdm.KindOutcomeUnknown):
+		// Staff pressed Cancel (or Escape): say what that means, not Go's words.
+		title = T("Stopped. Nothing more will be sent for this request.")
+		detail = T("If ABDM had already received it (for example a request to send an OTP), the patient may still get an SMS. You can go on, or send a new OTP.")
 	case errors.As(err, &e):
 		title = T(e.Kind.Message())
 		if e.Code != "" && e.ABDMText != "" {

@@ -95,7 +95,7 @@ func (s *reactivateStep) view() fyne.CanvasObject { return s.content }
 
 func (s *reactivateStep) enter() {
 	s.tick()
-	if s.w.flowState().Step == abdm.StepReactivationOTPSent {
+	if st := s.w.flowState(); st.Step == abdm.StepReactivationOTPSent && st.Reactivation.Remaining() > 0 {
 		s.w.setPrimary(T("Reactivate ABHA"), widget.HighImportance, true, s.askConfirm)
 		return
 	}
@@ -240,7 +240,7 @@ func (s *reactivateStep) showError(err error) {
 	case showWait(s.notice, err):
 	case abdm.IsOTPRefusal(err) && w.flowState().Step == abdm.StepReactivationOTPSent:
 		s.otp.SetText("")
-		showOTPRefusal(s.notice, err, w.flowState().Reactivation.Remaining())
+		showOTPRefusal(s.notice, err, w.flowState().Reactivation.Remaining(), T("Send reactivation OTP"), s.send)
 		w.focus(s.otp)
 	case abdm.IsKind(err, abdm.KindOutcomeUnknown):
 		w.outcomeUnknown(err)

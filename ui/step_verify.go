@@ -108,7 +108,8 @@ func (s *verifyStep) view() fyne.CanvasObject { return s.content }
 
 func (s *verifyStep) enter() {
 	s.tick()
-	ready := s.w.flowState().Step == abdm.StepOTPSent
+	st := s.w.flowState()
+	ready := st.Step == abdm.StepOTPSent && st.OTP.Remaining() > 0 // no attempt left: only a new OTP helps
 	s.w.setPrimary(T("Deactivate ABHA"), widget.DangerImportance, ready, s.askConfirm)
 }
 
@@ -211,7 +212,7 @@ func (s *verifyStep) showError(err error) {
 	if abdm.IsOTPRefusal(err) {
 		// A wrong OTP, or a refusal ABDM did not explain: the OTP step stays.
 		s.otp.SetText("")
-		showOTPRefusal(s.notice, err, w.flowState().OTP.Remaining())
+		showOTPRefusal(s.notice, err, w.flowState().OTP.Remaining(), T("Request a new OTP"), w.requestNewOTP)
 		w.focus(s.otp)
 		s.enter()
 		return

@@ -380,14 +380,23 @@ func setPhoto(img *canvas.Image, box *fyne.Container, photo []byte) {
 // showOTPRefusal tells that ABDM refused an OTP, with attempts left: as "does
 // not match" when ABDM said so, else with ABDM's own code and message. The
 // OTP step stays open either way.
-func showOTPRefusal(n *notice, err error, left int) {
-	again := T("Ask the patient to read the OTP again. Attempts left: {{.N}}.", map[string]any{"N": left})
+func showOTPRefusal(n *notice, err error, left int, newOTP string, again func()) {
+	title := T("ABDM refused the OTP.")
 	if abdm.IsKind(err, abdm.KindWrongOTP) {
-		n.show(noticeError, T("The OTP does not match."), again, "", nil)
+		title = T("The OTP does not match.")
+	}
+	if left <= 0 {
+		// Reading the same OTP again cannot help now: offer the way on.
+		n.show(noticeError, title, T("No attempts are left for this OTP: send a new one."), newOTP, again)
+		return
+	}
+	again2 := T("Ask the patient to read the OTP again. Attempts left: {{.N}}.", map[string]any{"N": left})
+	if abdm.IsKind(err, abdm.KindWrongOTP) {
+		n.show(noticeError, title, again2, "", nil)
 		return
 	}
 	_, detail := describe(err)
-	n.show(noticeError, T("ABDM refused the OTP."), detail+"\n"+again, "", nil)
+	n.show(noticeError, title, detail+"\n"+again2, "", nil)
 }
 
 // genderText is the patient's gender in the interface's language.

@@ -1,0 +1,44 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+
+	"abha-deactivate/abdm"
+)
+
+// TestNoAttemptsLeftOffersANewOTP: once every attempt of an OTP is used, the
+// notice no longer says to read it again: it offers a new OTP, and
+// Deactivate is disabled.
+func TestNoAttemptsLeftOffersANewOTP(t *testing.T) {
+	e := newUIEnv(t)
+	e.toVerify(asha)
+	right := e.lastOTP()
+	wrong := "000000"
+	if right == wrong {
+		wrong = "111111"
+	}
+	for e.wiz.flowState().OTP.Remaining() > 0 {
+		before := e.wiz.flowState().OTP.Remaining()
+		e.enter(wrong)
+		e.act(func() { e.verify().askConfirm() })
+		e.confirmDialog(T("Deactivate"))
+		if e.wiz.flowState().OTP.Remaining() >= before {
+			t.Fatalf("attempts left stayed at %d; notice %q", before, e.verify().notice.title.Text)
+		}
+	}
+	n := e.verify().notice
+	if n.action.Hidden || n.action.Text != T("Request a new OTP") || strings.Contains(n.detail.Text, "read the OTP again") {
+		t.Errorf("notice %q / %q, action %q (hidden %v)", n.title.Text, n.detail.Text, n.action.Text, n.action.Hidden)
+	}
+	if !e.wiz.next.Disabled() {
+		t.Error("Deactivate is still enabled with no attempts left")
+	}
+	// A refusal that leaves no attempt (whatever ABDM's code) says the same.
+	e.act(func() {
+		showOTPRefusal(n, &abdm.Error{Kind: abdm.KindWrongOTP, Status: 400}, 0, T("Request a new OTP"), func() {})
+	})
+	if want := T("No attempts are left for this OTP: send a new one."); n.detail.Text != want || n.action.Hidden {
+		t.Errorf("no attempt left: %q (action hidden %v)", n.detail.Text, n.action.Hidden)
+	}
+}

@@ -61,6 +61,8 @@
 #   APP_RUNNER    starts the binary (e.g. "wine" for the Windows build; see scripts/lib/e2e.sh)
 #   SANDBOX_BIN   the program whose `sandbox` command is the simulator (default:
 #                 the app's binary; the Windows lane passes the Linux build)
+#   SANDBOX_ARGS  more arguments for `sandbox`, split at spaces (e.g. --client-secret S,
+#                 so that the caller knows the secret and can search for it afterwards)
 #   AUDIT_FILE    the app's audit trail, where pass 1 checks it (default: under
 #                 the temporary XDG_DATA_HOME)
 #   SECRET_KEPT   where "Remember the secret" keeps it: session (default; no
@@ -314,7 +316,9 @@ start_sandbox() {
 	: >"$SBX_OUT"
 	: >"$SBX_ERR"
 	# Port 0: the simulator picks a free loopback port and prints its addresses.
-	"$SANDBOX_BIN" sandbox --addr 127.0.0.1:0 >"$SBX_OUT" 2>"$SBX_ERR" &
+	local extra=()
+	[[ -n "${SANDBOX_ARGS:-}" ]] && read -r -a extra <<<"$SANDBOX_ARGS"
+	"$SANDBOX_BIN" sandbox --addr 127.0.0.1:0 ${extra[@]+"${extra[@]}"} >"$SBX_OUT" 2>"$SBX_ERR" &
 	SBX_PID=$!
 	local deadline=$((SECONDS + STEP_TIMEOUT))
 	until grep -q '^Press Ctrl+C' "$SBX_ERR"; do

@@ -23,20 +23,25 @@ wine_build_standin() {
 	mkdir -p "$dir"
 	x86_64-w64-mingw32-gcc -shared -O2 -Wall -Werror -o "$dir/bcryptprimitives.dll" \
 		"$root/scripts/windows/bcryptprimitives.c" -ladvapi32
-	x86_64-w64-mingw32-objdump -p "$dir/bcryptprimitives.dll" | grep -q '\] ProcessPrng$' || {
+	# Not `objdump | grep -q`: under pipefail, grep's early exit fails the pipe.
+	local exports
+	exports=$(x86_64-w64-mingw32-objdump -p "$dir/bcryptprimitives.dll")
+	grep -q '\] ProcessPrng$' <<<"$exports" || {
 		echo "wine: the stand-in DLL does not export ProcessPrng" >&2
 		return 1
 	}
 }
 
 # wine_new_prefix DIR DLL: a new Wine prefix in DIR (which must not exist or be empty),
-# ready to run Go programs. About 20-40 s.
+# ready to run Go programs. About 20-40 s. wineboot runs with HOME=DIR/unix-home, so
+# the profile's Desktop, Documents, Downloads... links point there, not into the
+# host user's home.
 wine_new_prefix() {
 	local dir=$1 dll=$2
 	export WINEPREFIX=$dir WINEARCH=win64 WINEDEBUG=-all
 	export WINEDLLOVERRIDES="bcryptprimitives=n;winemenubuilder.exe=d;mscoree=d;mshtml=d"
-	mkdir -p "$dir"
-	wineboot -i >"$dir.wineboot.log" 2>&1 || {
+	mkdir -p "$dir/unix-home"
+	HOME="$dir/unix-home" wineboot -i >"$dir.wineboot.log" 2>&1 || {
 		echo "wine: wineboot failed for $dir:" >&2
 		tail -n 20 "$dir.wineboot.log" >&2
 		return 1

@@ -112,6 +112,7 @@ cleanup() {
 	for p in "${PREFIXES[@]}"; do
 		WINEPREFIX=$p wineserver -k 2>/dev/null
 	done
+	for name in "${!PREFIX_JOB[@]}"; do wait "${PREFIX_JOB[$name]}" 2>/dev/null; done
 	for p in "${PREFIXES[@]}"; do
 		WINEPREFIX=$p timeout 20 wineserver -w 2>/dev/null
 	done
@@ -175,15 +176,29 @@ say "Xvfb on $DISPLAY for the console parts and wineboot"
 wine_build_standin "$T/dll" || die "could not build the stand-in bcryptprimitives.dll"
 DLL="$T/dll/bcryptprimitives.dll"
 
-# new_prefix NAME: a fresh prefix $T/NAME with the stand-in (wine_new_prefix),
-# made the current one (WINEPREFIX). Sets PDIR, a folder for the part's files.
+# prefix_start NAME: starts making a fresh prefix $T/NAME.wine with the stand-in
+# (wine_new_prefix) in the background, so that the next part's prefix is made
+# while this one runs.
+declare -A PREFIX_JOB=() PREFIX_T0=()
+prefix_start() {
+	PREFIXES+=("$T/$1.wine")
+	PREFIX_T0[$1]=$SECONDS
+	(wine_new_prefix "$T/$1.wine" "$DLL") >"$T/$1.prefix.log" 2>&1 &
+	PREFIX_JOB[$1]=$!
+}
+# new_prefix NAME: waits for NAME's prefix (started now if it was not) and makes
+# it the current one (WINEPREFIX). Sets PDIR, a folder for the part's files, and
+# PREFIX_WAIT, the seconds waited for it.
 new_prefix() {
 	local start=$SECONDS
-	PREFIXES+=("$T/$1.wine")
-	wine_new_prefix "$T/$1.wine" "$DLL" || die "could not make the Wine prefix for $1"
+	[[ -n "${PREFIX_JOB[$1]:-}" ]] || prefix_start "$1"
+	wait "${PREFIX_JOB[$1]}" || { cat "$T/$1.prefix.log" >&2; die "could not make the Wine prefix for $1"; }
+	unset "PREFIX_JOB[$1]"
+	wine_use_prefix "$T/$1.wine"
 	PDIR="$T/$1"
 	mkdir -p "$PDIR/runs"
-	say "$1: fresh Wine prefix in $((SECONDS - start)) s"
+	PREFIX_WAIT=$((SECONDS - start))
+	say "$1: fresh Wine prefix (made in the background in about $((SECONDS - PREFIX_T0[$1])) s; waited $PREFIX_WAIT s)"
 }
 # end_prefix: stops the current prefix's wineserver and removes it (unless KEEP_TMP=1).
 end_prefix() {
@@ -625,11 +640,14 @@ part_gui_custom() {
 }
 
 # ================================================================ run
-for part in $PARTS; do
+read -r -a PART_LIST <<<"$PARTS"
+for ((pi = 0; pi < ${#PART_LIST[@]}; pi++)); do
+	part=${PART_LIST[pi]}
 	PART=$part
 	start=$(now_ms)
 	say "---- $part"
 	new_prefix "$part"
+	((pi + 1 < ${#PART_LIST[@]})) && prefix_start "${PART_LIST[pi + 1]}"
 	case "$part" in
 	cli) part_cli ;;
 	keyring) part_keyring ;;
@@ -640,7 +658,7 @@ for part in $PARTS; do
 	end_prefix
 	ms=$(($(now_ms) - start))
 	TIMES+=("$part $((ms / 1000)).$(((ms % 1000) / 100)) s")
-	printf 'TIME %s: %d.%d s (with its fresh prefix)\n' "$part" $((ms / 1000)) $(((ms % 1000) / 100))
+	printf 'TIME %s: %d.%d s (%d s of it waiting for its fresh prefix)\n' "$part" $((ms / 1000)) $(((ms % 1000) / 100)) "$PREFIX_WAIT"
 done
 
 ms=$(($(now_ms) - LANE_START))

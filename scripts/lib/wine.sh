@@ -9,6 +9,8 @@
 #   wine_build_standin DIR    builds DIR/bcryptprimitives.dll (mingw-w64)
 #   wine_new_prefix DIR DLL   a fresh 64-bit prefix in DIR with the DLL in
 #                             system32; exports WINEPREFIX and the variables below
+#   wine_use_prefix DIR       exports them for an existing prefix (one made by
+#                             wine_new_prefix in a background job, say)
 #   wine_stop                 ends the prefix's wineserver and its processes
 #
 # Variables it exports: WINEPREFIX, WINEARCH=win64, WINEDEBUG=-all, and
@@ -38,8 +40,7 @@ wine_build_standin() {
 # host user's home.
 wine_new_prefix() {
 	local dir=$1 dll=$2
-	export WINEPREFIX=$dir WINEARCH=win64 WINEDEBUG=-all
-	export WINEDLLOVERRIDES="bcryptprimitives=n;winemenubuilder.exe=d;mscoree=d;mshtml=d"
+	wine_use_prefix "$dir"
 	mkdir -p "$dir/unix-home"
 	HOME="$dir/unix-home" wineboot -i >"$dir.wineboot.log" 2>&1 || {
 		echo "wine: wineboot failed for $dir:" >&2
@@ -52,6 +53,12 @@ wine_new_prefix() {
 		return 1
 	}
 	cp "$dll" "$dir/drive_c/windows/system32/bcryptprimitives.dll"
+}
+
+# wine_use_prefix DIR: WINEPREFIX=DIR and the variables every run in it needs.
+wine_use_prefix() {
+	export WINEPREFIX=$1 WINEARCH=win64 WINEDEBUG=-all
+	export WINEDLLOVERRIDES="bcryptprimitives=n;winemenubuilder.exe=d;mscoree=d;mshtml=d"
 }
 
 # wine_stop: ends the current prefix's wineserver (and so every program in it).

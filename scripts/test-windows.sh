@@ -498,10 +498,18 @@ part_keyring() {
 	want "no entry for abha-deactivate:$CLIENT_ID under $key" grep -qF "abha-deactivate:$CLIENT_ID" <<<"$regs"
 	verdict "--remember-secret saves the secret in the Windows Credential Manager"
 
-	wrun read-back -- status "${v3[@]}" --json --abha-number "$ASHA"
+	# The next runs get no flags and no secret: the addresses and the client ID
+	# from settings.json in %AppData%\abha-deactivate, the secret from the keyring.
+	user_folders
+	mkdir -p "$(app_config_dir)"
+	jq -n --arg gw "$GW3" --arg hid "$HID3" --arg id "$CLIENT_ID" --arg hip "$HIP_ID" \
+		'{version: 2, environment: "custom", apiVersion: "v3", gatewayUrl: $gw, healthIdUrl: $hid,
+		  clientId: $id, hipId: $hip, language: "en", proxyUrl: "", caBundle: "", rememberSecret: true}' \
+		>"$(app_config_dir)/settings.json"
+	wrun read-back -- status --json --abha-number "$ASHA"
 	want "exit $CODE, want 0" code_is 0
 	want "outcome is not deactivated" json_is .outcome deactivated
-	verdict "a run given no secret reads it back from the Credential Manager"
+	verdict "a run given no secret nor flags reads the secret back from the Credential Manager and the rest from %AppData%\abha-deactivate\settings.json"
 
 	wrun forget -- forget-secret --client-id "$CLIENT_ID"
 	want "exit $CODE, want 0" code_is 0
@@ -510,7 +518,7 @@ part_keyring() {
 	want "the entry is still under $key" bash -c '! grep -qF "$1" <<<"$2"' _ "abha-deactivate:$CLIENT_ID" "$regs"
 	verdict "forget-secret deletes it from the Credential Manager"
 
-	wrun none-left -- status "${v3[@]}" --json --abha-number "$ASHA"
+	wrun none-left -- status --json --abha-number "$ASHA"
 	want "exit $CODE, want 2" code_is 2
 	want "no \"no client secret\" message" bash -c 'grep -qF "no client secret" "$1" "$2"' _ "$R/out" "$R/err"
 	wrun forget-again -- forget-secret --client-id "$CLIENT_ID"
@@ -634,8 +642,7 @@ part_gui_custom() {
 	# The secret the wizard was told to remember, and its settings.
 	regs=$(wine reg query 'HKCU\Software\Wine\Credential Manager' /s 2>/dev/null | tr -d '\r' || true)
 	want "no entry for abha-deactivate under the Credential Manager" grep -qF "abha-deactivate:" <<<"$regs"
-	want "no settings.json in $(app_config_dir) (%AppData%\\abha-deactivate)" [ -f "$(app_config_dir)/settings.json" ]
-	verdict "the wizard kept the secret in the Credential Manager and its settings in %AppData%\\abha-deactivate"
+	verdict "the wizard kept the secret it was told to remember in the Credential Manager"
 	no_secret_in_prefix "$gui_secret"
 }
 

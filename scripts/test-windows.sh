@@ -18,9 +18,11 @@
 #               OTP then the right one, status, reactivation, v2 deactivation,
 #               and the exit codes 0-5 with their --json output
 #   keyring     the client secret saved in Wine's Windows Credential Manager
-#               (--remember-secret), read back by a run given no secret, deleted
-#               by forget-secret, then missing; and no trace of the secret in any
-#               file of the prefix (UTF-8 or UTF-16LE)
+#               (--remember-secret, seen with `wine reg query`), read back by a run
+#               given no secret nor flags (its addresses and client ID from
+#               %AppData%\abha-deactivate\settings.json), deleted by forget-secret,
+#               then missing (exit 2); and no trace of the secret in any file of
+#               the prefix (UTF-8 or UTF-16LE)
 #   audit       the audit trail in %LocalAppData%\abha-deactivate: two Windows
 #               processes append at once (a deactivation and a reactivation,
 #               their OTPs given at the same moment, ROUNDS times), then

@@ -55,6 +55,22 @@
 #   MAX_TABS      most Tab presses to reach a field (default 12)
 #   KEYS_VIA      window (default: xdotool --window, XSendEvent) or focus (XTEST)
 #   KEEP_TMP=1    keep the temporary HOMEs and outputs and print their path
+#   RUN_NAME      names the screenshots (RUN_NAME-NN-step.png, pass 2
+#                 RUN_NAME-1024-NN-step.png) and the log (xvfb-e2e-RUN_NAME.log)
+#                 instead of custom-en
+#   APP_RUNNER    starts the binary (e.g. "wine" for the Windows build; see scripts/lib/e2e.sh)
+#   SANDBOX_BIN   the program whose `sandbox` command is the simulator (default:
+#                 the app's binary; the Windows lane passes the Linux build)
+#   SANDBOX_ARGS  more arguments for `sandbox`, split at spaces (e.g. --client-secret S,
+#                 so that the caller knows the secret and can search for it afterwards)
+#   AUDIT_FILE    the app's audit trail, where pass 1 checks it (default: under
+#                 the temporary XDG_DATA_HOME)
+#   SECRET_KEPT   where "Remember the secret" keeps it: session (default; no
+#                 keyring, so the Patient step must warn) or keyring (a working
+#                 keyring, as Wine's Credential Manager: no warning allowed)
+#   REACTIVATE=1  pass 1 goes on from the Result: "Reactivate now", the
+#                 reactivation OTP, the confirmation and the reactivation
+#                 (screenshots NN 17-20), and the audit trail must record it
 #
 # The script relies on the app's stderr lines (not on pixel positions):
 #   level=info msg="wizard step shown" step=connect|patient|otp|verify|result
@@ -69,7 +85,8 @@ set -euo pipefail
 . "$(dirname "$0")/lib/e2e.sh"
 
 BIN=${1:-bin/abha-deactivate}
-RUN="custom-en" # names the screenshots of the pass under way
+RUN_BASE=${RUN_NAME:-custom-en}
+RUN=$RUN_BASE # names the screenshots of the pass under way
 e2e_init xvfb-e2e-custom
 MAX_TABS=${MAX_TABS:-12}
 SCREEN=${SCREEN:-1366x768}
@@ -77,10 +94,16 @@ SHORT_SCREEN=${SHORT_SCREEN-1024x768}
 for s in "$SCREEN" ${SHORT_SCREEN:+"$SHORT_SCREEN"}; do
 	[[ "$s" =~ ^[0-9]+x[0-9]+$ ]] || { printf 'xvfb-e2e-custom: a screen is WIDTHxHEIGHT, not "%s"\n' "$s" >&2; exit 2; }
 done
-LOG="$SHOTS/xvfb-e2e-custom.log"
+LOG="$SHOTS/xvfb-e2e-${RUN_NAME:-custom}.log"
 WINDOW_TITLE='ABHA ' # the start of the title (ABHA Deactivation)
 KEY_DELAY=40         # ms between keys
 WAIT_INTERVAL=0.05
+SECRET_KEPT=${SECRET_KEPT:-session}
+REACTIVATE=${REACTIVATE:-0}
+case "$SECRET_KEPT/$REACTIVATE" in
+session/0 | session/1 | keyring/0 | keyring/1) ;;
+*) printf 'xvfb-e2e-custom: SECRET_KEPT must be session or keyring, REACTIVATE 0 or 1\n' >&2; exit 2 ;;
+esac
 
 # The demo patients (see `abha-deactivate sandbox`): both active, with a
 # mobile linked to their Aadhaar.
@@ -101,8 +124,16 @@ W_SIGNIN_OTP='patient\.signin_otp'
 W_CONFIRM='patient\.confirm'
 W_OTP='verify\.otp'
 W_REASON='verify\.reason_101'
+W_REACTIVATE_NOW='result\.reactivate_now'
+W_REACT_OTP='reactivate\.otp'
 
 check_setup
+SANDBOX_BIN=${SANDBOX_BIN:-$BIN}
+case "$SANDBOX_BIN" in
+/*) ;;
+*) SANDBOX_BIN="$PWD/$SANDBOX_BIN" ;;
+esac
+[[ -x "$SANDBOX_BIN" ]] || { say "no executable at $SANDBOX_BIN for the simulator"; exit 1; }
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/abha-xvfb-custom.XXXXXX")
 SBX_OUT="$T/sandbox.stdout"
@@ -285,7 +316,9 @@ start_sandbox() {
 	: >"$SBX_OUT"
 	: >"$SBX_ERR"
 	# Port 0: the simulator picks a free loopback port and prints its addresses.
-	"$BIN" sandbox --addr 127.0.0.1:0 >"$SBX_OUT" 2>"$SBX_ERR" &
+	local extra=()
+	[[ -n "${SANDBOX_ARGS:-}" ]] && read -r -a extra <<<"$SANDBOX_ARGS"
+	"$SANDBOX_BIN" sandbox --addr 127.0.0.1:0 ${extra[@]+"${extra[@]}"} >"$SBX_OUT" 2>"$SBX_ERR" &
 	SBX_PID=$!
 	local deadline=$((SECONDS + STEP_TIMEOUT))
 	until grep -q '^Press Ctrl+C' "$SBX_ERR"; do
@@ -381,9 +414,19 @@ connect() {
 	m=$(mark)
 	keys Return
 	wait_step "$m" patient
-	# "Remember" with no keyring: the Patient step says that the secret is
-	# kept for this session only, in a warning that must be in sight.
-	expect_notice "$m" patient warning
+	if [[ "$SECRET_KEPT" == keyring ]]; then
+		# A working keyring took the secret: no warning on the Patient step.
+		sleep 0.5
+		if tail -n "+$((m + 1))" "$ERR" | grep -qE 'msg="wizard notice".* kind=warning( |$)'; then
+			tail -n "+$((m + 1))" "$ERR" | grep -E 'msg="wizard notice"' | hide_secret >&2
+			fail "a warning was shown after Connect although the keyring should have kept the secret"
+		fi
+		say "the secret was given to the system keyring without a warning"
+	else
+		# "Remember" with no keyring: the Patient step says that the secret is
+		# kept for this session only, in a warning that must be in sight.
+		expect_notice "$m" patient warning
+	fi
 }
 
 # find_patient ABHA: types the ABHA number, finds it and sends the sign-in
@@ -437,7 +480,7 @@ start_sandbox
 
 # ---------------------------------------------------------------- pass 1
 PASS1_MS=$(now_ms)
-start_pass custom-en "$SCREEN"
+start_pass "$RUN_BASE" "$SCREEN"
 CONNECT_MS=$(($(now_ms) - APP_START_MS))
 connect
 settle
@@ -506,10 +549,54 @@ wait_step "$m" result
 settle
 shot 16-result
 
-AUDIT="$P/data/abha-deactivate/audit.jsonl"
+AUDIT=${AUDIT_FILE:-$P/data/abha-deactivate/audit.jsonl}
 wait_deactivated "$AUDIT" "$PATIENT_MASKED"
 grep -q '"api":"v3"' "$AUDIT" || fail "the audit trail does not record API v3"
 say "audit trail: outcome \"deactivated\" recorded for $PATIENT_MASKED, API v3"
+
+if [[ "$REACTIVATE" == 1 ]]; then
+	# Reactivate now: from the Result's button (reached by Tab) to the
+	# reactivation step, the ABHA number filled in; Return sends the
+	# reactivation OTP, which the simulator prints.
+	focus_to "$W_REACTIVATE_NOW" Tab
+	m=$(mark)
+	keys space
+	wait_step "$m" reactivate
+	wait_event "$m" "reactivation ready"
+	settle
+	shot 17-reactivate
+	m=$(mark)
+	o=$(otp_mark)
+	keys Return
+	REACT_OTP=$(next_otp "$o" "the reactivation OTP")
+	wait_event "$m" "reactivation OTP sent"
+	wait_focus "$m" "reactivation OTP sent" reactivate
+	expect_focus "$W_REACT_OTP" "reactivation OTP sent"
+	say "reactivation OTP received from the simulator"
+	type_text "$REACT_OTP"
+	settle
+	shot 18-reactivation-otp
+	m=$(mark)
+	keys Return
+	wait_event "$m" "confirm reactivation"
+	sleep 0.6 # the confirmation dialog is drawn after the event
+	shot 19-confirm-reactivation
+	m=$(mark)
+	tab Tab
+	expect_focus 'dialog\.button:Go back' "Tab in the reactivation's confirmation"
+	tab Tab
+	expect_focus 'dialog\.button:Reactivate' "second Tab in the reactivation's confirmation"
+	keys space
+	wait_event "$m" "reactivated"
+	settle
+	shot 20-reactivated
+	deadline=$((SECONDS + 10))
+	until grep -q '"outcome":"reactivated"' "$AUDIT"; do
+		((SECONDS < deadline)) || fail "no outcome record \"reactivated\" in $AUDIT"
+		sleep 0.1
+	done
+	say "audit trail: outcome \"reactivated\" recorded for $PATIENT_MASKED"
+fi
 check_output "during the run"
 close_app
 stop_app_xvfb
@@ -519,7 +606,7 @@ PASS1_MS=$(($(now_ms) - PASS1_MS))
 PASS2_MS=0
 if [[ -n "$SHORT_SCREEN" ]]; then
 	PASS2_MS=$(now_ms)
-	start_pass "custom-en-${SHORT_SCREEN%%x*}" "$SHORT_SCREEN"
+	start_pass "$RUN_BASE-${SHORT_SCREEN%%x*}" "$SHORT_SCREEN"
 	connect
 	settle
 	find_patient "$PATIENT2_ABHA"
@@ -536,7 +623,7 @@ if [[ -n "$SHORT_SCREEN" ]]; then
 fi
 
 # ---------------------------------------------------------------- summary
-RUN=custom-en
+RUN=$RUN_BASE
 echo "xvfb-e2e-custom: PASS in $(($(now_ms) - START_MS)) ms (pass $SCREEN: $PASS1_MS ms${SHORT_SCREEN:+, pass $SHORT_SCREEN: $PASS2_MS ms})"
 echo "  steps reached: ${STEPS_SEEN[*]}$( ((${#PASSES[@]} > 1)) && echo ' (pass 1 | pass 2)')"
 echo "  start to connect step shown (pass 1): ${CONNECT_MS} ms"

@@ -23,8 +23,14 @@
 #   STEP_TIMEOUT  seconds to wait for each step, OTP or window (default 30)
 #   KEYS_VIA      window (default: xdotool --window, XSendEvent) or focus (XTEST)
 #   KEEP_TMP=1    keep the temporary HOME (logs, audit trail) and print its path
+#   RUN_NAME      names the screenshots and the log instead of API-LANG
+#   APP_RUNNER    starts the binary (e.g. "wine" for the Windows build; see scripts/lib/e2e.sh)
+#   AUDIT_FILE    the app's audit trail, where the checks read it (default: under
+#                 the temporary XDG_DATA_HOME; the Windows build keeps it in the
+#                 Wine prefix's %LocalAppData%)
 #
-# Screenshots are named screenshots/API-LANG-NN-step.png (e.g. v3-en-01-connect.png).
+# Screenshots are named screenshots/API-LANG-NN-step.png (e.g. v3-en-01-connect.png),
+# or RUN_NAME-NN-step.png.
 #
 # The script relies on these lines on the app's stderr, not on pixel positions:
 #   level=info msg="wizard step shown" step=connect|patient|otp|verify|result|reactivate
@@ -42,7 +48,7 @@ case "$API/$APP_LANG" in
 v3/en | v3/hi | v2/en | v2/hi) ;;
 *) printf 'xvfb-e2e: API must be v3 or v2, APP_LANG en or hi\n' >&2; exit 2 ;;
 esac
-RUN="$API-$APP_LANG" # names the screenshots and the log of this run
+RUN=${RUN_NAME:-$API-$APP_LANG} # names the screenshots and the log of this run
 e2e_init xvfb-e2e
 WINDOW_TITLE='ABHA ' # the start of the title in English (ABHA Deactivation) and Hindi
 ABHA_NUMBER='91-5512-3456-7890' # the demo patient "Asha Verma"
@@ -200,7 +206,7 @@ sleep 0.6
 shot 14-signed-in-again
 
 # ---------------------------------------------------------------- checks
-AUDIT="$T/data/abha-deactivate/audit.jsonl"
+AUDIT=${AUDIT_FILE:-$T/data/abha-deactivate/audit.jsonl}
 wait_deactivated "$AUDIT" "$ABHA_MASKED"
 say "audit trail: outcome \"deactivated\" recorded for $ABHA_MASKED"
 grep -q '"outcome":"reactivated"' "$AUDIT" || fail "no outcome record \"reactivated\" in $AUDIT"

@@ -33,6 +33,9 @@
 #   STEP_TIMEOUT  seconds to wait for a step, a line or the window (30)
 #   KEYS_VIA      window (xdotool --window, XSendEvent) or focus (XTEST) (window)
 #   KEEP_TMP=1    keep T and print its path
+#   APP_RUNNER    a program (with its arguments, split at spaces) that starts
+#                 BIN, e.g. "wine" for a Windows build (scripts/test-windows.sh);
+#                 empty (the default): BIN is run itself
 # Set by the library:
 #   ROOT, SHOTS   the repository and its screenshots/ folder (e2e_init)
 #   START_MS      the time of e2e_init, in ms (now_ms)
@@ -91,8 +94,8 @@ e2e_init() {
 
 # check_setup: for a keyboard run: exits 2 if KEYS_VIA is neither window nor
 # focus (default window); makes BIN absolute (before anything changes
-# directory); exits 1 if it is not executable or Xvfb, xdotool or
-# ImageMagick is missing.
+# directory); exits 1 if it is not executable (with APP_RUNNER: not a file,
+# or the runner is missing) or Xvfb, xdotool or ImageMagick is missing.
 check_setup() {
 	KEYS_VIA=${KEYS_VIA:-window}
 	case "$KEYS_VIA" in
@@ -103,12 +106,17 @@ check_setup() {
 	/*) ;;
 	*) BIN="$PWD/$BIN" ;;
 	esac
-	if [[ ! -x "$BIN" ]]; then
+	if [[ -n "${APP_RUNNER:-}" ]]; then
+		if [[ ! -f "$BIN" ]]; then
+			say "no program at $BIN for $APP_RUNNER"
+			exit 1
+		fi
+	elif [[ ! -x "$BIN" ]]; then
 		say "no executable at $BIN (build it first: go build -o bin/abha-deactivate .)"
 		exit 1
 	fi
 	local tool
-	for tool in Xvfb xdotool import identify compare; do
+	for tool in Xvfb xdotool import identify compare ${APP_RUNNER:+${APP_RUNNER%% *}}; do
 		if ! command -v "$tool" >/dev/null 2>&1; then
 			say "$tool is missing (scripts/install-deps.sh test)"
 			exit 1
@@ -193,11 +201,14 @@ start_xvfb() {
 # fresh HOME and XDG folders made in DIR (mode 0700), C locale settings
 # dropped (LANG=en_US.UTF-8), and D-Bus pointing nowhere (so no keyring).
 # Its stderr and stdout go to ERR=DIR/app.stderr and OUT=DIR/app.stdout.
+# With APP_RUNNER, BIN is started by it (APP_PID is the runner's process).
 # Sets APP_DIR, APP_PID and APP_START_MS.
 # shellcheck disable=SC2034 # APP_START_MS is for the scripts
 start_app() {
 	APP_DIR=$1
 	shift
+	local runner=()
+	[[ -n "${APP_RUNNER:-}" ]] && read -r -a runner <<<"$APP_RUNNER"
 	mkdir -m 0700 "$APP_DIR/home" "$APP_DIR/config" "$APP_DIR/data" "$APP_DIR/cache" "$APP_DIR/run"
 	ERR="$APP_DIR/app.stderr"
 	OUT="$APP_DIR/app.stdout"
@@ -207,7 +218,7 @@ start_app() {
 	env -u LC_ALL HOME="$APP_DIR/home" XDG_CONFIG_HOME="$APP_DIR/config" XDG_DATA_HOME="$APP_DIR/data" \
 		XDG_CACHE_HOME="$APP_DIR/cache" XDG_RUNTIME_DIR="$APP_DIR/run" LANG=en_US.UTF-8 \
 		DBUS_SESSION_BUS_ADDRESS="unix:path=$APP_DIR/no-such-bus" \
-		"$BIN" "$@" >"$OUT" 2>"$ERR" &
+		${runner[@]+"${runner[@]}"} "$BIN" "$@" >"$OUT" 2>"$ERR" &
 	APP_PID=$!
 }
 

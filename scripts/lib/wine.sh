@@ -9,6 +9,8 @@
 #   wine_build_standin DIR    builds DIR/bcryptprimitives.dll (mingw-w64)
 #   wine_new_prefix DIR DLL   a fresh 64-bit prefix in DIR with the DLL in
 #                             system32; exports WINEPREFIX and the variables below
+#   wine_use_prefix DIR       exports them for an existing prefix (one made by
+#                             wine_new_prefix in a background job, say)
 #   wine_stop                 ends the prefix's wineserver and its processes
 #
 # Variables it exports: WINEPREFIX, WINEARCH=win64, WINEDEBUG=-all, and
@@ -34,13 +36,14 @@ wine_build_standin() {
 }
 
 # wine_new_prefix DIR DLL: a new Wine prefix in DIR (which must not exist or be empty),
-# ready to run Go programs. About 20-40 s.
+# ready to run Go programs. About 20-40 s. wineboot runs with HOME=DIR/unix-home, so
+# the profile's Desktop, Documents, Downloads... links point there, not into the
+# host user's home.
 wine_new_prefix() {
 	local dir=$1 dll=$2
-	export WINEPREFIX=$dir WINEARCH=win64 WINEDEBUG=-all
-	export WINEDLLOVERRIDES="bcryptprimitives=n;winemenubuilder.exe=d;mscoree=d;mshtml=d"
-	mkdir -p "$dir"
-	wineboot -i >"$dir.wineboot.log" 2>&1 || {
+	wine_use_prefix "$dir"
+	mkdir -p "$dir/unix-home"
+	HOME="$dir/unix-home" wineboot -i >"$dir.wineboot.log" 2>&1 || {
 		echo "wine: wineboot failed for $dir:" >&2
 		tail -n 20 "$dir.wineboot.log" >&2
 		return 1
@@ -51,6 +54,12 @@ wine_new_prefix() {
 		return 1
 	}
 	cp "$dll" "$dir/drive_c/windows/system32/bcryptprimitives.dll"
+}
+
+# wine_use_prefix DIR: WINEPREFIX=DIR and the variables every run in it needs.
+wine_use_prefix() {
+	export WINEPREFIX=$1 WINEARCH=win64 WINEDEBUG=-all
+	export WINEDLLOVERRIDES="bcryptprimitives=n;winemenubuilder.exe=d;mscoree=d;mshtml=d"
 }
 
 # wine_stop: ends the current prefix's wineserver (and so every program in it).

@@ -18,7 +18,7 @@ func TestNoAttemptsLeftOffersANewOTP(t *testing.T) {
 	if right == wrong {
 		wrong = "111111"
 	}
-	for e.wiz.flowState().OTP.Remaining() > 0 {
+	for e.wiz.flowState().OTP.Remaining() > 0 { // the flow's state is safe to read from any goroutine
 		before := e.wiz.flowState().OTP.Remaining()
 		e.enter(wrong)
 		e.act(func() { e.verify().askConfirm() })
@@ -27,6 +27,9 @@ func TestNoAttemptsLeftOffersANewOTP(t *testing.T) {
 			t.Fatalf("attempts left stayed at %d; notice %q", before, e.verify().notice.title.Text)
 		}
 	}
+	e.wiz.WaitIdle()
+	e.uiLock()
+	defer e.uiUnlock()
 	n := e.verify().notice
 	if n.action.Hidden || n.action.Text != T("Request a new OTP") || strings.Contains(n.detail.Text, "read the OTP again") {
 		t.Errorf("notice %q / %q, action %q (hidden %v)", n.title.Text, n.detail.Text, n.action.Text, n.action.Hidden)
@@ -35,10 +38,12 @@ func TestNoAttemptsLeftOffersANewOTP(t *testing.T) {
 		t.Error("Deactivate is still enabled with no attempts left")
 	}
 	// A refusal that leaves no attempt (whatever ABDM's code) says the same.
-	e.act(func() {
-		showOTPRefusal(n, &abdm.Error{Kind: abdm.KindWrongOTP, Status: 400}, 0, T("Request a new OTP"), func() {})
-	})
+	showOTPRefusal(n, &abdm.Error{Kind: abdm.KindWrongOTP, Status: 400}, 0, T("Request a new OTP"), func() {})
 	if want := T("No attempts are left for this OTP: send a new one."); n.detail.Text != want || n.action.Hidden {
 		t.Errorf("no attempt left: %q (action hidden %v)", n.detail.Text, n.action.Hidden)
 	}
 }
+
+// uiLock and uiUnlock hold the UI for a test's checks, as act does.
+func (e *uiEnv) uiLock()   { e.wiz.uiMu.Lock() }
+func (e *uiEnv) uiUnlock() { e.wiz.uiMu.Unlock() }

@@ -16,20 +16,24 @@ func TestConfirmationNeverStacks(t *testing.T) {
 		e.verify().askConfirm()
 		e.verify().askConfirm()
 	})
-	if n := len(e.wiz.win.Canvas().Overlays().List()); n != 1 {
+	overlays := func() (n int) {
+		e.act(func() { n = len(e.wiz.win.Canvas().Overlays().List()) })
+		return n
+	}
+	if n := overlays(); n != 1 {
 		t.Fatalf("%d dialogs open after asking twice, want 1", n)
 	}
 	e.confirmDialog(T("Go back"))
-	if n := len(e.wiz.win.Canvas().Overlays().List()); n != 0 {
+	if n := overlays(); n != 0 {
 		t.Fatalf("%d dialogs left after Go back", n)
 	}
 	e.act(func() { e.verify().askConfirm() })
-	if n := len(e.wiz.win.Canvas().Overlays().List()); n != 1 {
+	if n := overlays(); n != 1 {
 		t.Fatalf("%d dialogs after asking again, want 1", n)
 	}
 	e.confirmDialog(T("Deactivate"))
 	e.wantStep(stepResult)
-	if n := len(e.wiz.win.Canvas().Overlays().List()); n != 0 {
+	if n := overlays(); n != 0 {
 		t.Errorf("%d dialogs over the result, want none", n)
 	}
 }

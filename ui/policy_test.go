@@ -36,6 +36,7 @@ func TestPolicyGreysOutTheFacilityFields(t *testing.T) {
 		o.Policy = pol
 		o.Settings = o.Settings.WithPolicy(pol)
 	})
+	e.wiz.WaitIdle() // the keyring lookups of the Connect step
 	c := e.connect()
 	check := func(when string) {
 		t.Helper()
@@ -50,21 +51,25 @@ func TestPolicyGreysOutTheFacilityFields(t *testing.T) {
 			}
 		}
 	}
-	check("at start")
-	if c.clientID.Text != "FACILITY_CLIENT" {
-		t.Errorf("client ID %q, want the facility's", c.clientID.Text)
-	}
-	if want := T("Greyed-out fields are set by your facility's IT team for this computer and cannot be changed here."); !strings.Contains(c.hint.Text(), want) {
-		t.Errorf("Connect's hint %q does not say why", c.hint.Text())
-	}
+	e.act(func() { check("at start") })
+	e.act(func() {
+		if c.clientID.Text != "FACILITY_CLIENT" {
+			t.Errorf("client ID %q, want the facility's", c.clientID.Text)
+		}
+		if want := T("Greyed-out fields are set by your facility's IT team for this computer and cannot be changed here."); !strings.Contains(c.hint.Text(), want) {
+			t.Errorf("Connect's hint %q does not say why", c.hint.Text())
+		}
+	})
 	e.act(func() { c.setEnabled(false); c.setEnabled(true) }) // as around a request
-	check("after a request")
+	e.act(func() { check("after a request") })
 
-	f := newSettingsForm(e.wiz)
-	if !f.proxy.Disabled() || f.proxy.Text != "http://proxy.facility.example:3128" {
-		t.Errorf("Settings' proxy: disabled %v, text %q", f.proxy.Disabled(), f.proxy.Text)
-	}
-	if f.ca.Disabled() || f.language.Disabled() {
-		t.Error("Settings greys out a field the facility did not set")
-	}
+	e.act(func() {
+		f := newSettingsForm(e.wiz)
+		if !f.proxy.Disabled() || f.proxy.Text != "http://proxy.facility.example:3128" {
+			t.Errorf("Settings' proxy: disabled %v, text %q", f.proxy.Disabled(), f.proxy.Text)
+		}
+		if f.ca.Disabled() || f.language.Disabled() {
+			t.Error("Settings greys out a field the facility did not set")
+		}
+	})
 }

@@ -72,13 +72,13 @@ func newConnectStep(w *Wizard) *connectStep {
 		s.notice.show(noticeWarning, T("Your settings could not be read."), w.opts.Warning, "", nil)
 	}
 	s.generationChanged()
-	s.syncSaved()
 	if w.opts.Demo != nil {
 		s.remember.Hide()
 		s.env.Disable() // the simulator is the only system in demo mode
 	} else {
 		s.applyPolicy()
 	}
+	s.syncSaved() // last: its answer comes back on the UI goroutine
 	s.ready = true
 	return s
 }

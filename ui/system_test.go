@@ -15,39 +15,42 @@ import (
 // window's title.
 func TestSystemStripNamesTheSystem(t *testing.T) {
 	for _, tc := range []struct {
-		env, want string
-		danger    bool
-	}{{"sandbox", "ABDM sandbox (test system)", false}, {"production", "LIVE ABDM (production)", true}} {
-		t.Run(tc.env, func(t *testing.T) {
+		env    abdm.Environment
+		want   string
+		danger bool
+	}{{abdm.EnvSandbox, "ABDM sandbox (test system)", false}, {abdm.EnvProduction, "LIVE ABDM (production)", true}} {
+		t.Run(string(tc.env), func(t *testing.T) {
 			e := newUIEnv(t, noDemo)
 			creds := e.sim.Credentials()
 			c := e.connect()
-			if e.wiz.system.box.Visible() {
-				t.Fatal("the strip shows before connecting")
-			}
+			e.wiz.WaitIdle()
 			e.act(func() {
-				c.env.SetSelectedIndex(c.envIndex(abdmEnv(tc.env)))
+				if e.wiz.system.box.Visible() {
+					t.Error("the strip shows before connecting")
+				}
+				c.env.SetSelectedIndex(c.envIndex(tc.env))
 				test.Type(c.clientID, creds.ClientID)
 				test.Type(c.secret, creds.ClientSecret)
 				test.Type(c.hipID, creds.HIPID)
 			})
 			e.tapNext()
-			if tc.env == "production" {
+			if tc.env == abdm.EnvProduction {
 				e.confirmDialog(T("Use production"))
 			}
 			e.wantStep(stepPatient)
-			s := e.wiz.system
-			if !s.box.Visible() || !strings.Contains(s.text.Text, tc.want) || !strings.Contains(s.text.Text, "API v3") {
-				t.Errorf("strip %q (visible %v), want %q", s.text.Text, s.box.Visible(), tc.want)
-			}
-			if danger := s.bg.FillColor == theme.Color(theme.ColorNameError); danger != tc.danger {
-				t.Errorf("strip in the danger colour: %v, want %v", danger, tc.danger)
-			}
-			if title := e.wiz.win.Title(); !strings.Contains(title, tc.want) {
-				t.Errorf("window title %q does not name the system", title)
-			}
+			e.wiz.WaitIdle()
+			e.act(func() {
+				s := e.wiz.system
+				if !s.box.Visible() || !strings.Contains(s.text.Text, tc.want) || !strings.Contains(s.text.Text, "API v3") {
+					t.Errorf("strip %q (visible %v), want %q", s.text.Text, s.box.Visible(), tc.want)
+				}
+				if danger := s.bg.FillColor == theme.Color(theme.ColorNameError); danger != tc.danger {
+					t.Errorf("strip in the danger colour: %v, want %v", danger, tc.danger)
+				}
+				if title := e.wiz.win.Title(); !strings.Contains(title, tc.want) {
+					t.Errorf("window title %q does not name the system", title)
+				}
+			})
 		})
 	}
 }
-
-func abdmEnv(s string) abdm.Environment { return abdm.Environment(s) }

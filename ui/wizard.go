@@ -161,9 +161,13 @@ func New(opts Options) *Wizard {
 	w := &Wizard{opts: opts, set: opts.Settings, stopTick: make(chan struct{})}
 	opts.App.Settings().SetTheme(newTheme(opts.Language == LangHindi, opts.Settings.Appearance))
 	w.win = opts.App.NewWindow(T("ABHA Deactivation"))
+	// Building starts background work (the keyring lookup of the client ID)
+	// whose answer updates widgets: it waits until the window is built.
+	w.uiMu.Lock()
 	w.build()
 	w.win.SetCloseIntercept(w.onClose)
 	w.show(stepConnect)
+	w.uiMu.Unlock()
 	if opts.Tick > 0 {
 		go w.every(opts.Tick, w.Tick)
 		go w.every(focusPoll, w.pollFocus)

@@ -107,7 +107,9 @@ func newUIEnv(t *testing.T, opts ...envOpt) *uiEnv {
 		f(&o)
 	}
 	w := New(o)
+	w.uiMu.Lock() // a keyring lookup started by New may be answering
 	w.Window().Resize(fyne.NewSize(940, 700))
+	w.uiMu.Unlock()
 	return &uiEnv{t: t, sim: sim, clock: clock, wiz: w, audit: log}
 }
 

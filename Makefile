@@ -82,8 +82,10 @@ test-gui:
 # the secret in the Windows Credential Manager, the audit trail under
 # %LocalAppData% appended by two processes at once, and the GUI by keyboard in
 # demo mode and with typed addresses (screenshots/windows-demo-*.png,
-# screenshots/windows-custom-*.png). It prints a PASS/FAIL line a check and the
-# time of each part.
+# screenshots/windows-custom-*.png), the facility's policy in HKLM. It prints a
+# PASS/FAIL line a check and the time of each part. Then the storage packages'
+# unit tests run as Windows programs (scripts/test-windows-units.sh): the
+# LockFileEx audit lock, the Credential Manager, the HKLM policy reader, paths.
 WIN_TEST_DIST := bin/windows
 test-windows:
 	@scripts/install-deps.sh windows
@@ -92,6 +94,7 @@ test-windows:
 	DIST=$(WIN_TEST_DIST) APP_TAGS='$(APP_TAGS)' VERSION='$(VERSION)' COMMIT='$(COMMIT)' scripts/package.sh windows
 	$(GO) build -tags '$(APP_TAGS)' -o bin/abha-deactivate .
 	scripts/test-windows.sh $(WIN_TEST_DIST) bin/abha-deactivate
+	scripts/test-windows-units.sh
 
 $(STATICCHECK):
 	$(GO) install honnef.co/go/tools/cmd/staticcheck@v0.8.2

@@ -12,7 +12,7 @@
 #   LINUX_BIN  the Linux build, whose `sandbox` command is the ABDM simulator
 #              on a free 127.0.0.1 port
 #
-# Parts (PARTS="cli keyring audit gui-demo gui-custom", the default, runs all):
+# Parts (PARTS="cli keyring policy audit gui-demo gui-custom", the default, runs all):
 #   cli         the console build's terminal flow against the simulator: v3
 #               deactivation signed in by Aadhaar OTP, a malformed and a wrong
 #               OTP then the right one, status, reactivation, v2 deactivation,
@@ -23,6 +23,9 @@
 #               %AppData%\abha-deactivate\settings.json), deleted by forget-secret,
 #               then missing (exit 2); and no trace of the secret in any file of
 #               the prefix (UTF-8 or UTF-16LE)
+#   policy      the facility's policy in HKLM\Software\Policies\abha-deactivate:
+#               shown by `settings --json` as set by the facility, a contradicting
+#               flag refused (exit 2), a REG_DWORD value refused as damaged (exit 2)
 #   audit       the audit trail in %LocalAppData%\abha-deactivate: two Windows
 #               processes append at once (a deactivation and a reactivation,
 #               their OTPs given at the same moment, ROUNDS times), then
@@ -65,12 +68,12 @@ LANE_START=$(now_ms)
 DIST_DIR=$(cd "$1" && pwd) || die "no folder $1"
 LINUX_BIN=$2
 [[ "$LINUX_BIN" == /* ]] || LINUX_BIN="$PWD/$LINUX_BIN"
-PARTS=${PARTS:-cli keyring audit gui-demo gui-custom}
+PARTS=${PARTS:-cli keyring policy audit gui-demo gui-custom}
 ROUNDS=${ROUNDS:-3}
 RUN_TIMEOUT=${RUN_TIMEOUT:-90}
 export STEP_TIMEOUT=${STEP_TIMEOUT:-120}
 for p in $PARTS; do
-	case "$p" in cli | keyring | audit | gui-demo | gui-custom) ;; *) die "unknown part \"$p\" in PARTS" ;; esac
+	case "$p" in cli | keyring | policy | audit | gui-demo | gui-custom) ;; *) die "unknown part \"$p\" in PARTS" ;; esac
 done
 [[ "$ROUNDS" =~ ^[1-9][0-9]*$ ]] || die "ROUNDS must be a positive number"
 
@@ -531,6 +534,32 @@ part_keyring() {
 	no_secret_in_prefix "$SECRET"
 }
 
+# part_policy: the facility's machine policy under HKLM\Software\Policies\abha-deactivate
+# (what Group Policy or the MSI's properties write), read by the console build.
+part_policy() {
+	local key='HKLM\Software\Policies\abha-deactivate'
+	want "reg add Environment failed" wine reg add "$key" /v Environment /t REG_SZ /d production /f
+	want "reg add ClientID failed" wine reg add "$key" /v ClientID /t REG_SZ /d FACILITY_CLIENT /f
+	wrun policy-show -- settings --json
+	want "exit $CODE, want 0" code_is 0
+	want "environment is not production" json_is .settings.environment production
+	want "clientId is not the facility's" json_is .settings.clientId FACILITY_CLIENT
+	want "setByFacility is not [environment, clientId]" json_is '.setByFacility | join(",")' environment,clientId
+	verdict "settings shows the policy in HKLM\\Software\\Policies\\abha-deactivate as set by the facility"
+
+	wrun policy-flag -- status --env sandbox --abha-number "$ASHA"
+	want "exit $CODE, want 2" code_is 2
+	want "stderr does not say the facility set it" err_has "set by your facility"
+	verdict "a flag naming another system than the facility's policy is refused (exit 2)"
+
+	want "reg add a REG_DWORD failed" wine reg add "$key" /v Environment /t REG_DWORD /d 1 /f
+	wrun policy-damaged -- settings
+	want "exit $CODE, want 2" code_is 2
+	want "stderr does not say the facility's settings are damaged" err_has "damaged"
+	verdict "a damaged policy value stops the run (exit 2): it never falls back to another system"
+	want "reg delete failed" wine reg delete "$key" /f
+}
+
 # no_secret_in_prefix SECRET: after the prefix's wineserver has written the
 # registry, no file of the prefix holds SECRET, in UTF-8 or UTF-16LE.
 no_secret_in_prefix() {
@@ -660,6 +689,7 @@ for ((pi = 0; pi < ${#PART_LIST[@]}; pi++)); do
 	case "$part" in
 	cli) part_cli ;;
 	keyring) part_keyring ;;
+	policy) part_policy ;;
 	audit) part_audit ;;
 	gui-demo) part_gui_demo ;;
 	gui-custom) part_gui_custom ;;

@@ -88,7 +88,7 @@ check "msiinfo: Upgrade table detects older (upgrade) and newer (downgrade) vers
 conds=$(msiinfo export "$MSI" LaunchCondition | tr -d '\r')
 check "msiinfo: launch condition \"A newer version of [ProductName] is already installed\" (no downgrade)" \
 	grep -qP '^NOT WIX_DOWNGRADE_DETECTED\tA newer version of \[ProductName\] is already installed' <<<"$conds"
-check "msiinfo: launch condition \"needs Windows 10 or newer\"" grep -qP '\tWINDOWS10\)\t\[ProductName\] needs Windows 10 or newer' <<<"$conds"
+check "msiinfo: launch condition \"needs Windows 10 or newer\"" grep -qP ' WINDOWS10\)\t\[ProductName\] needs Windows 10 or newer' <<<"$conds"
 check "msiinfo: launch conditions on ENVIRONMENT and APIVERSION values" \
 	bash -c 'grep -q "ENVIRONMENT must be sandbox, production or custom" <<<"$1" && grep -q "APIVERSION must be v3 or v2" <<<"$1"' _ "$conds"
 comps=$(msiinfo export "$MSI" Component | tr -d '\r')

@@ -105,13 +105,16 @@ perl "$HERE/patch-suminfo.pl" "$T/out.msi" "$PACKAGE_CODE" "$before" "$after" "$
 	die "could not set the package code and times in the summary"
 
 # Check what the steps above promise.
-got=$(msiinfo export "$T/out.msi" Component)
+got=$(msiinfo export "$T/out.msi" Component | tr -d '\r')
 for pair in "${POLICY[@]}"; do
 	grep -qP "^${pair%%:*}\t[^\t]*\t[^\t]*\t[0-9]+\t${pair#*:}\t" <<<"$got" ||
 		die "component ${pair%%:*} has no condition ${pair#*:}"
 done
-msiinfo suminfo "$T/out.msi" | grep -qF "Revision number (UUID): {$PACKAGE_CODE}" || die "the package code was not set"
-msiinfo export "$T/out.msi" Property | grep -qP "^ProductVersion\t$VERSION\r?$" || die "ProductVersion is not $VERSION"
+# (Whole outputs in variables: `cmd | grep -q` can fail under pipefail when grep exits first.)
+got=$(msiinfo suminfo "$T/out.msi")
+grep -qF "Revision number (UUID): {$PACKAGE_CODE}" <<<"$got" || die "the package code was not set: $got"
+got=$(msiinfo export "$T/out.msi" Property | tr -d '\r')
+grep -qxF "ProductVersion	$VERSION" <<<"$got" || die "ProductVersion is not $VERSION: $(grep ProductVersion <<<"$got")"
 
 mkdir -p "$(dirname "$OUT")"
 touch -d "@$SOURCE_DATE_EPOCH" "$T/out.msi"

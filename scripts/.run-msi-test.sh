@@ -158,8 +158,9 @@ msi_run() {
 # (Wine returns 1603, "fatal error", as its low byte, 67), and PROPERTY is in the log.
 refused() {
 	[[ "$RC" != 0 ]] || return 1
-	tr -d '\r\0' <"$W/$1.log" | grep -qE 'LaunchConditions\. Return value [^1]' || return 1
-	tr -d '\r\0' <"$W/$1.log" | grep -qF -- "$2"
+	local log
+	log=$(tr -d '\r\0' <"$W/$1.log")
+	grep -qE 'LaunchConditions\. Return value [^1]' <<<"$log" && grep -qF -- "$2" <<<"$log"
 }
 refused_nothing_installed() { refused "$1" "$2" && [[ ! -e "$PF" ]]; }
 UNINSTALL_KEY="HKLM\\Software\\Microsoft\\Windows\\CurrentVersion\\Uninstall"

@@ -229,6 +229,9 @@ check "policy values are REG_SZ" grep -qE '^ +Environment +REG_SZ +production' <
 out=$(cd "$W" && LANG=en_US.UTF-8 timeout 120 wine "C:\\Program Files\\ABHA Deactivation\\abha-deactivate-cli.exe" --version 2>"$W/version.err" | tr -d '\r')
 check "the installed console program: --version says \"abha-deactivate $VERSION\" (got \"$out\")" \
 	grep -qE "^abha-deactivate $(sed 's/[.+]/\\&/g' <<<"$VERSION")( |$)" <<<"$out"
+out=$(cd "$W" && LANG=en_US.UTF-8 timeout 120 wine "C:\\Program Files\\ABHA Deactivation\\abha-deactivate.exe" --version 2>>"$W/version.err" | tr -d '\r')
+check "the installed GUI program starts: --version says \"abha-deactivate $VERSION\"" \
+	grep -qE "^abha-deactivate $(sed 's/[.+]/\\&/g' <<<"$VERSION")( |$)" <<<"$out"
 if [[ -n "$SIGNED_CLI" ]]; then
 	out=$(LANG=en_US.UTF-8 timeout 120 wine "$(wpath "$SIGNED_CLI")" --version 2>/dev/null | tr -d '\r')
 	check "the signed console program starts (--version)" grep -q "^abha-deactivate " <<<"$out"

@@ -261,7 +261,7 @@ package_windows() {
 	local ldflags="-s -w -buildid= -X main.version=$VERSION"
 	[[ -n "$COMMIT" ]] && ldflags="$ldflags -X main.commit=$COMMIT"
 	(cd "$SRC" && rm -f fyne.syso && CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC="$cc" GOFLAGS=-buildvcs=false \
-		"$GO" build -trimpath -ldflags "$ldflags" -o "$T/cli.exe" .) || die "the console build failed"
+		"$GO" build -trimpath ${APP_TAGS:+-tags "$APP_TAGS"} -ldflags "$ldflags" -o "$T/cli.exe" .) || die "the console build failed"
 	kind=$(file -b "$T/cli.exe")
 	[[ "$kind" == "PE32+ executable (console) x86-64"* ]] || die "the console build is \"$kind\", not a PE32+ console executable"
 	local cli="$DIST/$EXE-cli-$VERSION-windows-amd64.exe"

@@ -218,6 +218,12 @@ check "uninstall entry: Publisher \"The abha-deactivate authors\"" [ "$(reg_valu
 check "uninstall entry: UninstallString msiexec /X$PRODUCT_CODE" \
 	grep -qiF "msiexec.exe /X$PRODUCT_CODE" <<<"$(reg_value "$UNINSTALL_KEY\\$PRODUCT_CODE" UninstallString)"
 check "exactly one \"ABHA Deactivation\" uninstall entry" [ "$(arp_entries)" = 1 ]
+# The Apps & features icon: Windows Installer keeps ARPPRODUCTICON as the product's ProductIcon.
+icon_reg=$(wine reg query 'HKLM\Software\Classes\Installer\Products' /s /reg:64 2>/dev/null | tr -d '\r' |
+	awk -v c="$PRODUCT_CODE" '$1 == "ProductIcon" && index($0, c) {sub(/^[ \t]*ProductIcon[ \t]+REG_SZ[ \t]+/, ""); print; exit}')
+icon_file=$([[ -n "$icon_reg" ]] && winepath -u "$icon_reg" 2>/dev/null)
+check "Apps & features icon: ProductIcon ${icon_reg:-missing} is an .ico file" \
+	bash -c '[ -f "$1" ] && [ "$(head -c 4 "$1" | od -An -tx1 | tr -d " ")" = 00000100 ]' _ "$icon_file"
 # Wine puts a per-machine package's shortcuts in the user's Start menu.
 lnk=$(find "$W/prefix/drive_c" -path '*Start Menu/Programs/ABHA Deactivation.lnk' | head -n1)
 check "Start-menu shortcut \"ABHA Deactivation.lnk\" (${lnk#"$W/prefix/"})" [ -n "$lnk" ]

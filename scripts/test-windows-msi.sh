@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The Windows Installer package and the optional Authenticode signing, tested (make test-windows).
 #
-# Usage: scripts/test-windows-msi.sh DIST_DIR
+# Usage: [VERSION=V] scripts/test-windows-msi.sh DIST_DIR
 #
 # DIST_DIR holds what `make package-windows` writes: abha-deactivate-VERSION-windows-amd64.msi,
 # abha-deactivate-VERSION-windows-amd64.exe and abha-deactivate-cli-VERSION-windows-amd64.exe.
@@ -50,14 +50,16 @@ for tool in wine wineserver winepath msiinfo msibuild wixl convert perl osslsign
 	command -v "$tool" >/dev/null 2>&1 || { echo "FAIL  $tool not found (scripts/install-deps.sh windows)"; exit 1; }
 done
 
+# With VERSION set (the Makefile's), that version's files; else the only ones in DIST_DIR.
 shopt -s nullglob
-msis=("$DIST"/abha-deactivate-*-windows-amd64.msi)
-clis=("$DIST"/abha-deactivate-cli-*-windows-amd64.exe)
+v=${VERSION:-*}
+msis=("$DIST"/abha-deactivate-$v-windows-amd64.msi)
+clis=("$DIST"/abha-deactivate-cli-$v-windows-amd64.exe)
 guis=()
-for f in "$DIST"/abha-deactivate-*-windows-amd64.exe; do [[ "$f" == */abha-deactivate-cli-* ]] || guis+=("$f"); done
+for f in "$DIST"/abha-deactivate-$v-windows-amd64.exe; do [[ "$f" == */abha-deactivate-cli-* ]] || guis+=("$f"); done
 shopt -u nullglob
 [[ ${#msis[@]} -eq 1 && ${#guis[@]} -eq 1 && ${#clis[@]} -eq 1 ]] || {
-	echo "FAIL  $DIST needs exactly one abha-deactivate-VERSION-windows-amd64.msi, .exe and -cli-...exe (make package-windows)"
+	echo "FAIL  $DIST needs one abha-deactivate-$v-windows-amd64.msi, .exe and -cli-...exe (make package-windows; set VERSION if there are several)"
 	exit 1
 }
 MSI=${msis[0]} GUI=${guis[0]} CLI=${clis[0]}

@@ -177,8 +177,9 @@ package-windows:
 		SIGN_PASS_FILE='$(SIGN_PASS_FILE)' SIGN_TIMESTAMP_URL='$(SIGN_TIMESTAMP_URL)' \
 		scripts/package.sh windows
 
-# Everything above into an emptied dist/, with SHA256SUMS. Reproducible: two runs from one
-# commit give the same bytes (SOURCE_DATE_EPOCH is the commit's time).
+# Everything above into an emptied dist/, with SHA256SUMS (the MSI included). Reproducible: two
+# runs from one commit give the same bytes (SOURCE_DATE_EPOCH is the commit's time), unless
+# signed (SIGN_*, above): a signature carries the time it was made.
 release:
 	@if [ -n "$$(git status --porcelain --untracked-files=no 2>/dev/null)" ]; then \
 		echo "release: WARNING: the working tree has uncommitted changes; this release is not one commit"; fi

@@ -202,13 +202,29 @@ package-linux:
 	APP_TAGS='$(APP_TAGS)' VERSION='$(VERSION)' COMMIT='$(COMMIT)' scripts/package.sh linux
 
 # dist/abha-deactivate-VERSION-windows-amd64.exe, a Windows GUI executable with the icon,
-# cross-built with mingw-w64.
+# and dist/abha-deactivate-cli-VERSION-windows-amd64.exe, its console build, cross-built with
+# mingw-w64; dist/abha-deactivate-VERSION-windows-amd64.msi holds both (per-machine install,
+# packaging/windows/; deployment in docs/windows-it.md). MSI_VERSION overrides its numeric
+# version (FyneApp.toml's by default). To Authenticode-sign the programs and the MSI:
+#   make release SIGN_CERT=cert.pem SIGN_KEY=key.pem [SIGN_PASS_FILE=file] [SIGN_TIMESTAMP_URL=url]
+#   make release SIGN_PKCS12=cert.pfx SIGN_PASS_FILE=file [SIGN_TIMESTAMP_URL=url]
+# (scripts/sign.sh). Without them nothing is signed.
+SIGN_CERT          ?=
+SIGN_KEY           ?=
+SIGN_PKCS12        ?=
+SIGN_PASS_FILE     ?=
+SIGN_TIMESTAMP_URL ?=
+MSI_VERSION        ?=
 package-windows:
 	@scripts/install-deps.sh package
-	APP_TAGS='$(APP_TAGS)' VERSION='$(VERSION)' COMMIT='$(COMMIT)' scripts/package.sh windows
+	APP_TAGS='$(APP_TAGS)' VERSION='$(VERSION)' COMMIT='$(COMMIT)' MSI_VERSION='$(MSI_VERSION)' \
+		SIGN_CERT='$(SIGN_CERT)' SIGN_KEY='$(SIGN_KEY)' SIGN_PKCS12='$(SIGN_PKCS12)' \
+		SIGN_PASS_FILE='$(SIGN_PASS_FILE)' SIGN_TIMESTAMP_URL='$(SIGN_TIMESTAMP_URL)' \
+		scripts/package.sh windows
 
-# Everything above into an emptied dist/, with SHA256SUMS. Reproducible: two runs from one
-# commit give the same bytes (SOURCE_DATE_EPOCH is the commit's time).
+# Everything above into an emptied dist/, with SHA256SUMS (the MSI included). Reproducible: two
+# runs from one commit give the same bytes (SOURCE_DATE_EPOCH is the commit's time), unless
+# signed (SIGN_*, above): a signature carries the time it was made.
 release:
 	@if [ -n "$$(git status --porcelain --untracked-files=no 2>/dev/null)" ]; then \
 		echo "release: WARNING: the working tree has uncommitted changes; this release is not one commit"; fi

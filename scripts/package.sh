@@ -3,7 +3,10 @@
 #
 # Usage: scripts/package.sh linux     dist/abha-deactivate-VERSION-linux-amd64.tar.xz and
 #                                     dist/abha-deactivate_DEBVERSION_amd64.deb
-#        scripts/package.sh windows   dist/abha-deactivate-VERSION-windows-amd64.exe
+#        scripts/package.sh windows   dist/abha-deactivate-VERSION-windows-amd64.exe (GUI),
+#                                     dist/abha-deactivate-cli-VERSION-windows-amd64.exe (console) and
+#                                     dist/abha-deactivate-VERSION-windows-amd64.msi (both, installed
+#                                     per machine; packaging/windows/build-msi.sh)
 #
 # Environment (the Makefile sets them):
 #   VERSION, COMMIT      stamped into the binary (main.version, main.commit)
@@ -11,6 +14,10 @@
 #   DIST                 output folder (default dist)
 #   FYNE                 the fyne CLI (default: GOPATH/bin/fyne; installed if missing or another version)
 #   DEB_MAINTAINER       Maintainer field of the .deb
+#   MSI_VERSION          the MSI's ProductVersion, numeric a.b.c (default: FyneApp.toml's Version)
+#   SIGN_CERT + SIGN_KEY, or SIGN_PKCS12; SIGN_PASS_FILE, SIGN_TIMESTAMP_URL
+#                        Authenticode-sign the Windows programs and the MSI (scripts/sign.sh);
+#                        unset (the default): nothing is signed
 #
 # The packages are built by `fyne package --release` (which adds -trimpath, -s -w and the
 # "release" tag) in a private copy of the source tree, so that the files fyne writes into the
@@ -254,14 +261,28 @@ package_windows() {
 	local ldflags="-s -w -buildid= -X main.version=$VERSION"
 	[[ -n "$COMMIT" ]] && ldflags="$ldflags -X main.commit=$COMMIT"
 	(cd "$SRC" && rm -f fyne.syso && CGO_ENABLED=1 GOOS=windows GOARCH=amd64 CC="$cc" GOFLAGS=-buildvcs=false \
-		"$GO" build -trimpath -ldflags "$ldflags" -o "$T/cli.exe" .) || die "the console build failed"
+		"$GO" build -trimpath ${APP_TAGS:+-tags "$APP_TAGS"} -ldflags "$ldflags" -o "$T/cli.exe" .) || die "the console build failed"
 	kind=$(file -b "$T/cli.exe")
 	[[ "$kind" == "PE32+ executable (console) x86-64"* ]] || die "the console build is \"$kind\", not a PE32+ console executable"
 	local cli="$DIST/$EXE-cli-$VERSION-windows-amd64.exe"
 	cp "$T/cli.exe" "$cli.tmp"
 	touch -d "@$SOURCE_DATE_EPOCH" "$cli.tmp"
 	mv "$cli.tmp" "$cli"
-	say "windows: $cli ($kind), done in $((SECONDS - start)) s"
+	say "windows: $cli ($kind)"
+
+	# Optional Authenticode signatures (make release SIGN_CERT=... SIGN_KEY=..., or
+	# SIGN_PKCS12=...; see scripts/sign.sh): the programs before they go into the MSI, then
+	# the MSI. Without a key nothing is signed.
+	local sign=""
+	[[ -n "${SIGN_CERT:-}${SIGN_KEY:-}${SIGN_PKCS12:-}" ]] && sign=1
+	[[ -z "$sign" ]] || "$ROOT/scripts/sign.sh" "$out" "$cli" || die "signing the programs failed"
+
+	# The Windows Installer package (per-machine, Start-menu shortcut, Apps & features entry,
+	# policy values from properties): packaging/windows/build-msi.sh with wixl.
+	local msi="$DIST/$EXE-$VERSION-windows-amd64.msi"
+	"$ROOT/packaging/windows/build-msi.sh" "$msi" "$out" "$cli" || die "building the MSI failed"
+	[[ -z "$sign" ]] || "$ROOT/scripts/sign.sh" "$msi" || die "signing the MSI failed"
+	say "windows: $msi${sign:+ (signed)}, done in $((SECONDS - start)) s"
 }
 
 case "$TARGET" in

@@ -86,6 +86,9 @@ test-gui:
 # PASS/FAIL line a check and the time of each part. Then the storage packages'
 # unit tests run as Windows programs (scripts/test-windows-units.sh): the
 # LockFileEx audit lock, the Credential Manager, the HKLM policy reader, paths.
+# Between them, scripts/test-windows-msi.sh checks the MSI built with them: its
+# tables (msiinfo), signing with a throw-away certificate, and a silent install,
+# upgrade and removal under Wine.
 WIN_TEST_DIST := bin/windows
 test-windows:
 	@scripts/install-deps.sh windows
@@ -94,6 +97,7 @@ test-windows:
 	DIST=$(WIN_TEST_DIST) APP_TAGS='$(APP_TAGS)' VERSION='$(VERSION)' COMMIT='$(COMMIT)' scripts/package.sh windows
 	$(GO) build -tags '$(APP_TAGS)' -o bin/abha-deactivate .
 	scripts/test-windows.sh $(WIN_TEST_DIST) bin/abha-deactivate
+	VERSION='$(VERSION)' scripts/test-windows-msi.sh $(WIN_TEST_DIST)
 	scripts/test-windows-units.sh
 
 $(STATICCHECK):

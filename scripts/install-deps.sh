@@ -7,14 +7,15 @@
 #            poppler-utils (pdftotext, pdftoppm) to read the receipts back
 #   package  build + the mingw-w64 cross compiler for Windows packages, xz and file for the
 #            Linux tarball, dpkg-deb (dpkg) and objdump (binutils) for the .deb, strace for
-#            the first-run check, wixl and msitools for the MSI, osslsigncode for signing
+#            the first-run check, wixl, msitools and ImageMagick (the icon) for the MSI,
+#            osslsigncode for signing
 #   windows  test + package + Wine (64-bit) to run the Windows build and its MSI; jq and
 #            python3 for the Windows lane's checks
 set -eu
 
 build="gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev"
 test_extra="xvfb xauth xdotool imagemagick gnome-keyring libsecret-tools dbus openssl curl procps poppler-utils"
-package_extra="gcc-mingw-w64-x86-64 xz-utils file dpkg tar binutils strace wixl msitools osslsigncode"
+package_extra="gcc-mingw-w64-x86-64 xz-utils file dpkg tar binutils strace wixl msitools osslsigncode imagemagick"
 windows_extra="wine wine64 jq python3"
 
 case "${1:-build}" in

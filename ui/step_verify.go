@@ -21,6 +21,7 @@ type verifyStep struct {
 	reasons []*check
 	codes   []string
 	other   *entry
+	note    *hint // what ABDM receives of the reasons, which depends on the API generation
 	notice  *notice
 	content fyne.CanvasObject
 }
@@ -70,12 +71,12 @@ func newVerifyStep(w *Wizard) *verifyStep {
 	reasonBox.Add(s.other)
 	w.name(s.otp, "verify.otp")
 	w.name(s.other, "verify.other")
-	note := newHint(T("The codes are sent to ABDM. The wording of the reasons is this app's own, not ABDM's."))
+	s.note = newHint("")
 	s.content = container.NewVBox(
 		s.status.view(),
 		field(T("OTP from the patient's phone"), s.otp, T("Ask the patient to read out the 6-digit OTP they received by SMS.")),
 		field(T("Reasons for deactivation (choose at least one)"), reasonBox, ""),
-		note,
+		s.note,
 	)
 	return s
 }
@@ -108,6 +109,7 @@ func (s *verifyStep) view() fyne.CanvasObject { return s.content }
 
 func (s *verifyStep) enter() {
 	s.tick()
+	s.note.SetText(reasonsNote(s.w.client))
 	st := s.w.flowState()
 	ready := st.Step == abdm.StepOTPSent && st.OTP.Remaining() > 0 // no attempt left: only a new OTP helps
 	s.w.setPrimary(T("Deactivate ABHA"), widget.DangerImportance, ready, s.askConfirm)
@@ -238,4 +240,13 @@ func (s *verifyStep) showError(err error) {
 	if w.current == stepVerify {
 		s.enter() // the flow's step may have changed: OTP needed again
 	}
+}
+
+// reasonsNote says what ABDM receives of the reasons chosen: v2 takes their
+// codes, v3 their English wording.
+func reasonsNote(c *abdm.Client) string {
+	if c != nil && c.Generation() == abdm.V2 {
+		return T("The codes are sent to ABDM. The wording of the reasons is this app's own, not ABDM's.")
+	}
+	return T("ABDM receives the English wording of each reason chosen. The wording is this app's own, not ABDM's.")
 }

@@ -33,17 +33,15 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"slices"
 	"time"
 
-	"github.com/sirupsen/logrus"
-
 	"abha-deactivate/abdm"
 	"abha-deactivate/abdm/sandbox"
 	"abha-deactivate/assets"
+	"abha-deactivate/bench/internal/benchsim"
 	"abha-deactivate/storage/audit"
 )
 
@@ -176,15 +174,7 @@ func round(ctx context.Context, sim *sandbox.Server, srv *sandbox.Running, gen a
 		return send, deact, err
 	}
 	creds := sim.Credentials()
-	quiet := logrus.New()
-	quiet.SetOutput(io.Discard)
-	ep := abdm.Endpoints{Generation: abdm.V2, Gateway: srv.GatewayURL(), HealthID: srv.HealthIDURL()}
-	if gen == abdm.V3 {
-		ep = abdm.Endpoints{Generation: abdm.V3, Gateway: srv.GatewayV3URL(), HealthID: srv.ABHAV3URL()}
-	}
-	client, err := abdm.New(ep,
-		abdm.Credentials{ClientID: creds.ClientID, ClientSecret: creds.ClientSecret, HIPID: creds.HIPID},
-		abdm.WithLogger(quiet))
+	client, err := benchsim.Client(sim, srv, gen)
 	if err != nil {
 		return send, deact, err
 	}

@@ -23,16 +23,14 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"time"
 
-	"github.com/sirupsen/logrus"
-
 	"abha-deactivate/abdm"
 	"abha-deactivate/abdm/sandbox"
 	"abha-deactivate/assets"
+	"abha-deactivate/bench/internal/benchsim"
 	"abha-deactivate/storage/audit"
 )
 
@@ -121,18 +119,11 @@ func openDesk(ctx context.Context, gen abdm.Generation, trailPath string) (*desk
 	if err != nil {
 		return fail(fmt.Errorf("reason catalogue: %w", err))
 	}
-	ep := abdm.Endpoints{Generation: abdm.V2, Gateway: srv.GatewayURL(), HealthID: srv.HealthIDURL()}
-	if gen == abdm.V3 {
-		ep = abdm.Endpoints{Generation: abdm.V3, Gateway: srv.GatewayV3URL(), HealthID: srv.ABHAV3URL()}
-	}
-	creds := sim.Credentials()
-	quiet := logrus.New()
-	quiet.SetOutput(io.Discard)
-	client, err := abdm.New(ep, abdm.Credentials{ClientID: creds.ClientID, ClientSecret: creds.ClientSecret, HIPID: creds.HIPID},
-		abdm.WithLogger(quiet))
+	client, err := benchsim.Client(sim, srv, gen)
 	if err != nil {
 		return fail(err)
 	}
+	creds := sim.Credentials()
 	journal := audit.NewJournal(audit.Open(trailPath), audit.JournalInfo{Environment: "custom",
 		ClientID: creds.ClientID, HIPID: creds.HIPID, API: string(gen)}, cat)
 	flow := abdm.NewFlow(client, abdm.WithCatalogue(cat), abdm.WithJournal(journal))

@@ -113,7 +113,7 @@ func (f *settingsForm) read() settings.Settings {
 		next.Language = settingsLanguages[i]
 	}
 	if i := f.api.SelectedIndex(); i >= 0 && !f.api.Disabled() {
-		next.APIVersion = string(abdm.Generations()[i])
+		next.APIVersion = abdm.Generations()[i]
 	}
 	if i := f.look.SelectedIndex(); i >= 0 {
 		next.Appearance = settingsLooks[i]

@@ -288,7 +288,7 @@ func (s *connectStep) form() (settings.Settings, error) {
 	set := s.w.set
 	set.Environment = string(s.selectedEnv())
 	gen := s.selectedGeneration()
-	set.APIVersion = string(gen)
+	set.APIVersion = gen
 	if s.selectedEnv() == abdm.EnvCustom {
 		set.GatewayURL = strings.TrimSpace(s.gatewayURL.Text)
 		set.HealthIDURL = strings.TrimSpace(s.healthIDURL.Text)

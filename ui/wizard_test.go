@@ -136,7 +136,7 @@ func (e *uiEnv) route(call string) sandbox.Route { return uiRoutes[e.gen()][call
 func (e *uiEnv) gen() abdm.Generation { return e.wiz.opts.Settings.Generation() }
 
 // withAPI runs the wizard in generation g.
-func withAPI(g abdm.Generation) envOpt { return func(o *Options) { o.Settings.APIVersion = string(g) } }
+func withAPI(g abdm.Generation) envOpt { return func(o *Options) { o.Settings.APIVersion = g } }
 
 // forEachAPI runs fn as a subtest per generation, current first.
 func forEachAPI(t *testing.T, fn func(t *testing.T, g abdm.Generation)) {

@@ -39,7 +39,7 @@ func (f *siteFlags) overrides(given map[string]bool, o *settings.Overrides) {
 // generation. It changes nothing outside the demo.
 func (f *siteFlags) demoDefaults(set *settings.Settings, given map[string]bool) {
 	if f.demo && !given["api"] {
-		set.APIVersion = string(abdm.DefaultGeneration)
+		set.APIVersion = abdm.DefaultGeneration
 	}
 }
 

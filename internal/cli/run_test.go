@@ -160,7 +160,7 @@ func TestDemoDefaults(t *testing.T) {
 		set := settings.Settings{APIVersion: "v2"}
 		f := siteFlags{demo: c.demo}
 		f.demoDefaults(&set, map[string]bool{"api": c.apiGiven})
-		if set.APIVersion != c.want {
+		if string(set.APIVersion) != c.want {
 			t.Errorf("demo %v, --api given %v: %q, want %q", c.demo, c.apiGiven, set.APIVersion, c.want)
 		}
 	}

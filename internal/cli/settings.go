@@ -53,7 +53,7 @@ func printSettings(std proc, v settingsView) {
 		locked[f] = true
 	}
 	s := v.Settings
-	rows := [][2]string{{"environment", s.Environment}, {"apiVersion", s.APIVersion}, {"gatewayUrl", s.GatewayURL},
+	rows := [][2]string{{"environment", s.Environment}, {"apiVersion", string(s.APIVersion)}, {"gatewayUrl", s.GatewayURL},
 		{"healthIdUrl", s.HealthIDURL}, {"clientId", s.ClientID}, {"hipId", s.HIPID}, {"proxyUrl", s.ProxyURL},
 		{"caBundle", s.CABundle}, {"language", s.Language}, {"appearance", s.Appearance}}
 	for _, r := range rows {

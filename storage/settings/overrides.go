@@ -32,7 +32,9 @@ func (s Settings) With(o Overrides) Settings {
 		}
 	}
 	set(&s.Environment, o.Environment)
-	set(&s.APIVersion, o.APIVersion)
+	if o.APIVersion != nil {
+		s.APIVersion = abdm.Generation(*o.APIVersion) // checked by Check, made canonical by normalize
+	}
 	set(&s.GatewayURL, o.GatewayURL)
 	set(&s.HealthIDURL, o.HealthIDURL)
 	set(&s.ClientID, o.ClientID)

@@ -125,13 +125,28 @@ func (p Policy) setsAddresses() bool {
 	return gw || hid
 }
 
-// field returns a pointer to the setting f names in s.
-func (s *Settings) field(f Field) *string {
+// get returns the setting f names in s, as text.
+func (s *Settings) get(f Field) string {
+	if f == FieldAPIVersion {
+		return string(s.APIVersion)
+	}
+	return *s.textField(f)
+}
+
+// put sets the setting f names in s from text.
+func (s *Settings) put(f Field, v string) {
+	if f == FieldAPIVersion {
+		s.APIVersion = abdm.Generation(v) // made canonical, or refused, by normalize and Validate
+		return
+	}
+	*s.textField(f) = v
+}
+
+// textField returns a pointer to the text setting f names in s.
+func (s *Settings) textField(f Field) *string {
 	switch f {
 	case FieldEnvironment:
 		return &s.Environment
-	case FieldAPIVersion:
-		return &s.APIVersion
 	case FieldGatewayURL:
 		return &s.GatewayURL
 	case FieldHealthIDURL:
@@ -152,7 +167,7 @@ func (s *Settings) field(f Field) *string {
 // policy's value; custom addresses imply the custom environment.
 func (s Settings) WithPolicy(p Policy) Settings {
 	for f, v := range p.values {
-		*s.field(f) = v
+		s.put(f, v)
 	}
 	if p.setsAddresses() {
 		s.Environment = string(abdm.EnvCustom)
@@ -165,7 +180,7 @@ func (s Settings) WithPolicy(p Policy) Settings {
 // saving never copies the facility's values into the user's file.
 func (p Policy) ForSaving(edited, saved Settings) Settings {
 	for _, f := range p.Locked() {
-		*edited.field(f) = *saved.field(f)
+		edited.put(f, saved.get(f))
 	}
 	return edited
 }

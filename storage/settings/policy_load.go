@@ -163,7 +163,7 @@ func newPolicy(source string, entries []policyEntry, nameOf func(Field) string) 
 	canonical := Defaults().WithPolicy(p)
 	for _, f := range []Field{FieldEnvironment, FieldAPIVersion} {
 		if _, ok := p.values[f]; ok {
-			p.values[f] = *canonical.field(f)
+			p.values[f] = canonical.get(f)
 		}
 	}
 	return p, nil

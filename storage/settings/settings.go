@@ -21,13 +21,15 @@ const CurrentVersion = 2
 type Settings struct {
 	Version     int    `json:"version"`     // schema version, CurrentVersion when saved
 	Environment string `json:"environment"` // "sandbox", "production" or "custom"
-	// APIVersion is the generation of ABDM's APIs: "v3" (current) or "v2" (legacy).
-	APIVersion  string `json:"apiVersion"`
-	GatewayURL  string `json:"gatewayUrl"`  // used only for custom: the gateway base
-	HealthIDURL string `json:"healthIdUrl"` // used only for custom: the ABHA (v3) or HealthID (v2) service base
-	ClientID    string `json:"clientId"`
-	HIPID       string `json:"hipId"`
-	Language    string `json:"language"` // "" follows the system, "en" or "hi"
+	// APIVersion is the generation of ABDM's APIs: "v3" (current) or "v2"
+	// (legacy). Loading, flags and the facility's policy make it canonical
+	// (normalize); Validate refuses any other value.
+	APIVersion  abdm.Generation `json:"apiVersion"`
+	GatewayURL  string          `json:"gatewayUrl"`  // used only for custom: the gateway base
+	HealthIDURL string          `json:"healthIdUrl"` // used only for custom: the ABHA (v3) or HealthID (v2) service base
+	ClientID    string          `json:"clientId"`
+	HIPID       string          `json:"hipId"`
+	Language    string          `json:"language"` // "" follows the system, "en" or "hi"
 	// Appearance is the colour scheme: "" follows the system, "light" or "dark".
 	Appearance string `json:"appearance,omitempty"`
 	ProxyURL   string `json:"proxyUrl"` // "" uses HTTP(S)_PROXY from the environment
@@ -40,12 +42,12 @@ type Settings struct {
 // Defaults are the settings of a fresh install: the ABDM sandbox on the
 // current API generation, system language.
 func Defaults() Settings {
-	return Settings{Version: CurrentVersion, Environment: string(abdm.EnvSandbox), APIVersion: string(abdm.DefaultGeneration)}
+	return Settings{Version: CurrentVersion, Environment: string(abdm.EnvSandbox), APIVersion: abdm.DefaultGeneration}
 }
 
 // Generation is the API generation the settings choose (v3 when unset).
 func (s Settings) Generation() abdm.Generation {
-	g, err := abdm.ParseGeneration(s.APIVersion)
+	g, err := abdm.ParseGeneration(string(s.APIVersion))
 	if err != nil {
 		return abdm.DefaultGeneration
 	}
@@ -71,7 +73,7 @@ func (s Settings) Validate() error {
 	if err != nil {
 		bad("Environment", err)
 	}
-	gen, err := abdm.ParseGeneration(s.APIVersion)
+	gen, err := abdm.ParseGeneration(string(s.APIVersion))
 	if err != nil {
 		bad("API generation", err)
 	}
@@ -155,8 +157,8 @@ func (s Settings) normalize() Settings {
 	if env, err := abdm.ParseEnvironment(s.Environment); err == nil {
 		s.Environment = string(env)
 	}
-	if gen, err := abdm.ParseGeneration(s.APIVersion); err == nil {
-		s.APIVersion = string(gen)
+	if gen, err := abdm.ParseGeneration(string(s.APIVersion)); err == nil {
+		s.APIVersion = gen
 	}
 	return s
 }

@@ -184,7 +184,7 @@ func TestMigrationFromVersion1ChoosesTheGeneration(t *testing.T) {
 		if err != nil || w != nil {
 			t.Fatalf("%s: Load: %v, %v", tc.env, w, err)
 		}
-		if got.APIVersion != tc.want || got.Generation() != abdm.Generation(tc.want) {
+		if string(got.APIVersion) != tc.want || got.Generation() != abdm.Generation(tc.want) {
 			t.Errorf("%s: API version %q, want %q", tc.env, got.APIVersion, tc.want)
 		}
 		if got.ClientID != "SBX_1" || got.HIPID != "HIP-1" || got.Language != "hi" || !got.RememberSecret ||

@@ -12,6 +12,8 @@ import (
 	"time"
 
 	"abha-deactivate/abdm"
+	"abha-deactivate/storage/audit"
+	"abha-deactivate/storage/secrets"
 )
 
 // changeJob is a command that changes an ABHA, confirmed by an OTP sent
@@ -81,6 +83,9 @@ func runChange(args []string, std proc, c changeJob) int {
 	}
 	defer s.close()
 	r.s, r.rep.env = s, s.envName
+	if err := r.preflight(ctx); err != nil {
+		return r.rep.fail(err)
+	}
 	if err := c.prepare(r); err != nil {
 		return r.rep.fail(err)
 	}
@@ -98,6 +103,27 @@ func runChange(args []string, std proc, c changeJob) int {
 		return code
 	}
 	return r.change(ctx, c, w)
+}
+
+// preflight checks, before any OTP is sent, what this computer must do for
+// the change to be recorded and kept: the audit trail can be written, and
+// with --remember-secret the system keyring answers. A failure is a usage
+// error (exit 2): nothing has reached the patient's phone yet.
+func (r *changeRun) preflight(ctx context.Context) error {
+	if err := audit.Open(r.s.rt.dirs.AuditFile()).CheckWritable(); err != nil {
+		return usagef("the audit trail cannot be written, so nothing will be sent: %v", err)
+	}
+	if !r.remember || r.cf.demo || r.s.fromRing {
+		return nil
+	}
+	check, cancel := context.WithTimeout(ctx, keyringTimeout)
+	defer cancel()
+	_, err := secrets.NewKeyring(keyringTimeout).Get(check, r.s.client.ClientID())
+	if err != nil && !errors.Is(err, secrets.ErrNotFound) {
+		return usagef("--remember-secret: the system keyring cannot be reached (%v). Run without --remember-secret, "+
+			"or unlock or start the keyring first", err)
+	}
+	return nil
 }
 
 // parse reads the flags of c, the shared ones and its own, and checks them.

@@ -1,8 +1,10 @@
 package cli
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 )
 
@@ -27,5 +29,39 @@ func TestHugeOTPLineIsAClearError(t *testing.T) {
 	code, _, errOut := inProcess(t, stdin, "deactivate", "--demo", "--reasons", "101", "--yes", "--timeout", "3m")
 	if code != exitUsage || !strings.Contains(errOut, "longer than 1 MiB") || strings.Contains(errOut, "token too long") {
 		t.Errorf("exit %d, stderr %q", code, errOut[max(0, len(errOut)-400):])
+	}
+}
+
+// TestAuditTrailCheckedBeforeTheOTP: an audit trail that cannot be written
+// stops the change before any OTP is sent (exit 2).
+func TestAuditTrailCheckedBeforeTheOTP(t *testing.T) {
+	inProcessEnv(t)
+	data := filepath.Join(os.Getenv("XDG_DATA_HOME"), "abha-deactivate")
+	if err := os.MkdirAll(data, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Mkfifo(filepath.Join(data, "audit.jsonl"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut strings.Builder
+	code := Run([]string{"deactivate", "--demo", "--reasons", "101", "--yes"},
+		Stdio{In: strings.NewReader(""), Out: &out, Err: &errOut, Getenv: func(string) string { return "" }}, Build{Version: "1"})
+	if code != exitUsage || !strings.Contains(errOut.String(), "audit trail cannot be written") || strings.Contains(errOut.String(), "OTP sent") {
+		t.Errorf("exit %d, stderr %q", code, errOut.String())
+	}
+}
+
+// TestE2ERememberSecretNeedsTheKeyring: --remember-secret with no keyring
+// to reach stops before any OTP is sent (exit 2).
+func TestE2ERememberSecretNeedsTheKeyring(t *testing.T) {
+	sim := startSim(t)
+	before := sim.outbox()
+	run := startCLI(t, sim, asha, "deactivate", "--reasons", "101", "--yes", "--remember-secret")
+	code, _ := run.wait(t)
+	if code != exitUsage || !strings.Contains(run.stderrText(), "--remember-secret: the system keyring cannot be reached") {
+		t.Errorf("exit %d, stderr:\n%s", code, run.stderrText())
+	}
+	if sim.outbox() != before {
+		t.Error("an OTP was sent")
 	}
 }

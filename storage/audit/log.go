@@ -28,6 +28,23 @@ func Open(path string) *Log {
 	return &Log{path: path, now: time.Now}
 }
 
+// CheckWritable reports whether an Append could write the trail now: its
+// folder can be made and the file opened for appending (it is created,
+// empty, if missing). A path that is not a regular file is refused.
+func (l *Log) CheckWritable() error {
+	if err := paths.MkdirPrivate(filepath.Dir(l.path)); err != nil {
+		return fmt.Errorf("audit: %w", err)
+	}
+	if fi, err := os.Stat(l.path); err == nil && !fi.Mode().IsRegular() {
+		return fmt.Errorf("audit: %s is not a regular file", l.path)
+	}
+	f, err := os.OpenFile(l.path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("audit: opening %s: %w", l.path, err)
+	}
+	return f.Close()
+}
+
 // Path is the file the Log uses.
 func (l *Log) Path() string { return l.path }
 

@@ -66,6 +66,7 @@ func runGUI(args []string, std proc) int {
 	o := f.overrides()
 	rt, err := openRuntime(std, f.logLevel, o)
 	if err != nil {
+		showStartupError(err)
 		return rep.fail(err)
 	}
 	defer rt.closeLog()
@@ -94,6 +95,19 @@ func runGUI(args []string, std proc) int {
 	watchFirstFrame(w.Window(), prof)
 	w.Window().ShowAndRun()
 	return exitOK
+}
+
+// showStartupError shows why the wizard cannot open in a window of its own,
+// when there is a display: on Windows and from a desktop menu no one sees
+// stderr. It returns when that window is closed.
+func showStartupError(err error) {
+	var usage usageError
+	if !errors.As(err, &usage) || needDisplay() != nil {
+		return
+	}
+	a := app.NewWithID(appID)
+	a.SetIcon(assets.WindowIcon)
+	ui.StartupErrorWindow(a, usage.Error()).ShowAndRun()
 }
 
 // stopProfile ends the start-up profile (--profile-startup), saying on

@@ -126,13 +126,16 @@ lint: $(STATICCHECK) $(GOCYCLO)
 	$(GO) run ./tools/sizegate -max-file 500 -max-func 60 . && [ -z "$$over" ]
 
 # Brief fuzzing of every fuzz target, one at a time (part of `make test`): the
-# parsers of what the network sends, the settings loader, the audit reader and
-# the simulator's request handling. Seeds are in each package's testdata/fuzz.
+# parsers of what the network sends, the settings and policy loaders, the audit
+# reader, the sanitiser of outside text and the simulator's request handling. Seeds are in each package's testdata/fuzz.
 fuzz-short:
 	$(GO) test -run '^$$' -fuzz '^FuzzParseErrorBody$$' -fuzztime $(FUZZTIME) ./abdm/
 	$(GO) test -run '^$$' -fuzz '^FuzzParsePublicKey$$' -fuzztime $(FUZZTIME) ./abdm/
 	$(GO) test -run '^$$' -fuzz '^FuzzSettingsLoad$$' -fuzztime $(FUZZTIME) ./storage/settings/
+	$(GO) test -run '^$$' -fuzz '^FuzzPolicyLoad$$' -fuzztime $(FUZZTIME) ./storage/settings/
 	$(GO) test -run '^$$' -fuzz '^FuzzAuditRead$$' -fuzztime $(FUZZTIME) ./storage/audit/
+	$(GO) test -run '^$$' -fuzz '^FuzzFastDecode$$' -fuzztime $(FUZZTIME) ./storage/audit/
+	$(GO) test -run '^$$' -fuzz '^FuzzText$$' -fuzztime $(FUZZTIME) ./internal/safetext/
 	$(GO) test -run '^$$' -fuzz '^FuzzSessionRequest$$' -fuzztime $(FUZZTIME) ./abdm/sandbox/
 	$(GO) test -run '^$$' -fuzz '^FuzzOTPRequest$$' -fuzztime $(FUZZTIME) ./abdm/sandbox/
 	$(GO) test -run '^$$' -fuzz '^FuzzDeactivateRequest$$' -fuzztime $(FUZZTIME) ./abdm/sandbox/

@@ -125,6 +125,11 @@ func TestChangeLockAcrossProcesses(t *testing.T) {
 	if err := j.Intent(context.Background(), changeAttempt("p2", "91-5512-3456-7890")); err != nil {
 		t.Errorf("after the child ended: %v", err)
 	}
+	// Released, so that the lock file can be removed with the test's folder
+	// (Windows does not delete an open file).
+	if err := j.Outcome(context.Background(), changeAttempt("p2", "91-5512-3456-7890"), abdm.Outcome{Status: OutcomeDeactivated}); err != nil {
+		t.Error(err)
+	}
 }
 
 // TestChangeLockChild is run by TestChangeLockAcrossProcesses: it takes the

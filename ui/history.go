@@ -150,6 +150,9 @@ func (h *history) next() {
 	h.more.Disable()
 	h.w.background(func(ctx context.Context) func() {
 		rows, err := p.Next(ctx, historyPage)
+		for i := range rows {
+			rows[i] = rows[i].Safe() // a trail edited by hand may hold control characters
+		}
 		stats := p.Stats()
 		more := p.More()
 		return func() {
@@ -220,7 +223,7 @@ func (h *history) exportCSV() {
 		}
 		w.background(func(ctx context.Context) func() {
 			cw := audit.NewCSVWriter(wc)
-			_, werr := w.opts.Audit.Scan(ctx, f, cw.Write)
+			_, werr := w.opts.Audit.Scan(ctx, f, func(r audit.Record) error { return cw.Write(r.Safe()) })
 			if werr == nil {
 				werr = cw.Flush()
 			}

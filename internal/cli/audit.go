@@ -97,7 +97,7 @@ type auditOut interface {
 func scanAudit(trail *audit.Log, f audit.Filter, out auditOut) (audit.ReadStats, error) {
 	var writeErr error
 	stats, err := trail.Scan(context.Background(), f, func(r audit.Record) error {
-		if writeErr = out.Write(r); writeErr != nil {
+		if writeErr = out.Write(r.Safe()); writeErr != nil {
 			return audit.ErrStop
 		}
 		return nil

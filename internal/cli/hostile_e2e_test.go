@@ -3,6 +3,9 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -98,5 +101,31 @@ func TestE2ETwoTerminalsOnePatient(t *testing.T) {
 	}
 	if codes[exitFailure] != 1 || codes[exitOK]+codes[exitRejected] != 1 || said == nil {
 		t.Errorf("exit codes %v; no run said another window was changing the ABHA", codes)
+	}
+}
+
+// TestAuditShowsAHandEditedTrailSafely: control characters written into the
+// trail by hand reach neither the table nor the CSV raw.
+func TestAuditShowsAHandEditedTrailSafely(t *testing.T) {
+	inProcessEnv(t)
+	data := filepath.Join(os.Getenv("XDG_DATA_HOME"), "abha-deactivate")
+	if err := os.MkdirAll(data, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	line := `{"id":"x1","time":"2026-12-01T10:00:00Z","event":"outcome","action":"deactivate","osUser":"u\u001b]0;pwned\u0007",` +
+		`"environment":"sandbox\u202e","abhaNumber":"XX-XXXX-XXXX-7890","outcome":"rejected","code":"HIS\u001b[2J",` +
+		`"message":"m\u009b31m","otherText":"t\u200f"}` + "\n"
+	if err := os.WriteFile(filepath.Join(data, "audit.jsonl"), []byte(line), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{{"audit"}, {"audit", "--csv"}} {
+		var out, errOut bytes.Buffer
+		code := Run(args, Stdio{In: strings.NewReader(""), Out: &out, Err: &errOut, Getenv: func(string) string { return "" }},
+			Build{Version: "1"})
+		if code != exitOK || !strings.Contains(out.String(), "HIS") {
+			t.Fatalf("%v: exit %d\n%s\n%s", args, code, out.String(), errOut.String())
+		}
+		assertNoHostileBytes(t, strings.Join(args, " "), out.Bytes())
+		assertNoHostileBytes(t, strings.Join(args, " ")+" stderr", errOut.Bytes())
 	}
 }

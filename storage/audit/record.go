@@ -96,6 +96,25 @@ type Record struct {
 	Prev string `json:"prev,omitempty"`
 }
 
+// Safe returns r with control, escape and bidirectional characters in its
+// text shown escaped (safetext.Text), for display: records written by the
+// app have none, but a trail edited by hand may, and `audit`, its CSV and
+// History show what the file holds. Safe text is returned as it is.
+func (r Record) Safe() Record {
+	for _, p := range []*string{&r.ID, &r.Event, &r.Action, &r.API, &r.OSUser, &r.Environment, &r.ClientID, &r.HIPID,
+		&r.ABHANumber, &r.TxnID, &r.OtherText, &r.LoginMethod, &r.OTPMethod, &r.Outcome, &r.Code, &r.Message} {
+		*p = safetext.Text(*p)
+	}
+	if len(r.Reasons) > 0 {
+		reasons := make([]Reason, len(r.Reasons))
+		for i, rs := range r.Reasons {
+			reasons[i] = Reason{Code: safetext.Text(rs.Code), Label: safetext.Text(rs.Label)}
+		}
+		r.Reasons = reasons
+	}
+	return r
+}
+
 // ActionOf is what r records: its Action, or ActionDeactivate for records
 // written before reactivation existed.
 func (r Record) ActionOf() string {

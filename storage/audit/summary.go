@@ -3,6 +3,8 @@ package audit
 import (
 	"sort"
 	"time"
+
+	"abha-deactivate/internal/safetext"
 )
 
 // StatusNoOutcome is the Status of an attempt whose outcome was never written.
@@ -17,6 +19,20 @@ type Entry struct {
 	Outcome *Record   // nil if no outcome was recorded; the latest if several
 	Status  string    // the outcome, or StatusNoOutcome
 	Text    string    // plain-language summary for a history view
+}
+
+// Safe returns e with its records and text made safe to show (Record.Safe).
+func (e Entry) Safe() Entry {
+	if e.Intent != nil {
+		r := e.Intent.Safe()
+		e.Intent = &r
+	}
+	if e.Outcome != nil {
+		r := e.Outcome.Safe()
+		e.Outcome = &r
+	}
+	e.ID, e.Action, e.Status, e.Text = safetext.Text(e.ID), safetext.Text(e.Action), safetext.Text(e.Status), safetext.Text(e.Text)
+	return e
 }
 
 // Summaries joins intents and outcomes by ID, newest attempt first.

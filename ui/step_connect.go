@@ -109,7 +109,11 @@ func (s *connectStep) fill(set settings.Settings) {
 	s.gatewayURL.SetText(set.GatewayURL)
 	s.healthIDURL.SetText(set.HealthIDURL)
 	s.remember.SetChecked(set.RememberSecret)
-	s.env.SetSelectedIndex(s.envIndex(abdm.Environment(set.Environment)))
+	if i := s.envIndex(abdm.Environment(set.Environment)); i >= 0 {
+		s.env.SetSelectedIndex(i)
+	} else {
+		s.env.ClearSelected() // the settings could not name it: staff choose
+	}
 	s.api.SetSelected(s.api.Options[slices.Index(abdm.Generations(), set.Generation())])
 	if w.opts.Demo != nil {
 		d := w.opts.Demo
@@ -155,6 +159,9 @@ func (s *connectStep) stepNotice() *notice     { return s.notice }
 
 // focusTarget is the first field still empty, top to bottom.
 func (s *connectStep) focusTarget() fyne.Focusable {
+	if s.selectedEnv() == "" && s.w.opts.Demo == nil {
+		return s.env
+	}
 	custom := s.selectedEnv() == abdm.EnvCustom && s.w.opts.Demo == nil
 	savedSecret := s.savedFor != "" && s.savedFor == strings.TrimSpace(s.clientID.Text)
 	for _, f := range []struct {
@@ -196,19 +203,22 @@ func setEnabled(d fyne.Disableable, on bool) {
 	}
 }
 
+// envIndex is e's place in the list, or -1 (none chosen) for an
+// environment the settings could not name.
 func (s *connectStep) envIndex(e abdm.Environment) int {
 	for i, v := range s.envValues {
 		if v == e {
 			return i
 		}
 	}
-	return 0
+	return -1
 }
 
+// selectedEnv is the ABDM system chosen, or "" when none is.
 func (s *connectStep) selectedEnv() abdm.Environment {
 	i := s.env.SelectedIndex()
 	if i < 0 || i >= len(s.envValues) {
-		return abdm.EnvSandbox
+		return ""
 	}
 	return s.envValues[i]
 }
@@ -286,6 +296,9 @@ func (s *connectStep) syncCustom() {
 // form reads and checks the fields; it returns the settings to use.
 func (s *connectStep) form() (settings.Settings, error) {
 	set := s.w.set
+	if s.selectedEnv() == "" {
+		return set, fieldError(s.env, T("Choose the ABDM system: the sandbox (test), production (live) or custom addresses."))
+	}
 	set.Environment = string(s.selectedEnv())
 	gen := s.selectedGeneration()
 	set.APIVersion = gen

@@ -64,7 +64,7 @@ func runGUI(args []string, std proc) int {
 		defer stopProfile(prof, std)
 	}
 	o := f.overrides()
-	rt, err := openRuntime(std, f.logLevel, o)
+	rt, err := openRuntimeWith(std, f.logLevel, o, true)
 	if err != nil {
 		showStartupError(err)
 		return rep.fail(err)

@@ -129,3 +129,31 @@ func TestAuditShowsAHandEditedTrailSafely(t *testing.T) {
 		assertNoHostileBytes(t, strings.Join(args, " ")+" stderr", errOut.Bytes())
 	}
 }
+
+// TestE2EDamagedSettingsContactNothing: a settings file with an invalid
+// custom address stops the run (exit 2) with a message naming the file and
+// the field, before any connection: it never falls back to the sandbox.
+func TestE2EDamagedSettingsContactNothing(t *testing.T) {
+	sim := startSim(t)
+	home := t.TempDir()
+	cfg := filepath.Join(home, "config", "abha-deactivate")
+	if err := os.MkdirAll(cfg, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	damaged := `{"version":2,"environment":"custom","apiVersion":"v3","gatewayUrl":"gw.example.in","healthIdUrl":"https://abha.example.in","clientId":"FAC_1"}`
+	if err := os.WriteFile(filepath.Join(cfg, "settings.json"), []byte(damaged), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	before := sim.count(sim.route("session"))
+	run := startCLIIn(t, home, sim, asha, "status", "--json")
+	code, _ := run.wait(t)
+	if said := run.stdout.String() + run.stderrText(); code != exitUsage || !strings.Contains(said, "settings.json has an invalid Gateway URL") {
+		t.Errorf("exit %d, output:\n%s", code, said)
+	}
+	if n := sim.count(sim.route("session")); n != before {
+		t.Errorf("%d gateway session(s) opened", n-before)
+	}
+	if data, _ := os.ReadFile(filepath.Join(cfg, "settings.json")); string(data) != damaged {
+		t.Errorf("the damaged file changed: %q", data)
+	}
+}

@@ -43,8 +43,16 @@ type runtimeEnv struct {
 }
 
 // openRuntime loads settings (with the flag overrides), sets up logging and
-// reports a settings warning on stderr.
+// reports a settings warning on stderr. A settings file that cannot say
+// which ABDM system to use stops the command (exit 2).
 func openRuntime(std proc, logLevel string, o settings.Overrides) (*runtimeEnv, error) {
+	return openRuntimeWith(std, logLevel, o, false)
+}
+
+// openRuntimeWith is openRuntime; with askSystem a settings file that cannot
+// say which ABDM system to use gives settings with no environment chosen and
+// a warning instead, for the wizard to ask (only the wizard can ask).
+func openRuntimeWith(std proc, logLevel string, o settings.Overrides, askSystem bool) (*runtimeEnv, error) {
 	dirs, err := paths.Default()
 	if err != nil {
 		return nil, fmt.Errorf("find the app's folders: %w", err)
@@ -59,7 +67,16 @@ func openRuntime(std proc, logLevel string, o settings.Overrides) (*runtimeEnv, 
 	}
 	store := settings.NewStore(dirs.SettingsFile())
 	s, warn, err := store.Load()
-	if err != nil {
+	var unusable *settings.UnusableError
+	switch {
+	case errors.As(err, &unusable) && askSystem:
+		s = settings.Defaults()
+		s.Environment = "" // not known: the wizard asks for it
+		warn = &settings.Warning{Message: unusable.Error(), Reason: unusable}
+	case errors.As(err, &unusable):
+		closeLog()
+		return nil, usageError{unusable.Error()}
+	case err != nil:
 		closeLog()
 		return nil, fmt.Errorf("load settings: %w", err)
 	}

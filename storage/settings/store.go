@@ -42,11 +42,13 @@ func (w *Warning) String() string { return w.Message }
 
 // Load returns the saved settings, or Defaults when there is no file yet.
 //
-// A file that cannot be read, is not valid JSON, holds invalid values or was
-// written by a newer version is moved aside to settings.json.corrupt-<UTC
-// time> and Defaults are returned with a Warning. An older file is upgraded
-// and saved back. The error is non-nil only if the bad file could not even be
-// moved aside; the settings returned are usable in every case.
+// A file that cannot say which ABDM system to use (unreadable, not a
+// settings document of a known version, an invalid environment, API
+// generation or address) is an *UnusableError, and the file is left as it
+// is: nothing falls back to the sandbox. A file whose other values are
+// invalid is set aside to settings.json.corrupt-<UTC time> and its settings
+// are returned with those values back to their defaults, with a Warning. An
+// older file is upgraded and saved back.
 func (s *Store) Load() (Settings, *Warning, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -57,12 +59,18 @@ func (s *Store) Load() (Settings, *Warning, error) {
 		return Defaults(), nil, nil
 	}
 	if err != nil {
-		return s.setAside(fmt.Errorf("reading %s: %w", s.path, err), false)
+		return Settings{}, nil, &UnusableError{Path: s.path, Err: err}
 	}
 	tightenMode(s.path)
 	set, fromVersion, err := decode(data)
-	if err != nil {
-		return s.setAside(err, errors.Is(err, errTooNew))
+	var inv *invalidError
+	switch {
+	case errors.As(err, &inv) && inv.systemField() == "":
+		return s.repair(inv)
+	case errors.As(err, &inv):
+		return Settings{}, nil, &UnusableError{Path: s.path, Field: inv.systemField(), Err: inv}
+	case err != nil:
+		return Settings{}, nil, &UnusableError{Path: s.path, Err: err}
 	}
 	if fromVersion != CurrentVersion {
 		if err := s.save(set); err != nil {
@@ -112,26 +120,9 @@ func decode(data []byte) (Settings, int, error) {
 	}
 	set = set.normalize()
 	if err := set.Validate(); err != nil {
-		return Settings{}, v, fmt.Errorf("invalid settings: %w", err)
+		return Settings{}, v, &invalidError{set: set, fields: invalidFields(err)}
 	}
 	return set, v, nil
-}
-
-// setAside moves the unusable file out of the way and returns Defaults.
-func (s *Store) setAside(reason error, tooNew bool) (Settings, *Warning, error) {
-	moved, err := moveAside(s.path, s.now())
-	if err != nil {
-		return Defaults(), nil, fmt.Errorf("settings file %s is unusable (%v) and could not be set aside: %w", s.path, reason, err)
-	}
-	what := "could not be read"
-	if tooNew {
-		what = "was written by a newer version of this app"
-	}
-	return Defaults(), &Warning{
-		Message:  fmt.Sprintf("Your settings file %s and was set aside as %s. Default settings are in use.", what, filepath.Base(moved)),
-		SetAside: moved,
-		Reason:   reason,
-	}, nil
 }
 
 // Save validates set and writes it atomically: after a crash at any moment
@@ -154,6 +145,14 @@ func (s *Store) save(set Settings) error {
 	}
 	if err := paths.MkdirPrivate(filepath.Dir(s.path)); err != nil {
 		return fmt.Errorf("saving settings: %w", err)
+	}
+	if old, err := os.ReadFile(s.path); err == nil {
+		if _, _, derr := decode(old); derr != nil {
+			// The file being replaced could not be used: keep it for IT.
+			if _, err := moveAside(s.path, s.now()); err != nil {
+				return fmt.Errorf("saving settings: the unusable file could not be set aside: %w", err)
+			}
+		}
 	}
 	if err := writeFileAtomic(s.path, append(data, '\n')); err != nil {
 		return fmt.Errorf("saving settings: %w", err)

@@ -212,68 +212,81 @@ func TestMigrationTableIsComplete(t *testing.T) {
 	}
 }
 
-func TestCorruptFilesAreSetAside(t *testing.T) {
-	cases := map[string]string{
-		"not json":        `{"version":1,"environment":`,
-		"empty":           ``,
-		"null":            `null`,
-		"array":           `[1,2]`,
-		"wrong type":      `{"version":1,"environment":"sandbox","clientId":5}`,
-		"invalid value":   `{"version":1,"environment":"staging"}`,
-		"bad version":     `{"version":"one"}`,
-		"negative":        `{"version":-1}`,
-		"invalid v0 http": `{"env":"custom","gatewayUrl":"http://x.in","healthIdUrl":"https://y.in"}`,
+// TestUnusableFilesStop: a file that cannot say which ABDM system to use is
+// an *UnusableError naming the file (and the field, when one is at fault),
+// and it stays in place, unchanged: nothing falls back to the sandbox.
+func TestUnusableFilesStop(t *testing.T) {
+	cases := map[string]struct{ content, field string }{
+		"not json":        {`{"version":1,"environment":`, ""},
+		"empty":           {``, ""},
+		"null":            {`null`, ""},
+		"array":           {`[1,2]`, ""},
+		"wrong type":      {`{"version":1,"environment":"sandbox","clientId":5}`, ""},
+		"invalid value":   {`{"version":1,"environment":"staging"}`, "Environment"},
+		"bad generation":  {`{"version":2,"environment":"production","apiVersion":"v9"}`, "API generation"},
+		"bad version":     {`{"version":"one"}`, ""},
+		"negative":        {`{"version":-1}`, ""},
+		"newer":           {`{"version":99,"environment":"sandbox","newThing":true}`, ""},
+		"invalid v0 http": {`{"env":"custom","gatewayUrl":"http://x.in","healthIdUrl":"https://y.in"}`, "Gateway URL"},
 	}
-	for name, content := range cases {
+	for name, tc := range cases {
 		t.Run(name, func(t *testing.T) {
 			s, path := newTestStore(t)
-			writeFile(t, path, content)
+			writeFile(t, path, tc.content)
 			got, w, err := s.Load()
-			if err != nil {
-				t.Fatal(err)
+			var ue *UnusableError
+			if !errors.As(err, &ue) || ue.Path != path || ue.Field != tc.field {
+				t.Fatalf("Load: %+v, %v, %v; want an UnusableError for field %q", got, w, err, tc.field)
 			}
-			if got != Defaults() {
-				t.Errorf("got %+v, want defaults", got)
+			if w != nil || got != (Settings{}) {
+				t.Errorf("Load returned settings %+v and warning %+v with the error", got, w)
 			}
-			if w == nil {
-				t.Fatal("no warning")
+			if !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), "nothing was contacted") {
+				t.Errorf("message %q", err)
 			}
-			wantAside := path + ".corrupt-20261126T073500Z"
-			if w.SetAside != wantAside || w.Reason == nil {
-				t.Errorf("warning %+v", w)
+			if data, err := os.ReadFile(path); err != nil || string(data) != tc.content {
+				t.Errorf("the file changed: %q, %v", data, err)
 			}
-			if want := "Your settings file could not be read and was set aside as settings.json.corrupt-20261126T073500Z. Default settings are in use."; w.String() != want {
-				t.Errorf("message %q", w.String())
-			}
-			if data, err := os.ReadFile(wantAside); err != nil || string(data) != content {
-				t.Errorf("set-aside copy: %q, %v", data, err)
-			}
-			if _, err := os.Stat(path); !os.IsNotExist(err) {
-				t.Error("bad file still in place")
+			if entries, _ := os.ReadDir(filepath.Dir(path)); len(entries) != 1 {
+				t.Errorf("the folder holds %d entries, want the file alone", len(entries))
 			}
 		})
 	}
 }
 
-func TestNewerVersionIsSetAside(t *testing.T) {
+// TestOtherInvalidValuesAreRepaired: a file whose invalid values do not name
+// the system keeps its system; those values go back to their defaults, and
+// the file is kept whole beside as settings.json.corrupt-<time>.
+func TestOtherInvalidValuesAreRepaired(t *testing.T) {
 	s, path := newTestStore(t)
-	writeFile(t, path, `{"version":99,"environment":"sandbox","newThing":true}`)
+	content := `{"version":2,"environment":"production","apiVersion":"v3","clientId":"FAC_1","language":"fr","proxyUrl":"ftp://x"}`
+	writeFile(t, path, content)
 	got, w, err := s.Load()
-	if err != nil || w == nil || got != Defaults() {
-		t.Fatalf("got %+v, %v, %v", got, w, err)
+	if err != nil || w == nil {
+		t.Fatalf("Load: %v, %+v", err, w)
 	}
-	if !strings.Contains(w.Message, "newer version") || !errors.Is(w.Reason, errTooNew) {
-		t.Errorf("warning %+v", w)
+	if got.Environment != "production" || got.ClientID != "FAC_1" || got.Language != "" || got.ProxyURL != "" {
+		t.Errorf("repaired settings %+v", got)
+	}
+	if !strings.Contains(w.Message, "Language") || !strings.Contains(w.Message, "Proxy") || !strings.Contains(w.Message, "(production)") {
+		t.Errorf("message %q", w.Message)
+	}
+	if data, err := os.ReadFile(w.SetAside); err != nil || string(data) != content {
+		t.Errorf("kept copy %q, %v", data, err)
 	}
 }
 
-func TestSetAsideNeverOverwrites(t *testing.T) {
+// TestSaveKeepsAnUnusableFile: saving over a file that could not be used
+// sets it aside first, so that IT can still read it.
+func TestSaveKeepsAnUnusableFile(t *testing.T) {
 	s, path := newTestStore(t)
 	for i, content := range []string{"first", "second", "third"} {
 		writeFile(t, path, content)
-		_, w, err := s.Load()
-		if err != nil || w == nil {
-			t.Fatalf("round %d: %v %v", i, w, err)
+		if _, _, err := s.Load(); err == nil {
+			t.Fatalf("round %d: %q loaded", i, content)
+		}
+		if err := s.Save(Defaults()); err != nil {
+			t.Fatalf("round %d: %v", i, err)
 		}
 	}
 	base := path + ".corrupt-20261126T073500Z"
@@ -282,17 +295,20 @@ func TestSetAsideNeverOverwrites(t *testing.T) {
 			t.Errorf("%s = %q, want %q", filepath.Base(name), data, want)
 		}
 	}
+	if got, w, err := s.Load(); err != nil || w != nil || got != Defaults() {
+		t.Errorf("after Save: %+v, %+v, %v", got, w, err)
+	}
 }
 
-func TestUnreadableFileIsSetAside(t *testing.T) {
+func TestUnreadableFileStops(t *testing.T) {
 	s, path := newTestStore(t)
 	// A folder in place of the file cannot be read as a file by anyone, root included.
 	if err := os.MkdirAll(path, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	got, w, err := s.Load()
-	if err != nil || w == nil || got != Defaults() {
-		t.Fatalf("got %+v, %v, %v", got, w, err)
+	var ue *UnusableError
+	if _, _, err := s.Load(); !errors.As(err, &ue) {
+		t.Fatalf("Load: %v, want an UnusableError", err)
 	}
 }
 

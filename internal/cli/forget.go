@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"abha-deactivate/internal/safetext"
 	"abha-deactivate/storage/secrets"
 )
 
@@ -22,9 +23,9 @@ func runForgetSecret(args []string, std proc) int {
 	err := secrets.NewKeyring(keyringTimeout).Delete(context.Background(), *clientID)
 	switch {
 	case err == nil:
-		fmt.Fprintf(std.Out, "The saved client secret for %s was deleted from the system keyring.\n", *clientID)
+		fmt.Fprintf(std.Out, "The saved client secret for %s was deleted from the system keyring.\n", safetext.Text(*clientID))
 	case errors.Is(err, secrets.ErrNotFound):
-		fmt.Fprintf(std.Out, "No client secret is saved for %s.\n", *clientID)
+		fmt.Fprintf(std.Out, "No client secret is saved for %s.\n", safetext.Text(*clientID))
 	default:
 		return rep.fail(fmt.Errorf("delete the saved client secret: %w", err))
 	}

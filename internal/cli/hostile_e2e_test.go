@@ -157,3 +157,14 @@ func TestE2EDamagedSettingsContactNothing(t *testing.T) {
 		t.Errorf("the damaged file changed: %q", data)
 	}
 }
+
+// TestArgumentsEchoedSafely: an argument echoed in an error reaches the
+// terminal escaped.
+func TestArgumentsEchoedSafely(t *testing.T) {
+	code, out, errOut := inProcess(t, nil, "audit", "--since", "2026\x1b]0;pwned\a-01-01\u202e")
+	if code != exitUsage {
+		t.Fatalf("exit %d", code)
+	}
+	assertNoHostileBytes(t, "stdout", []byte(out))
+	assertNoHostileBytes(t, "stderr", []byte(errOut))
+}

@@ -78,7 +78,7 @@ func (s *session) finish(ctx context.Context, std proc, rf *receiptFlags, rep *r
 	rep.receipt = path
 	code := report(res)
 	if !rep.json {
-		fmt.Fprintf(std.Out, "Receipt saved: %s\n", path)
+		fmt.Fprintf(std.Out, "Receipt saved: %s\n", safetext.Text(path))
 	}
 	return code
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"abha-deactivate/abdm"
+	"abha-deactivate/internal/safetext"
 )
 
 // result is the one JSON object `deactivate --json` and `status --json` print.
@@ -155,8 +156,10 @@ func (r *reporter) fail(err error) int {
 		if code == exitUsage {
 			kind = "usage"
 		}
-		out.Error = &errorOut{Kind: kind, Message: err.Error()}
-		text = "\n" + err.Error() + "\n"
+		// Local errors may quote arguments, file names or file contents.
+		msg := safetext.Lines(err.Error())
+		out.Error = &errorOut{Kind: kind, Message: msg}
+		text = "\n" + msg + "\n"
 		if code == exitUsage {
 			text += "Run with --help to see the flags.\n"
 		}

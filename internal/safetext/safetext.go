@@ -100,3 +100,25 @@ func hex2(c byte) string {
 	const digits = "0123456789abcdef"
 	return string([]byte{digits[c>>4], digits[c&0xf]})
 }
+
+// Lines is Text for a message of several lines: its line breaks stay, and
+// every other unsafe character is escaped.
+func Lines(s string) string {
+	if isSafeLines(s) {
+		return s
+	}
+	parts := strings.Split(s, "\n")
+	for i, p := range parts {
+		parts[i] = Text(p)
+	}
+	return strings.Join(parts, "\n")
+}
+
+func isSafeLines(s string) bool {
+	for _, r := range s {
+		if r != '\n' && (r == utf8.RuneError || Unsafe(r)) {
+			return false
+		}
+	}
+	return true
+}

@@ -129,3 +129,12 @@ func FuzzText(f *testing.F) {
 		}
 	})
 }
+
+func TestLinesKeepsLineBreaksOnly(t *testing.T) {
+	if got := Lines("one\ntwo\x1b[2J\r\nthree\u202e"); got != "one\ntwo\\x1b[2J\\x0d\nthree\\u202e" {
+		t.Errorf("Lines = %q", got)
+	}
+	if s := "plain\ntext"; Lines(s) != s {
+		t.Error("Lines changed safe text")
+	}
+}

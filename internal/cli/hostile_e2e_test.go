@@ -158,13 +158,20 @@ func TestE2EDamagedSettingsContactNothing(t *testing.T) {
 	}
 }
 
-// TestArgumentsEchoedSafely: an argument echoed in an error reaches the
-// terminal escaped.
-func TestArgumentsEchoedSafely(t *testing.T) {
-	code, out, errOut := inProcess(t, nil, "audit", "--since", "2026\x1b]0;pwned\a-01-01\u202e")
-	if code != exitUsage {
-		t.Fatalf("exit %d", code)
+// TestLocalErrorsShownSafely: a local error that quotes an argument, a
+// file name or a file's text raw reaches the terminal escaped, with its own
+// line breaks kept, with and without --json.
+func TestLocalErrorsShownSafely(t *testing.T) {
+	for _, asJSON := range []bool{false, true} {
+		var out, errOut bytes.Buffer
+		rep := &reporter{std: proc{Stdio: Stdio{Out: &out, Err: &errOut}}, json: asJSON}
+		if code := rep.fail(usagef("--thing %s: not allowed\nsecond line", "a\x1b]0;pwned\a\u202eb")); code != exitUsage {
+			t.Errorf("json=%v: exit %d", asJSON, code)
+		}
+		assertNoHostileBytes(t, "stdout", out.Bytes())
+		assertNoHostileBytes(t, "stderr", errOut.Bytes())
+		if both := out.String() + errOut.String(); !strings.Contains(both, "x1b") {
+			t.Errorf("json=%v: the escape is not shown:\n%s", asJSON, both)
+		}
 	}
-	assertNoHostileBytes(t, "stdout", []byte(out))
-	assertNoHostileBytes(t, "stderr", []byte(errOut))
 }

@@ -209,6 +209,7 @@ start_app() {
 	shift
 	local runner=()
 	[[ -n "${APP_RUNNER:-}" ]] && read -r -a runner <<<"$APP_RUNNER"
+	APP_ARGS=("$@") # for find_window's one restart
 	mkdir -m 0700 "$APP_DIR/home" "$APP_DIR/config" "$APP_DIR/data" "$APP_DIR/cache" "$APP_DIR/run"
 	ERR="$APP_DIR/app.stderr"
 	OUT="$APP_DIR/app.stdout"
@@ -223,10 +224,23 @@ start_app() {
 }
 
 # find_window: waits up to STEP_TIMEOUT for a visible window whose title
-# starts with WINDOW_TITLE and sets WID; fails if the app exits first.
+# starts with WINDOW_TITLE and sets WID; fails if the app exits first. One
+# exception: if the X server refused the app's connection ("Failed to open
+# display", seen once on a loaded machine although Xvfb had just answered),
+# the app is started once more, from scratch, and the run says so. Any other
+# exit fails at once.
 find_window() {
 	local deadline=$((SECONDS + STEP_TIMEOUT))
 	until WID=$(xdotool search --onlyvisible --name "^${WINDOW_TITLE}" 2>/dev/null | head -n1) && [[ -n "$WID" ]]; do
+		if ! app_alive && [[ -z "${DISPLAY_RETRIED:-}" ]] && grep -q "Failed to open display" "$ERR" &&
+			DISPLAY=$DISPLAY xdotool getdisplaygeometry >/dev/null 2>&1; then
+			DISPLAY_RETRIED=1
+			say "note: the X server refused the app's connection to $DISPLAY; starting the app once more"
+			cp "$ERR" "$APP_DIR/app.stderr.refused"
+			rm -rf "$APP_DIR/home" "$APP_DIR/config" "$APP_DIR/data" "$APP_DIR/cache" "$APP_DIR/run"
+			start_app "$APP_DIR" "${APP_ARGS[@]}"
+			continue
+		fi
 		app_alive || fail "the app exited before its window appeared"
 		((SECONDS < deadline)) || fail "no window named \"$WINDOW_TITLE\" within ${STEP_TIMEOUT}s"
 		sleep 0.05

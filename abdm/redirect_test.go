@@ -3,6 +3,7 @@ package abdm
 import (
 	"bytes"
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -102,4 +103,33 @@ func BenchmarkParseDepthBomb(b *testing.B) {
 	bombT, flatT := timeOf(bomb), timeOf(flat)
 	b.ReportMetric(float64(bombT)/float64(flatT), "parse_bomb_ratio")
 	b.ReportMetric(float64(bombT.Microseconds())/float64(b.N), "bomb_us/op")
+}
+
+// TestHostileCodeAndMessageAreEscaped: ABDM's code and message, whatever
+// bytes a server puts in them, come out with controls, escapes and
+// bidirectional characters escaped.
+func TestHostileCodeAndMessageAreEscaped(t *testing.T) {
+	e := newTestEnv(t, withGen(V3))
+	e.connect()
+	ctx := context.Background()
+	if _, err := e.flow.LookUp(ctx, patientAsha); err != nil {
+		t.Fatal(err)
+	}
+	body := `{"code":"X\u001b[2J\u009b31m","message":"evil\u001b]0;pwned\u0007 \u202eRLO \u200fRLM \u2066LRI"}`
+	e.sim.SetFault(e.route(callLoginOTP), sandbox.Fault{Status: 400, Body: body})
+	_, err := e.flow.StartSignIn(ctx, LoginAadhaarOTP)
+	var ae *Error
+	if !errors.As(err, &ae) {
+		t.Fatalf("error %v", err)
+	}
+	for _, s := range []string{ae.Code, ae.ABDMText, err.Error()} {
+		for _, r := range s {
+			if r == 0x1b || r == 0x07 || r == 0x9b || r == 0x202e || r == 0x200f || r == 0x2066 {
+				t.Errorf("%q holds %U raw", s, r)
+			}
+		}
+	}
+	if !strings.Contains(ae.Code, `\x1b`) || !strings.Contains(ae.ABDMText, `\u202e`) {
+		t.Errorf("code %q, message %q: not shown escaped", ae.Code, ae.ABDMText)
+	}
 }

@@ -72,6 +72,50 @@ func (c *Client) fetchKey(ctx context.Context) (*rsa.PublicKey, error) {
 	return key, nil
 }
 
+// cached is the key held, however old, or nil.
+func (k *keyCache) cached() *rsa.PublicKey {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return k.key
+}
+
+// withFreshKey runs send, which encrypts with the key in use (EncryptOTP)
+// and makes its call. ABDM may change its public key; a value encrypted with
+// the old one is refused like a wrong value (v3: "Invalid LoginId"). So when
+// send's call is refused with a 4xx that could be that, the key is fetched
+// again, and if it has changed, send runs once more with the new key. A
+// refused call was not acted on, so sending it again is safe, the
+// irreversible one included. The same key means the refusal stands.
+func (c *Client) withFreshKey(ctx context.Context, send func() error) error {
+	err := send()
+	if !refusedValue(err) {
+		return err
+	}
+	old := c.keys.cached()
+	c.keys.drop()
+	key, kerr := c.fetchKey(ctx)
+	if kerr != nil || (old != nil && old.Equal(key)) {
+		return err
+	}
+	c.log.Info("ABDM's public key has changed: sending again with the new key")
+	return send()
+}
+
+// refusedValue reports whether err is a refusal of what was sent, as an
+// undecryptable value is refused: a 4xx, or v3's 200 with authResult
+// "failed" (a wrong OTP).
+func refusedValue(err error) bool {
+	var e *Error
+	if !errors.As(err, &e) {
+		return false
+	}
+	if e.Status == 200 {
+		return e.Kind == KindWrongOTP
+	}
+	return e.Status >= 400 && e.Status < 500 &&
+		IsKind(err, KindInvalidInput, KindWrongOTP, KindUnknown, KindNotFound, KindTxnInvalid)
+}
+
 // EncryptOTP encrypts an OTP (or, v3, an ID) for ABDM with its public key
 // and the generation's cipher. If encryption with the cached key fails, the
 // key is fetched again once.

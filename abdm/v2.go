@@ -154,18 +154,20 @@ func (v v2API) requestOTP(ctx context.Context, xToken string, _ Profile, method 
 // deactivate sends the v2 deactivation: the reason codes, the OTP encrypted
 // with PKCS#1 v1.5; any 2xx is success whatever its body (204 has none).
 func (v v2API) deactivate(ctx context.Context, xToken string, _ Profile, req DeactivateRequest) error {
-	enc, err := v.c.EncryptOTP(ctx, req.OTP)
-	if err != nil {
-		return err
-	}
 	codes := make([]string, len(req.Reasons))
 	for i, r := range req.Reasons {
 		codes[i] = r.Code
 	}
-	_, err = v.c.do(ctx, call{op: "deactivate ABHA", method: http.MethodPost, url: v.url(wire.PathDeactivate),
-		body: wire.DeactivateRequest{AuthMethod: string(req.Method), OTP: enc, Reasons: codes, TxnID: req.TxnID},
-		auth: true, xToken: xToken, irreversible: true})
-	return err
+	return v.c.withFreshKey(ctx, func() error {
+		enc, err := v.c.EncryptOTP(ctx, req.OTP)
+		if err != nil {
+			return err
+		}
+		_, err = v.c.do(ctx, call{op: "deactivate ABHA", method: http.MethodPost, url: v.url(wire.PathDeactivate),
+			body: wire.DeactivateRequest{AuthMethod: string(req.Method), OTP: enc, Reasons: codes, TxnID: req.TxnID},
+			auth: true, xToken: xToken, irreversible: true})
+		return err
+	})
 }
 
 // statusByNumber searches the ABHA: the search reports its status.
@@ -195,12 +197,16 @@ func (v v2API) startReactivation(ctx context.Context, a Account, method OTPMetho
 // success; its JwtResponse signs the patient in when it can be read.
 func (v v2API) reactivate(ctx context.Context, _ Account, method OTPMethod, txnID, otp string) (PatientToken, error) {
 	const op = "reactivate ABHA"
-	enc, err := v.c.EncryptOTP(ctx, otp)
-	if err != nil {
-		return PatientToken{}, err
-	}
-	rep, err := v.c.do(ctx, call{op: op, method: http.MethodPost, url: v.url(wire.PathReactivate),
-		body: wire.ReactivateRequest{AuthMethod: string(method), OTP: enc, TxnID: txnID}, auth: true, irreversible: true})
+	var rep reply
+	err := v.c.withFreshKey(ctx, func() error {
+		enc, err := v.c.EncryptOTP(ctx, otp)
+		if err != nil {
+			return err
+		}
+		rep, err = v.c.do(ctx, call{op: op, method: http.MethodPost, url: v.url(wire.PathReactivate),
+			body: wire.ReactivateRequest{AuthMethod: string(method), OTP: enc, TxnID: txnID}, auth: true, irreversible: true})
+		return err
+	})
 	if err != nil {
 		return PatientToken{}, err
 	}

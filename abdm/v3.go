@@ -120,12 +120,16 @@ func loginID(a Account) string {
 
 // requestOTPAt asks for an OTP at path with the encrypted loginId.
 func (v v3API) requestOTPAt(ctx context.Context, op, path, xToken, id string, scope []string, hint, system string) (SentOTP, error) {
-	enc, err := v.c.EncryptOTP(ctx, id)
-	if err != nil {
-		return SentOTP{}, err
-	}
-	rep, err := v.c.do(ctx, call{op: op, method: http.MethodPost, url: v.url(path), auth: true, xToken: xToken,
-		body: wire.V3OTPRequest{Scope: scope, LoginHint: hint, LoginID: enc, OTPSystem: system}})
+	var rep reply
+	err := v.c.withFreshKey(ctx, func() error {
+		enc, err := v.c.EncryptOTP(ctx, id)
+		if err != nil {
+			return err
+		}
+		rep, err = v.c.do(ctx, call{op: op, method: http.MethodPost, url: v.url(path), auth: true, xToken: xToken,
+			body: wire.V3OTPRequest{Scope: scope, LoginHint: hint, LoginID: enc, OTPSystem: system}})
+		return err
+	})
 	if err != nil {
 		return SentOTP{}, err
 	}
@@ -163,17 +167,29 @@ func (v v3API) startSignIn(ctx context.Context, a Account, method LoginMethod) (
 // 200). For an irreversible call, a 2xx whose body did not arrive whole
 // leaves the outcome unknown.
 func (v v3API) verify(ctx context.Context, cl call, scope []string, txnID, otp string, reasons []string) (wire.V3VerifyResponse, error) {
-	enc, err := v.c.EncryptOTP(ctx, otp)
-	if err != nil {
-		return wire.V3VerifyResponse{}, err
-	}
 	cl.method, cl.auth = http.MethodPost, true
-	cl.body = wire.V3VerifyRequest{Scope: scope, Reasons: reasons, AuthData: wire.V3AuthData{
-		AuthMethods: []string{wire.AuthMethodOTP}, OTP: wire.V3OTP{TxnID: txnID, OTPValue: enc}}}
-	rep, err := v.c.do(ctx, cl)
-	if err != nil {
-		return wire.V3VerifyResponse{}, err
-	}
+	var r wire.V3VerifyResponse
+	err := v.c.withFreshKey(ctx, func() error {
+		enc, err := v.c.EncryptOTP(ctx, otp)
+		if err != nil {
+			return err
+		}
+		cl.body = wire.V3VerifyRequest{Scope: scope, Reasons: reasons, AuthData: wire.V3AuthData{
+			AuthMethods: []string{wire.AuthMethodOTP}, OTP: wire.V3OTP{TxnID: txnID, OTPValue: enc}}}
+		rep, err := v.c.do(ctx, cl)
+		if err != nil {
+			return err
+		}
+		r, err = v.verifyReply(cl, rep)
+		return err
+	})
+	return r, err
+}
+
+// verifyReply reads a verify call's reply: any authResult but success is a
+// refusal; for an irreversible call, a reply that cannot be read leaves the
+// outcome unknown.
+func (v v3API) verifyReply(cl call, rep reply) (wire.V3VerifyResponse, error) {
 	var r wire.V3VerifyResponse
 	if rep.incomplete || decode(cl.op, rep, &r) != nil {
 		if cl.irreversible {

@@ -126,7 +126,7 @@ func (s *Server) decryptOTP(b64 string) ([]byte, error) {
 	}
 	// ABDM requires RSA/ECB/PKCS1Padding; the sandbox must accept what it accepts.
 	//lint:ignore SA1019 PKCS #1 v1.5 encryption is what the ABDM API specifies.
-	plain, err := rsa.DecryptPKCS1v15(rand.Reader, s.key, ct)
+	plain, err := rsa.DecryptPKCS1v15(rand.Reader, s.privateKey(), ct)
 	if err != nil {
 		return nil, fmt.Errorf("decrypting the OTP: %w", err)
 	}

@@ -61,8 +61,22 @@ func (s *Server) PublicKey(ctx context.Context) (*rsa.PublicKey, error) {
 	if err := s.KeyReady(ctx); err != nil {
 		return nil, err
 	}
-	return &s.key.PublicKey, nil
+	return &s.privateKey().PublicKey, nil
 }
+
+// privateKey is the key in use: the one made at start, or the one
+// RotateKey put in its place.
+func (s *Server) privateKey() *rsa.PrivateKey {
+	if k := s.rotated.Load(); k != nil {
+		return k
+	}
+	return s.key
+}
+
+// RotateKey replaces the simulator's RSA key, as ABDM may change its own:
+// values encrypted with the old public key are refused from now on, as
+// ABDM refuses them (a wrong value, not a crypto error).
+func (s *Server) RotateKey(k *rsa.PrivateKey) { s.rotated.Store(k) }
 
 // publicKeyPEM encodes the public key as a PKIX "PUBLIC KEY" PEM block.
 func (s *Server) publicKeyPEM(ctx context.Context) ([]byte, error) {

@@ -80,6 +80,7 @@ type Server struct {
 	keyStart   sync.Once     // starts the key generation once
 	keyStarted atomic.Bool   // the generation has begun (for tests)
 	key        *rsa.PrivateKey
+	rotated    atomic.Pointer[rsa.PrivateKey] // the key RotateKey put in place of key, if any
 	keyErr     error
 
 	offset  atomic.Int64 // sandbox clock = cfg.clock.Now() + offset

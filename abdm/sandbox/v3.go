@@ -225,7 +225,7 @@ func (s *Server) decryptOAEP(b64 string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("decoding: %w", err)
 	}
-	plain, err := rsa.DecryptOAEP(sha1.New(), nil, s.key, ct, nil)
+	plain, err := rsa.DecryptOAEP(sha1.New(), nil, s.privateKey(), ct, nil)
 	if err != nil {
 		return "", fmt.Errorf("decrypting: %w", err)
 	}

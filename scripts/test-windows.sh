@@ -642,7 +642,7 @@ gui() {
 	local script=$1 name=$2
 	shift 2
 	{
-		env APP_RUNNER=wine RUN_NAME="$name" "$@" "$ROOT/scripts/$script" "$GUI_EXE" 2>&1 &&
+		timeout -k 10 900 env APP_RUNNER=wine RUN_NAME="$name" "$@" "$ROOT/scripts/$script" "$GUI_EXE" 2>&1 &&
 			echo 0 >"$PDIR/$name.rc" || echo $? >"$PDIR/$name.rc"
 	} | sed 's/^/    /' >&2
 	return "$(cat "$PDIR/$name.rc")"

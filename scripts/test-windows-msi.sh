@@ -84,7 +84,7 @@ check "msiinfo: Shortcut table has \"ABHA Deactivation\" in ProgramMenuFolder, t
 check "msiinfo: the program folder is \"ABHA Deactivation\" in ProgramFiles64Folder" \
 	grep -qP '^INSTALLDIR\tProgramFiles64Folder\tABHA Deactivation\r?$' <(msiinfo export "$MSI" Directory)
 check "msiinfo: ARPPRODUCTICON is in the Icon table" \
-	bash -c '[ -n "$1" ] && msiinfo export "$2" Icon | grep -qP "^$1\t"' _ "$(prop "$MSI" ARPPRODUCTICON)" "$MSI"
+	bash -c 'cd "$3" && [ -n "$1" ] && msiinfo export "$2" Icon | grep -qP "^$1\t"' _ "$(prop "$MSI" ARPPRODUCTICON)" "$MSI" "$W"
 check "msiinfo: Upgrade table detects older (upgrade) and newer (downgrade) versions" \
 	bash -c 't=$(msiinfo export "$1" Upgrade); grep -q WIX_UPGRADE_DETECTED <<<"$t" && grep -q WIX_DOWNGRADE_DETECTED <<<"$t"' _ "$MSI"
 conds=$(msiinfo export "$MSI" LaunchCondition | tr -d '\r')

@@ -62,7 +62,7 @@ func FuzzSettingsLoad(f *testing.F) {
 		}
 
 		if w != nil {
-			checkSetAside(t, data, path, set, w)
+			checkSetAside(t, data, path, w)
 		} else {
 			checkAccepted(t, data, path)
 		}
@@ -106,7 +106,7 @@ func checkUnusable(t *testing.T, data []byte, path string, err error) {
 
 // checkSetAside checks an input with invalid values other than the system's:
 // a Warning, and the file moved aside intact.
-func checkSetAside(t *testing.T, data []byte, path string, set Settings, w *Warning) {
+func checkSetAside(t *testing.T, data []byte, path string, w *Warning) {
 	t.Helper()
 	if w.Message == "" || w.Reason == nil || w.SetAside == "" {
 		t.Fatalf("incomplete warning %+v", w)

@@ -81,6 +81,8 @@ func (f *Flow) State() State {
 	}
 	if f.pending != nil {
 		s.Pending = f.pending.action()
+		u := *f.pending
+		s.Unknown = &u
 	}
 	return s
 }

@@ -128,6 +128,9 @@ type State struct {
 	Result       *Result           // set at StepDeactivated and StepReactivated
 	// Pending is what was sent with an unknown outcome (StepOutcomeUnknown).
 	Pending Action
+	// Unknown is the attempt whose outcome is unknown (StepOutcomeUnknown):
+	// the patient, the transaction, the audit trail's ID.
+	Unknown *Attempt
 }
 
 // AccountStatus is what a status check found.

@@ -105,6 +105,8 @@ func (s *Server) handleV3(route Route, r *http.Request, body []byte) reply {
 		return s.v3AccountRequestOTP(r, body)
 	case RouteV3AccountVerify:
 		return s.v3AccountVerify(r, body)
+	case RouteV3Logout:
+		return s.v3Logout(r)
 	}
 	return s.v3Flat(http.StatusInternalServerError, wire.CodeV3Generic, "no handler for this route")
 }

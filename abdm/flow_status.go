@@ -92,6 +92,12 @@ var verdictOutcomes = map[flowOp]Outcome{
 	evReactivationNotDone: {Status: OutcomeNotReactivated, Message: SettledMessage + ": the ABHA is still deactivated, so it was not reactivated"},
 }
 
+// SettledOutcome is the audit trail's outcome of attempt a, whose outcome
+// was unknown, once a status check found status.
+func SettledOutcome(a Attempt, status AccountStatus, now time.Time) Outcome {
+	return settledOutcome(a, status, now)
+}
+
 // settledOutcome is the journal record of a status check after an unknown outcome.
 func settledOutcome(a Attempt, status AccountStatus, now time.Time) Outcome {
 	o := verdictOutcomes[verdict(a, status)]

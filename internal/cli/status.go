@@ -41,7 +41,7 @@ func runStatus(args []string, std proc) int {
 	if byNumber {
 		return statusByNumber(ctx, std, s, rep)
 	}
-	return statusByToken(ctx, s, rep)
+	return statusByToken(ctx, std, s, rep)
 }
 
 // statusByNumber asks ABDM about the ABHA number given, without signing in:
@@ -57,19 +57,22 @@ func statusByNumber(ctx context.Context, std proc, s *session, rep *reporter) in
 	if err != nil {
 		return rep.fail(err)
 	}
+	settleUnresolved(ctx, std, s, n, st, rep.json)
 	return rep.status(st)
 }
 
 // statusByToken reads the signed-in patient's profile.
-func statusByToken(ctx context.Context, s *session, rep *reporter) int {
+func statusByToken(ctx context.Context, std proc, s *session, rep *reporter) int {
 	p, err := s.client.Profile(ctx, s.xToken)
 	switch {
 	case err == nil:
 		rep.patient = &p
+		st := abdm.StatusActive
 		if p.Status == "DEACTIVATED" {
-			return rep.status(abdm.StatusDeactivated)
+			st = abdm.StatusDeactivated
 		}
-		return rep.status(abdm.StatusActive)
+		settleUnresolved(ctx, std, s, p.ABHANumber, st, rep.json)
+		return rep.status(st)
 	case abdm.IsKind(err, abdm.KindAccountInactive):
 		return rep.status(abdm.StatusDeactivated)
 	case abdm.IsKind(err, abdm.KindPatientToken) && s.client.Generation() == abdm.V3:

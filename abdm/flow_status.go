@@ -84,12 +84,14 @@ func (f *Flow) settle(a Attempt, status AccountStatus) {
 // after an unknown outcome: the audit trail says how the attempt was settled.
 const SettledMessage = "settled by a status check"
 
-// verdictOutcomes are the journal records of the verdicts of a status check.
+// verdictOutcomes are the journal records of the verdicts of a status check;
+// each Message begins with SettledMessage (literals: the UI's translation
+// test reads them).
 var verdictOutcomes = map[flowOp]Outcome{
-	evDeactivationFound:   {Status: OutcomeDeactivated, Message: SettledMessage + ": the ABHA is deactivated"},
-	evDeactivationNotDone: {Status: OutcomeNotDeactivated, Message: SettledMessage + ": the ABHA is still active, so it was not deactivated"},
-	evReactivationFound:   {Status: OutcomeReactivated, Message: SettledMessage + ": the ABHA is active again"},
-	evReactivationNotDone: {Status: OutcomeNotReactivated, Message: SettledMessage + ": the ABHA is still deactivated, so it was not reactivated"},
+	evDeactivationFound:   {Status: OutcomeDeactivated, Message: "settled by a status check: the ABHA is deactivated"},
+	evDeactivationNotDone: {Status: OutcomeNotDeactivated, Message: "settled by a status check: the ABHA is still active, so it was not deactivated"},
+	evReactivationFound:   {Status: OutcomeReactivated, Message: "settled by a status check: the ABHA is active again"},
+	evReactivationNotDone: {Status: OutcomeNotReactivated, Message: "settled by a status check: the ABHA is still deactivated, so it was not reactivated"},
 }
 
 // SettledOutcome is the audit trail's outcome of attempt a, whose outcome

@@ -136,3 +136,12 @@ func TestV2LogoutDoesNothing(t *testing.T) {
 		t.Fatalf("%d logout calls on v2", n)
 	}
 }
+
+// Every outcome a status check writes says so: History and `audit` show it.
+func TestVerdictMessagesSaySettled(t *testing.T) {
+	for v, o := range verdictOutcomes {
+		if !strings.HasPrefix(o.Message, SettledMessage+": ") {
+			t.Errorf("%s: message %q", v, o.Message)
+		}
+	}
+}

@@ -50,7 +50,6 @@ var trDynamicArgs = map[string]string{
 // uses them. Keys the app also passes to T ("Cancel", "Copy", "File",
 // "Save") are not listed.
 var trFyneKeys = map[string]string{
-	"Quit":              "File menu item that Fyne adds",
 	"OK":                "button of dialog.ShowInformation and dialog.ShowError",
 	"Error":             "title of dialog.ShowError",
 	"Yes":               "default buttons of dialog.NewConfirm",

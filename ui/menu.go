@@ -17,6 +17,8 @@ func (w *Wizard) menu() *fyne.MainMenu {
 		fyne.NewMenuItem(T("Settings…"), w.showSettings),
 		fyne.NewMenuItem(T("History…"), w.showHistory),
 		fyne.NewMenuItem(T("Open logs folder"), w.openLogs),
+		fyne.NewMenuItemSeparator(),
+		w.quitItem(),
 	)
 	help := fyne.NewMenu(T("Help"), fyne.NewMenuItem(T("About"), w.showAbout))
 	return fyne.NewMainMenu(file, help)

@@ -43,6 +43,7 @@ func (w *Wizard) show(i int) {
 		w.stepTitle.SetText(s.title())
 	}
 	w.updateTrail()
+	w.later.stepShown(i)
 	w.modeBox.Hidden = !screens[i].task
 	w.modeBox.Refresh()
 	w.back.Hidden = screens[i].back == noStep
@@ -142,6 +143,7 @@ func (w *Wizard) connected(set settings.Settings, c connection) {
 		w.stepAt(stepPatient).stepNotice().show(noticeWarning, c.warning, "", "", nil)
 	}
 	w.forward()
+	w.later.connected() // a status check that waited for Connect
 }
 
 // nextPatient keeps the connection and starts again at the patient step.

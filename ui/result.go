@@ -205,8 +205,14 @@ func (r *resultView) showUnknown(err error) {
 		r.text.SetText(T("The request was sent to ABDM, but no answer came back (the connection broke or took too long). Do not send it again: press Check status to ask ABDM whether the ABHA is now deactivated."))
 	}
 	r.txnRow.Hide()
+	u := r.w.flowState().Unknown
+	if u != nil {
+		r.w.later.unknown(*u)
+		r.txn.SetText(u.TxnID)
+		r.txnRow.Show()
+	}
 	r.offerReceipt(abdm.Result{})
-	r.more.Objects = nil
+	r.more.Objects = r.w.later.unknownMore(u)
 	r.more.Refresh()
 	r.notice.hide()
 	r.w.show(stepResult)
@@ -217,10 +223,17 @@ func (r *resultView) checkStatus() {
 	w := r.w
 	var st abdm.AccountStatus
 	pending := w.flowState().Pending
+	id := ""
+	if u := w.flowState().Unknown; u != nil {
+		id = u.ID
+	}
 	w.run(T("Asking ABDM for the ABHA's status…"), func(ctx context.Context) (err error) {
 		st, err = w.flow.CheckStatus(ctx)
 		return err
 	}, func(err error) {
+		if err == nil {
+			w.later.settled(id)
+		}
 		switch {
 		case err != nil && abdm.IsKind(err, abdm.KindPatientToken):
 			r.notice.showError(err, "", nil)

@@ -112,6 +112,7 @@ type Wizard struct {
 	progressBox  *fyne.Container
 	noticeSlot   *fyne.Container // the shown step's notice, next to the buttons
 	phone        *demoPhone
+	later        *laterList // unresolved attempts (unknown.go)
 
 	names       map[fyne.CanvasObject]string // focusable widgets, as the log names them
 	lastHistory *history                     // the History window opened last, for tests
@@ -161,6 +162,7 @@ func New(opts Options) *Wizard {
 	w := &Wizard{opts: opts, set: opts.Settings, stopTick: make(chan struct{})}
 	opts.App.Settings().SetTheme(newTheme(opts.Language == LangHindi, opts.Settings.Appearance))
 	w.win = opts.App.NewWindow(T("ABHA Deactivation"))
+	w.later = newLaterList(w)
 	// Building starts background work (the keyring lookup of the client ID)
 	// whose answer updates widgets: it waits until the window is built.
 	w.uiMu.Lock()
@@ -168,6 +170,7 @@ func New(opts Options) *Wizard {
 	w.win.SetCloseIntercept(w.onClose)
 	w.show(stepConnect)
 	w.uiMu.Unlock()
+	w.later.load()
 	if opts.Tick > 0 {
 		go w.every(opts.Tick, w.Tick)
 		go w.every(focusPoll, w.pollFocus)
@@ -208,7 +211,7 @@ func (w *Wizard) build() {
 	// The title and the trail of steps share a line: the longest step has to
 	// fit a 1366x768 screen.
 	header := container.NewVBox(container.NewBorder(nil, nil, w.stepTitle, nil, container.NewHBox(layoutSpacer(), w.stepTrail)),
-		w.modeBox, widget.NewSeparator())
+		w.modeBox, widget.NewSeparator(), w.later.bandView())
 	if w.opts.Demo != nil {
 		header.Objects = append([]fyne.CanvasObject{demoBanner()}, header.Objects...)
 	} else {
@@ -384,6 +387,9 @@ func (w *Wizard) cancelTask() {
 
 // onClose asks before closing while a request runs.
 func (w *Wizard) onClose() {
+	if w.later.holdQuit(w.onClose) {
+		return
+	}
 	if w.task != nil {
 		w.cancelTask()
 	}

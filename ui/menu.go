@@ -15,7 +15,7 @@ import (
 func (w *Wizard) menu() *fyne.MainMenu {
 	file := fyne.NewMenu(T("File"),
 		fyne.NewMenuItem(T("Settings…"), w.showSettings),
-		fyne.NewMenuItem(T("History…"), w.showHistory),
+		&fyne.MenuItem{Label: T("History…"), Action: w.showHistory, Shortcut: historyShortcut},
 		fyne.NewMenuItem(T("Open logs folder"), w.openLogs),
 		fyne.NewMenuItemSeparator(),
 		w.quitItem(),

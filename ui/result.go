@@ -216,6 +216,7 @@ func (r *resultView) showUnknown(err error) {
 	r.more.Refresh()
 	r.notice.hide()
 	r.w.show(stepResult)
+	r.w.event("outcome unknown")
 }
 
 // checkStatus asks ABDM whether the ABHA is deactivated, after an unknown outcome.

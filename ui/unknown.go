@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
 
 	"abha-deactivate/abdm"
@@ -225,6 +226,7 @@ func (l *laterList) holdQuit(quit func()) bool {
 	if n == 0 || l.quitOK || l.w.task != nil {
 		return false
 	}
+	l.w.event("quit asked")
 	return l.w.askOnce(confirmation{
 		title:   T("Quit with unknown outcomes?"),
 		confirm: T("Quit"), dismiss: T("Stay"),
@@ -241,6 +243,18 @@ func (l *laterList) holdQuit(quit func()) bool {
 
 // when formats an attempt's time for the list.
 func when(t time.Time) string { return t.Local().Format("2006-01-02 15:04") }
+
+// historyShortcut opens History: Ctrl+H (the menu shows it).
+var historyShortcut = &desktop.CustomShortcut{KeyName: fyne.KeyH, Modifier: fyne.KeyModifierControl}
+
+// addHistoryShortcut lets the keyboard open History, unless a dialog is open.
+func (w *Wizard) addHistoryShortcut() {
+	w.win.Canvas().AddShortcut(historyShortcut, func(fyne.Shortcut) {
+		if w.win.Canvas().Overlays().Top() == nil && w.task == nil {
+			w.showHistory()
+		}
+	})
+}
 
 // quitItem is the File menu's Quit: it closes the window as its close button
 // does, asking first while attempts of this run are unresolved (Fyne's own

@@ -181,10 +181,11 @@ func (l *laterList) askNumber(e audit.Entry, check func(abdm.Attempt)) {
 		return nil
 	}
 	l.w.name(entry, "later.abha_number")
+	var d *dialog.FormDialog
 	note := wrapped(T("This computer's audit trail keeps only the last four digits of the ABHA number. Type the patient's full ABHA number: it ends in {{.Last}}.",
 		map[string]any{"Last": last}) + "\n" + T("If the ABHA is active, ABDM may send the patient a sign-in OTP by SMS, which they can ignore."))
 	items := []*widget.FormItem{widget.NewFormItem("", note), widget.NewFormItem(T("ABHA number"), entry)}
-	d := dialog.NewForm(T("Check status"), T("Check status"), T("Cancel"), items, func(ok bool) {
+	d = dialog.NewForm(T("Check status"), T("Check status"), T("Cancel"), items, func(ok bool) {
 		if !ok {
 			return
 		}
@@ -192,9 +193,11 @@ func (l *laterList) askNumber(e audit.Entry, check func(abdm.Attempt)) {
 			check(a)
 		}
 	}, l.w.win)
+	entry.OnSubmitted = func(string) { d.Submit() } // Enter checks, once the number is valid
 	d.Resize(fyne.NewSize(min(560, l.w.win.Canvas().Size().Width-40), 0))
 	d.Show()
 	l.w.win.Canvas().Focus(entry)
+	l.w.event("abha number asked")
 }
 
 // showSettled says what the check found and that the audit trail records it.
@@ -216,4 +219,5 @@ func (l *laterList) showSettled(a abdm.Attempt, got abdm.Settled, at string) {
 	d := dialog.NewCustom(T("Status checked"), T("Close"), msg, l.w.win)
 	d.Resize(fyne.NewSize(min(520, l.w.win.Canvas().Size().Width-40), 0))
 	d.Show()
+	l.w.focusChanged(true)
 }

@@ -232,6 +232,7 @@ func (w *Wizard) build() {
 	w.win.Resize(defaultWindowSize(w.opts.Demo != nil))
 	w.win.SetContent(main)
 	w.win.SetMainMenu(w.menu())
+	w.addHistoryShortcut()
 	w.win.Canvas().SetOnTypedKey(w.typedKey)
 }
 

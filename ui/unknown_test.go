@@ -262,3 +262,22 @@ func TestQuitAsksWithUnresolved(t *testing.T) {
 		t.Fatal("the window did not close after Quit")
 	}
 }
+
+// Ctrl+H opens History, but not over another dialog.
+func TestHistoryShortcut(t *testing.T) {
+	e := newUIEnv(t)
+	sc, ok := e.wiz.win.Canvas().(fyne.Shortcutable)
+	if !ok {
+		t.Skip("the test canvas takes no shortcuts")
+	}
+	e.act(func() { sc.TypedShortcut(historyShortcut) })
+	e.wiz.WaitIdle()
+	h := e.wiz.lastHistory
+	if h == nil || !strings.Contains(e.overlayText(), "History") {
+		t.Fatal("Ctrl+H did not open History")
+	}
+	e.act(func() { sc.TypedShortcut(historyShortcut) })
+	if e.wiz.lastHistory != h {
+		t.Fatal("Ctrl+H opened a second History over the first")
+	}
+}

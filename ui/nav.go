@@ -137,6 +137,7 @@ func (w *Wizard) connected(set settings.Settings, c connection) {
 		w.win.SetTitle(T("ABHA Deactivation") + " — " + w.system.text.Text)
 	}
 	w.useClient(c.client, c.flow)
+	w.flowEnv = c.env
 	w.resetSteps(stepPatient, stepReactivate)
 	w.modePick.SetSelected(w.modePick.Options[0])
 	if c.warning != "" {

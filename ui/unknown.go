@@ -104,7 +104,10 @@ func (l *laterList) unknown(a abdm.Attempt) {
 		at = l.w.opts.Now()
 	}
 	in := audit.Record{ID: a.ID, Time: at, Event: audit.EventIntent, Action: string(a.Action),
-		ABHANumber: abdm.MaskABHANumber(a.Patient.ABHANumber), TxnID: a.TxnID}
+		ABHANumber: abdm.MaskABHANumber(a.Patient.ABHANumber), TxnID: a.TxnID, Environment: l.w.flowEnv}
+	if l.w.client != nil {
+		in.ClientID = l.w.client.ClientID()
+	}
 	l.addEntry(audit.Entry{ID: a.ID, Action: in.ActionOf(), Time: at, Intent: &in, Status: audit.OutcomeUnknown})
 	l.refresh()
 }
@@ -170,7 +173,14 @@ func (l *laterList) run(a abdm.Attempt) {
 	var got abdm.Settled
 	at := when(a.Started)
 	if i := slices.IndexFunc(l.entries, func(e audit.Entry) bool { return e.ID == a.ID }); i >= 0 {
-		at = when(l.entries[i].Time)
+		e := l.entries[i]
+		if !e.OnSystem(w.flowEnv, w.client.ClientID()) {
+			l.showError(T("This attempt was made on another ABDM system"), T("It was made on {{.System}}, and this window is connected to {{.Now}}. Connect to {{.System}} to check its status.",
+				map[string]any{"System": systemName(e.Intent.Environment), "Now": systemName(w.flowEnv)}))
+			w.event("status check on another system refused")
+			return
+		}
+		at = when(e.Time)
 	}
 	started := w.run(T("Asking ABDM for the ABHA's status…"), func(ctx context.Context) (err error) {
 		got, err = w.flow.SettleEarlier(ctx, a)
@@ -239,6 +249,21 @@ func (l *laterList) holdQuit(quit func()) bool {
 			quit()
 		},
 	})
+}
+
+// systemName names the ABDM system env (as the audit trail names it) for staff.
+func systemName(env string) string {
+	switch env {
+	case "sandbox":
+		return T("ABDM sandbox (test system): no real patients")
+	case "production":
+		return T("LIVE ABDM (production): real patients")
+	case "demo":
+		return T("Demo (built-in simulator)")
+	case "custom":
+		return T("Custom ABDM addresses")
+	}
+	return env
 }
 
 // when formats an attempt's time for the list.

@@ -115,15 +115,18 @@ func TestUnknownOutcomeCheckLaterThenCheck(t *testing.T) {
 
 // unresolvedTrail writes an attempt whose outcome is unknown for asha to
 // the trail before the wizard starts, as an earlier run left it.
-func unresolvedTrail(id string) envOpt {
+func unresolvedTrail(id string) envOpt { return unresolvedTrailOn(id, "demo") }
+
+// unresolvedTrailOn is unresolvedTrail with the attempt made on the system env.
+func unresolvedTrailOn(id, env string) envOpt {
 	return func(o *Options) {
 		ctx := context.Background()
 		at := time.Date(2026, 11, 25, 9, 30, 0, 0, time.UTC)
 		for _, r := range []audit.Record{
 			{ID: id, Time: at, Event: audit.EventIntent, Action: audit.ActionDeactivate, ABHANumber: asha, TxnID: "txn-earlier",
-				Environment: "demo", Reasons: []audit.Reason{{Code: "101", Label: "x"}}},
+				Environment: env, Reasons: []audit.Reason{{Code: "101", Label: "x"}}},
 			{ID: id, Time: at.Add(time.Second), Event: audit.EventOutcome, Action: audit.ActionDeactivate, ABHANumber: asha,
-				TxnID: "txn-earlier", Outcome: audit.OutcomeUnknown, Environment: "demo"},
+				TxnID: "txn-earlier", Outcome: audit.OutcomeUnknown, Environment: env},
 		} {
 			if err := o.Audit.Append(ctx, r); err != nil {
 				panic(err)
@@ -226,6 +229,37 @@ func TestHistoryChecksUnresolved(t *testing.T) {
 	})
 	if cell != "settled by a status check: the ABHA is still active, so it was not deactivated" {
 		t.Fatalf("History's outcome cell %q", cell)
+	}
+}
+
+// An attempt made on another ABDM system (here production, while the window
+// is connected to the demo) is listed with its system, and its status is not
+// checked here: the answer of another system would settle it wrongly.
+func TestUnresolvedOnAnotherSystemIsNotSettled(t *testing.T) {
+	e := newUIEnv(t, unresolvedTrailOn("earlier-3", "production"))
+	e.toPatient()
+	var text string
+	e.act(func() { text = e.wiz.later.rowText(e.wiz.later.entries[0]) })
+	if !strings.Contains(text, "LIVE ABDM (production)") {
+		t.Fatalf("the row does not name its system: %s", text)
+	}
+	e.openHistory()
+	var top fyne.CanvasObject
+	e.act(func() { top = e.wiz.win.Canvas().Overlays().Top() })
+	e.tapIn(top, "Check status")
+	e.numberDialog(asha)
+	e.wiz.WaitIdle()
+	if text := e.overlayText(); !strings.Contains(text, "another ABDM system") {
+		t.Fatalf("no refusal: %s", text)
+	}
+	var n int
+	e.act(func() { n = len(e.wiz.later.entries) })
+	if n != 1 {
+		t.Fatalf("the attempt left the list: %d listed", n)
+	}
+	recs, _, err := e.wiz.opts.Audit.Read(context.Background(), audit.Filter{})
+	if err != nil || len(recs) != 2 {
+		t.Fatalf("the trail changed: %d records, %v", len(recs), err)
 	}
 }
 

@@ -118,6 +118,9 @@ func (l *laterList) rowText(e audit.Entry) string {
 	if txn != "" {
 		text += "\n" + T("ABDM transaction: {{.Txn}}", map[string]any{"Txn": txn})
 	}
+	if e.Intent != nil && e.Intent.Environment != "" {
+		text += "\n" + T("System: {{.System}}", map[string]any{"System": systemName(e.Intent.Environment)})
+	}
 	if e.Status == audit.StatusNoOutcome {
 		text += "\n" + T("The app closed before the outcome was written.")
 	}

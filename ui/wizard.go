@@ -92,6 +92,7 @@ type Wizard struct {
 	set       settings.Settings
 	client    *abdm.Client
 	flow      *abdm.Flow
+	flowEnv   string // the connected system, as the audit trail names it
 	secret    string
 	confirmed bool         // production use confirmed for this run
 	asking    bool         // a confirmation dialog is open (askOnce)

@@ -32,6 +32,9 @@ func settleUnresolved(ctx context.Context, std proc, s *session, number string, 
 	}
 	n := 0
 	for _, e := range open {
+		if !e.OnSystem(s.envName, s.client.ClientID()) {
+			continue // made on another ABDM system: this check says nothing about it
+		}
 		a, err := e.Attempt(number)
 		if err != nil {
 			continue // another ABHA's attempt

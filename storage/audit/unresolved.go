@@ -45,6 +45,17 @@ func (l *Log) Unresolved(ctx context.Context, since time.Time) ([]Entry, error) 
 	return out, nil
 }
 
+// OnSystem reports whether e's attempt was made on the ABDM system env
+// (sandbox, production, custom or demo) with the facility's clientID: a
+// status check on another system would settle it with another system's
+// answer. A record without a client ID matches any.
+func (e Entry) OnSystem(env, clientID string) bool {
+	if e.Intent == nil || e.Intent.Environment != env {
+		return false
+	}
+	return e.Intent.ClientID == "" || clientID == "" || e.Intent.ClientID == clientID
+}
+
 // ErrOtherABHA is returned by Entry.Attempt for an ABHA number that is not
 // the one the attempt was for.
 var ErrOtherABHA = errors.New("this is not the ABHA number of that attempt: its last four digits differ")

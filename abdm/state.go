@@ -199,6 +199,9 @@ var (
 	// moment: nothing is sent.
 	ErrAnotherChange = errors.New("another window on this computer is already changing this ABHA: " +
 		"nothing was sent from here; check the ABHA's status before trying again")
+	// ErrAuditWrite is returned when the audit trail could not be written
+	// before the irreversible call: nothing is sent.
+	ErrAuditWrite         = errors.New("write the audit trail (nothing was sent to ABDM)")
 	ErrAlreadyDeactivated = errors.New("this ABHA has already been deactivated")
 	ErrAlreadyReactivated = errors.New("this ABHA has already been reactivated")
 	ErrOTPFormat          = errors.New("the OTP must be exactly 6 digits")

@@ -603,8 +603,8 @@ func TestWizardPatientTokenRejected(t *testing.T) {
 		e.toPatient()
 		e.act(func() { e.patient().token.SetText("eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.c2ln") })
 		e.tapNext()
-		e.wantNotice(e.patient().notice, "The patient's sign-in has expired or is not valid.")
-		e.wantNotice(e.patient().notice, "must sign in again")
+		e.wantNotice(e.patient().notice, "The patient's sign-in has expired.")
+		e.wantNotice(e.patient().notice, "sign in again (a new OTP)")
 
 		// A token that expires later, between steps, sends the user back to
 		// the patient step and keeps the OTP and reasons already entered.
@@ -619,7 +619,7 @@ func TestWizardPatientTokenRejected(t *testing.T) {
 		e.tapNext()
 		e.confirmDialog("Deactivate")
 		e.wantStep(stepPatient)
-		e.wantNotice(e.patient().notice, "paste their new token")
+		e.wantNotice(e.patient().notice, "Press Find patient")
 		e.findPatient(asha)
 		e.act(func() { test.Tap(e.patient().confirm) })
 		e.tapNext()

@@ -56,7 +56,7 @@ func newVerifyStep(w *Wizard) *verifyStep {
 	reasonBox := container.NewVBox()
 	for _, r := range w.opts.Catalogue.Reasons() {
 		code, free := r.Code, r.FreeText
-		c := newCheck(w, code+"  —  "+r.Label(lang), func(on bool) {
+		c := newCheck(w, r.Label(lang), func(on bool) { // the label only: codes mean nothing to staff
 			if free {
 				s.other.Hidden = !on
 				s.other.Refresh()

@@ -57,6 +57,8 @@ var kindAdvice = map[Kind]advice{
 		"This is a defect in the app: note the code shown and report it to your IT support."},
 	KindFeatureRestricted: {"ABDM says this feature is restricted: NHA has not enabled it for this facility's client ID.",
 		"This is not a wrong OTP or a network problem, and trying again will not help. The facility must ask NHA to enable the feature for its client ID."},
+	KindKeyChanged: {"ABDM's encryption key has changed, and ABDM refused the request again when it was sent with the new key. ABDM's key may have changed once more.",
+		"Press Go to Connect and connect again, then repeat this step. If it happens again, contact your IT support."},
 	KindRedirect: {"ABDM answered with a redirect to another address; nothing was followed.",
 		"The ABDM address in use may be out of date, or a proxy may be changing the traffic. Ask your IT team to check the ABDM addresses and the proxy."},
 }

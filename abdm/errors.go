@@ -43,6 +43,7 @@ const (
 	KindClientDefect                   // ABDM refused what this app sent as malformed (ABDM-1107): a defect to report
 	KindRedirect                       // ABDM's address answered with a redirect (3xx); nothing was followed
 	KindFeatureRestricted              // NHA has not enabled this feature for the facility's client ID (ABDM-1094)
+	KindKeyChanged                     // refused again after ABDM's public key changed and the value was sent with the new one
 )
 
 var kindNames = map[Kind]string{
@@ -72,6 +73,7 @@ var kindNames = map[Kind]string{
 	KindClientDefect:       "client-defect",
 	KindRedirect:           "redirect",
 	KindFeatureRestricted:  "feature-restricted",
+	KindKeyChanged:         "key-changed",
 }
 
 // String is a stable, machine-readable name such as "wrong-otp".

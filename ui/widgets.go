@@ -287,6 +287,9 @@ func (n *notice) show(kind noticeKind, title, detail, actionLabel string, action
 // showError explains err in plain words: what happened, ABDM's code and
 // message when there is one, and what to do next.
 func (n *notice) showError(err error, actionLabel string, action func()) {
+	if action == nil && abdm.IsKind(err, abdm.KindKeyChanged) {
+		actionLabel, action = T("Go to Connect"), n.w.toConnect // what the advice says to press
+	}
 	title, detail := n.w.describe(err)
 	n.show(noticeError, title, detail, actionLabel, action)
 }

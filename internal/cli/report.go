@@ -152,7 +152,7 @@ func (r *reporter) fail(err error) int {
 	switch {
 	case errors.As(err, &e):
 		out.Error = &errorOut{Kind: e.Kind.String(), Code: e.Code, HTTPStatus: e.Status, Message: e.Message(),
-			ABDMMessage: e.ABDMText, NextAction: e.NextAction(), RetryAfterS: int(e.RetryAfter.Seconds())}
+			ABDMMessage: e.ABDMText, NextAction: nextAction(e), RetryAfterS: int(e.RetryAfter.Seconds())}
 		text = abdmErrorText(e, r.hint)
 	case errors.Is(err, context.Canceled):
 		out.Outcome = "cancelled"
@@ -202,7 +202,7 @@ func abdmErrorText(e *abdm.Error, hint string) string {
 	if e.RetryAfter > 0 {
 		text += fmt.Sprintf("\nWait %s before trying again.", e.RetryAfter)
 	}
-	text += "\nWhat to do: " + e.NextAction() + "\n"
+	text += "\nWhat to do: " + nextAction(e) + "\n"
 	if e.Kind == abdm.KindOutcomeUnknown {
 		text += "To check: abha-deactivate status (with the same ABHA number or patient token and settings).\n"
 	}
@@ -286,4 +286,13 @@ func plainText(err error) bool {
 		}
 	}
 	return false
+}
+
+// nextAction is what to do after e, in the terminal's terms where the
+// wizard's words name a button.
+func nextAction(e *abdm.Error) string {
+	if e.Kind == abdm.KindKeyChanged {
+		return "Run the command again: it connects afresh and fetches ABDM's key. If it happens again, contact your IT support."
+	}
+	return e.NextAction()
 }

@@ -125,6 +125,9 @@ type State struct {
 	Patient      Profile
 	OTP          OTPState          // zero until an OTP is sent
 	Reactivation ReactivationState // its Account is set once a deactivated ABHA is met
+	// SignInEnds is when the patient's sign-in (their token) expires; zero
+	// when no patient is signed in or it is not known (a pasted token).
+	SignInEnds time.Time
 	Result       *Result           // set at StepDeactivated and StepReactivated
 	// Pending is what was sent with an unknown outcome (StepOutcomeUnknown).
 	Pending Action

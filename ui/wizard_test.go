@@ -63,11 +63,17 @@ type envOpt func(*Options)
 
 func newUIEnv(t *testing.T, opts ...envOpt) *uiEnv {
 	t.Helper()
+	return newUIEnvSim(t, nil, opts...)
+}
+
+// newUIEnvSim is newUIEnv with the simulator's own options added.
+func newUIEnvSim(t *testing.T, simOpts []sandbox.Option, opts ...envOpt) *uiEnv {
+	t.Helper()
 	a := test.NewTempApp(t)
 	start, _ := time.Parse(time.RFC3339, "2026-11-26T10:00:00Z")
 	clock := sandbox.NewManualClock(start)
-	sim := sandbox.New(sandbox.WithPrivateKey(sharedKey()), sandbox.WithClock(clock),
-		sandbox.WithRandom(mrand.NewChaCha8([32]byte{7})))
+	sim := sandbox.New(append([]sandbox.Option{sandbox.WithPrivateKey(sharedKey()), sandbox.WithClock(clock),
+		sandbox.WithRandom(mrand.NewChaCha8([32]byte{7}))}, simOpts...)...)
 	srv := httptest.NewServer(sim)
 	t.Cleanup(srv.Close)
 	cat, err := abdm.ParseCatalogue(assets.ReasonsJSON)

@@ -128,7 +128,7 @@ type State struct {
 	// SignInEnds is when the patient's sign-in (their token) expires; zero
 	// when no patient is signed in or it is not known (a pasted token).
 	SignInEnds time.Time
-	Result       *Result           // set at StepDeactivated and StepReactivated
+	Result     *Result // set at StepDeactivated and StepReactivated
 	// Pending is what was sent with an unknown outcome (StepOutcomeUnknown).
 	Pending Action
 }

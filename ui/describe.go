@@ -105,3 +105,14 @@ func unexpected(err error) bool {
 	_, _, ok := describeLocal(err)
 	return !ok
 }
+
+// problemDetail is what staff read under a title such as "The receipt could
+// not be saved.": plain words with what to do next, err's own text in the
+// log only.
+func (w *Wizard) problemDetail(err error) string {
+	if errors.Is(err, context.Canceled) {
+		return stoppedWords(err)
+	}
+	w.opts.Log.WithError(err).Error("problem shown to staff")
+	return T("What to do: ") + T("Try again. If it happens again, contact your IT support: the details are in the app's log.")
+}

@@ -7,6 +7,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/sirupsen/logrus"
+	logtest "github.com/sirupsen/logrus/hooks/test"
+
 	"abha-deactivate/abdm"
 )
 
@@ -70,5 +73,30 @@ func TestDescribeSignInExpired(t *testing.T) {
 		Kind: abdm.KindFeatureRestricted}
 	if title, detail := describe(e); !strings.Contains(title+detail, "NHA") || !strings.Contains(hi[title], "NHA") {
 		t.Errorf("feature restricted: %q / %q (Hindi %q)", title, detail, hi[title])
+	}
+}
+
+// TestUnexpectedProblemDetailsInTheLog: the wizard logs the details of an
+// unexpected problem and of a failed receipt or keyring call, and shows
+// none of Go's text.
+func TestUnexpectedProblemDetailsInTheLog(t *testing.T) {
+	log, hook := logtest.NewNullLogger()
+	e := newUIEnv(t, func(o *Options) { o.Log = log })
+	err := fmt.Errorf("write receipt: %w", errors.New("no space left on device"))
+	e.act(func() {
+		title, detail := e.wiz.describe(err)
+		shown := e.wiz.problemDetail(err)
+		if strings.Contains(title+detail+shown, "no space") || !strings.Contains(shown, T("What to do: ")) {
+			t.Errorf("shown: %q / %q / %q", title, detail, shown)
+		}
+	})
+	n := 0
+	for _, entry := range hook.AllEntries() {
+		if strings.Contains(fmt.Sprint(entry.Data[logrus.ErrorKey]), "no space left on device") {
+			n++
+		}
+	}
+	if n != 2 {
+		t.Errorf("the details were logged %d times, want 2", n)
 	}
 }

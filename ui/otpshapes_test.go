@@ -2,8 +2,11 @@ package ui
 
 import (
 	"net/http"
+	"strings"
 	"testing"
+	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
 	"abha-deactivate/abdm"
@@ -88,4 +91,33 @@ func TestWizardWrongAadhaarSignInOTP(t *testing.T) {
 	if !p.loaded {
 		t.Fatalf("the right sign-in OTP did not sign in: %q", p.notice.title.Text)
 	}
+}
+
+// TestWizardStoppedOTPRequest: Escape while ABDM is sending the OTP says in
+// plain words that the OTP may still come; Go's "context canceled" is never
+// shown.
+func TestWizardStoppedOTPRequest(t *testing.T) {
+	e := newUIEnv(t, withAPI(abdm.V3))
+	e.toPatient()
+	e.findPatient(asha)
+	e.act(func() { test.Tap(e.patient().confirm) })
+	e.tapNext()
+	e.wantStep(stepOTP)
+	e.sim.SetFault(e.route("otp"), sandbox.Fault{Latency: time.Minute})
+	e.act(func() { test.Tap(e.wiz.next) })
+	for deadline := time.Now().Add(10 * time.Second); e.sim.Count(e.route("otp")) == 0; time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the OTP request never arrived")
+		}
+	}
+	time.Sleep(100 * time.Millisecond) // written in full
+	e.act(func() { e.wiz.typedKey(&fyne.KeyEvent{Name: fyne.KeyEscape}) })
+	e.wiz.WaitIdle()
+	n := e.otp().notice
+	e.wantNotice(n, T("Stopped. ABDM may already have sent the OTP; wait for it before sending again."))
+	e.act(func() {
+		if strings.Contains(n.title.Text+n.detail.Text, "context canceled") {
+			t.Errorf("Go's words shown: %q / %q", n.title.Text, n.detail.Text)
+		}
+	})
 }

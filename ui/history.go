@@ -74,6 +74,10 @@ func (w *Wizard) showHistory() {
 				return
 			}
 			l.TextStyle = fyne.TextStyle{}
+			if id.Col == historyReasonsCol {
+				l.SetText(h.w.reasonLabels(h.rows[id.Row-1]))
+				return
+			}
 			l.SetText(historyCell(h.rows[id.Row-1], id.Col))
 		})
 	for i, width := range []float32{150, 120, 160, 300, 110, 100, 100} {

@@ -52,6 +52,7 @@ func (w *Wizard) show(i int) {
 	if n := s.stepNotice(); n.box.Visible() {
 		w.noticeShown(n)
 	}
+	w.watchSignIn()
 	if f := s.focusTarget(); f != nil {
 		w.focus(f)
 	} else {

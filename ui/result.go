@@ -239,7 +239,7 @@ func (r *resultView) checkStatus() {
 		case err != nil && abdm.IsKind(err, abdm.KindPatientToken):
 			r.notice.showError(err, "", nil)
 			r.notice.detail.SetText(r.notice.detail.Text + "\n" +
-				T("Once the patient has a new token, go back to the Patient step with it, then check again."))
+				T("Once the patient has signed in again (a new OTP) on the Patient step, check again."))
 		case err != nil:
 			r.notice.showError(err, "", nil)
 		case pending == abdm.ActionReactivate && st == abdm.StatusActive:

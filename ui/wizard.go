@@ -112,8 +112,10 @@ type Wizard struct {
 	progressText *widget.Label
 	progressBox  *fyne.Container
 	noticeSlot   *fyne.Container // the shown step's notice, next to the buttons
+	footer       *fyne.Container // the notices, progress and buttons; holds signIn.note while shown
 	phone        *demoPhone
-	later        *laterList // unresolved attempts (unknown.go)
+	later        *laterList  // unresolved attempts (unknown.go)
+	signIn       signInWatch // the notice before and after the patient's sign-in ends (signin_expiry.go)
 
 	names       map[fyne.CanvasObject]string // focusable widgets, as the log names them
 	lastHistory *history                     // the History window opened last, for tests
@@ -221,6 +223,7 @@ func (w *Wizard) build() {
 	}
 	footer := container.NewVBox(w.noticeSlot, w.progressBox, widget.NewSeparator(),
 		container.NewHBox(w.back, layoutSpacer(), w.cancel, w.next))
+	w.footer = footer
 	w.body = container.NewVScroll(container.NewPadded(w.stack))
 	body := w.body
 	var main fyne.CanvasObject = container.NewBorder(header, footer, nil, nil, body)
@@ -396,6 +399,9 @@ func (w *Wizard) onClose() {
 		w.cancelTask()
 	}
 	w.stopOnce.Do(func() { close(w.stopTick) })
+	if w.signIn.timer != nil {
+		w.signIn.timer.Stop()
+	}
 	if w.stopWarm != nil {
 		w.stopWarm()
 	}
@@ -419,6 +425,9 @@ func (w *Wizard) every(d time.Duration, fn func()) {
 // Tick refreshes the OTP countdowns. The ticker calls it each second.
 func (w *Wizard) Tick() {
 	w.tickBuilt()
+	if w.onSignInStep() {
+		w.watchSignIn() // the minutes left, and the end even if a timer was late (a suspended computer)
+	}
 }
 
 // ShowDemoSMS puts a message on the demo phone. Safe from any goroutine.

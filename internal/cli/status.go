@@ -17,7 +17,7 @@ func runStatus(args []string, std proc) int {
 	var cf connFlags
 	cf.register(fs)
 	jsonOut := fs.Bool("json", false, "print one JSON result object on stdout")
-	rep := &reporter{std: std}
+	rep := &reporter{std: std, staff: true}
 	err := cf.parse(fs, args)
 	rep.json = *jsonOut // known even when a later check of the flags failed
 	if err != nil {
@@ -34,7 +34,7 @@ func runStatus(args []string, std proc) int {
 		return rep.fail(err)
 	}
 	defer s.close()
-	rep.env = s.envName
+	rep.env, rep.log = s.envName, s.rt.log
 	if err := s.flow.Connect(ctx); err != nil {
 		return rep.fail(err)
 	}

@@ -51,6 +51,9 @@ func runAudit(args []string, std proc) int {
 	if len(args) > 0 && args[0] == "verify" {
 		return runAuditVerify(args[1:], std)
 	}
+	if len(args) > 0 && args[0] == "export" {
+		return runAuditExport(args[1:], std)
+	}
 	fs := newFlagSet("audit", "Show the audit trail of deactivations and reactivations on this computer, newest first.\n"+
 		"\"abha-deactivate audit verify\" checks that it has not been changed.", std.Err)
 	var af auditFlags

@@ -85,4 +85,3 @@ func exportToFile(ctx context.Context, trail *audit.Log, opt fhir.Options, path 
 	}
 	return stats, nil
 }
-

@@ -118,4 +118,3 @@ func BenchmarkViewDecode(b *testing.B) {
 		}
 	}
 }
-

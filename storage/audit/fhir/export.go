@@ -14,8 +14,9 @@ import (
 	"abha-deactivate/storage/audit"
 )
 
-// chunkSize is how much of the trail a worker exports at a time.
-const chunkSize = 256 << 10
+// chunkSize is how much of the trail a worker exports at a time (a
+// variable for the tests, which make chunks small).
+var chunkSize = 256 << 10
 
 // Options are what Export exports.
 type Options struct {

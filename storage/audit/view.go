@@ -2,6 +2,7 @@ package audit
 
 import (
 	"encoding/binary"
+	"math/bits"
 	"time"
 )
 
@@ -29,64 +30,148 @@ type ReasonView struct{ Code, Label []byte }
 // them for records without other text, are decoded, and then exactly as
 // ParseLine would decide and decode them. When Decode gives up, decode the
 // line with ParseLine, which also tells whether it is a record at all.
+//
+// It is the fast decoder's scanner (fastdecode.go) made for such lines: a
+// string is the bytes up to the next quote, checked eight at a time, and
+// the keys are first compared with those Append writes next.
 func (v *View) Decode(line []byte) bool {
 	*v = View{Reasons: v.Reasons[:0]}
-	if !plainLine(line) || !asciiOnly(line) {
-		return false
-	}
-	d := fastDecoder{b: line, plain: true}
-	d.ws()
-	if !d.eat('{') {
+	s := viewScanner{b: line} // str checks the strings; the rest is the JSON around them
+	s.sp()
+	if !s.eat('{') {
 		return false
 	}
 	var seen uint32
+	next := fID // the field Append writes next
 	for {
-		d.ws()
-		key, esc, ok := d.str()
-		if !ok || esc {
+		s.sp()
+		key, ok := s.str()
+		if !ok {
 			return false
 		}
-		f, ok := fieldOf(key)
-		if !ok || seen&(1<<f) != 0 {
+		f := next
+		if next >= len(fieldNames) || string(key) != fieldNames[next] {
+			if f, ok = fieldOf(key); !ok {
+				return false
+			}
+		}
+		if seen&(1<<f) != 0 {
 			return false
 		}
 		seen |= 1 << f
-		d.ws()
-		if !d.eat(':') {
+		next = f + 1
+		s.sp()
+		if !s.eat(':') {
 			return false
 		}
-		d.ws()
-		if !v.value(&d, f) {
+		s.sp()
+		if !v.value(&s, f) {
 			return false
 		}
-		d.ws()
-		if d.eat(',') {
+		s.sp()
+		if s.eat(',') {
 			continue
 		}
-		if !d.eat('}') || !d.end() {
+		if !s.eat('}') {
+			return false
+		}
+		if s.sp(); s.i != len(s.b) {
 			return false
 		}
 		return len(v.ID) > 0 && !v.Time.IsZero() && (string(v.Event) == EventIntent || string(v.Event) == EventOutcome)
 	}
 }
 
+// fieldNames are the JSON keys of Record's fields, by field number.
+var fieldNames = [...]string{fID: "id", fTime: "time", fEvent: "event", fAction: "action", fAPI: "api",
+	fOSUser: "osUser", fEnvironment: "environment", fClientID: "clientId", fHIPID: "hipId",
+	fABHANumber: "abhaNumber", fTxnID: "txnId", fReasons: "reasons", fOtherText: "otherText",
+	fLoginMethod: "loginMethod", fOTPMethod: "otpMethod", fOutcome: "outcome", fCode: "code",
+	fMessage: "message", fDurationMS: "durationMs", fPrev: "prev"}
+
+// viewScanner scans a line printableLine accepted.
+type viewScanner struct {
+	b []byte
+	i int
+}
+
+// str scans a string: the bytes up to the next quote, all printable ASCII
+// but a backslash (else it fails). It looks at eight bytes at a time with
+// the bit tricks of plainLine: a quote, a byte below 0x20, a backslash or a
+// byte above 0x7e ends up with its high bit set, and the lowest such byte
+// is a true one (a borrow or carry only marks the bytes above it).
+func (s *viewScanner) str() ([]byte, bool) {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	b, i := s.b, s.i
+	if i >= len(b) || b[i] != '"' {
+		return nil, false
+	}
+	j := i + 1
+	for ; j+8 <= len(b); j += 8 {
+		x := binary.LittleEndian.Uint64(b[j:])
+		q, bs := x^(ones*'"'), x^(ones*'\\')
+		if m := (((q - ones) &^ q) | ((bs - ones) &^ bs) | ((x - ones*0x20) &^ x) | x | (x + ones)) & highs; m != 0 {
+			j += bits.TrailingZeros64(m) / 8
+			return s.end(i, j)
+		}
+	}
+	for ; j < len(b); j++ {
+		if c := b[j]; c == '"' || c < 0x20 || c == '\\' || c >= 0x7f {
+			return s.end(i, j)
+		}
+	}
+	return nil, false
+}
+
+// end ends the string that began at i on the special byte at j.
+func (s *viewScanner) end(i, j int) ([]byte, bool) {
+	if s.b[j] != '"' {
+		return nil, false
+	}
+	s.i = j + 1
+	return s.b[i+1 : j], true
+}
+
+// sp skips spaces (the only white space in such a line).
+func (s *viewScanner) sp() {
+	for s.i < len(s.b) && s.b[s.i] == ' ' {
+		s.i++
+	}
+}
+
+func (s *viewScanner) eat(c byte) bool {
+	if s.i < len(s.b) && s.b[s.i] == c {
+		s.i++
+		return true
+	}
+	return false
+}
+
 // value decodes the value of field f.
-func (v *View) value(d *fastDecoder, f int) bool {
+func (v *View) value(s *viewScanner, f int) bool {
 	switch f {
 	case fTime:
-		start := d.i
-		tok, _, ok := d.str()
-		if !ok || v.Time.UnmarshalJSON(d.b[start:d.i]) != nil {
+		start := s.i
+		tok, ok := s.str()
+		if !ok {
+			return false
+		}
+		if t, ok := parseUTC(tok); ok {
+			v.Time = t
+		} else if v.Time.UnmarshalJSON(s.b[start:s.i]) != nil {
 			return false
 		}
 		v.Time, v.TimeText = v.Time.UTC(), tok
 		return true
 	case fReasons:
-		return v.reasons(d)
+		return v.reasons(s)
 	case fDurationMS:
-		return d.int64(&v.DurationMS)
+		d := fastDecoder{b: s.b, i: s.i}
+		ok := d.int64(&v.DurationMS)
+		s.i = d.i
+		return ok
 	}
-	tok, _, ok := d.str()
+	tok, ok := s.str()
 	if ok {
 		*v.field(f) = tok
 	}
@@ -94,41 +179,41 @@ func (v *View) value(d *fastDecoder, f int) bool {
 }
 
 // reasons decodes an array of {"code","label"} objects.
-func (v *View) reasons(d *fastDecoder) bool {
-	if !d.eat('[') {
+func (v *View) reasons(s *viewScanner) bool {
+	if !s.eat('[') {
 		return false
 	}
-	d.ws()
-	if d.eat(']') {
+	s.sp()
+	if s.eat(']') {
 		return true
 	}
 	for {
 		var x ReasonView
-		if !viewReason(d, &x) {
+		if !viewReason(s, &x) {
 			return false
 		}
 		v.Reasons = append(v.Reasons, x)
-		d.ws()
-		if d.eat(',') {
-			d.ws()
+		s.sp()
+		if s.eat(',') {
+			s.sp()
 			continue
 		}
-		return d.eat(']')
+		return s.eat(']')
 	}
 }
 
-func viewReason(d *fastDecoder, x *ReasonView) bool {
-	if !d.eat('{') {
+func viewReason(s *viewScanner, x *ReasonView) bool {
+	if !s.eat('{') {
 		return false
 	}
-	d.ws()
-	if d.eat('}') {
+	s.sp()
+	if s.eat('}') {
 		return true
 	}
 	var seen [2]bool
 	for {
-		key, esc, ok := d.str()
-		if !ok || esc {
+		key, ok := s.str()
+		if !ok {
 			return false
 		}
 		k := 0
@@ -143,12 +228,12 @@ func viewReason(d *fastDecoder, x *ReasonView) bool {
 			return false
 		}
 		seen[k] = true
-		d.ws()
-		if !d.eat(':') {
+		s.sp()
+		if !s.eat(':') {
 			return false
 		}
-		d.ws()
-		tok, _, ok := d.str()
+		s.sp()
+		tok, ok := s.str()
 		if !ok {
 			return false
 		}
@@ -157,11 +242,11 @@ func viewReason(d *fastDecoder, x *ReasonView) bool {
 		} else {
 			x.Label = tok
 		}
-		d.ws()
-		if !d.eat(',') {
-			return d.eat('}')
+		s.sp()
+		if !s.eat(',') {
+			return s.eat('}')
 		}
-		d.ws()
+		s.sp()
 	}
 }
 
@@ -201,25 +286,4 @@ func (v *View) field(f int) *[]byte {
 		return &v.Message
 	}
 	return &v.Prev
-}
-
-// asciiOnly reports whether every byte of b is below 0x7f (no DEL, no
-// byte of a multi-byte character), eight bytes at a time.
-func asciiOnly(b []byte) bool {
-	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	var acc uint64
-	i := 0
-	for ; i+8 <= len(b); i += 8 {
-		x := binary.LittleEndian.Uint64(b[i:])
-		acc |= x | (x + ones) // 0x7f+1 sets the high bit; a byte >= 0x80 has it
-	}
-	if acc&highs != 0 {
-		return false
-	}
-	for ; i < len(b); i++ {
-		if b[i] >= 0x7f {
-			return false
-		}
-	}
-	return true
 }

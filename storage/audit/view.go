@@ -36,6 +36,10 @@ type ReasonView struct{ Code, Label []byte }
 // the keys are first compared with those Append writes next.
 func (v *View) Decode(line []byte) bool {
 	*v = View{Reasons: v.Reasons[:0]}
+	if v.decodeAppended(line) {
+		return true
+	}
+	*v = View{Reasons: v.Reasons[:0]}
 	s := viewScanner{b: line} // str checks the strings; the rest is the JSON around them
 	s.sp()
 	if !s.eat('{') {

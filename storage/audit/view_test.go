@@ -118,3 +118,14 @@ func BenchmarkViewDecode(b *testing.B) {
 		}
 	}
 }
+
+// FuzzViewDecode checks that View.Decode, when it decodes a line, agrees
+// with ParseLine.
+func FuzzViewDecode(f *testing.F) {
+	for _, line := range sampleTrailLines(f, 40) {
+		f.Add(line)
+	}
+	f.Add([]byte(`{"id":"a1","time":"2026-01-02T03:04:05Z","event":"outcome","outcome":"rejected","reasons":[{"code":"1","label":"x"}],"durationMs":12}`))
+	f.Add([]byte(` { "id" : "a1" , "time" : "2026-01-02T03:04:05+05:30" , "event" : "intent" } `))
+	f.Fuzz(func(t *testing.T, line []byte) { checkView(t, line) })
+}

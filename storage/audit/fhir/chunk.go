@@ -58,6 +58,9 @@ func (w *worker) inPeriod(t time.Time) bool {
 // run exports the chunk of j into r (whose out, intents and outcomes it reuses).
 func (w *worker) run(j *job, r *result) {
 	*r = result{seq: j.seq, in: j.in, out: r.out[:0], intents: r.intents[:0], outcomes: r.outcomes[:0]}
+	if need := 4*len(j.in) + 16<<10; cap(r.out) < need {
+		r.out = make([]byte, 0, need) // an AuditEvent is about three times its outcome and intent lines
+	}
 	w.open = w.open[:0]
 	rest, off := j.in, j.off
 	for len(rest) > 0 {

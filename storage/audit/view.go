@@ -49,17 +49,8 @@ func (v *View) Decode(line []byte) bool {
 	next := fID // the field Append writes next
 	for {
 		s.sp()
-		key, ok := s.str()
-		if !ok {
-			return false
-		}
-		f := next
-		if next >= len(fieldNames) || string(key) != fieldNames[next] {
-			if f, ok = fieldOf(key); !ok {
-				return false
-			}
-		}
-		if seen&(1<<f) != 0 {
+		f, ok := s.key(next)
+		if !ok || seen&(1<<f) != 0 {
 			return false
 		}
 		seen |= 1 << f
@@ -84,6 +75,18 @@ func (v *View) Decode(line []byte) bool {
 		}
 		return len(v.ID) > 0 && !v.Time.IsZero() && (string(v.Event) == EventIntent || string(v.Event) == EventOutcome)
 	}
+}
+
+// key scans a key and returns its field, trying next first.
+func (s *viewScanner) key(next int) (int, bool) {
+	key, ok := s.str()
+	if !ok {
+		return 0, false
+	}
+	if next < len(fieldNames) && string(key) == fieldNames[next] {
+		return next, true
+	}
+	return fieldOf(key)
 }
 
 // fieldNames are the JSON keys of Record's fields, by field number.
@@ -254,24 +257,12 @@ func viewReason(s *viewScanner, x *ReasonView) bool {
 	}
 }
 
+// field is the text field f of v.
 func (v *View) field(f int) *[]byte {
+	if f < fABHANumber {
+		return v.head(f)
+	}
 	switch f {
-	case fID:
-		return &v.ID
-	case fEvent:
-		return &v.Event
-	case fAction:
-		return &v.Action
-	case fAPI:
-		return &v.API
-	case fOSUser:
-		return &v.OSUser
-	case fEnvironment:
-		return &v.Environment
-	case fClientID:
-		return &v.ClientID
-	case fHIPID:
-		return &v.HIPID
 	case fABHANumber:
 		return &v.ABHANumber
 	case fTxnID:
@@ -290,4 +281,25 @@ func (v *View) field(f int) *[]byte {
 		return &v.Message
 	}
 	return &v.Prev
+}
+
+// head is field for the fields before ABHANumber.
+func (v *View) head(f int) *[]byte {
+	switch f {
+	case fID:
+		return &v.ID
+	case fEvent:
+		return &v.Event
+	case fAction:
+		return &v.Action
+	case fAPI:
+		return &v.API
+	case fOSUser:
+		return &v.OSUser
+	case fEnvironment:
+		return &v.Environment
+	case fClientID:
+		return &v.ClientID
+	}
+	return &v.HIPID
 }

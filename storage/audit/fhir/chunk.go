@@ -42,6 +42,7 @@ type worker struct {
 	view         audit.View
 	scratch      []byte
 	open         []openIntent // the chunk's intents without an outcome yet
+	agents       agentCache
 }
 
 // openIntent is an intent of the current chunk, its ID a slice of the chunk.
@@ -105,7 +106,7 @@ func (w *worker) line(line []byte, off int64, r *result) {
 	}
 	w.settle(v.ID, r)
 	if w.inPeriod(v.Time) {
-		r.out = appendEvent(r.out, &event{v: v, outcome: v.Outcome, host: w.host})
+		r.out = appendEvent(r.out, &event{v: v, outcome: v.Outcome, host: w.host, agents: &w.agents})
 		r.events++
 	}
 }

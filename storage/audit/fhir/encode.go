@@ -34,8 +34,9 @@ import (
 // event is what one AuditEvent is made of: a View's fields, JSON-safe.
 type event struct {
 	v       *audit.View
-	outcome []byte // the outcome detail: the record's outcome, or NoOutcome
-	host    string // the workstation's name, JSON-escaped
+	outcome []byte      // the outcome detail: the record's outcome, or NoOutcome
+	host    string      // the workstation's name, JSON-escaped
+	agents  *agentCache // if not nil, the agent parts written before
 }
 
 // appendEvent appends e as one line of JSON, with its newline.
@@ -70,7 +71,11 @@ func appendEvent(b []byte, e *event) []byte {
 	b = append(b, info.desc...)
 	b = append(b, '"')
 	b = appendReasons(b, v.Reasons)
-	b = appendAgents(b, e)
+	if e.agents != nil {
+		b = e.agents.appendAgents(b, e)
+	} else {
+		b = appendAgents(b, e)
+	}
 	b = appendEntities(b, e)
 	return append(b, "}\n"...)
 }

@@ -77,8 +77,6 @@ func appendJSONText(b []byte, s string) []byte {
 	return b
 }
 
-const hexDigits = "0123456789abcdef"
-
 func appendASCII(b []byte, c byte) []byte {
 	switch {
 	case c == '"' || c == '\\':

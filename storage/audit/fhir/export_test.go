@@ -247,3 +247,29 @@ func TestExportHostileText(t *testing.T) {
 		t.Fatalf("an empty line at %d", got)
 	}
 }
+
+// failAfter is a writer that fails once n bytes were written.
+type failAfter struct{ n int }
+
+func (w *failAfter) Write(p []byte) (int, error) {
+	if w.n -= len(p); w.n < 0 {
+		return 0, os.ErrClosed
+	}
+	return len(p), nil
+}
+
+func TestExportStopsOnWriteErrorAndCancel(t *testing.T) {
+	smallChunks(t, 8<<10)
+	trail, _ := sampleTrail(t, 4000)
+	for _, n := range []int{0, 100 << 10} {
+		if _, err := Export(context.Background(), trail, Options{Host: "h", Workers: 2}, &failAfter{n: n}); err == nil ||
+			!strings.Contains(err.Error(), "write the AuditEvents") {
+			t.Fatalf("failing writer after %d bytes: %v", n, err)
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := Export(ctx, trail, Options{Host: "h"}, &bytes.Buffer{}); err == nil {
+		t.Fatal("a cancelled export succeeded")
+	}
+}

@@ -55,7 +55,8 @@ func runAudit(args []string, std proc) int {
 		return runAuditExport(args[1:], std)
 	}
 	fs := newFlagSet("audit", "Show the audit trail of deactivations and reactivations on this computer, newest first.\n"+
-		"\"abha-deactivate audit verify\" checks that it has not been changed.", std.Err)
+		"\"abha-deactivate audit verify\" checks that it has not been changed; \"abha-deactivate audit export --fhir\"\n"+
+		"exports it as FHIR R4 AuditEvents.", std.Err)
 	var af auditFlags
 	af.register(fs)
 	rep := &reporter{std: std}

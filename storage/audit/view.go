@@ -117,7 +117,8 @@ func (s *viewScanner) str() ([]byte, bool) {
 	for ; j+8 <= len(b); j += 8 {
 		x := binary.LittleEndian.Uint64(b[j:])
 		q, bs := x^(ones*'"'), x^(ones*'\\')
-		if m := (((q - ones) &^ q) | ((bs - ones) &^ bs) | ((x - ones*0x20) &^ x) | x | (x + ones)) & highs; m != 0 {
+		// x-0x20 marks a byte below 0x20, x+1 one of 0x7f, x one above it.
+		if m := (((q - ones) &^ q) | ((bs - ones) &^ bs) | (x - ones*0x20) | x | (x + ones)) & highs; m != 0 {
 			j += bits.TrailingZeros64(m) / 8
 			return s.end(i, j)
 		}

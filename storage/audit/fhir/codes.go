@@ -13,7 +13,7 @@ const (
 	SystemFacility   = "https://facility.abdm.gov.in"
 	SystemClientID   = "urn:abha-deactivate:abdm-client-id"
 	SystemOSUser     = "urn:abha-deactivate:os-user"
-	SystemWorkstaton = "urn:abha-deactivate:workstation"
+	SystemWorkstation = "urn:abha-deactivate:workstation"
 	SystemAuditID    = "urn:abha-deactivate:audit-id"
 	SystemAction     = "urn:abha-deactivate:action"
 	SystemReason     = "urn:abha-deactivate:reason"

@@ -167,7 +167,7 @@ func appendAgents(b []byte, e *event) []byte {
 		b = append(b, v.Environment...)
 		b = append(b, ')')
 	}
-	b = append(b, `"},"requestor":false}],"source":{"observer":{"identifier":{"system":"`+SystemWorkstaton+`","value":"`...)
+	b = append(b, `"},"requestor":false}],"source":{"observer":{"identifier":{"system":"`+SystemWorkstation+`","value":"`...)
 	b = append(b, e.host...)
 	b = append(b, `"},"display":"abha-deactivate on `...)
 	b = append(b, e.host...)

@@ -113,7 +113,7 @@ func checkEvent(t *testing.T, e *auditEvent, rec audit.Record, outcome string) {
 	case e.detail("prev") != rec.Prev || e.detail("abdmTxnId") != rec.TxnID || e.detail("event") != rec.Event:
 		t.Fatalf("details %+v of %+v", e.Entity, rec)
 	case e.identifier(SystemFacility) != rec.HIPID || e.identifier(SystemClientID) != rec.ClientID ||
-		e.identifier(SystemOSUser) != rec.OSUser || e.identifier(SystemWorkstaton) != "":
+		e.identifier(SystemOSUser) != rec.OSUser || e.identifier(SystemWorkstation) != "":
 		t.Fatalf("agents %+v of %+v", e.Agent, rec)
 	case len(e.Purpose) != len(rec.Reasons):
 		t.Fatalf("purposeOfEvent %+v for reasons %+v", e.Purpose, rec.Reasons)

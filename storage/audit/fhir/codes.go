@@ -9,14 +9,14 @@ import "abha-deactivate/storage/audit"
 // Code systems and identifier systems. The urn:abha-deactivate: ones are
 // the app's own; the ABHA number and HFR facility systems are ABDM's.
 const (
-	SystemABHANumber = "https://healthid.abdm.gov.in"
-	SystemFacility   = "https://facility.abdm.gov.in"
-	SystemClientID   = "urn:abha-deactivate:abdm-client-id"
-	SystemOSUser     = "urn:abha-deactivate:os-user"
+	SystemABHANumber  = "https://healthid.abdm.gov.in"
+	SystemFacility    = "https://facility.abdm.gov.in"
+	SystemClientID    = "urn:abha-deactivate:abdm-client-id"
+	SystemOSUser      = "urn:abha-deactivate:os-user"
 	SystemWorkstation = "urn:abha-deactivate:workstation"
-	SystemAuditID    = "urn:abha-deactivate:audit-id"
-	SystemAction     = "urn:abha-deactivate:action"
-	SystemReason     = "urn:abha-deactivate:reason"
+	SystemAuditID     = "urn:abha-deactivate:audit-id"
+	SystemAction      = "urn:abha-deactivate:action"
+	SystemReason      = "urn:abha-deactivate:reason"
 
 	systemDCM        = "http://dicom.nema.org/resources/ontology/DCM"
 	systemRoleType   = "http://terminology.hl7.org/CodeSystem/extra-security-role-type"

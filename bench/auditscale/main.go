@@ -81,6 +81,7 @@ var ops = map[string]func(ctx context.Context, path string) error{
 func main() {
 	lines := flag.Int("lines", 200000, "lines of the large audit trail")
 	runs := flag.Int("runs", 5, "repetitions of each operation (the median is printed)")
+	fhirLines := flag.Int("fhir-lines", 1000000, "lines of the trail for the FHIR export's figures (fhir.go); 0: none")
 	child := flag.String("child", "", "internal: run one operation on -file and print its median time")
 	file := flag.String("file", "", "internal: the trail of -child")
 	flag.Parse()
@@ -94,6 +95,12 @@ func main() {
 	if err := run(*lines, *runs); err != nil {
 		fmt.Fprintln(os.Stderr, "auditscale:", err)
 		os.Exit(1)
+	}
+	if *fhirLines > 0 {
+		if err := runFHIR(*fhirLines, *runs); err != nil {
+			fmt.Fprintln(os.Stderr, "auditscale:", err)
+			os.Exit(1)
+		}
 	}
 }
 

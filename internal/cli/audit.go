@@ -52,8 +52,12 @@ func runAudit(args []string, std proc) int {
 	if len(args) > 0 && args[0] == "verify" {
 		return runAuditVerify(args[1:], std)
 	}
+	if len(args) > 0 && args[0] == "export" {
+		return runAuditExport(args[1:], std)
+	}
 	fs := newFlagSet("audit", "Show the audit trail of deactivations and reactivations on this computer, newest first.\n"+
-		"\"abha-deactivate audit verify\" checks that it has not been changed.", std.Err)
+		"\"abha-deactivate audit verify\" checks that it has not been changed; \"abha-deactivate audit export --fhir\"\n"+
+		"exports it as FHIR R4 AuditEvents.", std.Err)
 	var af auditFlags
 	af.register(fs)
 	rep := &reporter{std: std}

@@ -51,6 +51,7 @@ Usage:
   abha-deactivate sandbox [--addr 127.0.0.1:8090] [--latency D]       serve the ABDM simulator
   abha-deactivate audit [--since DATE] [--outcome O] [--csv]          show the audit trail
   abha-deactivate audit verify [--json]                               check that the audit trail was not changed
+  abha-deactivate audit export --fhir [--since DATE] [--output FILE]  FHIR R4 AuditEvents (NDJSON) for a collector
   abha-deactivate forget-secret --client-id ID                        delete a saved client secret
   abha-deactivate settings [--json]                                   the settings in effect, and which the facility set
   abha-deactivate --version

@@ -42,6 +42,7 @@ func (w *Wizard) focus(obj fyne.Focusable) {
 // frame; the wizard runs it every focusPoll.
 func (w *Wizard) pollFocus() {
 	w.focusChanged(w.pending)
+	w.placeRing()
 	if w.pendingNotice != nil {
 		w.noticeShown(w.pendingNotice)
 	}
@@ -81,8 +82,11 @@ func (w *Wizard) nameOf(o fyne.CanvasObject) string {
 		return n
 	}
 	if w.win.Canvas().Overlays().Top() != nil {
-		if b, ok := o.(*widget.Button); ok {
+		switch b := o.(type) {
+		case *widget.Button:
 			return "dialog.button:" + b.Text // "dialog.button:Deactivate"
+		case *dialogButton:
+			return "dialog.button:" + b.Text
 		}
 		return "dialog"
 	}

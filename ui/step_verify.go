@@ -33,7 +33,7 @@ func newVerifyStep(w *Wizard) *verifyStep {
 		s.notice.show(noticeSuccess, T("A new OTP was sent. Enter the new one."), "", "", nil)
 	}
 	s.status.onError = s.showError
-	s.otp = newEntry(w, "123456")
+	s.otp = newEntry(w, T("e.g. 123456"))
 	s.otp.Validator = func(text string) error {
 		if !abdm.IsOTP(text) {
 			return errors.New(T("Enter the 6 digits of the OTP"))
@@ -43,6 +43,13 @@ func newVerifyStep(w *Wizard) *verifyStep {
 	s.otp.OnChanged = func(text string) {
 		if digits := onlyDigits(text, 6); digits != text {
 			s.otp.SetText(digits) // digits only, at most six
+			return
+		}
+		// The sixth digit typed: on to the reasons, if none is chosen yet.
+		if w.win.Canvas().Focused() == s.otp && abdm.IsOTP(text) {
+			if f, ok := s.focusTarget().(*check); ok {
+				w.focus(f)
+			}
 		}
 	}
 	s.other = newEntry(w, T("Write the reason (kept only in this computer's audit trail)"))

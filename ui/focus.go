@@ -199,8 +199,9 @@ func (w *Wizard) noticeShown(n *notice) {
 		return
 	}
 	layoutTree(w.win.Content())
-	w.opts.Log.WithField("step", screens[w.current].name).WithField("kind", kindNames[n.kind]).
-		WithField("visible", w.inWindow(n.box)).Info("wizard notice")
+	l := w.opts.Log.WithField("step", screens[w.current].name).WithField("kind", kindNames[n.kind])
+	l.WithField("visible", w.inWindow(n.box)).WithField("title", n.title.Text).Info("wizard notice")
+	l.WithField("detail", n.detail.Text).Debug("wizard notice detail") // may quote ABDM: debug only
 }
 
 // layoutTree lays out o's containers at their current sizes, so that

@@ -318,7 +318,11 @@ func (n *notice) show(kind noticeKind, title, detail, actionLabel string, action
 // message when there is one, and what to do next.
 func (n *notice) showError(err error, actionLabel string, action func()) {
 	title, detail := describe(err)
-	n.show(noticeError, title, detail, actionLabel, action)
+	kind := noticeError
+	if errors.Is(err, context.Canceled) && !abdm.IsKind(err, abdm.KindOutcomeUnknown) {
+		kind = noticeInfo // staff stopped it (Cancel or Escape): nothing went wrong
+	}
+	n.show(kind, title, detail, actionLabel, action)
 }
 
 // describe turns an error into a title and details for the user.

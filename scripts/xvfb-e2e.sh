@@ -40,8 +40,9 @@
 # Keys are counted from Connect's first key to the result of the deactivation
 # and printed (keystrokes_deactivation_demo: N, typed characters and other
 # keys apart); the run fails if the other keys are more than MAX_OTHER_KEYS.
-# A second Enter typed ahead on the confirmation is sent on purpose (it must
-# not answer the question) and counted apart, as a stray key.
+# Enter opens each confirmation and Enter again presses its default button
+# (Deactivate, Reactivate): one dialog is shown, and none is left over the
+# next screen; Escape on the reactivation's first goes back.
 #
 # The script relies on these lines on the app's stderr, not on pixel positions:
 #   level=info msg="wizard step shown" step=connect|patient|otp|verify|result|reactivate
@@ -85,9 +86,8 @@ at_exit() {
 e2e_traps
 
 # ---------------------------------------------------------------- keys counted
-# keys and type_text of the library, counted while COUNTING=1; stray_keys
-# sends keys that are counted apart (a typed-ahead Enter the app must ignore).
-COUNTING=0 KEYS_TYPED=0 KEYS_OTHER=0 KEYS_STRAY=0
+# keys and type_text of the library, counted while COUNTING=1.
+COUNTING=0 KEYS_TYPED=0 KEYS_OTHER=0
 keys() {
 	((COUNTING)) && KEYS_OTHER=$((KEYS_OTHER + $#))
 	xdo key "$@"
@@ -95,10 +95,6 @@ keys() {
 type_text() {
 	((COUNTING)) && KEYS_TYPED=$((KEYS_TYPED + ${#1}))
 	xdo type -- "$1"
-}
-stray_keys() {
-	KEYS_STRAY=$((KEYS_STRAY + $#))
-	xdo key "$@"
 }
 
 # dialogs_since MARK: "SHOWN CLOSED", the confirmations shown and closed after MARK.
@@ -109,14 +105,14 @@ dialogs_since() {
 		"$(grep -c 'msg="wizard dialog closed"' <<<"$lines" || true)"
 }
 
-# one_dialog MARK WHAT: exactly one confirmation was shown after MARK, and it
-# is closed (none left over the screen).
-one_dialog() {
+# dialogs MARK N WHAT: exactly N confirmations were shown after MARK, and
+# all are closed (none left over the screen).
+dialogs() {
 	local shown closed
 	read -r shown closed <<<"$(dialogs_since "$1")"
-	[[ "$shown" == 1 ]] || fail "$shown confirmations shown for $2, want 1"
-	[[ "$closed" == 1 ]] || fail "the confirmation of $2 is still open over the next screen"
-	say "one confirmation shown for $2, and closed"
+	[[ "$shown" == "$2" ]] || fail "$shown confirmations shown for $3, want $2"
+	[[ "$closed" == "$2" ]] || fail "a confirmation of $3 is still open over the next screen"
+	say "$2 confirmation(s) shown for $3, all closed"
 }
 
 # sim_fault JSON: adds a fault to the demo's simulator (its admin endpoint).
@@ -197,7 +193,7 @@ say "OTP received: $OTP"
 
 # 4. Verify and deactivate: the OTP field has the focus; its sixth digit
 # moves the focus to the first reason (101), which Space ticks; Return asks
-# for confirmation, and a second Return typed ahead must not answer it.
+# for confirmation, whose default button the next Return presses.
 settle
 type_text "$OTP"
 settle
@@ -206,20 +202,17 @@ keys space
 settle
 m=$(mark)
 keys Return
-stray_keys Return
 wait_for "$m" 'msg="wizard dialog shown"' "the confirmation (\"wizard dialog shown\")" >/dev/null
-sleep 0.8
+sleep 0.5
 shot 06-confirm-dialog
-read -r shown closed <<<"$(dialogs_since "$m")"
-[[ "$shown/$closed" == 1/0 ]] || fail "after Return twice: $shown confirmations shown, $closed closed; want one, open"
 keys Return # the default button: Deactivate
 wait_step "$m" result
 COUNTING=0
-one_dialog "$m" "the deactivation"
+dialogs "$m" 1 "the deactivation"
 settle
 shot 07-result
 KEYS_ALL=$((KEYS_TYPED + KEYS_OTHER))
-echo "keystrokes_deactivation_demo: $KEYS_ALL (typed $KEYS_TYPED, other $KEYS_OTHER; stray, not counted: $KEYS_STRAY)"
+echo "keystrokes_deactivation_demo: $KEYS_ALL (typed $KEYS_TYPED, other $KEYS_OTHER)"
 ((KEYS_OTHER <= MAX_OTHER_KEYS)) || fail "the deactivation took $KEYS_OTHER keys besides the typed characters, more than $MAX_OTHER_KEYS"
 
 # History from its shortcut, closed by Escape.
@@ -255,17 +248,20 @@ say "reactivation OTP received: $REACT_OTP"
 wait_for "$m" 'msg="wizard event" event="reactivation OTP sent"' "the OTP field ready" >/dev/null
 type_text "$REACT_OTP"
 settle
+# Return asks; Escape goes back (the dialog closes); Return twice asks again
+# and presses Reactivate.
 m=$(mark)
 keys Return
-stray_keys Return
 wait_for "$m" 'msg="wizard event" event="confirm reactivation"' "the reactivation's confirmation" >/dev/null
-sleep 0.8
+sleep 0.5
 shot 12-confirm-reactivation
-read -r shown closed <<<"$(dialogs_since "$m")"
-[[ "$shown/$closed" == 1/0 ]] || fail "after Return twice on Reactivate: $shown confirmations shown, $closed closed; want one, open"
-keys Return
+keys Escape
+wait_for "$m" 'msg="wizard dialog closed" confirmed=false' "the confirmation closed by Escape" >/dev/null
+dialogs "$m" 1 "Escape on the reactivation"
+m=$(mark)
+keys Return Return
 wait_for "$m" 'msg="wizard event" event="?reactivated"?( |$)' "the reactivation done (\"reactivated\" event)" >/dev/null
-one_dialog "$m" "the reactivation"
+dialogs "$m" 1 "Return twice on the reactivation"
 settle
 shot 13-reactivated
 

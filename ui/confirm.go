@@ -1,8 +1,6 @@
 package ui
 
 import (
-	"time"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
@@ -29,7 +27,6 @@ type openQuestion struct {
 	dlg      dialog.Dialog
 	yes, no  *dialogButton
 	answered bool
-	shownAt  time.Time // Enter answers only after settleTime: a double Enter confirms nothing unseen
 }
 
 // answer closes the question once and runs the confirmation's action on yes.
@@ -59,11 +56,10 @@ func (w *Wizard) askOnce(c confirmation) bool {
 		return false
 	}
 	w.asking = true
-	q := &openQuestion{shownAt: time.Now()}
+	q := &openQuestion{}
 	q.no = newDialogButton(c.dismiss, widget.MediumImportance, func() { w.answer(q, false, c) })
 	q.yes = newDialogButton(c.confirm, c.importance, func() { w.answer(q, true, c) })
 	q.no.escape, q.yes.escape = q.no.OnTapped, q.no.OnTapped
-	q.no.settled, q.yes.settled = q.settled, q.settled
 	body := container.NewVBox(w.systemBadge(c.system), c.content)
 	d := dialog.NewCustomWithoutButtons(c.title, body, w.win)
 	d.SetButtons([]fyne.CanvasObject{q.no, q.yes})
@@ -87,9 +83,7 @@ func (w *Wizard) dialogKey(name fyne.KeyName) bool {
 	}
 	switch name {
 	case fyne.KeyReturn, fyne.KeyEnter:
-		if q.settled() {
-			q.yes.OnTapped()
-		}
+		q.yes.OnTapped()
 	case fyne.KeyEscape:
 		q.no.OnTapped()
 	}
@@ -132,13 +126,8 @@ func (w *Wizard) closeTopDialog() bool {
 // take only Space) and on which Escape goes back.
 type dialogButton struct {
 	widget.Button
-	escape  func()
-	settled func() bool // whether Enter may press it yet
+	escape func()
 }
-
-// settled reports whether the question has been on screen long enough
-// for Enter to answer it.
-func (q *openQuestion) settled() bool { return time.Since(q.shownAt) >= settleTime }
 
 func newDialogButton(label string, imp widget.Importance, tapped func()) *dialogButton {
 	b := &dialogButton{}
@@ -151,7 +140,7 @@ func newDialogButton(label string, imp widget.Importance, tapped func()) *dialog
 func (b *dialogButton) TypedKey(ev *fyne.KeyEvent) {
 	switch ev.Name {
 	case fyne.KeyReturn, fyne.KeyEnter:
-		if b.OnTapped != nil && !b.Disabled() && (b.settled == nil || b.settled()) {
+		if b.OnTapped != nil && !b.Disabled() {
 			b.OnTapped()
 		}
 	case fyne.KeyEscape:

@@ -126,7 +126,8 @@ func (w *Wizard) closeTopDialog() bool {
 // take only Space) and on which Escape goes back.
 type dialogButton struct {
 	widget.Button
-	escape func()
+	escape  func()
+	focused bool // the ring shows (focusring.go)
 }
 
 func newDialogButton(label string, imp widget.Importance, tapped func()) *dialogButton {

@@ -62,3 +62,50 @@ func (w *Wizard) placeRing() {
 		r.rect.Refresh()
 	}
 }
+
+// FocusGained draws the ring around a dialog's button too (the window's
+// ring lies under dialogs).
+func (b *dialogButton) FocusGained() {
+	b.focused = true
+	b.Button.FocusGained()
+}
+
+// FocusLost hides the button's ring.
+func (b *dialogButton) FocusLost() {
+	b.focused = false
+	b.Button.FocusLost()
+}
+
+// CreateRenderer is the button's, with the focus ring around it.
+func (b *dialogButton) CreateRenderer() fyne.WidgetRenderer {
+	ring := canvas.NewRectangle(color.Transparent)
+	ring.StrokeWidth = ringWidth
+	ring.CornerRadius = theme.InputRadiusSize() + ringGap
+	ring.Hidden = !b.focused
+	return &ringRenderer{WidgetRenderer: b.Button.CreateRenderer(), ring: ring, b: b}
+}
+
+// ringRenderer draws a button and, while it has the focus, the ring.
+type ringRenderer struct {
+	fyne.WidgetRenderer
+	ring *canvas.Rectangle
+	b    *dialogButton
+}
+
+func (r *ringRenderer) Objects() []fyne.CanvasObject {
+	return append(r.WidgetRenderer.Objects()[:len(r.WidgetRenderer.Objects()):len(r.WidgetRenderer.Objects())], r.ring)
+}
+
+func (r *ringRenderer) Layout(size fyne.Size) {
+	r.WidgetRenderer.Layout(size)
+	off := float32(ringGap + ringWidth/2)
+	r.ring.Move(fyne.NewPos(-off, -off))
+	r.ring.Resize(size.AddWidthHeight(2*off, 2*off))
+}
+
+func (r *ringRenderer) Refresh() {
+	r.WidgetRenderer.Refresh()
+	r.ring.StrokeColor = theme.Color(colorNameFocusRing)
+	r.ring.Hidden = !r.b.focused
+	r.ring.Refresh()
+}

@@ -52,6 +52,11 @@ func TestKeysEnterTwiceOnTheConfirmations(t *testing.T) {
 	if d := e.dialogText(); !strings.Contains(d, T("Demo: simulated ABDM, no real accounts")) {
 		t.Errorf("the confirmation does not name the system:\n%s", d)
 	}
+	e.act(func() {
+		if f := e.wiz.win.Canvas().Focused(); f != e.wiz.question.yes || !e.wiz.question.yes.focused {
+			t.Errorf("the default button has not the focus (and its ring)")
+		}
+	})
 	e.press(fyne.KeyReturn)
 	e.wantStep(stepResult)
 	if n := e.overlays(); n != 0 {

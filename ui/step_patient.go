@@ -225,10 +225,15 @@ func (s *patientStep) signInAgain(err error) {
 	s.loaded, s.loadedFor = false, ""
 	s.token.SetText("")
 	s.signInOTP.SetText("")
-	s.sync(s.w.flowState())
+	v := s.sync(s.w.flowState())
 	s.confirm.SetChecked(false)
+	button := T("Find patient")
+	if s.directSignIn() || v == patientFoundABHA || v == patientFoundMobile {
+		button = T("Send sign-in OTP") // the button's name now (v3 has no search)
+	}
 	title, detail := describe(err)
-	s.notice.show(noticeWarning, title, detail+"\n"+T("Press Find patient so the patient can sign in again (or paste their new token). What you entered on the other steps is kept."), "", nil)
+	s.notice.show(noticeWarning, title, detail+"\n"+T("Press {{.Button}} so the patient can sign in again (or paste their new token). What you entered on the other steps is kept.",
+		map[string]any{"Button": button}), "", nil)
 }
 
 // inputChanged drops a shown patient once what identifies them changes.

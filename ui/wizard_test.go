@@ -624,6 +624,7 @@ func TestWizardPatientTokenRejected(t *testing.T) {
 		e.confirmDialog("Deactivate")
 		e.wantStep(stepPatient)
 		e.wantNotice(e.patient().notice, "paste their new token")
+		e.wantNotice(e.patient().notice, "Press Find patient") // a token, no ABHA number typed: the button's name
 		e.findPatient(asha)
 		e.act(func() { test.Tap(e.patient().confirm) })
 		e.tapNext()

@@ -213,3 +213,29 @@ func TestKeysNextPatientFieldAndMenus(t *testing.T) {
 		t.Errorf("the File menu shows no shortcuts for Settings and History")
 	}
 }
+
+// Every Tab stop of the result shows the focus ring around a visible,
+// named widget: no invisible stop.
+func TestKeysResultHasNoInvisibleStop(t *testing.T) {
+	e := newUIEnv(t)
+	e.toVerify(asha)
+	e.enter(e.lastOTP())
+	e.act(func() { e.verify().askConfirm() })
+	e.confirmDialog(T("Deactivate"))
+	e.wantStep(stepResult)
+	var seen []string
+	for i := 0; i < 6; i++ {
+		e.act(func() {
+			test.FocusNext(e.wiz.win.Canvas())
+			f := e.wiz.win.Canvas().Focused()
+			o, _ := f.(fyne.CanvasObject)
+			name := e.nameOf(f)
+			seen = append(seen, name)
+			e.wiz.placeRing()
+			if o == nil || !o.Visible() || name == "other" || e.wiz.ring.rect.Hidden {
+				t.Errorf("Tab %d: %s (visible %v, ring shown %v)", i+1, name, o != nil && o.Visible(), !e.wiz.ring.rect.Hidden)
+			}
+		})
+	}
+	t.Logf("Tab stops: %v", seen)
+}

@@ -161,7 +161,8 @@ func (s *patientStep) enter() {
 		}
 		fallthrough
 	default:
-		if s.directSignIn() {
+		if s.directSignIn() || (s.gen() == abdm.V3 && strings.TrimSpace(s.token.Text) == "") {
+			// v3 has no search: the button sends the OTP (or says what to type).
 			s.w.setPrimary(T("Send sign-in OTP"), widget.HighImportance, true, s.findAndSignIn)
 			return
 		}

@@ -239,3 +239,41 @@ func TestKeysResultHasNoInvisibleStop(t *testing.T) {
 	}
 	t.Logf("Tab stops: %v", seen)
 }
+
+// Without the demo, the strip names the sandbox on every step after
+// Connect, the result included, and inside the confirmation.
+func TestKeysStripOnEveryStep(t *testing.T) {
+	e := newUIEnv(t, noDemo)
+	creds := e.sim.Credentials()
+	c := e.connect()
+	e.wiz.WaitIdle()
+	e.act(func() {
+		test.Type(c.clientID, creds.ClientID)
+		test.Type(c.secret, creds.ClientSecret)
+		test.Type(c.hipID, creds.HIPID)
+	})
+	strip := func(step int) {
+		t.Helper()
+		e.wantStep(step)
+		e.act(func() {
+			if s := e.wiz.system; !s.box.Visible() || !strings.Contains(s.text.Text, "SANDBOX") {
+				t.Errorf("step %s: strip %q (visible %v)", screens[step].name, s.text.Text, s.box.Visible())
+			}
+		})
+	}
+	e.tapNext()
+	strip(stepPatient)
+	e.findPatient(asha)
+	e.act(func() { test.Tap(e.patient().confirm) })
+	e.tapNext()
+	strip(stepOTP)
+	e.tapNext()
+	strip(stepVerify)
+	e.enter(e.lastOTP())
+	e.act(func() { e.verify().askConfirm() })
+	if d := e.dialogText(); !strings.Contains(d, "SANDBOX") {
+		t.Errorf("the confirmation does not name the sandbox:\n%s", d)
+	}
+	e.confirmDialog(T("Deactivate"))
+	strip(stepResult)
+}

@@ -96,6 +96,12 @@ func TestKeysDialogClosesWithTheStep(t *testing.T) {
 	if n := e.overlays(); n != 1 {
 		t.Fatalf("%d dialogs after the main action with one open", n)
 	}
+	e.act(func() { e.wiz.win.Canvas().Focus(e.wiz.question.no) })
+	e.press(fyne.KeyReturn) // Enter presses the focused button: Go back
+	if n := e.overlays(); n != 0 || e.wiz.current != stepVerify {
+		t.Fatalf("Enter on Go back: %d dialogs, step %s", n, screens[e.wiz.current].name)
+	}
+	e.act(func() { e.verify().askConfirm() })
 	e.act(func() { e.wiz.show(stepOTP) })
 	if n := e.overlays(); n != 0 || e.wiz.asking || e.wiz.question != nil {
 		t.Fatalf("%d dialogs left after the step changed", n)

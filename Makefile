@@ -62,7 +62,8 @@ test-keyring:
 
 # The real binary in demo mode on a private Xvfb, driven by keyboard (xdotool)
 # to a deactivation and a reactivation, with the current API (v3), the legacy
-# one (v2) and in Hindi; a PNG of each step goes to screenshots/API-LANG-*.png.
+# one (v2) and in Hindi (also on a 1024x768 screen), counting the keys of the
+# deactivation; a PNG of each step goes to screenshots/API-LANG-*.png.
 # Then as a new user, without --demo: the simulator as a second process, its
 # addresses and credentials typed into Connect, with the focus and notices
 # checked to be in sight (screenshots/custom-en-*.png).
@@ -71,6 +72,7 @@ test-gui:
 	API=v3 APP_LANG=en scripts/xvfb-e2e.sh bin/abha-deactivate
 	API=v2 APP_LANG=en scripts/xvfb-e2e.sh bin/abha-deactivate
 	API=v3 APP_LANG=hi scripts/xvfb-e2e.sh bin/abha-deactivate
+	SCREEN=1024x768 API=v3 APP_LANG=hi scripts/xvfb-e2e.sh bin/abha-deactivate
 	scripts/xvfb-e2e-custom.sh bin/abha-deactivate
 	scripts/xvfb-e2e-unknown.sh bin/abha-deactivate
 

@@ -26,7 +26,7 @@ func (l *layout) body(d Data, t texts) float64 {
 	if d.test() {
 		l.banner(colTestBg, colTestInk,
 			line{t[kTestMark], l.st(10.5, true, colTestInk)},
-			line{t.get(kTestDetail, "Environment", envName(d.Environment, t)), l.st(8, false, colText)})
+			line{t.get(kTestDetail, "Environment", envWithServer(d, t)), l.st(8, false, colText)})
 		l.space(4)
 	}
 	title := t[kTitleReactivated]
@@ -93,6 +93,17 @@ func bullets(reasons []string) []string {
 		}
 	}
 	return out
+}
+
+// envWithServer is the environment in plain words, with the host of
+// custom addresses.
+func envWithServer(d Data, t texts) string {
+	name := envName(d.Environment, t)
+	env := strings.ToLower(strings.TrimSpace(d.Environment))
+	if host := scrub(d.Server); host != "" && (env == string(abdm.EnvCustom) || env == "") {
+		name += " (" + host + ")"
+	}
+	return name
 }
 
 // envName is the environment in plain words.

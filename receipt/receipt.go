@@ -33,6 +33,7 @@ type Data struct {
 	At          time.Time   // when ABDM confirmed the change; printed in IST
 	HIPID       string      // the facility's HIP ID; empty leaves the row out
 	Environment string      // sandbox, production, custom or demo: all but production print a test mark
+	Server      string      // the host of custom addresses, named with the custom environment (as the app's strip does)
 	PatientName string
 	ABHANumber  string   // printed masked, whatever it is given
 	ABHAAddress string   // optional

@@ -198,3 +198,13 @@ func BenchmarkNew(b *testing.B) {
 		}
 	}
 }
+
+// TestReceiptNamesTheCustomServer: custom addresses are named by their host,
+// as the app's strip names them.
+func TestReceiptNamesTheCustomServer(t *testing.T) {
+	d := sample(t, English)
+	d.Environment, d.Server = "custom", "abdm.example.org"
+	if text := pdfText(t, render(t, d)); !strings.Contains(text, "custom server (abdm.example.org)") {
+		t.Errorf("the receipt does not name the custom server:\n%s", text)
+	}
+}

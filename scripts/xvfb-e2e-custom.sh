@@ -429,21 +429,16 @@ connect() {
 	fi
 }
 
-# find_patient ABHA: types the ABHA number, finds it and sends the sign-in
-# OTP; sets LOGIN_OTP.
+# find_patient ABHA: types the ABHA number and sends the sign-in OTP (v3
+# has no search: Return sends it at once); sets LOGIN_OTP.
 find_patient() {
 	local m o
 	focus_to "$W_ABHA" Tab
 	type_text "$1"
 	settle
 	shot 04-patient
-	m=$(mark)
-	keys Return
-	wait_event "$m" "patient found"
-	sleep 0.4 # the found ABHA is put on screen after the call returns
-	shot 05-patient-found
-	# Return = Send sign-in OTP (to the Aadhaar-linked mobile, the default);
-	# the sign-in OTP field gets the focus.
+	# Return = Send sign-in OTP (to the Aadhaar-linked mobile, the default,
+	# chosen under the field); the sign-in OTP field gets the focus.
 	m=$(mark)
 	o=$(otp_mark)
 	keys Return
@@ -454,12 +449,12 @@ find_patient() {
 	say "sign-in OTP received from the simulator"
 }
 
-# sign_in OTP: types OTP into the focused sign-in OTP field and signs in.
+# sign_in OTP: types OTP into the focused sign-in OTP field: its sixth
+# digit signs in.
 sign_in() {
 	local m
-	type_text "$1"
 	m=$(mark)
-	keys Return
+	type_text "$1"
 	wait_event "$m" "patient signed in"
 	wait_focus "$m" "patient signed in" patient
 	expect_focus "$W_CONFIRM" "patient signed in"
@@ -486,12 +481,9 @@ connect
 settle
 
 find_patient "$PATIENT_ABHA"
-# A mistake at the desk: a wrong sign-in OTP first.
-type_text "$(wrong_otp "$LOGIN_OTP")"
-settle
-shot 06-sign-in-otp-wrong
+# A mistake at the desk: a wrong sign-in OTP first (its sixth digit sends it).
 m=$(mark)
-keys Return
+type_text "$(wrong_otp "$LOGIN_OTP")"
 expect_notice "$m" patient error
 wait_focus "$m" "wrong sign-in OTP" patient
 expect_focus "$W_SIGNIN_OTP" "after the wrong sign-in OTP"
@@ -518,12 +510,14 @@ OTP=$(next_otp "$o" "the deactivation OTP")
 say "deactivation OTP received from the simulator"
 expect_focus "$W_OTP" "verify step shown"
 
-# Verify: a wrong OTP first, reason 101, Return asks for confirmation; the
-# dialog's second Tab reaches Deactivate, Space presses it.
+# Verify: a wrong OTP first (its sixth digit moves the focus to reason 101),
+# reason 101, Return asks for confirmation; the dialog's second Tab reaches
+# Deactivate, Space presses it.
 settle
+m=$(mark)
 type_text "$(wrong_otp "$OTP")"
-tab Tab
-expect_focus "$W_REASON" "Tab from the OTP"
+wait_focus "$m" "the sixth digit of the OTP" verify
+expect_focus "$W_REASON" "the sixth digit of the OTP"
 keys space
 settle
 shot 11-verify-wrong-otp

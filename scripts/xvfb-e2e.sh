@@ -20,6 +20,11 @@
 # Environment knobs:
 #   API           the ABDM API generation: v3 (default) or v2
 #   APP_LANG      the interface language: en (default) or hi
+#   SCREEN        the screen, WIDTHxHEIGHT (default 1366x768; another size is
+#                 added to the screenshots' names: v3-en-1024x768-01-connect.png)
+#   MAX_OTHER_KEYS  most keys other than typed characters (Enter, Tab, Space)
+#                 the demo deactivation may take, from Connect's first key to
+#                 the result (default 7 with v3, 8 with v2, which has a search)
 #   STEP_TIMEOUT  seconds to wait for each step, OTP or window (default 30)
 #   KEYS_VIA      window (default: xdotool --window, XSendEvent) or focus (XTEST)
 #   KEEP_TMP=1    keep the temporary HOME (logs, audit trail) and print its path
@@ -32,9 +37,19 @@
 # Screenshots are named screenshots/API-LANG-NN-step.png (e.g. v3-en-01-connect.png),
 # or RUN_NAME-NN-step.png.
 #
+# Keys are counted from Connect's first key to the result of the deactivation
+# and printed (keystrokes_deactivation_demo: N, typed characters and other
+# keys apart); the run fails if the other keys are more than MAX_OTHER_KEYS.
+# Enter opens each confirmation and Enter again presses its default button
+# (Deactivate, Reactivate): one dialog is shown, and none is left over the
+# next screen; Escape on the reactivation's first goes back.
+#
 # The script relies on these lines on the app's stderr, not on pixel positions:
 #   level=info msg="wizard step shown" step=connect|patient|otp|verify|result|reactivate
 #   level=info msg="wizard event" event="patient found"|"patient signed in"|"confirm reactivation"|...
+#   level=info msg="wizard dialog shown" title=...   level=info msg="wizard dialog closed" confirmed=true|false
+#   level=info msg="wizard notice" kind=... step=... title=...
+#   level=info msg="demo simulator started" url=...  (its /_sandbox/faults slows a call)
 #   [demo phone] SMS to XXXXXX3210: 123456 is your OTP to deactivate your ABHA. ...
 set -euo pipefail
 
@@ -48,7 +63,12 @@ case "$API/$APP_LANG" in
 v3/en | v3/hi | v2/en | v2/hi) ;;
 *) printf 'xvfb-e2e: API must be v3 or v2, APP_LANG en or hi\n' >&2; exit 2 ;;
 esac
-RUN=${RUN_NAME:-$API-$APP_LANG} # names the screenshots and the log of this run
+SCREEN=${SCREEN:-1366x768}
+[[ "$SCREEN" =~ ^[0-9]+x[0-9]+$ ]] || { printf 'xvfb-e2e: SCREEN must be WIDTHxHEIGHT\n' >&2; exit 2; }
+size_tag=""
+[[ "$SCREEN" == 1366x768 ]] || size_tag="-$SCREEN"
+RUN=${RUN_NAME:-$API-$APP_LANG$size_tag} # names the screenshots and the log of this run
+if [[ "$API" == v3 ]]; then MAX_OTHER_KEYS=${MAX_OTHER_KEYS:-7}; else MAX_OTHER_KEYS=${MAX_OTHER_KEYS:-8}; fi
 e2e_init xvfb-e2e
 WINDOW_TITLE='ABHA ' # the start of the title in English (ABHA Deactivation) and Hindi
 ABHA_NUMBER='91-5512-3456-7890' # the demo patient "Asha Verma"
@@ -65,9 +85,45 @@ at_exit() {
 }
 e2e_traps
 
+# ---------------------------------------------------------------- keys counted
+# keys and type_text of the library, counted while COUNTING=1.
+COUNTING=0 KEYS_TYPED=0 KEYS_OTHER=0
+keys() {
+	((COUNTING)) && KEYS_OTHER=$((KEYS_OTHER + $#))
+	xdo key "$@"
+}
+type_text() {
+	((COUNTING)) && KEYS_TYPED=$((KEYS_TYPED + ${#1}))
+	xdo type -- "$1"
+}
+
+# dialogs_since MARK: "SHOWN CLOSED", the confirmations shown and closed after MARK.
+dialogs_since() {
+	local lines
+	lines=$(tail -n "+$(($1 + 1))" "$ERR")
+	printf '%s %s\n' "$(grep -c 'msg="wizard dialog shown"' <<<"$lines" || true)" \
+		"$(grep -c 'msg="wizard dialog closed"' <<<"$lines" || true)"
+}
+
+# dialogs MARK N WHAT: exactly N confirmations were shown after MARK, and
+# all are closed (none left over the screen).
+dialogs() {
+	local shown closed
+	read -r shown closed <<<"$(dialogs_since "$1")"
+	[[ "$shown" == "$2" ]] || fail "$shown confirmations shown for $3, want $2"
+	[[ "$closed" == "$2" ]] || fail "a confirmation of $3 is still open over the next screen"
+	say "$2 confirmation(s) shown for $3, all closed"
+}
+
+# sim_fault JSON: adds a fault to the demo's simulator (its admin endpoint).
+sim_fault() {
+	curl -fsS -X POST -H 'Content-Type: application/json' --data "$1" "$SIM_URL/_sandbox/faults" >/dev/null ||
+		fail "the simulator did not take the fault $1"
+}
+
 # ---------------------------------------------------------------- Xvfb
-start_xvfb 90 99 "$T/xvfb.log"
-say "Xvfb on $DISPLAY (pid $XVFB_PID), temporary HOME $T"
+start_xvfb 90 99 "$T/xvfb.log" "${SCREEN}x24"
+say "Xvfb on $DISPLAY (pid $XVFB_PID, screen $SCREEN), temporary HOME $T"
 
 # ---------------------------------------------------------------- the app
 rm -f "$SHOTS/$RUN"-[0-9][0-9]-*.png "$SHOTS/xvfb-e2e-$RUN.log"
@@ -79,6 +135,7 @@ start_app "$T" --demo --api "$API" --lang "$APP_LANG" --log-level debug
 
 wait_step 0 connect 0.02
 CONNECT_MS=$(($(now_ms) - APP_START_MS))
+SIM_URL=$(wait_for 0 'msg="demo simulator started"' "the demo simulator's address" | sed -E 's/.*url="?([^" ]+)"?.*/\1/')
 
 find_window
 focus_window
@@ -87,46 +144,46 @@ say "window $WID: $(window_geometry)"
 # 1. Connect: the demo fills in the simulator's credentials; Return = Connect.
 settle
 shot 01-connect
+COUNTING=1
 m=$(mark)
 keys Return
 wait_step "$m" patient
 
 # 2. Patient: the ABHA number field has the focus; type Asha Verma's (a demo
-# patient); Return = Find patient (a search).
+# patient). Return sends the sign-in OTP (Aadhaar OTP, the default) at once
+# with v3, which has no search; v2 finds the ABHA first (a second Return).
 settle
 m=$(mark)
 type_text "$ABHA_NUMBER"
-keys Return
-wait_for "$m" 'msg="wizard event" event="patient found"' "the ABHA found (\"patient found\" event)" >/dev/null
-sleep 0.4 # the found ABHA is put on screen after the call returns
-shot 02-patient-found
-# Return = Send sign-in OTP (Aadhaar OTP, the default); the OTP field gets the focus.
-m=$(mark)
+settle
+shot 02-patient
+if [[ "$API" == v2 ]]; then
+	keys Return
+	wait_for "$m" 'msg="wizard event" event="patient found"' "the ABHA found (\"patient found\" event)" >/dev/null
+	sleep 0.4
+	m=$(mark)
+fi
 keys Return
 login_line=$(wait_for "$m" '\[demo phone\] SMS to [^:]*: [0-9]{6} is your OTP to sign in' "sign-in OTP on the demo phone")
+wait_for "$m" 'msg="wizard event" event="sign-in OTP sent"' "the sign-in OTP field ready" >/dev/null
 LOGIN_OTP=$(printf '%s\n' "$login_line" | sed -E 's/.*: ([0-9]{6}) is your OTP.*/\1/')
 LOGIN_AT=$SECONDS
 say "sign-in OTP received: $LOGIN_OTP"
-sleep 0.4
-type_text "$LOGIN_OTP"
-settle
-shot 03-sign-in-otp
+sleep 0.3
+# The sixth digit signs the patient in: no Return.
 m=$(mark)
-keys Return
+type_text "$LOGIN_OTP"
 wait_for "$m" 'msg="wizard event" event="patient signed in"' "patient signed in (\"patient signed in\" event)" >/dev/null
-sleep 0.6 # the patient card is put on screen after the call returns
-shot 04-patient
-# The confirmation box under the card has the focus: tick it.
-keys space
-settle
-shot 05-patient-confirmed
+sleep 0.8 # the card is drawn; Enter on the confirmation counts only once it has been seen
+shot 03-patient
+# The confirmation under the card has the focus: Return ticks it and goes on.
 m=$(mark)
 keys Return
 wait_step "$m" otp
 
 # 3. Send OTP (to the Aadhaar-linked mobile, the default).
 settle
-shot 06-send-otp
+shot 04-send-otp
 m=$(mark)
 keys Return
 wait_step "$m" verify
@@ -134,31 +191,54 @@ otp_line=$(wait_for "$m" '\[demo phone\] SMS to [^:]*: [0-9]{6} is your OTP to d
 OTP=$(printf '%s\n' "$otp_line" | sed -E 's/.*: ([0-9]{6}) is your OTP.*/\1/')
 say "OTP received: $OTP"
 
-# 4. Verify and deactivate: the OTP field has the focus; type it, Tab to the
-# first reason (101) and tick it, Return asks for confirmation.
+# 4. Verify and deactivate: the OTP field has the focus; its sixth digit
+# moves the focus to the first reason (101), which Space ticks; Return asks
+# for confirmation, whose default button the next Return presses.
 settle
 type_text "$OTP"
-keys Tab space
 settle
-shot 07-verify
+shot 05-verify-focus-ring
+keys space
+settle
+m=$(mark)
 keys Return
-sleep 0.6 # the confirmation dialog has no log line
-shot 08-confirm-dialog
-m=$(mark)
-keys Tab Tab space
+wait_for "$m" 'msg="wizard dialog shown"' "the confirmation (\"wizard dialog shown\")" >/dev/null
+sleep 0.5
+shot 06-confirm-dialog
+keys Return # the default button: Deactivate
 wait_step "$m" result
+COUNTING=0
+dialogs "$m" 1 "the deactivation"
 settle
-shot 09-result
+shot 07-result
+KEYS_ALL=$((KEYS_TYPED + KEYS_OTHER))
+echo "keystrokes_deactivation_demo: $KEYS_ALL (typed $KEYS_TYPED, other $KEYS_OTHER)"
+((KEYS_OTHER <= MAX_OTHER_KEYS)) || fail "the deactivation took $KEYS_OTHER keys besides the typed characters, more than $MAX_OTHER_KEYS"
 
-# 5. Reactivate now (a deactivation made by mistake at the desk): Tab past
-# the transaction ID (selectable), Copy, Open receipt and Save receipt (PDF)
-# to the button, Space; the ABHA number is filled in and has the focus.
+# History from its shortcut, closed by Escape.
+keys ctrl+h
+sleep 1
+shot 08-history
+keys Escape
+settle
+shot 09-history-closed
+diff_px=$(compare -metric AE "$SHOTS/$RUN-07-result.png" "$SHOTS/$RUN-09-history-closed.png" null: 2>&1 || true)
+[[ "${diff_px%% *}" =~ ^[0-9]+$ ]] && ((${diff_px%% *} < 500)) || fail "History did not close on Escape ($diff_px pixels differ from the result)"
+say "History opened by Ctrl+H and closed by Escape"
+
+# 5. Reactivate now (a deactivation made by mistake at the desk): the first
+# Tab reaches Copy (no invisible stop), with the focus ring around it; then
+# Open receipt, Save receipt (PDF) and the button; Space. The ABHA number is
+# filled in and has the focus.
+keys Tab
+settle
+shot 10-result-first-tab
 m=$(mark)
-keys Tab Tab Tab Tab Tab space
+keys Tab Tab Tab space
 wait_step "$m" reactivate
 wait_for "$m" 'msg="wizard event" event="reactivation ready"' "the reactivation step ready" >/dev/null
 settle
-shot 10-reactivate
+shot 11-reactivate
 # Return = Send reactivation OTP (to the ABHA's mobile, the default); the OTP field gets the focus.
 m=$(mark)
 keys Return
@@ -168,42 +248,68 @@ say "reactivation OTP received: $REACT_OTP"
 wait_for "$m" 'msg="wizard event" event="reactivation OTP sent"' "the OTP field ready" >/dev/null
 type_text "$REACT_OTP"
 settle
-shot 11-reactivation-otp
+# Return asks; Escape goes back (the dialog closes); Return twice asks again
+# and presses Reactivate.
 m=$(mark)
 keys Return
 wait_for "$m" 'msg="wizard event" event="confirm reactivation"' "the reactivation's confirmation" >/dev/null
-sleep 0.6
+sleep 0.5
 shot 12-confirm-reactivation
+keys Escape
+wait_for "$m" 'msg="wizard dialog closed" confirmed=false' "the confirmation closed by Escape" >/dev/null
+dialogs "$m" 1 "Escape on the reactivation"
 m=$(mark)
-keys Tab Tab space
+keys Return Return
 wait_for "$m" 'msg="wizard event" event="?reactivated"?( |$)' "the reactivation done (\"reactivated\" event)" >/dev/null
+dialogs "$m" 1 "Return twice on the reactivation"
 settle
 shot 13-reactivated
 
 # 6. The patient can sign in again: Return = Next patient; Asha Verma's ABHA
-# number in the focused field, Find patient, Send sign-in OTP (ABDM allows a
-# new sign-in OTP 30 s after the last one), Sign in.
+# number in the focused field (empty, with no mark of the last number). ABDM
+# allows a new sign-in OTP 30 s after the last one. The simulator is slowed
+# for the next sign-in OTP: Escape stops the request, in plain words; then
+# Return sends it and the sixth digit signs the patient in.
 m=$(mark)
 keys Return
 wait_step "$m" patient
 settle
-m=$(mark)
+shot 14-next-patient
 type_text "$ABHA_NUMBER"
-keys Return
-wait_for "$m" 'msg="wizard event" event="patient found"' "the ABHA found again" >/dev/null
-sleep 0.4
+if [[ "$API" == v2 ]]; then
+	m=$(mark)
+	keys Return
+	wait_for "$m" 'msg="wizard event" event="patient found"' "the ABHA found again" >/dev/null
+	sleep 0.4
+fi
 wait_s=$((LOGIN_AT + 31 - SECONDS))
 ((wait_s > 0)) && { say "waiting ${wait_s}s for ABDM's resend gap"; sleep "$wait_s"; }
+if [[ "$API" == v3 ]]; then route=v3-login-request-otp; else route=auth-init; fi
+sim_fault "{\"route\":\"$route\",\"fault\":{\"latency\":\"20s\",\"times\":1}}"
+m=$(mark)
+keys Return
+sleep 1.2
+shot 15-request-running
+keys Escape
+notice=$(wait_for "$m" 'msg="wizard notice".* step=patient' "the patient step's notice after Escape")
+say "notice after Escape: $notice"
+title=$(printf '%s\n' "$notice" | sed -E 's/.* title="([^"]*)".*/\1/')
+[[ "$title" != "$notice" && -n "$title" ]] || fail "the notice after Escape has no title: $notice"
+[[ "$(printf '%s\n' "$notice" | sed -E 's/.* kind=([a-z]+).*/\1/')" == info ]] || fail "the notice after Escape is not an information: $notice"
+if tail -n "+$((m + 1))" "$ERR" | grep -E 'msg="wizard notice' | grep -qiE 'context canceled|deadline exceeded|Post "|dial tcp|\*url\.Error'; then
+	fail "the notice after Escape shows a Go error: $(tail -n "+$((m + 1))" "$ERR" | grep -E 'msg="wizard notice')"
+fi
+settle
+shot 16-request-stopped
 m=$(mark)
 keys Return
 login_line=$(wait_for "$m" '\[demo phone\] SMS to [^:]*: [0-9]{6} is your OTP to sign in' "the second sign-in OTP")
 wait_for "$m" 'msg="wizard event" event="sign-in OTP sent"' "the sign-in OTP field ready" >/dev/null
+sleep 0.3
 type_text "$(printf '%s\n' "$login_line" | sed -E 's/.*: ([0-9]{6}) is your OTP.*/\1/')"
-m=$(mark)
-keys Return
 wait_for "$m" 'msg="wizard event" event="patient signed in"' "the patient signed in again" >/dev/null
 sleep 0.6
-shot 14-signed-in-again
+shot 17-signed-in-again
 
 # ---------------------------------------------------------------- checks
 AUDIT=${AUDIT_FILE:-$T/data/abha-deactivate/audit.jsonl}
@@ -220,6 +326,7 @@ close_app
 echo "xvfb-e2e ($RUN): PASS in $(($(now_ms) - START_MS)) ms"
 echo "  steps reached: ${STEPS_SEEN[*]}"
 echo "  start to connect step shown: ${CONNECT_MS} ms"
+echo "  keystrokes_deactivation_demo: $KEYS_ALL (typed $KEYS_TYPED, other $KEYS_OTHER, at most $MAX_OTHER_KEYS)"
 echo "  screenshots:"
 printf '    %s\n' "${SHOT_LIST[@]#"$ROOT"/}"
 echo "  app output: ${SHOTS#"$ROOT"/}/xvfb-e2e-$RUN.log"

@@ -42,6 +42,7 @@ func (w *Wizard) focus(obj fyne.Focusable) {
 // frame; the wizard runs it every focusPoll.
 func (w *Wizard) pollFocus() {
 	w.focusChanged(w.pending)
+	w.placeRing()
 	if w.pendingNotice != nil {
 		w.noticeShown(w.pendingNotice)
 	}
@@ -81,8 +82,11 @@ func (w *Wizard) nameOf(o fyne.CanvasObject) string {
 		return n
 	}
 	if w.win.Canvas().Overlays().Top() != nil {
-		if b, ok := o.(*widget.Button); ok {
+		switch b := o.(type) {
+		case *widget.Button:
 			return "dialog.button:" + b.Text // "dialog.button:Deactivate"
+		case *dialogButton:
+			return "dialog.button:" + b.Text
 		}
 		return "dialog"
 	}
@@ -195,8 +199,9 @@ func (w *Wizard) noticeShown(n *notice) {
 		return
 	}
 	layoutTree(w.win.Content())
-	w.opts.Log.WithField("step", screens[w.current].name).WithField("kind", kindNames[n.kind]).
-		WithField("visible", w.inWindow(n.box)).Info("wizard notice")
+	l := w.opts.Log.WithField("step", screens[w.current].name).WithField("kind", kindNames[n.kind])
+	l.WithField("visible", w.inWindow(n.box)).WithField("title", n.title.Text).Info("wizard notice")
+	l.WithField("detail", n.detail.Text).Debug("wizard notice detail") // may quote ABDM: debug only
 }
 
 // layoutTree lays out o's containers at their current sizes, so that

@@ -7,21 +7,47 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/storage"
 
 	"abha-deactivate/storage/audit"
 )
 
+// The menus' shortcuts: Ctrl+, for Settings and Ctrl+H for History (Cmd
+// on a Mac), shown in the menu and taken by the window.
+var (
+	settingsShortcut = &desktop.CustomShortcut{KeyName: fyne.KeyComma, Modifier: fyne.KeyModifierShortcutDefault}
+	historyShortcut  = &desktop.CustomShortcut{KeyName: fyne.KeyH, Modifier: fyne.KeyModifierShortcutDefault}
+)
+
 func (w *Wizard) menu() *fyne.MainMenu {
-	file := fyne.NewMenu(T("File"),
-		fyne.NewMenuItem(T("Settings…"), w.showSettings),
-		&fyne.MenuItem{Label: T("History…"), Action: w.showHistory, Shortcut: historyShortcut},
-		fyne.NewMenuItem(T("Open logs folder"), w.openLogs),
-		fyne.NewMenuItemSeparator(),
-		w.quitItem(),
-	)
+	settingsItem := fyne.NewMenuItem(T("Settings…"), w.noDialog(w.showSettings))
+	settingsItem.Shortcut = settingsShortcut
+	historyItem := fyne.NewMenuItem(T("History…"), w.noDialog(w.showHistory))
+	historyItem.Shortcut = historyShortcut
+	file := fyne.NewMenu(T("File"), settingsItem, historyItem, fyne.NewMenuItem(T("Open logs folder"), w.openLogs),
+		fyne.NewMenuItemSeparator(), w.quitItem())
 	help := fyne.NewMenu(T("Help"), fyne.NewMenuItem(T("About"), w.showAbout))
 	return fyne.NewMainMenu(file, help)
+}
+
+// shortcuts registers the menus' shortcuts on the window too, for drivers
+// that only show a menu item's shortcut.
+func (w *Wizard) shortcuts() {
+	for sc, open := range map[fyne.Shortcut]func(){settingsShortcut: w.showSettings, historyShortcut: w.showHistory} {
+		do := w.noDialog(open)
+		w.win.Canvas().AddShortcut(sc, func(fyne.Shortcut) { do() })
+	}
+}
+
+// noDialog is open, done only when no dialog is open: a shortcut never
+// stacks a window over a question.
+func (w *Wizard) noDialog(open func()) func() {
+	return func() {
+		if w.win.Canvas().Overlays().Top() == nil {
+			open()
+		}
+	}
 }
 
 // dialogSize is a size for dialogs that fits the window.

@@ -29,6 +29,7 @@ func (w *Wizard) reactivating() bool { return w.modePick.Selected == w.modePick.
 func (w *Wizard) show(i int) {
 	w.current = i
 	s := w.stepAt(i)
+	w.closeDialogs()         // a dialog never outlives the step it was opened on
 	w.win.Canvas().Unfocus() // nothing of the step before keeps the keys
 	w.opts.Log.WithField("step", screens[i].name).Info("wizard step shown")
 	w.stack.Objects = []fyne.CanvasObject{s.view()}

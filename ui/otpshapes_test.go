@@ -68,26 +68,24 @@ func TestWizardWrongAadhaarSignInOTP(t *testing.T) {
 	e.toPatient()
 	p := e.patient()
 	e.act(func() { test.Type(p.abha, asha) })
-	e.tapNext() // Find patient
-	e.tapNext() // Send sign-in OTP (Aadhaar)
+	e.tapNext() // Send sign-in OTP (Aadhaar; v3 has no search)
 	right := e.lastOTP()
 	wrong := "000000"
 	if right == wrong {
 		wrong = "111111"
 	}
-	e.act(func() { test.Type(p.signInOTP, wrong) })
-	e.tapNext()
+	e.typeSignInOTP(wrong) // the sixth digit signs in
 	e.wantNotice(p.notice, T("The OTP does not match."))
 	e.wantNotice(p.notice, "Attempts left: 2")
 
 	e.sim.SetFault(sandbox.RouteV3LoginVerify, sandbox.Fault{Status: http.StatusUnprocessableEntity, Times: 1,
 		Body: `{"error":{"code":"ABDM-1204","message":"UIDAI Error code : 500 : Unable to connect to the UIDAI server"}}`})
-	e.act(func() { test.Type(p.signInOTP, right) })
-	e.tapNext()
+	e.act(func() { p.signInOTP.SetText("") })
+	e.typeSignInOTP(right)
 	e.wantNotice(p.notice, T(abdm.KindAadhaarService.Message()))
 
-	e.act(func() { p.signInOTP.SetText(""); test.Type(p.signInOTP, right) })
-	e.tapNext()
+	e.act(func() { p.signInOTP.SetText("") })
+	e.typeSignInOTP(right)
 	if !p.loaded {
 		t.Fatalf("the right sign-in OTP did not sign in: %q", p.notice.title.Text)
 	}

@@ -44,6 +44,9 @@ var receiptMaker = sync.OnceValues(NewReceiptMaker)
 func (w *Wizard) receiptData(m *receipt.Maker, res abdm.Result) receipt.Data {
 	d := m.FromResult(res, w.opts.Catalogue, w.opts.Language)
 	d.HIPID, d.Environment, d.Version = w.set.HIPID, w.set.Environment, w.opts.Version
+	if abdm.Environment(w.set.Environment) == abdm.EnvCustom {
+		d.Server = hostOf(w.set.GatewayURL) // as the strip names it
+	}
 	if w.opts.Demo != nil {
 		d.Environment = "demo"
 	}

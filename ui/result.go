@@ -56,7 +56,8 @@ func newResultView(w *Wizard) *resultView {
 	r.undo = widget.NewButton(T("Reactivate now"), w.startReactivation)
 	w.name(r.undo, "result.reactivate_now")
 	r.txn.TextStyle = fyne.TextStyle{Monospace: true}
-	r.txn.Selectable = true
+	// Not selectable: a selectable label is a focus stop that shows no
+	// focus (Tab seemed lost); Copy copies the ID.
 	r.txnRow = container.NewHBox(heading(T("Transaction ID")), r.txn, r.copyTxn)
 	r.more = container.NewVBox()
 	open := widget.NewButtonWithIcon(T("Open receipt"), theme.DocumentPrintIcon(), r.openReceipt)

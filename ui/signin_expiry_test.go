@@ -67,7 +67,7 @@ func TestWizardSignInEndingNotice(t *testing.T) {
 	e.act(func() { test.Tap(e.wiz.signIn.note.action) })
 	e.wiz.WaitIdle()
 	e.wantStep(stepPatient)
-	e.wantNotice(e.patient().notice, "Press Find patient")
+	e.wantNotice(e.patient().notice, "Press Send sign-in OTP")
 	if shown, _ := visible(); shown {
 		t.Error("the sign-in notice stays on the Patient step")
 	}

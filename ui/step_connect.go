@@ -21,7 +21,7 @@ type connectStep struct {
 
 	env         *widget.Select
 	envValues   []abdm.Environment
-	api         *widget.RadioGroup // the API generation, in the order of abdm.Generations
+	api         *widget.Select // the API generation, in the order of abdm.Generations
 	gatewayURL  *entry
 	healthIDURL *entry
 	serviceName *widget.Label       // "ABHA service address" (v3) or "HealthID address" (v2)
@@ -47,8 +47,9 @@ func newConnectStep(w *Wizard) *connectStep {
 	labels := []string{T("Sandbox (ABDM's test system)"), T("Production (live ABDM, real patients)"), T("Custom addresses")}
 	s.envValues = []abdm.Environment{abdm.EnvSandbox, abdm.EnvProduction, abdm.EnvCustom}
 	s.env = widget.NewSelect(labels, func(string) { s.syncCustom() })
-	s.api = widget.NewRadioGroup([]string{T("v3 (current)"), T("v2 (legacy)")}, func(string) { s.generationChanged() })
-	s.api.Horizontal, s.api.Required = true, true
+	// A drop-down, not radio buttons: a stray Space on a focused radio
+	// button switched the API silently; a drop-down opens a list first.
+	s.api = widget.NewSelect([]string{T("v3 (current)"), T("v2 (legacy)")}, func(string) { s.generationChanged() })
 	s.gatewayURL = newEntry(w, "")
 	s.healthIDURL = newEntry(w, "")
 	s.serviceName = heading("")
@@ -351,7 +352,7 @@ func (s *connectStep) connectNow() {
 	if set.Environment == string(abdm.EnvProduction) && !s.w.confirmed {
 		s.w.askOnce(confirmation{title: T("Use the live ABDM system?"), confirm: T("Use production"), dismiss: T("Go back"),
 			content:    wrapped(T("Production is the live ABDM system: deactivations affect real patients' ABHA. Continue only if this computer is meant for real use.")),
-			importance: widget.HighImportance, onConfirm: func() {
+			importance: widget.HighImportance, system: &set, onConfirm: func() {
 				s.w.confirmed = true
 				s.connectWith(set)
 			}})

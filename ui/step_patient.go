@@ -41,7 +41,7 @@ var loginMethods = []abdm.LoginMethod{abdm.LoginAadhaarOTP, abdm.LoginMobileOTP}
 
 func newPatientStep(w *Wizard) *patientStep {
 	s := &patientStep{w: w, notice: newNotice(w)}
-	s.abha = newEntry(w, "91-1234-5678-9012")
+	s.abha = newEntry(w, T("e.g. 91-1234-5678-9012"))
 	s.abha.OnChanged = func(string) { s.inputChanged() }
 	s.abha.Validator = func(text string) error {
 		if strings.TrimSpace(text) == "" {
@@ -60,6 +60,12 @@ func newPatientStep(w *Wizard) *patientStep {
 		}
 	})
 	s.patientCard = newPatientCard(w, func(bool) { s.enter() })
+	s.confirm.enterTicks = true // Enter on it: "Yes, this is the patient", and Next
+	digitsOnly := s.signInOTP.OnChanged
+	s.signInOTP.OnChanged = func(text string) {
+		digitsOnly(text)
+		s.otpTyped()
+	}
 	s.token = newPasswordEntry(w, T("Paste the patient's token here"))
 	s.token.OnChanged = func(string) { s.inputChanged() }
 	s.advanced = widget.NewAccordion(widget.NewAccordionItem(T("Advanced: use a token the patient already has"),
@@ -156,7 +162,12 @@ func (s *patientStep) enter() {
 		}
 		fallthrough
 	default:
-		s.w.setPrimary(T("Find patient"), widget.HighImportance, true, s.find)
+		if s.directSignIn() || (s.gen() == abdm.V3 && strings.TrimSpace(s.token.Text) == "") {
+			// v3 has no search: the button sends the OTP (or says what to type).
+			s.w.setPrimary(T("Send sign-in OTP"), widget.HighImportance, true, s.findAndSignIn)
+			return
+		}
+		s.w.setPrimary(T("Find patient"), widget.HighImportance, true, s.findAndSignIn)
 	}
 }
 
@@ -186,11 +197,20 @@ func (s *patientStep) tick() {
 	}
 }
 
+// otpTyped signs the patient in once the sixth digit of the sign-in OTP
+// is typed: no Enter needed.
+func (s *patientStep) otpTyped() {
+	typed := s.w.win.Canvas().Focused() == s.signInOTP
+	if typed && abdm.IsOTP(s.signInOTP.Text) && (s.shown == patientSignIn || s.shown == patientSignInMobile) {
+		s.w.primary()
+	}
+}
+
 // reset forgets the patient, for a new connection or the next patient.
 func (s *patientStep) reset() {
 	s.loaded, s.loadedFor = false, ""
 	s.syncLabels()
-	s.abha.SetText("")
+	clearEntry(s.abha)
 	s.token.SetText("")
 	s.signInOTP.SetText("")
 	s.confirm.SetChecked(false)
@@ -207,10 +227,15 @@ func (s *patientStep) signInAgain(err error) {
 	s.loaded, s.loadedFor = false, ""
 	s.token.SetText("")
 	s.signInOTP.SetText("")
-	s.sync(s.w.flowState())
+	v := s.sync(s.w.flowState())
 	s.confirm.SetChecked(false)
+	button := T("Find patient")
+	if s.directSignIn() || v == patientFoundABHA || v == patientFoundMobile {
+		button = T("Send sign-in OTP") // the button's name now (v3 has no search)
+	}
 	title, detail := s.w.describe(err)
-	s.notice.show(noticeWarning, title, detail+"\n"+T("Press Find patient so the patient can sign in again (a new OTP). What you entered on the other steps is kept."), "", nil)
+	s.notice.show(noticeWarning, title, detail+"\n"+T("Press {{.Button}} so the patient can sign in again (a new OTP). What you entered on the other steps is kept.",
+		map[string]any{"Button": button}), "", nil)
 }
 
 // inputChanged drops a shown patient once what identifies them changes.

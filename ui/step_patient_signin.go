@@ -53,18 +53,54 @@ func (s *patientStep) sendSignIn() {
 	w.run(T("Asking ABDM to send the sign-in OTP…"), func(ctx context.Context) error {
 		_, err := w.flow.StartSignIn(ctx, method)
 		return err
-	}, func(err error) {
-		if err != nil {
-			s.showError(err)
-			return
+	}, s.signInSent)
+}
+
+// findAndSignIn sends the sign-in OTP for what is typed at once when
+// finding it asks ABDM nothing (v3 has no search): no Find patient click
+// that does nothing visible. Else it finds the patient first.
+func (s *patientStep) findAndSignIn() {
+	w := s.w
+	abhaText := strings.TrimSpace(s.abha.Text)
+	if !s.directSignIn() {
+		s.find()
+		return
+	}
+	s.notice.hide()
+	method := chosen(s.loginPick, loginMethods)
+	w.run(T("Asking ABDM to send the sign-in OTP…"), func(ctx context.Context) error {
+		if _, err := w.flow.LookUp(ctx, abhaText); err != nil {
+			return err
 		}
-		s.signInOTP.SetText("")
-		s.enter()
-		w.body.Refresh()
-		w.body.ScrollToBottom() // the OTP field ends the sign-in part
-		w.focus(s.signInOTP)
-		w.event("sign-in OTP sent")
-	})
+		_, err := w.flow.StartSignIn(ctx, method)
+		return err
+	}, s.signInSent)
+}
+
+// directSignIn reports whether the sign-in OTP can be sent for what is
+// typed without finding it first: an ABHA number or a mobile number, with
+// the v3 APIs.
+func (s *patientStep) directSignIn() bool {
+	if s.gen() != abdm.V3 {
+		return false
+	}
+	id, err := s.parseID(strings.TrimSpace(s.abha.Text))
+	return err == nil && id.Kind != abdm.IDAddress
+}
+
+// signInSent shows the sign-in OTP field once the OTP is sent, or why not.
+func (s *patientStep) signInSent(err error) {
+	w := s.w
+	if err != nil {
+		s.showError(err)
+		return
+	}
+	s.signInOTP.SetText("")
+	s.enter()
+	w.body.Refresh()
+	w.body.ScrollToBottom() // the OTP field ends the sign-in part
+	w.focus(s.signInOTP)
+	w.event("sign-in OTP sent")
 }
 
 // finishSignIn completes the sign-in with the OTP the patient read out.

@@ -66,6 +66,13 @@ func (s *patientStep) viewFor(st abdm.State) patientView {
 // apply shows the parts of view v and hides the others.
 func (s *patientStep) apply(v patientView) {
 	p := patientViews[v]
+	if v == patientAsk && s.directSignIn() {
+		// v3: the OTP is sent at once, so the way to sign in is chosen here.
+		id, _ := abdm.ParsePatientID(s.abha.Text)
+		p.found = id.Kind != abdm.IDMobile
+		p.login = p.found
+	}
+	showIf(s.foundText, v != patientAsk)
 	s.shown = v
 	showIf(s.found, p.found)
 	showIf(s.loginBox, p.login)
@@ -112,7 +119,7 @@ type patientFound struct {
 // newPatientFound builds the part; resend sends the sign-in OTP again and
 // chosen follows the choice of an ABHA.
 func newPatientFound(w *Wizard, resend, chosen func()) patientFound {
-	f := patientFound{foundText: wrapped(""), signInSent: heading(""), signInOTP: newEntry(w, "123456")}
+	f := patientFound{foundText: wrapped(""), signInSent: heading(""), signInOTP: newEntry(w, T("e.g. 123456"))}
 	f.loginPick = newChoice(T("OTP to the mobile linked to the patient's Aadhaar"), T("OTP to the mobile linked to the ABHA"))
 	f.signInOTP.OnChanged = func(text string) {
 		if d := onlyDigits(text, 6); d != text {

@@ -35,7 +35,7 @@ var reactivationMethods = []abdm.OTPMethod{abdm.OTPMobile, abdm.OTPAadhaar}
 
 func newReactivateStep(w *Wizard) *reactivateStep {
 	s := &reactivateStep{w: w, notice: newNotice(w), sentTo: heading(""), valid: widget.NewLabel("")}
-	s.abha = newEntry(w, "91-1234-5678-9012")
+	s.abha = newEntry(w, T("e.g. 91-1234-5678-9012"))
 	s.abha.Validator = func(text string) error {
 		if strings.TrimSpace(text) == "" {
 			return nil
@@ -52,7 +52,7 @@ func newReactivateStep(w *Wizard) *reactivateStep {
 	}
 	s.method = newChoice(T("The mobile linked to the ABHA (usual)"), T("The mobile linked to the patient's Aadhaar"))
 	s.resend = widget.NewButton(T("Resend OTP"), s.send)
-	s.otp = newEntry(w, "123456")
+	s.otp = newEntry(w, T("e.g. 123456"))
 	s.otp.OnChanged = func(text string) {
 		if d := onlyDigits(text, 6); d != text {
 			s.otp.SetText(d)
@@ -151,7 +151,7 @@ func (s *reactivateStep) prefill() {
 
 // reset clears the step for the next patient.
 func (s *reactivateStep) reset() {
-	s.abha.SetText("")
+	clearEntry(s.abha)
 	s.otp.SetText("")
 	s.notice.hide()
 	s.otpBox.Hide()

@@ -33,18 +33,14 @@ func newVerifyStep(w *Wizard) *verifyStep {
 		s.notice.show(noticeSuccess, T("A new OTP was sent. Enter the new one."), "", "", nil)
 	}
 	s.status.onError = s.showError
-	s.otp = newEntry(w, "123456")
+	s.otp = newEntry(w, T("e.g. 123456"))
 	s.otp.Validator = func(text string) error {
 		if !abdm.IsOTP(text) {
 			return errors.New(T("Enter the 6 digits of the OTP"))
 		}
 		return nil
 	}
-	s.otp.OnChanged = func(text string) {
-		if digits := onlyDigits(text, 6); digits != text {
-			s.otp.SetText(digits) // digits only, at most six
-		}
-	}
+	s.otp.OnChanged = s.otpChanged
 	s.other = newEntry(w, T("Write the reason (kept only in this computer's audit trail)"))
 	s.other.MultiLine = true
 	s.other.Wrapping = fyne.TextWrapWord
@@ -79,6 +75,20 @@ func newVerifyStep(w *Wizard) *verifyStep {
 		s.note,
 	)
 	return s
+}
+
+// otpChanged keeps digits only, at most six; the sixth digit typed moves
+// the focus on to the reasons, if none is chosen yet.
+func (s *verifyStep) otpChanged(text string) {
+	if digits := onlyDigits(text, 6); digits != text {
+		s.otp.SetText(digits)
+		return
+	}
+	if s.w.win.Canvas().Focused() == s.otp && abdm.IsOTP(text) {
+		if f, ok := s.focusTarget().(*check); ok {
+			s.w.focus(f)
+		}
+	}
 }
 
 func onlyDigits(s string, limit int) string {

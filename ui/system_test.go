@@ -18,7 +18,7 @@ func TestSystemStripNamesTheSystem(t *testing.T) {
 		env    abdm.Environment
 		want   string
 		danger bool
-	}{{abdm.EnvSandbox, "ABDM sandbox (test system)", false}, {abdm.EnvProduction, "LIVE ABDM (production)", true}} {
+	}{{abdm.EnvSandbox, "SANDBOX", false}, {abdm.EnvProduction, "PRODUCTION", true}} {
 		t.Run(string(tc.env), func(t *testing.T) {
 			e := newUIEnv(t, noDemo)
 			creds := e.sim.Credentials()

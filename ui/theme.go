@@ -19,12 +19,19 @@ const (
 // colorNameHint is the colour of help text under fields.
 const colorNameHint fyne.ThemeColorName = "abha.hint"
 
+// colorNameFocusRing is the outline around the focused widget (focusring.go).
+const colorNameFocusRing fyne.ThemeColorName = "abha.focusRing"
+
 // Colours chosen for at least 4.5:1 contrast (WCAG AA) with the window and
 // field backgrounds of each variant; ui tests measure them on screenshots.
 var (
 	hintLight        = color.NRGBA{R: 0x70, G: 0x70, B: 0x70, A: 0xff} // 4.9:1 on white; Fyne's disabled grey is 1.3:1
 	hintDark         = color.NRGBA{R: 0xa8, G: 0xa8, B: 0xa8, A: 0xff} // 7.5:1 on the dark background
 	placeholderLight = color.NRGBA{R: 0x6a, G: 0x6a, B: 0x6a, A: 0xff} // 4.8:1 on a light field; Fyne's #888 is 3.2:1
+	// The focus ring: at least 3:1 (WCAG 2.2 focus appearance) with the
+	// window's background and with the blue main button it surrounds.
+	focusRingLight = color.NRGBA{R: 0xc2, G: 0x41, B: 0x0c, A: 0xff} // deep orange
+	focusRingDark  = color.NRGBA{R: 0xff, G: 0xc1, B: 0x07, A: 0xff} // amber
 )
 
 // appTheme is Fyne's default theme with a Devanagari font when the
@@ -73,6 +80,11 @@ func (t *appTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color
 			return hintLight
 		}
 		return hintDark
+	case colorNameFocusRing:
+		if v == theme.VariantLight {
+			return focusRingLight
+		}
+		return focusRingDark
 	case theme.ColorNamePlaceHolder:
 		if v == theme.VariantLight {
 			return placeholderLight

@@ -7,7 +7,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
-	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/widget"
 
 	"abha-deactivate/abdm"
@@ -255,31 +254,19 @@ func (l *laterList) holdQuit(quit func()) bool {
 func systemName(env string) string {
 	switch env {
 	case "sandbox":
-		return T("ABDM sandbox (test system): no real patients")
+		return T("SANDBOX · ABDM test system: test accounts only")
 	case "production":
-		return T("LIVE ABDM (production): real patients")
+		return T("PRODUCTION · live ABDM: real patients")
 	case "demo":
 		return T("Demo (built-in simulator)")
 	case "custom":
-		return T("Custom ABDM addresses")
+		return T("CUSTOM ABDM addresses")
 	}
 	return env
 }
 
 // when formats an attempt's time for the list.
 func when(t time.Time) string { return t.Local().Format("2006-01-02 15:04") }
-
-// historyShortcut opens History: Ctrl+H (the menu shows it).
-var historyShortcut = &desktop.CustomShortcut{KeyName: fyne.KeyH, Modifier: fyne.KeyModifierControl}
-
-// addHistoryShortcut lets the keyboard open History, unless a dialog is open.
-func (w *Wizard) addHistoryShortcut() {
-	w.win.Canvas().AddShortcut(historyShortcut, func(fyne.Shortcut) {
-		if w.win.Canvas().Overlays().Top() == nil && w.task == nil {
-			w.showHistory()
-		}
-	})
-}
 
 // quitItem is the File menu's Quit: it closes the window as its close button
 // does, asking first while attempts of this run are unresolved (Fyne's own

@@ -240,7 +240,7 @@ func TestUnresolvedOnAnotherSystemIsNotSettled(t *testing.T) {
 	e.toPatient()
 	var text string
 	e.act(func() { text = e.wiz.later.rowText(e.wiz.later.entries[0]) })
-	if !strings.Contains(text, "LIVE ABDM (production)") {
+	if !strings.Contains(text, "PRODUCTION · live ABDM") {
 		t.Fatalf("the row does not name its system: %s", text)
 	}
 	e.openHistory()

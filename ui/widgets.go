@@ -2,6 +2,8 @@ package ui
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"fmt"
 	"image"
 	"image/color"
@@ -70,15 +72,15 @@ func (s *systemStrip) show(set settings.Settings) {
 	case abdm.EnvProduction:
 		s.bg.FillColor = theme.Color(theme.ColorNameError)
 		s.text.Color = color.White
-		s.text.Text = T("LIVE ABDM (production): real patients") + " · API " + string(gen)
+		s.text.Text = T("PRODUCTION · live ABDM: real patients") + " · API " + string(gen)
 	case abdm.EnvCustom:
 		s.bg.FillColor = theme.Color(theme.ColorNameWarning)
 		s.text.Color = color.Black
-		s.text.Text = T("Custom ABDM addresses") + ": " + hostOf(set.GatewayURL) + " · API " + string(gen)
+		s.text.Text = T("CUSTOM ABDM addresses") + ": " + hostOf(set.GatewayURL) + " · API " + string(gen)
 	default:
 		s.bg.FillColor = theme.Color(theme.ColorNameSuccess)
 		s.text.Color = color.Black
-		s.text.Text = T("ABDM sandbox (test system): no real patients") + " · API " + string(gen)
+		s.text.Text = T("SANDBOX · ABDM test system: test accounts only") + " · API " + string(gen)
 	}
 	s.box.Show()
 	s.box.Refresh()
@@ -181,6 +183,14 @@ func newPasswordEntry(w *Wizard, placeholder string) *entry {
 	return e
 }
 
+// clearEntry empties e and its validation mark: an empty field shows no
+// ✓ (Fyne keeps the mark of the last text until the entry is redrawn).
+func clearEntry(e *entry) {
+	e.SetText("")
+	e.SetValidationError(nil)
+	e.Refresh()
+}
+
 // TypedKey adds Escape to the entry's keys.
 func (e *entry) TypedKey(ev *fyne.KeyEvent) {
 	if ev.Name == fyne.KeyEscape && e.onEscape != nil {
@@ -195,6 +205,20 @@ func (e *entry) TypedKey(ev *fyne.KeyEvent) {
 type check struct {
 	widget.Check
 	w *Wizard
+	// enterTicks makes Enter tick the box before the primary action: the
+	// box is a "yes" that the action needs. Not within settleTime of the
+	// box taking the focus, so an Enter typed ahead confirms nothing unseen.
+	enterTicks bool
+	focusedAt  time.Time
+}
+
+// settleTime is how long a box that Enter ticks must have had the focus.
+const settleTime = 700 * time.Millisecond
+
+// FocusGained notes when the box took the focus.
+func (c *check) FocusGained() {
+	c.focusedAt = time.Now()
+	c.Check.FocusGained()
 }
 
 func newCheck(w *Wizard, label string, changed func(bool)) *check {
@@ -208,6 +232,12 @@ func newCheck(w *Wizard, label string, changed func(bool)) *check {
 func (c *check) TypedKey(ev *fyne.KeyEvent) {
 	switch ev.Name {
 	case fyne.KeyReturn, fyne.KeyEnter:
+		if c.enterTicks && !c.Checked {
+			if time.Since(c.focusedAt) < settleTime || c.Disabled() {
+				return
+			}
+			c.SetChecked(true)
+		}
 		c.w.primary()
 	case fyne.KeyEscape:
 		c.w.cancelTask()
@@ -291,7 +321,11 @@ func (n *notice) showError(err error, actionLabel string, action func()) {
 		actionLabel, action = T("Go to Connect"), n.w.toConnect // what the advice says to press
 	}
 	title, detail := n.w.describe(err)
-	n.show(noticeError, title, detail, actionLabel, action)
+	kind := noticeError
+	if errors.Is(err, context.Canceled) && !abdm.IsKind(err, abdm.KindOutcomeUnknown) {
+		kind = noticeInfo // staff stopped it (Cancel or Escape): nothing went wrong
+	}
+	n.show(kind, title, detail, actionLabel, action)
 }
 
 // friendlyDuration writes d as "25 seconds", "3 minutes" or "1:05".

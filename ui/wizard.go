@@ -94,9 +94,11 @@ type Wizard struct {
 	flow      *abdm.Flow
 	flowEnv   string // the connected system, as the audit trail names it
 	secret    string
-	confirmed bool         // production use confirmed for this run
-	asking    bool         // a confirmation dialog is open (askOnce)
-	system    *systemStrip // names the connected ABDM system (nil in demo mode, which has its banner)
+	confirmed bool          // production use confirmed for this run
+	asking    bool          // a confirmation dialog is open (askOnce)
+	question  *openQuestion // the confirmation on screen, or nil
+	ring      *focusRing    // the outline around the focused widget
+	system    *systemStrip  // names the connected ABDM system (nil in demo mode, which has its banner)
 	current   int
 	task      *runningTask
 
@@ -234,25 +236,39 @@ func (w *Wizard) build() {
 	// The size before the content, so that the steps are laid out (and their
 	// text wrapped) at the window's size only; show puts the first one in.
 	w.win.Resize(defaultWindowSize(w.opts.Demo != nil))
-	w.win.SetContent(main)
+	w.ring = newFocusRing()
+	w.win.SetContent(container.NewStack(main, w.ring.layer))
 	w.win.SetMainMenu(w.menu())
-	w.addHistoryShortcut()
+	w.shortcuts()
 	w.win.Canvas().SetOnTypedKey(w.typedKey)
 }
 
 // typedKey handles keys that no widget took: Enter for the primary action,
-// Escape to cancel a running request.
+// Escape to cancel a running request. While a dialog is open the keys are
+// its own: Enter answers a question with its default button, Escape closes
+// the dialog (a question: Go back), and the step's action waits.
 func (w *Wizard) typedKey(ev *fyne.KeyEvent) {
+	if w.dialogKey(ev.Name) {
+		return
+	}
 	switch ev.Name {
 	case fyne.KeyEscape:
-		w.cancelTask()
+		if w.task != nil {
+			w.cancelTask()
+			return
+		}
+		w.closeTopDialog()
 	case fyne.KeyReturn, fyne.KeyEnter:
 		w.primary()
 	}
 }
 
-// primary runs the primary action if it is available now.
+// primary runs the primary action if it is available now: not while a
+// request runs or a dialog is open.
 func (w *Wizard) primary() {
+	if w.win.Canvas().Overlays().Top() != nil {
+		return
+	}
 	if w.task == nil && !w.next.Disabled() && w.next.OnTapped != nil {
 		w.next.OnTapped()
 	}

@@ -242,16 +242,17 @@ func (e *uiEnv) signIn(abha string, mobile bool) {
 		p.abha.SetText("")
 		test.Type(p.abha, abha)
 	})
-	e.tapNext() // Find patient
+	if e.gen() == abdm.V2 {
+		e.tapNext() // Find patient (v3 has no search: the OTP is sent at once)
+	}
 	if p.found.Hidden {
 		e.t.Fatalf("the ABHA was not found: %q", p.notice.title.Text)
 	}
 	if mobile {
 		e.act(func() { p.loginPick.SetSelected(p.loginPick.Options[1]) })
 	}
-	e.tapNext() // Send sign-in OTP
-	e.act(func() { test.Type(p.signInOTP, e.lastOTP()) })
-	e.tapNext() // Sign in
+	e.tapNext()                  // Send sign-in OTP
+	e.typeSignInOTP(e.lastOTP()) // the sixth digit signs in
 	if !p.loaded {
 		e.t.Fatalf("not signed in: %q", p.notice.title.Text)
 	}
@@ -302,6 +303,9 @@ func (e *uiEnv) confirmDialog(label string) {
 func findButton(o fyne.CanvasObject, label string) *widget.Button {
 	if b, ok := o.(*widget.Button); ok && b.Text == label && b.Visible() {
 		return b
+	}
+	if b, ok := o.(*dialogButton); ok && b.Text == label && b.Visible() {
+		return &b.Button
 	}
 	var kids []fyne.CanvasObject
 	switch v := o.(type) {
@@ -625,7 +629,7 @@ func TestWizardPatientTokenRejected(t *testing.T) {
 		e.tapNext()
 		e.confirmDialog("Deactivate")
 		e.wantStep(stepPatient)
-		e.wantNotice(e.patient().notice, "Press Find patient")
+		e.wantNotice(e.patient().notice, "Press Find patient") // a token, no ABHA number typed: the button's name
 		e.findPatient(asha)
 		e.act(func() { test.Tap(e.patient().confirm) })
 		e.tapNext()
@@ -820,13 +824,14 @@ func TestWizardMobileSignInChoosesAnABHA(t *testing.T) {
 		t.Fatalf("label %q", p.abhaLabel.Text)
 	}
 	e.act(func() { test.Type(p.abha, "99887 76655") })
-	e.tapNext() // Find patient: no call in v3
+	if e.wiz.next.Text != "Send sign-in OTP" {
+		t.Fatalf("button %q: v3 sends the sign-in OTP at once (no search)", e.wiz.next.Text)
+	}
+	e.tapNext() // Send sign-in OTP, to that mobile
 	if p.found.Hidden || !p.loginBox.Hidden || !strings.Contains(p.foundText.Text, "XXXXXX6655") {
 		t.Fatalf("found %v, login choice hidden %v, text %q", !p.found.Hidden, p.loginBox.Hidden, p.foundText.Text)
 	}
-	e.tapNext() // Send sign-in OTP, to that mobile
-	e.act(func() { test.Type(p.signInOTP, e.lastOTP()) })
-	e.tapNext() // Sign in: two ABHAs on the mobile
+	e.typeSignInOTP(e.lastOTP()) // the sixth digit signs in: two ABHAs on the mobile
 	if p.chooseBox.Hidden || len(p.choose.Options) != 2 || e.wiz.next.Text != "Continue with this ABHA" {
 		t.Fatalf("choice: shown %v, %v, button %q", !p.chooseBox.Hidden, p.choose.Options, e.wiz.next.Text)
 	}
@@ -905,14 +910,12 @@ func TestWizardWrongSignInOTPThenRight(t *testing.T) {
 		if right == wrong {
 			wrong = "111111"
 		}
-		e.act(func() { test.Type(p.signInOTP, wrong) })
-		e.tapNext()
+		e.typeSignInOTP(wrong) // the sixth digit signs in
 		e.wantNotice(p.notice, "Attempts left: 2")
 		if p.loaded || p.signInOTP.Text != "" {
 			t.Fatal("a wrong sign-in OTP was accepted or kept")
 		}
-		e.act(func() { test.Type(p.signInOTP, right) })
-		e.tapNext()
+		e.typeSignInOTP(right) // the sixth digit signs in
 		if !p.loaded || p.name.Text != "Asha Verma" {
 			t.Fatal("the right sign-in OTP did not sign in")
 		}
@@ -1052,4 +1055,16 @@ func TestWizardReactivateFromTheTaskChoice(t *testing.T) {
 			t.Fatalf("reactivate received %d times, want 2 (the wrong OTP, then the lost one)", n)
 		}
 	})
+}
+
+// typeSignInOTP types the sign-in OTP as staff do: its sixth digit signs
+// the patient in (no Enter); it waits for the answer.
+func (e *uiEnv) typeSignInOTP(otp string) {
+	e.t.Helper()
+	p := e.patient()
+	e.act(func() {
+		e.wiz.focus(p.signInOTP)
+		test.Type(p.signInOTP, otp)
+	})
+	e.wiz.WaitIdle()
 }

@@ -1,0 +1,111 @@
+package ui
+
+import (
+	"image/color"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+)
+
+// focusRing is a thick outline drawn around whatever has the keyboard
+// focus in the wizard's window: Fyne marks a focused button only by a tint
+// of its colour, which on the blue main button is hard to see, and a
+// focused check box by a faint circle. One ring, placed by the focus poll,
+// serves every kind of widget; dialogs draw over it and keep Fyne's marks.
+type focusRing struct {
+	rect  *canvas.Rectangle
+	layer *fyne.Container
+}
+
+// ringWidth is the outline's thickness, and ringGap its distance from the widget.
+const (
+	ringWidth = 3
+	ringGap   = 2
+)
+
+func newFocusRing() *focusRing {
+	r := &focusRing{rect: canvas.NewRectangle(color.Transparent)}
+	r.rect.StrokeWidth = ringWidth
+	r.rect.CornerRadius = theme.InputRadiusSize() + ringGap
+	r.rect.Hide()
+	r.layer = container.NewWithoutLayout(r.rect)
+	return r
+}
+
+// place puts the ring around the focused widget of the wizard's window, or
+// hides it: nothing focused, a dialog open, or the widget out of view.
+func (w *Wizard) placeRing() {
+	r := w.ring
+	if r == nil {
+		return
+	}
+	o, ok := w.win.Canvas().Focused().(fyne.CanvasObject)
+	if !ok || o == nil || w.win.Canvas().Overlays().Top() != nil || !drawn(o) || !o.Visible() ||
+		(holds(w.body.Content, o) && !w.inView(o)) {
+		if !r.rect.Hidden {
+			r.rect.Hide()
+		}
+		return
+	}
+	d := fyne.CurrentApp().Driver()
+	pos := d.AbsolutePositionForObject(o).Subtract(d.AbsolutePositionForObject(r.layer))
+	pos = pos.SubtractXY(ringGap+ringWidth/2, ringGap+ringWidth/2)
+	size := o.Size().AddWidthHeight(2*ringGap+ringWidth, 2*ringGap+ringWidth)
+	col := theme.Color(colorNameFocusRing)
+	if r.rect.Hidden || r.rect.Position() != pos || r.rect.Size() != size || r.rect.StrokeColor != col {
+		r.rect.StrokeColor = col
+		r.rect.Move(pos)
+		r.rect.Resize(size)
+		r.rect.Show()
+		r.rect.Refresh()
+	}
+}
+
+// FocusGained draws the ring around a dialog's button too (the window's
+// ring lies under dialogs).
+func (b *dialogButton) FocusGained() {
+	b.focused = true
+	b.Button.FocusGained()
+}
+
+// FocusLost hides the button's ring.
+func (b *dialogButton) FocusLost() {
+	b.focused = false
+	b.Button.FocusLost()
+}
+
+// CreateRenderer is the button's, with the focus ring around it.
+func (b *dialogButton) CreateRenderer() fyne.WidgetRenderer {
+	ring := canvas.NewRectangle(color.Transparent)
+	ring.StrokeWidth = ringWidth
+	ring.CornerRadius = theme.InputRadiusSize() + ringGap
+	ring.Hidden = !b.focused
+	return &ringRenderer{WidgetRenderer: b.Button.CreateRenderer(), ring: ring, b: b}
+}
+
+// ringRenderer draws a button and, while it has the focus, the ring.
+type ringRenderer struct {
+	fyne.WidgetRenderer
+	ring *canvas.Rectangle
+	b    *dialogButton
+}
+
+func (r *ringRenderer) Objects() []fyne.CanvasObject {
+	return append(r.WidgetRenderer.Objects()[:len(r.WidgetRenderer.Objects()):len(r.WidgetRenderer.Objects())], r.ring)
+}
+
+func (r *ringRenderer) Layout(size fyne.Size) {
+	r.WidgetRenderer.Layout(size)
+	off := float32(ringGap + ringWidth/2)
+	r.ring.Move(fyne.NewPos(-off, -off))
+	r.ring.Resize(size.AddWidthHeight(2*off, 2*off))
+}
+
+func (r *ringRenderer) Refresh() {
+	r.WidgetRenderer.Refresh()
+	r.ring.StrokeColor = theme.Color(colorNameFocusRing)
+	r.ring.Hidden = !r.b.focused
+	r.ring.Refresh()
+}

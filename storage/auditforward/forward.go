@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"sync"
 	"time"
 )
 
@@ -46,7 +45,7 @@ type Sender struct {
 	write  time.Duration
 	ack    time.Duration
 	now    func() time.Time
-	mu     sync.Mutex
+	turn   chan struct{} // holds one token: one pass at a time in this process
 }
 
 // NewSender checks cfg and returns a Sender of the trail at trail.
@@ -59,7 +58,8 @@ func NewSender(trail string, cfg Config) (*Sender, error) {
 	}
 	host, _ := os.Hostname()
 	return &Sender{cfg: cfg, trail: trail, origin: Origin{Host: host, PID: os.Getpid()},
-		dial: DefaultDialTimeout, write: DefaultWriteTimeout, ack: DefaultAckTimeout, now: time.Now}, nil
+		dial: DefaultDialTimeout, write: DefaultWriteTimeout, ack: DefaultAckTimeout, now: time.Now,
+		turn: make(chan struct{}, 1)}, nil
 }
 
 // SetTimeouts changes the connect, write and acknowledgement limits.
@@ -72,8 +72,12 @@ func (s *Sender) Trail() string { return s.trail }
 // acknowledged before the cursor moves past it. A failure to deliver
 // wraps ErrUnreachable and leaves the records pending.
 func (s *Sender) Forward(ctx context.Context) (Result, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	select {
+	case s.turn <- struct{}{}:
+		defer func() { <-s.turn }()
+	case <-ctx.Done():
+		return Result{}, fmt.Errorf("audit forwarding: %w", ctx.Err())
+	}
 	f, err := os.Open(s.trail)
 	if errors.Is(err, fs.ErrNotExist) {
 		return Result{}, nil

@@ -70,6 +70,8 @@ func TestRegistryPolicy(t *testing.T) {
 		"GatewayURL": "https://gw.facility.example", "HealthIDURL": "https://abha.facility.example",
 		"ClientID": "FAC_1", "hipid": "IN2710", "ProxyURL": "http://proxy.facility.example:3128",
 		"CABundle": []string{`%SystemRoot%\facility.pem`},
+		"AuditSyslog": "tls://collector.facility.example:6514", "AuditSyslogCA": `C:\ca.pem`,
+		"AuditSyslogCert": `C:\client.pem`, "AuditSyslogKey": `C:\client.key`,
 	})
 	p, err := LoadPolicy(ctx)
 	if err != nil {

@@ -70,6 +70,7 @@ func runGUI(args []string, std proc) int {
 		return rep.fail(err)
 	}
 	defer rt.closeLog()
+	defer rt.finishForwarding()
 	if f.logFile {
 		fmt.Fprintln(std.Out, rt.dirs.LogFile())
 		return exitOK

@@ -39,6 +39,7 @@ func (s *session) close() {
 	if s.demo != nil {
 		s.demo.close()
 	}
+	s.rt.finishForwarding() // after the outcome was shown; bounded by flushWait
 	s.rt.closeLog()
 }
 

@@ -7,6 +7,8 @@
 //
 //	<85>1 2026-12-03T17:00:00.123456Z HOST abha-deactivate PID outcome [abha@32473 id="…" prev="…" hash="…"] {"id":…}
 //
+// Its parts:
+//
 //   - PRI: facility authpriv (10), the facility for security and
 //     authorisation messages, which syslog daemons keep in a file only
 //     administrators read; severity notice (5), or warning (4) for an

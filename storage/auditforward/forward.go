@@ -63,7 +63,9 @@ func NewSender(trail string, cfg Config) (*Sender, error) {
 }
 
 // SetTimeouts changes the connect, write and acknowledgement limits.
-func (s *Sender) SetTimeouts(dial, write, ack time.Duration) { s.dial, s.write, s.ack = dial, write, ack }
+func (s *Sender) SetTimeouts(dial, write, ack time.Duration) {
+	s.dial, s.write, s.ack = dial, write, ack
+}
 
 // Trail is the trail's path.
 func (s *Sender) Trail() string { return s.trail }

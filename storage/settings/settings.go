@@ -37,7 +37,8 @@ type Settings struct {
 	// RememberSecret records that the user chose to keep the client secret
 	// in the system keyring.
 	RememberSecret bool `json:"rememberSecret"`
-	AuditForwarding // where the audit trail is forwarded (auditsyslog.go)
+	// AuditForwarding is where the audit trail is forwarded (auditsyslog.go).
+	AuditForwarding
 }
 
 // Defaults are the settings of a fresh install: the ABDM sandbox on the

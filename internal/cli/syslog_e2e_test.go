@@ -1,0 +1,187 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"abha-deactivate/internal/syslogtest"
+	"abha-deactivate/storage/auditforward"
+)
+
+// syslogRun runs the binary in home against sim, forwarding to url with ca.
+type syslogRun struct {
+	t        *testing.T
+	sim      *simProc
+	home     string
+	url, ca  string
+	patients []string
+}
+
+func (s *syslogRun) flags() []string {
+	return []string{"--audit-syslog", s.url, "--audit-syslog-ca", s.ca}
+}
+
+// change deactivates (even i) or reactivates (odd i) a patient, signing in
+// by ABHA number and an OTP, and returns how long the command took after
+// its outcome was printed.
+func (s *syslogRun) change(i int) *cliRun {
+	s.t.Helper()
+	abha := s.patients[(i/2)%len(s.patients)]
+	var run *cliRun
+	if i%2 == 0 {
+		run = startCLIIn(s.t, s.home, s.sim, "", append([]string{"deactivate", "--abha-number", abha, "--reasons", "101",
+			"--yes", "--json"}, s.flags()...)...)
+		run.send(s.sim.otp())
+	} else {
+		run = startCLIIn(s.t, s.home, s.sim, "", append([]string{"reactivate", "--abha-number", abha, "--otp-method", "mobile",
+			"--yes", "--json"}, s.flags()...)...)
+	}
+	run.send(s.sim.otp())
+	return run
+}
+
+// finish waits for run and checks its outcome.
+func (s *syslogRun) finish(run *cliRun, i int) {
+	s.t.Helper()
+	want := map[bool]string{true: "deactivated", false: "reactivated"}[i%2 == 0]
+	if code, res := run.wait(s.t); code != exitOK || res.Outcome != want {
+		s.t.Fatalf("change %d: exit %d, %+v\n%s", i, code, res, run.stderrText())
+	}
+	s.sim.admin("POST", "clock", `{"advance":"2m"}`) // past the OTP resend waits
+}
+
+// auditCmd runs `audit ARGS` in home and returns its exit code and output.
+func auditCmdIn(t *testing.T, home string, args ...string) (int, string, string) {
+	t.Helper()
+	cmd := exec.Command(binPath, append([]string{"audit"}, args...)...)
+	cmd.Env = envFor(home)
+	var out, errOut strings.Builder
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	_ = cmd.Run()
+	return cmd.ProcessState.ExitCode(), out.String(), errOut.String()
+}
+
+// stallListener accepts connections and never answers: a collector that hangs.
+func stallListener(t *testing.T) string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var conns []net.Conn
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			conns = append(conns, c)
+		}
+	}()
+	t.Cleanup(func() { l.Close() })
+	return "tls://" + l.Addr().String()
+}
+
+// Issue 21: every record reaches a real rsyslog over TLS exactly once and
+// in order, through 50 deactivations and reactivations by the terminal
+// commands, the collector stopped and restarted in the middle, one command
+// killed with SIGKILL while its records were pending, then `audit forward`.
+func TestE2ESyslogForwardingToRealRsyslog(t *testing.T) {
+	dir := t.TempDir()
+	certs := syslogtest.MakeCerts(t, dir)
+	rs := syslogtest.StartRsyslog(t, dir, certs, certs.Server)
+	s := &syslogRun{t: t, sim: startSim(t), home: t.TempDir(), url: rs.Addr(), ca: certs.CA,
+		patients: []string{asha, rahul}}
+	const changes = 50
+	for i := 0; i < changes; i++ {
+		switch i {
+		case 16:
+			rs.Stop() // the collector goes down in the middle
+		case 34:
+			rs.Start()
+		case 40:
+			s.killedWhilePending(i)
+			continue
+		}
+		run := s.change(i)
+		s.finish(run, i)
+		if i >= 16 && i < 34 && !strings.Contains(run.stderrText(), "not yet forwarded") {
+			t.Fatalf("change %d with the collector down: no warning\n%s", i, run.stderrText())
+		}
+	}
+	code, out, errOut := auditCmdIn(t, s.home, append([]string{"forward", "--json"}, s.flags()...)...)
+	var fr struct{ Sent, Pending, ExitCode int }
+	if err := json.Unmarshal([]byte(out), &fr); err != nil || code != exitOK || fr.Pending != 0 {
+		t.Fatalf("audit forward: exit %d %+v %v\n%s%s", code, fr, err, out, errOut)
+	}
+	s.checkCollector(rs, 2*changes)
+}
+
+// killedWhilePending runs change i against a collector that never answers
+// and kills the command with SIGKILL once its outcome is out, while it
+// waits to forward: its records stay pending and are sent later.
+func (s *syslogRun) killedWhilePending(i int) {
+	s.t.Helper()
+	real := s.url
+	s.url = stallListener(s.t)
+	defer func() { s.url = real }()
+	run := s.change(i)
+	deadline := time.Now().Add(30 * time.Second)
+	for !strings.Contains(run.stdout.String(), `"outcome"`) {
+		if time.Now().After(deadline) {
+			s.t.Fatalf("no outcome\n%s", run.stderrText())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if err := run.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		s.t.Fatalf("the command ended before it could be killed: %v", err)
+	}
+	_ = run.cmd.Wait()
+	if ws, ok := run.cmd.ProcessState.Sys().(syscall.WaitStatus); !ok || ws.Signal() != syscall.SIGKILL {
+		s.t.Fatalf("the command was not killed: %v", run.cmd.ProcessState)
+	}
+	s.sim.admin("POST", "clock", `{"advance":"2m"}`)
+	trail := filepath.Join(s.home, "data", "abha-deactivate", "audit.jsonl")
+	st, err := auditforward.ReadStatus(context.Background(), trail)
+	if err != nil || st.Pending < 2 {
+		s.t.Fatalf("after the kill: %+v %v (want its 2 records pending)", st, err)
+	}
+}
+
+// checkCollector checks that the collector's file holds every record of
+// the trail once, in order, masked, and that `audit verify --against` agrees.
+func (s *syslogRun) checkCollector(rs *syslogtest.Rsyslog, want int) {
+	s.t.Helper()
+	lines := rs.Lines(context.Background(), want, 10*time.Second)
+	if len(lines) != want {
+		s.t.Fatalf("the collector holds %d lines, want %d", len(lines), want)
+	}
+	masked := regexp.MustCompile(`^XX-XXXX-XXXX-\d{4}$`)
+	data, _ := os.ReadFile(rs.Out)
+	for _, secret := range []string{s.sim.info["client-secret"], asha, rahul, strings.ReplaceAll(asha, "-", ""), "9876543210", "9123456789"} {
+		if strings.Contains(string(data), secret) {
+			s.t.Fatalf("the collector's file holds %q", secret)
+		}
+	}
+	for n, l := range lines {
+		_, msg, ok := strings.Cut(l, "] {")
+		var rec struct{ AbhaNumber, ID, Event string }
+		if !ok || json.Unmarshal([]byte("{"+msg), &rec) != nil || !masked.MatchString(rec.AbhaNumber) ||
+			!strings.HasPrefix(l, "<85>1 ") && !strings.HasPrefix(l, "<84>1 ") {
+			s.t.Fatalf("collector line %d: %s", n+1, l)
+		}
+	}
+	code, out, errOut := auditCmdIn(s.t, s.home, "verify", "--against", rs.Out)
+	if code != exitOK || !strings.Contains(out, fmt.Sprintf("agree: %d records, each once and in order", want)) {
+		s.t.Fatalf("audit verify --against: exit %d\n%s%s", code, out, errOut)
+	}
+}

@@ -94,7 +94,8 @@ func stallListener(t *testing.T) string {
 // Issue 21: every record reaches a real rsyslog over TLS exactly once and
 // in order, through 50 deactivations and reactivations by the terminal
 // commands, the collector stopped and restarted in the middle, one command
-// killed with SIGKILL while its records were pending, then `audit forward`.
+// killed with SIGKILL while its records were pending, 10 more through the
+// wizard's flow (syslog_wizard_test.go), then `audit forward`.
 func TestE2ESyslogForwardingToRealRsyslog(t *testing.T) {
 	dir := t.TempDir()
 	certs := syslogtest.MakeCerts(t, dir)
@@ -118,12 +119,14 @@ func TestE2ESyslogForwardingToRealRsyslog(t *testing.T) {
 			t.Fatalf("change %d with the collector down: no warning\n%s", i, run.stderrText())
 		}
 	}
+	const wizard = 10 // and through the wizard's flow, in this process
+	s.wizardChanges(wizard)
 	code, out, errOut := auditCmdIn(t, s.home, append([]string{"forward", "--json"}, s.flags()...)...)
 	var fr struct{ Sent, Pending, ExitCode int }
 	if err := json.Unmarshal([]byte(out), &fr); err != nil || code != exitOK || fr.Pending != 0 {
 		t.Fatalf("audit forward: exit %d %+v %v\n%s%s", code, fr, err, out, errOut)
 	}
-	s.checkCollector(rs, 2*changes)
+	s.checkCollector(rs, 2*(changes+wizard))
 }
 
 // killedWhilePending runs change i against a collector that never answers
@@ -183,5 +186,49 @@ func (s *syslogRun) checkCollector(rs *syslogtest.Rsyslog, want int) {
 	code, out, errOut := auditCmdIn(s.t, s.home, "verify", "--against", rs.Out)
 	if code != exitOK || !strings.Contains(out, fmt.Sprintf("agree: %d records, each once and in order", want)) {
 		s.t.Fatalf("audit verify --against: exit %d\n%s%s", code, out, errOut)
+	}
+}
+
+// A collector whose certificate cannot be trusted (signed by another CA, or
+// expired) gets nothing; the command still ends promptly after its
+// outcome, warning that the records stay pending, and `audit forward`
+// exits 4.
+func TestE2ESyslogRefusedCertificates(t *testing.T) {
+	dir := t.TempDir()
+	certs := syslogtest.MakeCerts(t, dir)
+	sim := startSim(t)
+	for _, c := range []struct{ name, cert, ca, why string }{
+		{"wrong CA", certs.Server, certs.OtherCA, "certificate signed by unknown authority"},
+		{"expired", certs.Expired, certs.CA, "expired"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			rs := syslogtest.StartRsyslog(t, t.TempDir(), certs, c.cert)
+			s := &syslogRun{t: t, sim: sim, home: t.TempDir(), url: rs.Addr(), ca: c.ca, patients: []string{asha}}
+			run := s.change(0)
+			var outcomeAt time.Time
+			for deadline := time.Now().Add(30 * time.Second); outcomeAt.IsZero() && time.Now().Before(deadline); {
+				if strings.Contains(run.stdout.String(), `"outcome"`) {
+					outcomeAt = time.Now()
+				}
+				time.Sleep(5 * time.Millisecond)
+			}
+			s.finish(run, 0)
+			if lag := time.Since(outcomeAt); lag > time.Second {
+				t.Errorf("the command ended %v after its outcome", lag)
+			}
+			if e := run.stderrText(); !strings.Contains(e, "2 audit record(s) not yet forwarded") || !strings.Contains(e, c.why) {
+				t.Errorf("no clear warning:\n%s", e)
+			}
+			code, out, errOut := auditCmdIn(t, s.home, append([]string{"forward"}, s.flags()...)...)
+			if code != exitUnavailable || !strings.Contains(out, "Sent 0 audit record(s)") || !strings.Contains(out, "2 pending") {
+				t.Errorf("audit forward: exit %d\n%s%s", code, out, errOut)
+			}
+			if data, _ := os.ReadFile(rs.Out); len(data) != 0 {
+				t.Errorf("the collector received:\n%s", data)
+			}
+			s.sim.admin("POST", "clock", `{"advance":"2m"}`)
+			run = s.change(1) // back to active for the next case
+			s.finish(run, 1)
+		})
 	}
 }

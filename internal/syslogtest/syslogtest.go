@@ -122,7 +122,14 @@ action(type="omfile" file=%q template="raw")
 func (r *Rsyslog) Start() {
 	r.t.Helper()
 	r.cmd = exec.Command("rsyslogd", "-n", "-f", r.conf, "-i", filepath.Join(r.dir, "rsyslogd.pid"))
-	r.cmd.Stdout, r.cmd.Stderr = os.Stderr, os.Stderr
+	// Its own messages (such as the handshake the readiness probe below
+	// leaves unfinished) go to a file beside the config, not the test's output.
+	logf, err := os.OpenFile(filepath.Join(r.dir, "rsyslogd.out"), os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	defer logf.Close()
+	r.cmd.Stdout, r.cmd.Stderr = logf, logf
 	if err := r.cmd.Start(); err != nil {
 		r.t.Fatalf("start rsyslogd: %v", err)
 	}

@@ -4,7 +4,8 @@
 # Groups:
 #   build    cgo/GLFW headers to compile the Fyne app
 #   test     build + Xvfb, xdotool, ImageMagick, a Secret Service, Devanagari font check tools,
-#            poppler-utils (pdftotext, pdftoppm) to read the receipts back
+#            poppler-utils (pdftotext, pdftoppm) to read the receipts back, rsyslog and
+#            rsyslog-gnutls (a real syslog collector over TLS for audit forwarding)
 #   package  build + the mingw-w64 cross compiler for Windows packages, xz and file for the
 #            Linux tarball, dpkg-deb (dpkg) and objdump (binutils) for the .deb, strace for
 #            the first-run check, wixl, msitools and ImageMagick (the icon) for the MSI,
@@ -14,7 +15,7 @@
 set -eu
 
 build="gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev"
-test_extra="xvfb xauth xdotool imagemagick gnome-keyring libsecret-tools dbus openssl curl procps poppler-utils"
+test_extra="xvfb xauth xdotool imagemagick gnome-keyring libsecret-tools dbus openssl curl procps poppler-utils rsyslog rsyslog-gnutls"
 package_extra="gcc-mingw-w64-x86-64 xz-utils file dpkg tar binutils strace wixl msitools osslsigncode imagemagick"
 windows_extra="wine wine64 jq python3"
 

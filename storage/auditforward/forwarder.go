@@ -10,6 +10,10 @@ import (
 const (
 	MinRetry = 2 * time.Second
 	MaxRetry = 5 * time.Minute
+	// Settle is how long a pass waits after a kick, so that the records
+	// of one patient (an intent, then its outcome) or of a busy minute go
+	// in one connection and the pass does not compete with the appends.
+	Settle = 300 * time.Millisecond
 )
 
 // Forwarder runs passes of a Sender in the background: Kick asks for one
@@ -24,6 +28,7 @@ type Forwarder struct {
 	done   chan struct{}
 	minB   time.Duration
 	maxB   time.Duration
+	settle time.Duration
 }
 
 // StartForwarder starts forwarding with s in a goroutine, a first pass at
@@ -32,7 +37,7 @@ type Forwarder struct {
 func StartForwarder(s *Sender, report func(Result, error)) *Forwarder {
 	ctx, cancel := context.WithCancel(context.Background())
 	f := &Forwarder{s: s, kick: make(chan struct{}, 1), report: report, cancel: cancel,
-		done: make(chan struct{}), minB: MinRetry, maxB: MaxRetry}
+		done: make(chan struct{}), minB: MinRetry, maxB: MaxRetry, settle: Settle}
 	f.Kick()
 	go f.loop(ctx)
 	return f
@@ -61,6 +66,22 @@ func (f *Forwarder) Stop() {
 	<-f.done
 }
 
+// wait lets records settle after a kick; false when the forwarder stops.
+func (f *Forwarder) wait(ctx context.Context) bool {
+	t := time.NewTimer(f.settle)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		select { // kicks meanwhile are served by this pass
+		case <-f.kick:
+		default:
+		}
+		return true
+	}
+}
+
 func (f *Forwarder) loop(ctx context.Context) {
 	defer close(f.done)
 	backoff := time.Duration(0)
@@ -70,6 +91,9 @@ func (f *Forwarder) loop(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-f.kick:
+			if !f.wait(ctx) {
+				return
+			}
 		case <-retry:
 		}
 		limit := f.s.dial + f.s.write + f.s.ack + 5*time.Second

@@ -21,6 +21,7 @@ import (
 
 	"abha-deactivate/abdm"
 	"abha-deactivate/storage/audit"
+	"abha-deactivate/storage/auditforward"
 	"abha-deactivate/storage/secrets"
 	"abha-deactivate/storage/settings"
 )
@@ -41,6 +42,9 @@ type Options struct {
 	// NewJournal returns the audit trail writer for a connection of c.
 	NewJournal func(env string, c *abdm.Client) abdm.Journal
 	Audit      *audit.Log
+	// ForwardStatus reads how forwarding the audit trail to the facility's
+	// collector stands; nil when none is configured (forward_status.go).
+	ForwardStatus func(ctx context.Context) (auditforward.Status, error)
 	Catalogue  abdm.Catalogue
 	Demo       *Demo // non-nil in demo mode
 	Log        logrus.FieldLogger
@@ -216,7 +220,7 @@ func (w *Wizard) build() {
 		header.Objects = append([]fyne.CanvasObject{w.system.box}, header.Objects...)
 	}
 	footer := container.NewVBox(w.noticeSlot, w.progressBox, widget.NewSeparator(),
-		container.NewHBox(w.back, layoutSpacer(), w.cancel, w.next))
+		container.NewHBox(w.back, layoutSpacer(), w.cancel, w.next), newForwardStrip(w, true).label)
 	w.body = container.NewVScroll(container.NewPadded(w.stack))
 	body := w.body
 	var main fyne.CanvasObject = container.NewBorder(header, footer, nil, nil, body)

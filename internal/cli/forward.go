@@ -149,3 +149,14 @@ func absPath(p string) string {
 
 // isUnreachable reports a delivery failure (exit 4).
 func isUnreachable(err error) bool { return errors.Is(err, auditforward.ErrUnreachable) }
+
+// forwardStatusFunc starts forwarding (the wizard sends what earlier runs
+// left pending at once) and returns how the wizard reads its status; nil
+// when no collector is configured.
+func (r *runtimeEnv) forwardStatusFunc() func(ctx context.Context) (auditforward.Status, error) {
+	if r.forwarder() == nil {
+		return nil
+	}
+	trail := r.dirs.AuditFile()
+	return func(ctx context.Context) (auditforward.Status, error) { return auditforward.ReadStatus(ctx, trail) }
+}

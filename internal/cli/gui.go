@@ -160,6 +160,7 @@ func (f *guiFlags) options(std proc, rt *runtimeEnv, o settings.Overrides) (ui.O
 		Tick:       time.Second,
 		WarmEvery:  warmEvery,
 	}
+	opts.ForwardStatus = rt.forwardStatusFunc()
 	if !f.demo {
 		opts.Policy = rt.policy
 	}

@@ -42,9 +42,6 @@ type Options struct {
 	// NewJournal returns the audit trail writer for a connection of c.
 	NewJournal func(env string, c *abdm.Client) abdm.Journal
 	Audit      *audit.Log
-	// ForwardStatus reads how forwarding the audit trail to the facility's
-	// collector stands; nil when none is configured (forward_status.go).
-	ForwardStatus func(ctx context.Context) (auditforward.Status, error)
 	Catalogue  abdm.Catalogue
 	Demo       *Demo // non-nil in demo mode
 	Log        logrus.FieldLogger
@@ -63,6 +60,9 @@ type Options struct {
 	// ahead of expiry in the background, so each click costs one request;
 	// 0 turns it off.
 	WarmEvery time.Duration
+	// ForwardStatus reads how forwarding the audit trail to the facility's
+	// collector stands; nil when none is configured (forward_status.go).
+	ForwardStatus func(ctx context.Context) (auditforward.Status, error)
 }
 
 // Demo describes the built-in simulator in demo mode.

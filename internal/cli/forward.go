@@ -160,3 +160,10 @@ func (r *runtimeEnv) forwardStatusFunc() func(ctx context.Context) (auditforward
 	trail := r.dirs.AuditFile()
 	return func(ctx context.Context) (auditforward.Status, error) { return auditforward.ReadStatus(ctx, trail) }
 }
+
+// auditRows are the forwarding settings as rows of `settings`.
+func auditRows(s settings.Settings) [][2]string {
+	a := s.AuditForwarding
+	return [][2]string{{"auditSyslog", a.AuditSyslog}, {"auditSyslogCa", a.AuditSyslogCA},
+		{"auditSyslogCert", a.AuditSyslogCert}, {"auditSyslogKey", a.AuditSyslogKey}}
+}

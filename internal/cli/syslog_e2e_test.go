@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -230,5 +231,39 @@ func TestE2ESyslogRefusedCertificates(t *testing.T) {
 			run = s.change(1) // back to active for the next case
 			s.finish(run, 1)
 		})
+	}
+}
+
+// `audit forward` without a collector is a usage error; `audit verify
+// --against` names each difference and exits 6.
+func TestE2EAuditForwardUsageAndAgainst(t *testing.T) {
+	home := t.TempDir()
+	if code, _, errOut := auditCmdIn(t, home, "forward"); code != exitUsage || !strings.Contains(errOut, "no audit collector is configured") {
+		t.Fatalf("forward without a collector: exit %d\n%s", code, errOut)
+	}
+	if code, _, errOut := auditCmdIn(t, home, "forward", "--audit-syslog", "tls://collector.example:6514"); code != exitUsage ||
+		!strings.Contains(errOut, "needs the CA") {
+		t.Fatalf("forward without a CA: exit %d\n%s", code, errOut)
+	}
+	data := filepath.Join(home, "data", "abha-deactivate")
+	if err := os.MkdirAll(data, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	r1 := `{"id":"a1","time":"2026-12-03T10:00:00Z","event":"intent"}`
+	r2 := `{"id":"a1","time":"2026-12-03T10:00:01Z","event":"outcome","outcome":"deactivated"}`
+	coll := filepath.Join(home, "collected.log")
+	if err := errors.Join(os.WriteFile(filepath.Join(data, "audit.jsonl"), []byte(r1+"\n"+r2+"\n"), 0o600),
+		os.WriteFile(coll, []byte(r1+"\n"), 0o600)); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := auditCmdIn(t, home, "verify", "--against", coll, "--json")
+	var rep auditforward.AgainstReport
+	if err := json.Unmarshal([]byte(out), &rep); err != nil || code != exitAuditBroken || rep.Agree || rep.Count != 1 ||
+		rep.Differences[0].Kind != auditforward.DiffMissing || rep.Differences[0].Event != "outcome" {
+		t.Fatalf("exit %d %+v %v\n%s%s", code, rep, err, out, errOut)
+	}
+	if code, out, _ := auditCmdIn(t, home, "verify", "--against", coll); code != exitAuditBroken ||
+		!strings.Contains(out, "not yet forwarded: record a1 (outcome), trail line 2") {
+		t.Fatalf("text: exit %d\n%s", code, out)
 	}
 }

@@ -32,7 +32,6 @@ import (
 	"sort"
 	"strconv"
 	"sync/atomic"
-	"syscall"
 	"time"
 
 	"abha-deactivate/storage/audit"
@@ -85,9 +84,8 @@ func run(records, runs int) error {
 	}
 	fmt.Printf("audit_forward_ms_per_record: %.4f\n", median(fwd)-median(plain))
 	fmt.Printf("audit_append_ms_per_record: %.4f\n", median(plain))
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err == nil {
-		fmt.Printf("peak_rss_mb_forward: %.1f\n", float64(ru.Maxrss)/1024)
+	if mb, ok := peakRSSMB(); ok {
+		fmt.Printf("peak_rss_mb_forward: %.1f\n", mb)
 	}
 	return nil
 }

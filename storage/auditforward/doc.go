@@ -44,7 +44,12 @@
 // refused certificate, a reset, a timeout — leaves the batch pending, to be
 // sent again whole: a record is sent once per acknowledged connection, and
 // a collector may see a record twice only if a connection broke after the
-// collector read it but before the close was seen here.
+// collector read it but before the close was seen here. The limit of this
+// definition: a collector that closes a connection on its own (stopped,
+// restarted) in the instant between the last frame leaving here and its
+// reading it, without resetting the connection, cannot be told from one
+// that acknowledges. RFC 5425 has no acknowledgement to close that gap
+// (RELP has); `audit verify --against` is the check that finds such a loss.
 //
 // The trail is the queue: records are read from the cursor's offset, in
 // file order, and only whole lines are sent.

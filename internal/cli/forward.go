@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -166,4 +167,17 @@ func auditRows(s settings.Settings) [][2]string {
 	a := s.AuditForwarding
 	return [][2]string{{"auditSyslog", a.AuditSyslog}, {"auditSyslogCa", a.AuditSyslogCA},
 		{"auditSyslogCert", a.AuditSyslogCert}, {"auditSyslogKey", a.AuditSyslogKey}}
+}
+
+// checkAuditFlags refuses forwarding flags that leave forwarding unusable
+// (a collector without its CA, a certificate without its key): exit 2,
+// before anything is sent to ABDM.
+func checkAuditFlags(o settings.Overrides, s settings.Settings) error {
+	if o.AuditOverrides == (settings.AuditOverrides{}) {
+		return nil
+	}
+	if err := s.AuditForwardConfig().Check(); err != nil {
+		return usagef("audit forwarding flags: %s", strings.ReplaceAll(err.Error(), "\n", "; "))
+	}
+	return nil
 }

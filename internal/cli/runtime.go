@@ -90,6 +90,10 @@ func openRuntimeWith(std proc, logLevel string, o settings.Overrides, askSystem 
 	}
 	rt := &runtimeEnv{dirs: dirs, settings: s.With(o).WithPolicy(pol), saved: s, policy: pol, log: log, redact: redact,
 		closeLog: closeLog, build: std.build, fwd: forwarding{stderr: std.Err}}
+	if err := checkAuditFlags(o, rt.settings); err != nil {
+		closeLog()
+		return nil, err
+	}
 	if warn != nil {
 		fmt.Fprintln(std.Err, "Warning:", warn.Message)
 		log.Warn(warn.Message)

@@ -252,6 +252,10 @@ func TestE2EAuditForwardUsageAndAgainst(t *testing.T) {
 		!strings.Contains(errOut, "needs the CA") {
 		t.Fatalf("forward without a CA: exit %d\n%s", code, errOut)
 	}
+	run := startCLIIn(t, home, nil, "", "deactivate", "--demo", "--reasons", "104", "--yes", "--audit-syslog", "tls://collector.example:6514")
+	if code, _ := run.wait(t); code != exitUsage || !strings.Contains(run.stderrText(), "needs the CA") {
+		t.Fatalf("deactivate with a collector but no CA: exit %d\n%s", code, run.stderrText())
+	}
 	data := filepath.Join(home, "data", "abha-deactivate")
 	if err := os.MkdirAll(data, 0o700); err != nil {
 		t.Fatal(err)

@@ -2,6 +2,8 @@ package settings
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -56,5 +58,19 @@ func TestAuditSyslogOverridesAndPolicy(t *testing.T) {
 	if _, _, err := loadPolicy(t, `{"auditSyslog":"tls://c.example:6514"}`); err == nil ||
 		!strings.Contains(err.Error(), "needs the CA") {
 		t.Fatalf("policy without a CA: %v", err)
+	}
+}
+
+// A user's settings file with an unusable collector is repaired like any
+// other invalid field: forwarding off, the rest kept, the file set aside.
+func TestAuditSyslogInvalidInFileIsRepaired(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "settings.json")
+	body := `{"version":2,"environment":"sandbox","apiVersion":"v3","clientId":"C1","auditSyslog":"tls://c.example:6514"}`
+	if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s, warn, err := NewStore(path).Load()
+	if err != nil || warn == nil || s.AuditSyslog != "" || s.ClientID != "C1" {
+		t.Fatalf("%+v %v %v", s, warn, err)
 	}
 }

@@ -212,3 +212,26 @@ func TestForwarderCoalescesAndRetries(t *testing.T) {
 		}
 	}
 }
+
+// While another process holds the trail's forwarding lock, a pass sends
+// nothing and says so; afterwards it sends.
+func TestForwardBusyWhileAnotherProcessForwards(t *testing.T) {
+	p := newPKI(t)
+	ln := startListener(t, serverConfig(p))
+	trail := filepath.Join(t.TempDir(), "audit.jsonl")
+	appendLines(t, trail, rec(0), rec(1))
+	other := newTestSender(t, trail, Config{URL: ln.url(), CAFile: p.caFile})
+	unlock, err := other.lock() // a second open of the lock file: as another process's
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := newTestSender(t, trail, Config{URL: ln.url(), CAFile: p.caFile})
+	res, err := s.Forward(context.Background())
+	if err != nil || !res.Busy || res.Sent != 0 || res.Pending != 2 {
+		t.Fatalf("busy: %+v %v", res, err)
+	}
+	unlock()
+	if res, err := s.Forward(context.Background()); err != nil || res.Busy || res.Sent != 2 {
+		t.Fatalf("after: %+v %v", res, err)
+	}
+}

@@ -80,6 +80,7 @@ test-gui:
 	API=v2 APP_LANG=en scripts/xvfb-e2e.sh bin/abha-deactivate
 	API=v3 APP_LANG=hi scripts/xvfb-e2e.sh bin/abha-deactivate
 	scripts/xvfb-e2e-custom.sh bin/abha-deactivate
+	scripts/xvfb-e2e-unknown.sh bin/abha-deactivate
 
 # The Windows lane: both Windows programs built as the release builds them
 # (scripts/package.sh windows: the GUI .exe by fyne package, and the console

@@ -121,6 +121,15 @@ func leadingCode(s string) string {
 	return strings.TrimRight(s, ": ")
 }
 
+// uidaiWrongOTP matches UIDAI's refusal of a wrong OTP as ABDM passes it on
+// under ABDM-1204 (lower case): UIDAI's error 400, or words that say the OTP
+// value is invalid. Other UIDAI errors are a failure of the Aadhaar service.
+var uidaiWrongOTP = regexp.MustCompile(`uidai error code\s*:\s*400\b|invalid (aadhaar )?otp`)
+
+// wrongOTPWords matches ABDM's words for a wrong OTP under its generic code
+// ABDM-9999 (lower case).
+var wrongOTPWords = regexp.MustCompile(`invalid (aadhaar )?otp|valid otp|(wrong|incorrect) otp|otp is (either )?(expired or )?incorrect`)
+
 var codePattern = regexp.MustCompile(`^(?:[A-Z]{2,5}-\d+|\d{3,})`)
 
 // rawCode reads a code that may be a JSON string or number.
@@ -185,7 +194,9 @@ var retryAfterDefault = map[string]time.Duration{
 }
 
 // classifyMessage refines kind where ABDM's code is ambiguous and only its
-// message tells: ABDM-1094 is "feature restricted" or "X-token expired", and
+// message tells: ABDM-1094 is "feature restricted" or "X-token expired";
+// ABDM-1204 passes UIDAI's refusal of a wrong Aadhaar OTP ("UIDAI Error code
+// : 400 : Invalid Aadhaar OTP value.") as well as UIDAI's real failures; and
 // a 401 that names a token is about the patient's token.
 func classifyMessage(kind Kind, code, message string) Kind {
 	lower := strings.ToLower(message)
@@ -194,7 +205,11 @@ func classifyMessage(kind Kind, code, message string) Kind {
 	case code == wire.CodeV3FeatureOrToken && strings.Contains(lower, "token"):
 		return KindPatientToken
 	case code == wire.CodeV3FeatureOrToken:
-		return KindForbidden
+		return KindFeatureRestricted
+	case code == wire.CodeV3UIDAIFailure && uidaiWrongOTP.MatchString(lower):
+		return KindWrongOTP
+	case code == wire.CodeV3Generic && wrongOTPWords.MatchString(lower):
+		return KindWrongOTP // the flat ABDM-9999 "Please enter a valid OTP..."
 	case code == "" && patientToken && (kind == KindGatewayCredentials || kind == KindInvalidInput):
 		return KindPatientToken
 	}

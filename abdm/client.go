@@ -214,6 +214,7 @@ type call struct {
 	tToken       string // v3: the transfer token of a mobile sign-in (T-token), when not empty
 	session      bool   // this is the gateway session endpoint
 	irreversible bool   // never retried once written; a lost reply is "outcome unknown"
+	sendsOTP     bool   // the call has ABDM send the patient an OTP
 }
 
 // patient reports whether the call acts with one of the patient's tokens.
@@ -389,7 +390,7 @@ func (c *Client) transportError(ctx context.Context, cl call, err error, written
 	}
 	if ctx.Err() != nil {
 		// The caller gave up (Cancel or its own deadline): not ABDM's fault.
-		return fmt.Errorf("%s: %w", cl.op, ctx.Err())
+		return &StoppedError{Op: cl.op, OTPSend: cl.sendsOTP && written, Err: ctx.Err()}
 	}
 	kind := transportKind(err)
 	e := &Error{Op: cl.op, Kind: kind, Err: cause}

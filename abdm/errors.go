@@ -42,6 +42,8 @@ const (
 	KindBenefitLinked                  // the ABHA is linked to a government benefit and cannot be deactivated (ABDM-1228)
 	KindClientDefect                   // ABDM refused what this app sent as malformed (ABDM-1107): a defect to report
 	KindRedirect                       // ABDM's address answered with a redirect (3xx); nothing was followed
+	KindFeatureRestricted              // NHA has not enabled this feature for the facility's client ID (ABDM-1094)
+	KindKeyChanged                     // refused again after ABDM's public key changed and the value was sent with the new one
 )
 
 var kindNames = map[Kind]string{
@@ -70,6 +72,8 @@ var kindNames = map[Kind]string{
 	KindBenefitLinked:      "benefit-linked",
 	KindClientDefect:       "client-defect",
 	KindRedirect:           "redirect",
+	KindFeatureRestricted:  "feature-restricted",
+	KindKeyChanged:         "key-changed",
 }
 
 // String is a stable, machine-readable name such as "wrong-otp".
@@ -172,3 +176,24 @@ type ProxyError struct {
 
 // Error names the proxy's answer.
 func (e *ProxyError) Error() string { return "the proxy answered " + e.Status }
+
+// StoppedError is a call the user stopped (Cancel, Escape, Ctrl+C) before
+// its reply came. It unwraps to context.Canceled (or the deadline's error).
+type StoppedError struct {
+	Op      string // what was being done, e.g. "request OTP"
+	OTPSend bool   // the request to send an OTP had reached ABDM: the SMS may still come
+	Err     error  // the context's error
+}
+
+// Error names the operation and the context's error, for logs.
+func (e *StoppedError) Error() string { return e.Op + ": " + e.Err.Error() }
+
+// Unwrap returns the context's error.
+func (e *StoppedError) Unwrap() error { return e.Err }
+
+// StoppedOTPSend reports whether err is a stopped request to send an OTP
+// that had reached ABDM: ABDM may have sent the OTP all the same.
+func StoppedOTPSend(err error) bool {
+	var e *StoppedError
+	return errors.As(err, &e) && e.OTPSend
+}

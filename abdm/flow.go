@@ -34,6 +34,7 @@ type Flow struct {
 	transfer PatientToken // v3 mobile sign-in: the token to exchange for the chosen ABHA's
 	login    LoginMethod
 	xToken   string
+	tokenEnd time.Time // when xToken expires; zero if not known (a pasted token)
 	patient  Profile
 	otp      OTPState
 	react    ReactivationState
@@ -74,6 +75,9 @@ func (f *Flow) State() State {
 	defer f.mu.Unlock()
 	s := State{Step: f.step, Generation: f.c.Generation(), Busy: f.busy, SignIn: f.signIn, Login: f.login,
 		Patient: f.patient, OTP: f.otp, Reactivation: f.react}
+	if f.xToken != "" {
+		s.SignInEnds = f.tokenEnd
+	}
 	s.SignIn.Accounts = slices.Clone(f.signIn.Accounts)
 	if f.result != nil {
 		r := *f.result
@@ -81,6 +85,8 @@ func (f *Flow) State() State {
 	}
 	if f.pending != nil {
 		s.Pending = f.pending.action()
+		u := *f.pending
+		s.Unknown = &u
 	}
 	return s
 }

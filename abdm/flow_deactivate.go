@@ -101,7 +101,7 @@ func (f *Flow) intend(ctx context.Context, a Attempt) error {
 		if errors.Is(err, ErrAnotherChange) {
 			return err
 		}
-		return fmt.Errorf("write the audit trail (nothing was sent to ABDM): %w", err)
+		return fmt.Errorf("%w: %w", ErrAuditWrite, err)
 	}
 	return nil
 }

@@ -141,6 +141,7 @@ func (f *Flow) Reactivate(ctx context.Context, otp string) (Result, error) {
 		} else {
 			f.c.log.WithError(perr).Info("reactivated; the profile could not be read with the new token")
 		}
+		f.c.logoutQuietly(ctx, tok.Token)
 	}
 	f.end(func() {
 		f.answered(opReactivate, &a, err, func() {

@@ -30,15 +30,15 @@ func (f *Flow) LoadPatient(ctx context.Context, xToken string) (Profile, error) 
 			f.afterError(err)
 			return
 		}
-		f.patientLoaded(opLoadPatient, p, xToken, LoginPastedToken)
+		f.patientLoaded(opLoadPatient, p, PatientToken{Token: xToken}, LoginPastedToken)
 	})
 	return p, err
 }
 
 // patientLoaded records the patient o identified. Called under the lock.
-func (f *Flow) patientLoaded(o flowOp, p Profile, xToken string, login LoginMethod) {
+func (f *Flow) patientLoaded(o flowOp, p Profile, tok PatientToken, login LoginMethod) {
 	keepOTP := f.otp.TxnID != "" && p.ABHANumber == f.patient.ABHANumber && f.now().Before(f.otp.ExpiresAt)
-	f.xToken, f.patient, f.login = xToken, p, login
+	f.xToken, f.tokenEnd, f.patient, f.login = tok.Token, tok.ExpiresAt, p, login
 	f.signIn = SignInState{}
 	f.move(o)
 	if keepOTP {
@@ -219,7 +219,7 @@ func (f *Flow) signInFinished(si SignInState, a *signInAnswer) {
 		f.signIn.Accounts, f.transfer = a.accounts, a.transfer
 		a.err = ErrChooseAccount
 	case a.err == nil:
-		f.patientLoaded(opFinishSignIn, a.profile, a.token.Token, si.Method)
+		f.patientLoaded(opFinishSignIn, a.profile, a.token, si.Method)
 	case IsOTPRefusal(a.err):
 		f.signIn.Attempts++
 	case IsKind(a.err, KindOTPExpired, KindTxnInvalid, KindTooManyAttempts):
@@ -261,7 +261,7 @@ func (f *Flow) ChooseAccount(ctx context.Context, abhaNumber string) (Profile, e
 	f.end(func() {
 		switch {
 		case err == nil:
-			f.patientLoaded(opChooseAccount, p, tok.Token, si.Method)
+			f.patientLoaded(opChooseAccount, p, tok, si.Method)
 		case IsKind(err, KindAccountInactive):
 			f.react = ReactivationState{Account: asDeactivated(chosen)}
 		case IsKind(err, KindPatientToken):
@@ -282,4 +282,17 @@ func findAccount(accounts []Account, abhaNumber string) (Account, bool) {
 		}
 	}
 	return Account{}, false
+}
+
+// EndExpiredSignIn forgets the patient's sign-in once the time State().SignInEnds
+// has passed, as when ABDM refuses an expired token: the patient must sign
+// in again. It reports whether it did; it does nothing while a call runs.
+func (f *Flow) EndExpiredSignIn() bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.busy || f.xToken == "" || f.tokenEnd.IsZero() || f.now().Before(f.tokenEnd) {
+		return false
+	}
+	f.afterError(&Error{Op: "keep the patient's sign-in", Kind: KindPatientToken})
+	return true
 }

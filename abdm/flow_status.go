@@ -80,17 +80,31 @@ func (f *Flow) settle(a Attempt, status AccountStatus) {
 	f.move(v)
 }
 
-// verdictOutcomes are the journal records of the verdicts of a status check.
+// SettledMessage begins the Message of every outcome a status check wrote
+// after an unknown outcome: the audit trail says how the attempt was settled.
+const SettledMessage = "settled by a status check"
+
+// verdictOutcomes are the journal records of the verdicts of a status check;
+// each Message begins with SettledMessage (literals: the UI's translation
+// test reads them).
 var verdictOutcomes = map[flowOp]Outcome{
-	evDeactivationFound:   {Status: OutcomeDeactivated, Message: "confirmed by a status check"},
-	evDeactivationNotDone: {Status: OutcomeNotDeactivated, Message: "a status check found the ABHA still active"},
-	evReactivationFound:   {Status: OutcomeReactivated, Message: "confirmed by a status check"},
-	evReactivationNotDone: {Status: OutcomeNotReactivated, Message: "a status check found the ABHA still deactivated"},
+	evDeactivationFound:   {Status: OutcomeDeactivated, Message: "settled by a status check: the ABHA is deactivated"},
+	evDeactivationNotDone: {Status: OutcomeNotDeactivated, Message: "settled by a status check: the ABHA is still active, so it was not deactivated"},
+	evReactivationFound:   {Status: OutcomeReactivated, Message: "settled by a status check: the ABHA is active again"},
+	evReactivationNotDone: {Status: OutcomeNotReactivated, Message: "settled by a status check: the ABHA is still deactivated, so it was not reactivated"},
+}
+
+// SettledOutcome is the audit trail's outcome of attempt a, whose outcome
+// was unknown, once a status check found status.
+func SettledOutcome(a Attempt, status AccountStatus, now time.Time) Outcome {
+	return settledOutcome(a, status, now)
 }
 
 // settledOutcome is the journal record of a status check after an unknown outcome.
 func settledOutcome(a Attempt, status AccountStatus, now time.Time) Outcome {
 	o := verdictOutcomes[verdict(a, status)]
-	o.Duration = now.Sub(a.Started)
+	if !a.Started.IsZero() {
+		o.Duration = now.Sub(a.Started)
+	}
 	return o
 }

@@ -98,7 +98,18 @@ func (c *Client) withFreshKey(ctx context.Context, send func() error) error {
 		return err
 	}
 	c.log.Info("ABDM's public key has changed: sending again with the new key")
-	return send()
+	err = send()
+	var e *Error
+	if refusedValue(err) && !IsKind(err, KindWrongOTP) && errors.As(err, &e) {
+		// Refused with the new key too, and not as a wrong OTP: the key may
+		// have changed again (or the value is refused for another cause,
+		// which ABDM's code and message still show).
+		c.log.WithField("code", e.Code).Warn("refused again after ABDM's key changed")
+		changed := *e
+		changed.Kind = KindKeyChanged
+		return &changed
+	}
+	return err
 }
 
 // refusedValue reports whether err is a refusal of what was sent, as an

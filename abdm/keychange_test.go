@@ -2,7 +2,11 @@ package abdm
 
 import (
 	"context"
+	"errors"
+	"strings"
 	"testing"
+
+	"abha-deactivate/abdm/sandbox"
 )
 
 // TestChangedKeyIsFetchedAgain: when ABDM changes its public key after the
@@ -63,4 +67,31 @@ func TestChangedKeyAtSignIn(t *testing.T) {
 	if p := e.signIn(patientAsha, LoginAadhaarOTP); p.ABHANumber == "" {
 		t.Fatal("signed in to no one")
 	}
+}
+
+// TestChangedKeyRefusedAgain: when the value sent again with ABDM's new key
+// is refused too (not as a wrong OTP), the error says that ABDM's key may
+// have changed (KindKeyChanged), keeping ABDM's code; nothing more is sent.
+func TestChangedKeyRefusedAgain(t *testing.T) {
+	forEachGen(t, func(t *testing.T, gen Generation) {
+		_, other := testKeys(t)
+		e := newTestEnv(t, withGen(gen))
+		e.connect()
+		e.toOTPSent(patientAsha)
+		before := e.count(callDeactivate)
+		e.sim.RotateKey(other)
+		e.sim.SetFault(e.route(callDeactivate), sandbox.Fault{Status: 400, Times: 2,
+			Body: `{"code":"ABDM-9999","message":"Invalid LoginId","timestamp":"2026-11-26T10:00:00Z"}`})
+		_, err := e.flow.Deactivate(context.Background(), e.lastOTP(), []string{"101"}, "")
+		var ae *Error
+		if !errors.As(err, &ae) || ae.Kind != KindKeyChanged || ae.Code != "ABDM-9999" {
+			t.Fatalf("refused again after the key changed: %v (kind %v)", err, KindOf(err))
+		}
+		if !strings.Contains(ae.Message(), "key") || !strings.Contains(ae.NextAction(), "Go to Connect") {
+			t.Errorf("advice %q / %q", ae.Message(), ae.NextAction())
+		}
+		if n := e.count(callDeactivate) - before; n != 2 {
+			t.Errorf("the deactivation reached ABDM %d times, want 2", n)
+		}
+	})
 }

@@ -125,9 +125,15 @@ type State struct {
 	Patient      Profile
 	OTP          OTPState          // zero until an OTP is sent
 	Reactivation ReactivationState // its Account is set once a deactivated ABHA is met
-	Result       *Result           // set at StepDeactivated and StepReactivated
+	// SignInEnds is when the patient's sign-in (their token) expires; zero
+	// when no patient is signed in or it is not known (a pasted token).
+	SignInEnds time.Time
+	Result     *Result // set at StepDeactivated and StepReactivated
 	// Pending is what was sent with an unknown outcome (StepOutcomeUnknown).
 	Pending Action
+	// Unknown is the attempt whose outcome is unknown (StepOutcomeUnknown):
+	// the patient, the transaction, the audit trail's ID.
+	Unknown *Attempt
 }
 
 // AccountStatus is what a status check found.
@@ -199,6 +205,9 @@ var (
 	// moment: nothing is sent.
 	ErrAnotherChange = errors.New("another window on this computer is already changing this ABHA: " +
 		"nothing was sent from here; check the ABHA's status before trying again")
+	// ErrAuditWrite is returned when the audit trail could not be written
+	// before the irreversible call: nothing is sent.
+	ErrAuditWrite         = errors.New("write the audit trail (nothing was sent to ABDM)")
 	ErrAlreadyDeactivated = errors.New("this ABHA has already been deactivated")
 	ErrAlreadyReactivated = errors.New("this ABHA has already been reactivated")
 	ErrOTPFormat          = errors.New("the OTP must be exactly 6 digits")

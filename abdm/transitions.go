@@ -19,7 +19,9 @@ const (
 	opReactivate
 	opCheckStatus
 	opNextPatient
-	numActions // the number of actions; the answers follow
+	opCheckLater   // leave an unknown outcome to be checked later, and start with another patient
+	opCheckEarlier // check the status of an attempt left unknown earlier
+	numActions     // the number of actions; the answers follow
 )
 
 // What an answer turned out to be. These are never asked for: a journey
@@ -44,7 +46,8 @@ var opNames = [numOps]string{
 	opStartSignIn: "send the sign-in OTP", opFinishSignIn: "finish the sign-in",
 	opChooseAccount: "choose the patient's ABHA", opRequestOTP: "request an OTP", opDeactivate: "deactivate",
 	opStartReactivation: "send the reactivation OTP", opReactivate: "reactivate", opCheckStatus: "check the status",
-	opNextPatient: "start with another patient",
+	opNextPatient: "start with another patient", opCheckLater: "check later",
+	opCheckEarlier: "check an earlier attempt",
 
 	evOTPKept: "otp-kept", evSessionRefused: "session-refused", evTokenRefused: "token-refused",
 	evOTPVoid: "otp-void", evOutcomeLost: "outcome-lost", evDeactivationFound: "deactivation-found",
@@ -78,6 +81,9 @@ var transitions = [numOps]map[Step]Step{
 	opNextPatient: {StepDisconnected: StepDisconnected, StepConnected: StepConnected, StepPatient: StepConnected,
 		StepOTPSent: StepConnected, StepDeactivated: StepConnected, StepReactivationOTPSent: StepConnected,
 		StepReactivated: StepConnected},
+	opCheckLater: {StepOutcomeUnknown: StepConnected},
+	opCheckEarlier: {StepConnected: StepConnected, StepPatient: StepPatient, StepOTPSent: StepOTPSent,
+		StepDeactivated: StepDeactivated, StepReactivationOTPSent: StepReactivationOTPSent, StepReactivated: StepReactivated},
 
 	evOTPKept: {StepPatient: StepOTPSent},
 	evSessionRefused: {StepDisconnected: StepDisconnected, StepConnected: StepDisconnected,

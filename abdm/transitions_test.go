@@ -24,6 +24,8 @@ send-the-reactivation-otp .   rotp  rotp  rotp  rotp  .     rotp  .
 reactivate              .     .     .     .     .     .     reac  .
 check-the-status        .     .     pat   otp   deac  unkn  .     reac
 start-with-another-patient disc conn conn conn  conn  .     conn  conn
+check-later             .     .     .     .     .     conn  .     .
+check-an-earlier-attempt .    conn  pat   otp   deac  .     rotp  reac
 otp-kept                .     .     otp   .     .     .     .     .
 session-refused         disc  disc  disc  disc  disc  .     disc  disc
 token-refused           .     conn  conn  conn  conn  .     conn  conn

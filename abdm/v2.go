@@ -80,7 +80,7 @@ func (v v2API) lookUp(ctx context.Context, id PatientID) (Account, error) {
 func (v v2API) startSignIn(ctx context.Context, a Account, method LoginMethod) (SentOTP, error) {
 	const op = "start the patient's sign-in"
 	rep, err := v.c.do(ctx, call{op: op, method: http.MethodPost, url: v.url(wire.PathAuthInit),
-		body: wire.AuthInitRequest{AuthMethod: string(method), HealthID: a.id()}, auth: true})
+		body: wire.AuthInitRequest{AuthMethod: string(method), HealthID: a.id()}, auth: true, sendsOTP: true})
 	if err != nil {
 		return SentOTP{}, err
 	}
@@ -144,7 +144,7 @@ func (v v2API) requestOTP(ctx context.Context, xToken string, _ Profile, method 
 		return SentOTP{}, errors.New("request OTP: unknown OTP method " + string(method))
 	}
 	rep, err := v.c.do(ctx, call{op: op, method: http.MethodPost, url: v.url(path),
-		body: struct{}{}, auth: true, xToken: xToken})
+		body: struct{}{}, auth: true, xToken: xToken, sendsOTP: true})
 	if err != nil {
 		return SentOTP{}, err
 	}
@@ -186,7 +186,7 @@ func (v v2API) statusByNumber(ctx context.Context, abhaNumber string) (AccountSt
 func (v v2API) startReactivation(ctx context.Context, a Account, method OTPMethod) (SentOTP, error) {
 	const op = "request the reactivation OTP"
 	rep, err := v.c.do(ctx, call{op: op, method: http.MethodPost, url: v.url(wire.PathReactivateInit),
-		body: wire.ReactivateInitRequest{AuthMethod: string(method), HealthID: a.id()}, auth: true})
+		body: wire.ReactivateInitRequest{AuthMethod: string(method), HealthID: a.id()}, auth: true, sendsOTP: true})
 	if err != nil {
 		return SentOTP{}, err
 	}

@@ -126,7 +126,7 @@ func (v v3API) requestOTPAt(ctx context.Context, op, path, xToken, id string, sc
 		if err != nil {
 			return err
 		}
-		rep, err = v.c.do(ctx, call{op: op, method: http.MethodPost, url: v.url(path), auth: true, xToken: xToken,
+		rep, err = v.c.do(ctx, call{op: op, method: http.MethodPost, url: v.url(path), auth: true, xToken: xToken, sendsOTP: true,
 			body: wire.V3OTPRequest{Scope: scope, LoginHint: hint, LoginID: enc, OTPSystem: system}})
 		return err
 	})

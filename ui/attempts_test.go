@@ -37,10 +37,18 @@ func TestNoAttemptsLeftOffersANewOTP(t *testing.T) {
 	if !e.wiz.next.Disabled() {
 		t.Error("Deactivate is still enabled with no attempts left")
 	}
+	if got := e.wiz.win.Canvas().Focused(); got != n.action {
+		t.Errorf("focus on %T, not on the notice's %q button", got, n.action.Text)
+	}
 	// A refusal that leaves no attempt (whatever ABDM's code) says the same.
-	showOTPRefusal(n, &abdm.Error{Kind: abdm.KindWrongOTP, Status: 400}, 0, T("Request a new OTP"), func() {})
-	if want := T("No attempts are left for this OTP: send a new one."); n.detail.Text != want || n.action.Hidden {
+	showOTPRefusal(n, &abdm.Error{Kind: abdm.KindWrongOTP, Status: 400}, 0, T("Request a new OTP"), func() {}, nil)
+	want := T("No attempts are left for this OTP. Press \"{{.Button}}\" to get a new one.",
+		map[string]any{"Button": T("Request a new OTP")})
+	if n.detail.Text != want || n.action.Hidden {
 		t.Errorf("no attempt left: %q (action hidden %v)", n.detail.Text, n.action.Hidden)
+	}
+	if got := e.wiz.win.Canvas().Focused(); got != n.action {
+		t.Errorf("no attempt left: focus on %T, not on the notice's button", got)
 	}
 }
 

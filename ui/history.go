@@ -61,7 +61,11 @@ func (w *Wizard) showHistory() {
 	headers := []string{T("Time"), T("Action"), T("ABHA number"), T("Outcome"), T("Reasons"), T("Environment"), T("User")}
 	h.table = widget.NewTable(
 		func() (int, int) { return len(h.rows) + 1, len(headers) },
-		func() fyne.CanvasObject { return widget.NewLabel("") },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("")
+			l.Truncation = fyne.TextTruncateEllipsis // a long outcome must not run over the next column
+			return l
+		},
 		func(id widget.TableCellID, o fyne.CanvasObject) {
 			l := o.(*widget.Label)
 			if id.Row == 0 {
@@ -70,6 +74,10 @@ func (w *Wizard) showHistory() {
 				return
 			}
 			l.TextStyle = fyne.TextStyle{}
+			if id.Col == historyReasonsCol {
+				l.SetText(h.w.reasonLabels(h.rows[id.Row-1]))
+				return
+			}
 			l.SetText(historyCell(h.rows[id.Row-1], id.Col))
 		})
 	for i, width := range []float32{150, 120, 160, 300, 110, 100, 100} {
@@ -87,7 +95,7 @@ func (w *Wizard) showHistory() {
 	h.export = widget.NewButton(T("Export CSV…"), h.exportCSV)
 	filters := container.NewHBox(widget.NewLabel(T("Outcome")), h.outcome, widget.NewLabel(T("From")), sized(h.from, 120),
 		widget.NewLabel(T("To (not included)")), sized(h.to, 120), apply)
-	top := container.NewVBox(h.warning, h.status, newForwardStrip(w, false).label, filters)
+	top := container.NewVBox(h.warning, w.later.historyView(), h.status, newForwardStrip(w, false).label, filters)
 	bottom := container.NewHBox(h.more, layoutSpacer(), h.export)
 	h.dlg = dialog.NewCustom(T("History"), T("Close"), container.NewBorder(top, bottom, nil, nil, h.table), w.win)
 	h.dlg.Resize(w.dialogSize(980, 600))

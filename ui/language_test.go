@@ -50,7 +50,6 @@ var trDynamicArgs = map[string]string{
 // uses them. Keys the app also passes to T ("Cancel", "Copy", "File",
 // "Save") are not listed.
 var trFyneKeys = map[string]string{
-	"Quit":              "File menu item that Fyne adds",
 	"OK":                "button of dialog.ShowInformation and dialog.ShowError",
 	"Error":             "title of dialog.ShowError",
 	"Yes":               "default buttons of dialog.NewConfirm",
@@ -220,14 +219,14 @@ func trCalls(t *testing.T) []trCall {
 func trKindKeys(t *testing.T) []string {
 	t.Helper()
 	var keys []string
-	for k := abdm.KindUnknown; k <= abdm.KindRedirect; k++ {
+	for k := abdm.KindUnknown; k <= abdm.KindKeyChanged; k++ {
 		if k.Message() == "" || k.NextAction() == "" {
 			t.Errorf("abdm kind %v has no message or next action", k)
 		}
 		keys = append(keys, k.Message(), k.NextAction())
 	}
-	if after := abdm.KindRedirect + 1; after.Message() != "" {
-		t.Errorf("abdm has a kind after KindClientDefect (%v): extend the loop in trKindKeys", after)
+	if after := abdm.KindKeyChanged + 1; after.Message() != "" {
+		t.Errorf("abdm has a kind after KindKeyChanged (%v): extend the loop in trKindKeys", after)
 	}
 	return keys
 }

@@ -15,8 +15,10 @@ import (
 func (w *Wizard) menu() *fyne.MainMenu {
 	file := fyne.NewMenu(T("File"),
 		fyne.NewMenuItem(T("Settings…"), w.showSettings),
-		fyne.NewMenuItem(T("History…"), w.showHistory),
+		&fyne.MenuItem{Label: T("History…"), Action: w.showHistory, Shortcut: historyShortcut},
 		fyne.NewMenuItem(T("Open logs folder"), w.openLogs),
+		fyne.NewMenuItemSeparator(),
+		w.quitItem(),
 	)
 	help := fyne.NewMenu(T("Help"), fyne.NewMenuItem(T("About"), w.showAbout))
 	return fyne.NewMainMenu(file, help)
@@ -26,6 +28,38 @@ func (w *Wizard) menu() *fyne.MainMenu {
 func (w *Wizard) dialogSize(width, height float32) fyne.Size {
 	s := w.win.Canvas().Size()
 	return fyne.NewSize(min(width, s.Width-40), min(height, s.Height-40))
+}
+
+// historyReasonsCol is the column of the history table with the reasons:
+// Wizard.reasonLabels writes it.
+const historyReasonsCol = 4
+
+// reasonLabels are the reasons of an attempt by their labels in the
+// interface's language, never their codes: the catalogue's label, else the
+// one the audit trail kept, else the code.
+func (w *Wizard) reasonLabels(e audit.Entry) string {
+	rec := e.Intent
+	if rec == nil {
+		rec = e.Outcome
+	}
+	if rec == nil {
+		return ""
+	}
+	labels := make([]string, 0, len(rec.Reasons))
+	for _, r := range rec.Reasons {
+		c, known := w.opts.Catalogue.Lookup(r.Code)
+		switch {
+		case known && c.FreeText:
+			labels = append(labels, T("Another reason"))
+		case known:
+			labels = append(labels, c.Label(w.opts.Language))
+		case r.Label != "":
+			labels = append(labels, r.Label)
+		default:
+			labels = append(labels, r.Code)
+		}
+	}
+	return strings.Join(labels, "; ")
 }
 
 // historyCell is the text of one cell of the history table.
@@ -53,12 +87,6 @@ func historyCell(e audit.Entry, col int) string {
 			out += " (" + e.Outcome.Code + ")"
 		}
 		return out
-	case 4:
-		var codes []string
-		for _, r := range rec.Reasons {
-			codes = append(codes, r.Code)
-		}
-		return strings.Join(codes, ", ")
 	case 5:
 		if rec.API != "" {
 			return rec.Environment + " (" + rec.API + ")"

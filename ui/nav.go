@@ -43,6 +43,7 @@ func (w *Wizard) show(i int) {
 		w.stepTitle.SetText(s.title())
 	}
 	w.updateTrail()
+	w.later.stepShown(i)
 	w.modeBox.Hidden = !screens[i].task
 	w.modeBox.Refresh()
 	w.back.Hidden = screens[i].back == noStep
@@ -51,6 +52,7 @@ func (w *Wizard) show(i int) {
 	if n := s.stepNotice(); n.box.Visible() {
 		w.noticeShown(n)
 	}
+	w.watchSignIn()
 	if f := s.focusTarget(); f != nil {
 		w.focus(f)
 	} else {
@@ -136,12 +138,14 @@ func (w *Wizard) connected(set settings.Settings, c connection) {
 		w.win.SetTitle(T("ABHA Deactivation") + " — " + w.system.text.Text)
 	}
 	w.useClient(c.client, c.flow)
+	w.flowEnv = c.env
 	w.resetSteps(stepPatient, stepReactivate)
 	w.modePick.SetSelected(w.modePick.Options[0])
 	if c.warning != "" {
 		w.stepAt(stepPatient).stepNotice().show(noticeWarning, c.warning, "", "", nil)
 	}
 	w.forward()
+	w.later.connected() // a status check that waited for Connect
 }
 
 // nextPatient keeps the connection and starts again at the patient step.

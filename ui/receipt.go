@@ -88,7 +88,7 @@ func (r *resultView) openReceipt() {
 		return m.Save(ctx, path, w.receiptData(m, *res))
 	}, func(err error) {
 		if err != nil {
-			r.notice.show(noticeError, T("The receipt could not be made."), err.Error(), "", nil)
+			r.notice.show(noticeError, T("The receipt could not be made."), w.problemDetail(err), "", nil)
 			return
 		}
 		w.event("receipt saved")
@@ -133,7 +133,7 @@ func (r *resultView) saveReceipt() {
 			return nil
 		}, func(err error) {
 			if err != nil {
-				r.notice.show(noticeError, T("The receipt could not be saved."), err.Error(), "", nil)
+				r.notice.show(noticeError, T("The receipt could not be saved."), w.problemDetail(err), "", nil)
 				return
 			}
 			w.event("receipt saved")

@@ -205,11 +205,18 @@ func (r *resultView) showUnknown(err error) {
 		r.text.SetText(T("The request was sent to ABDM, but no answer came back (the connection broke or took too long). Do not send it again: press Check status to ask ABDM whether the ABHA is now deactivated."))
 	}
 	r.txnRow.Hide()
+	u := r.w.flowState().Unknown
+	if u != nil {
+		r.w.later.unknown(*u)
+		r.txn.SetText(u.TxnID)
+		r.txnRow.Show()
+	}
 	r.offerReceipt(abdm.Result{})
-	r.more.Objects = nil
+	r.more.Objects = r.w.later.unknownMore(u)
 	r.more.Refresh()
 	r.notice.hide()
 	r.w.show(stepResult)
+	r.w.event("outcome unknown")
 }
 
 // checkStatus asks ABDM whether the ABHA is deactivated, after an unknown outcome.
@@ -217,15 +224,22 @@ func (r *resultView) checkStatus() {
 	w := r.w
 	var st abdm.AccountStatus
 	pending := w.flowState().Pending
+	id := ""
+	if u := w.flowState().Unknown; u != nil {
+		id = u.ID
+	}
 	w.run(T("Asking ABDM for the ABHA's status…"), func(ctx context.Context) (err error) {
 		st, err = w.flow.CheckStatus(ctx)
 		return err
 	}, func(err error) {
+		if err == nil {
+			w.later.settled(id)
+		}
 		switch {
 		case err != nil && abdm.IsKind(err, abdm.KindPatientToken):
 			r.notice.showError(err, "", nil)
 			r.notice.detail.SetText(r.notice.detail.Text + "\n" +
-				T("Once the patient has a new token, go back to the Patient step with it, then check again."))
+				T("Once the patient has signed in again (a new OTP) on the Patient step, check again."))
 		case err != nil:
 			r.notice.showError(err, "", nil)
 		case pending == abdm.ActionReactivate && st == abdm.StatusActive:

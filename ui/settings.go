@@ -28,7 +28,7 @@ var settingsLanguages = []string{"", LangEnglish, LangHindi}
 // settingsForm is the Settings dialog's fields.
 type settingsForm struct {
 	w        *Wizard
-	language *widget.Select
+	language *widget.RadioGroup // the languages by their own names, in the order of settingsLanguages
 	look     *widget.Select
 	api      *widget.Select // the generations, in the order of abdm.Generations
 	proxy    *widget.Entry
@@ -52,14 +52,13 @@ func (w *Wizard) showSettings() {
 // newSettingsForm makes the fields, filled in with the settings in effect.
 func newSettingsForm(w *Wizard) *settingsForm {
 	f := &settingsForm{w: w, proxy: widget.NewEntry(), ca: widget.NewEntry(), problem: wrapped("")}
-	// Devanagari only where the Hindi font is in use: the English theme cannot draw it.
-	hindi := "Hindi"
-	if w.opts.Language == LangHindi {
-		hindi = "हिन्दी"
-	}
-	f.language = widget.NewSelect([]string{T("Follow the system"), "English", hindi}, nil)
+	// Each language by its own name, whatever the interface's language. A
+	// radio group, not a list that pops up: it is drawn in languageView's
+	// theme, which has the Devanagari font.
+	f.language = widget.NewRadioGroup(languageNames(), nil)
+	f.language.Horizontal = true
 	if i := slices.Index(settingsLanguages, w.set.Language); i >= 0 {
-		f.language.SetSelectedIndex(i)
+		f.language.SetSelected(f.language.Options[i])
 	}
 	f.look = widget.NewSelect([]string{T("Same as the computer"), T("Light"), T("Dark")}, nil)
 	f.look.SetSelectedIndex(max(slices.Index(settingsLooks, w.set.Appearance), 0))
@@ -99,7 +98,7 @@ func (f *settingsForm) layout() fyne.CanvasObject {
 	pol := f.w.opts.Policy
 	return container.NewVBox(
 		field(T("API generation"), f.api, policyHint(pol, settings.FieldAPIVersion, T("v3 is ABDM's current API. Choose v2 only if your facility's ABDM access is still on the legacy HealthID API. It is also on the Connect step."))),
-		field(T("Language"), f.language, T("A change of language applies the next time the app starts.")),
+		field(T("Language"), f.languageView(), T("A change of language applies the next time the app starts.")),
 		field(T("Appearance"), f.look, T("Light or dark colours. \"Same as the computer\" follows the light or dark choice of this computer.")),
 		field(T("Proxy"), f.proxy, policyHint(pol, settings.FieldProxyURL, T("Leave empty to use the computer's proxy settings (HTTPS_PROXY)."))),
 		field(T("Extra CA certificates"), container.NewBorder(nil, nil, nil, browse, f.ca),
@@ -112,7 +111,7 @@ func (f *settingsForm) layout() fyne.CanvasObject {
 // read returns the settings in effect with the fields' values.
 func (f *settingsForm) read() settings.Settings {
 	next := f.w.set
-	if i := f.language.SelectedIndex(); i >= 0 {
+	if i := slices.Index(f.language.Options, f.language.Selected); i >= 0 {
 		next.Language = settingsLanguages[i]
 	}
 	if i := f.api.SelectedIndex(); i >= 0 && !f.api.Disabled() {
@@ -195,4 +194,17 @@ func policyHint(p settings.Policy, f settings.Field, usual string) string {
 		return T("Set by your facility's IT team for this computer; it cannot be changed here.")
 	}
 	return usual
+}
+
+// languageNames are the choices of the Language field: each language by
+// its own name, "English" and "हिन्दी" in either interface language.
+func languageNames() []string {
+	return []string{T("Follow the system"), "English", "हिन्दी"}
+}
+
+// languageView is the Language field drawn with the Devanagari font first
+// (Latin letters fall back to Fyne's font), so that "हिन्दी" is legible in the
+// English interface too, where the theme's font has no Devanagari.
+func (f *settingsForm) languageView() fyne.CanvasObject {
+	return container.NewThemeOverride(f.language, newTheme(true, f.w.set.Appearance))
 }

@@ -385,6 +385,7 @@ func (s *connectStep) connectWith(set settings.Settings) {
 type connection struct {
 	client  *abdm.Client
 	flow    *abdm.Flow
+	env     string // as the audit trail names the system: sandbox, production, custom or demo
 	secret  string
 	warning string // about keeping the secret, if any
 }
@@ -420,7 +421,7 @@ func (s *connectStep) open(ctx context.Context, set settings.Settings, typed str
 	if err := f.Connect(ctx); err != nil {
 		return connection{}, err
 	}
-	conn := connection{client: c, flow: f, secret: secret}
+	conn := connection{client: c, flow: f, env: env, secret: secret}
 	if w.opts.Demo == nil {
 		conn.warning = s.keepSecret(ctx, set, typed)
 		if w.opts.SaveSettings != nil {

@@ -82,7 +82,7 @@ func (s *connectStep) forgetSecret() {
 		return err
 	}, func(err error) {
 		if err != nil {
-			s.notice.show(noticeError, T("The saved secret could not be deleted."), err.Error(), "", nil)
+			s.notice.show(noticeError, T("The saved secret could not be deleted."), s.w.problemDetail(err), "", nil)
 			return
 		}
 		s.savedFor = ""
@@ -103,7 +103,7 @@ func (s *connectStep) keepSecret(ctx context.Context, set settings.Settings, typ
 		if store.SessionOnly() {
 			return T("The system keyring is not available, so the client secret is kept only until you close the app.")
 		}
-		return T("The client secret could not be saved in the system keyring.") + " " + err.Error()
+		return T("The client secret could not be saved in the system keyring.") + " " + s.w.problemDetail(err)
 	}
 	return ""
 }

@@ -145,7 +145,8 @@ func (s *patientStep) enter() {
 	case patientChoose:
 		s.w.setPrimary(T("Continue with this ABHA"), widget.HighImportance, s.choose.Selected != "", s.chooseAccount)
 	case patientSignIn, patientSignInMobile:
-		s.w.setPrimary(T("Sign in"), widget.HighImportance, true, s.finishSignIn)
+		// No attempt left: only a new sign-in OTP helps.
+		s.w.setPrimary(T("Sign in"), widget.HighImportance, st.SignIn.Remaining() > 0, s.finishSignIn)
 	case patientFoundMobile:
 		s.w.setPrimary(T("Send sign-in OTP"), widget.HighImportance, true, s.sendSignIn)
 	case patientFoundABHA:
@@ -208,8 +209,8 @@ func (s *patientStep) signInAgain(err error) {
 	s.signInOTP.SetText("")
 	s.sync(s.w.flowState())
 	s.confirm.SetChecked(false)
-	title, detail := describe(err)
-	s.notice.show(noticeWarning, title, detail+"\n"+T("Press Find patient so the patient can sign in again (or paste their new token). What you entered on the other steps is kept."), "", nil)
+	title, detail := s.w.describe(err)
+	s.notice.show(noticeWarning, title, detail+"\n"+T("Press Find patient so the patient can sign in again (a new OTP). What you entered on the other steps is kept."), "", nil)
 }
 
 // inputChanged drops a shown patient once what identifies them changes.

@@ -93,9 +93,8 @@ func (s *patientStep) finishSignIn() {
 			w.event("choose the ABHA")
 		case abdm.IsOTPRefusal(err):
 			s.signInOTP.SetText("")
-			showOTPRefusal(s.notice, err, w.flowState().SignIn.Remaining(), T("Send sign-in OTP"), s.sendSignIn)
 			s.enter()
-			w.focus(s.signInOTP)
+			showOTPRefusal(s.notice, err, w.flowState().SignIn.Remaining(), T("Send sign-in OTP"), s.sendSignIn, s.signInOTP)
 		case err != nil:
 			s.showError(err)
 		default:

@@ -240,13 +240,14 @@ func (s *reactivateStep) showError(err error) {
 	case showWait(s.notice, err):
 	case abdm.IsOTPRefusal(err) && w.flowState().Step == abdm.StepReactivationOTPSent:
 		s.otp.SetText("")
-		showOTPRefusal(s.notice, err, w.flowState().Reactivation.Remaining(), T("Send reactivation OTP"), s.send)
-		w.focus(s.otp)
+		showOTPRefusal(s.notice, err, w.flowState().Reactivation.Remaining(), T("Send reactivation OTP"), s.send, s.otp)
 	case abdm.IsKind(err, abdm.KindOutcomeUnknown):
 		w.outcomeUnknown(err)
 		return
 	case abdm.IsKind(err, abdm.KindGatewayCredentials):
 		s.notice.showError(err, T("Go to Connect"), w.toConnect)
+	case abdm.StoppedOTPSend(err):
+		s.notice.show(noticeInfo, stoppedWords(err), "", "", nil)
 	case errors.Is(err, context.Canceled):
 		s.notice.show(noticeInfo, T("Stopped. Nothing more was sent."), "", "", nil)
 	default:

@@ -56,7 +56,7 @@ func newVerifyStep(w *Wizard) *verifyStep {
 	reasonBox := container.NewVBox()
 	for _, r := range w.opts.Catalogue.Reasons() {
 		code, free := r.Code, r.FreeText
-		c := newCheck(w, code+"  —  "+r.Label(lang), func(on bool) {
+		c := newCheck(w, r.Label(lang), func(on bool) { // the label only: codes mean nothing to staff
 			if free {
 				s.other.Hidden = !on
 				s.other.Refresh()
@@ -214,9 +214,8 @@ func (s *verifyStep) showError(err error) {
 	if abdm.IsOTPRefusal(err) {
 		// A wrong OTP, or a refusal ABDM did not explain: the OTP step stays.
 		s.otp.SetText("")
-		showOTPRefusal(s.notice, err, w.flowState().OTP.Remaining(), T("Request a new OTP"), w.requestNewOTP)
-		w.focus(s.otp)
 		s.enter()
+		showOTPRefusal(s.notice, err, w.flowState().OTP.Remaining(), T("Request a new OTP"), w.requestNewOTP, s.otp)
 		return
 	}
 	switch abdm.KindOf(err) {
@@ -226,6 +225,7 @@ func (s *verifyStep) showError(err error) {
 		s.notice.showError(err, "", nil)
 	case abdm.KindOTPExpired, abdm.KindTxnInvalid, abdm.KindTooManyAttempts:
 		s.notice.showError(err, T("Request a new OTP"), w.requestNewOTP)
+		defer w.focus(s.notice.action) // after enter: the OTP cannot be used again
 	case abdm.KindPatientToken:
 		w.patientTokenExpired(err)
 	case abdm.KindGatewayCredentials:

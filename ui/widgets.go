@@ -2,8 +2,6 @@ package ui
 
 import (
 	"bytes"
-	"context"
-	"errors"
 	"fmt"
 	"image"
 	"image/color"
@@ -289,44 +287,11 @@ func (n *notice) show(kind noticeKind, title, detail, actionLabel string, action
 // showError explains err in plain words: what happened, ABDM's code and
 // message when there is one, and what to do next.
 func (n *notice) showError(err error, actionLabel string, action func()) {
-	title, detail := describe(err)
-	n.show(noticeError, title, detail, actionLabel, action)
-}
-
-// describe turns an error into a title and details for the user.
-func describe(err error) (title, detail string) {
-	var e *abdm.Error
-	switch {
-	case errors.Is(err, context.Canceled) && !abdm.IsKind(err, abdm.KindOutcomeUnknown):
-		// Staff pressed Cancel (or Escape): say what that means, not Go's words.
-		title = T("Stopped. Nothing more will be sent for this request.")
-		detail = T("If ABDM had already received it (for example a request to send an OTP), the patient may still get an SMS. You can go on, or send a new OTP.")
-	case errors.As(err, &e):
-		title = T(e.Kind.Message())
-		if e.Code != "" && e.ABDMText != "" {
-			detail = T("ABDM code {{.Code}}: {{.Text}}", map[string]any{"Code": e.Code, "Text": e.ABDMText}) + "\n"
-		} else if e.Code != "" {
-			detail = T("ABDM code {{.Code}}", map[string]any{"Code": e.Code}) + "\n"
-		} else if e.ABDMText != "" {
-			detail = e.ABDMText + "\n"
-		}
-		if e.RetryAfter > 0 {
-			detail += T("Wait {{.Time}} before trying again.", map[string]any{"Time": friendlyDuration(e.RetryAfter)}) + "\n"
-		}
-		detail += T("What to do: ") + T(e.Kind.NextAction())
-	case errors.Is(err, abdm.ErrBusy):
-		title = T("Another request is still running.")
-	case errors.Is(err, abdm.ErrOTPFormat):
-		title = T("The OTP must be exactly 6 digits.")
-	case errors.Is(err, abdm.ErrNoReason):
-		title = T("Choose at least one reason.")
-	case errors.Is(err, abdm.ErrTokenFormat):
-		title = T("The patient token is empty or has spaces in it. Paste it again.")
-	default:
-		title = T("Something went wrong.")
-		detail = err.Error()
+	if action == nil && abdm.IsKind(err, abdm.KindKeyChanged) {
+		actionLabel, action = T("Go to Connect"), n.w.toConnect // what the advice says to press
 	}
-	return title, detail
+	title, detail := n.w.describe(err)
+	n.show(noticeError, title, detail, actionLabel, action)
 }
 
 // friendlyDuration writes d as "25 seconds", "3 minutes" or "1:05".
@@ -379,24 +344,28 @@ func setPhoto(img *canvas.Image, box *fyne.Container, photo []byte) {
 
 // showOTPRefusal tells that ABDM refused an OTP, with attempts left: as "does
 // not match" when ABDM said so, else with ABDM's own code and message. The
-// OTP step stays open either way.
-func showOTPRefusal(n *notice, err error, left int, newOTP string, again func()) {
+// OTP step stays open either way, the focus in field; with no attempt left
+// the notice says to press newOTP and the focus moves to that button.
+func showOTPRefusal(n *notice, err error, left int, newOTP string, again func(), field fyne.Focusable) {
 	title := T("ABDM refused the OTP.")
 	if abdm.IsKind(err, abdm.KindWrongOTP) {
 		title = T("The OTP does not match.")
 	}
 	if left <= 0 {
 		// Reading the same OTP again cannot help now: offer the way on.
-		n.show(noticeError, title, T("No attempts are left for this OTP: send a new one."), newOTP, again)
+		n.show(noticeError, title, T("No attempts are left for this OTP. Press \"{{.Button}}\" to get a new one.",
+			map[string]any{"Button": newOTP}), newOTP, again)
+		n.w.focus(n.action)
 		return
 	}
 	again2 := T("Ask the patient to read the OTP again. Attempts left: {{.N}}.", map[string]any{"N": left})
 	if abdm.IsKind(err, abdm.KindWrongOTP) {
 		n.show(noticeError, title, again2, "", nil)
-		return
+	} else {
+		_, detail := n.w.describe(err)
+		n.show(noticeError, title, detail+"\n"+again2, "", nil)
 	}
-	_, detail := describe(err)
-	n.show(noticeError, title, detail+"\n"+again2, "", nil)
+	n.w.focus(field)
 }
 
 // genderText is the patient's gender in the interface's language.

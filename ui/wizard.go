@@ -96,6 +96,7 @@ type Wizard struct {
 	set       settings.Settings
 	client    *abdm.Client
 	flow      *abdm.Flow
+	flowEnv   string // the connected system, as the audit trail names it
 	secret    string
 	confirmed bool         // production use confirmed for this run
 	asking    bool         // a confirmation dialog is open (askOnce)
@@ -115,7 +116,10 @@ type Wizard struct {
 	progressText *widget.Label
 	progressBox  *fyne.Container
 	noticeSlot   *fyne.Container // the shown step's notice, next to the buttons
+	footer       *fyne.Container // the notices, progress and buttons; holds signIn.note while shown
 	phone        *demoPhone
+	later        *laterList  // unresolved attempts (unknown.go)
+	signIn       signInWatch // the notice before and after the patient's sign-in ends (signin_expiry.go)
 
 	names       map[fyne.CanvasObject]string // focusable widgets, as the log names them
 	lastHistory *history                     // the History window opened last, for tests
@@ -165,6 +169,7 @@ func New(opts Options) *Wizard {
 	w := &Wizard{opts: opts, set: opts.Settings, stopTick: make(chan struct{})}
 	opts.App.Settings().SetTheme(newTheme(opts.Language == LangHindi, opts.Settings.Appearance))
 	w.win = opts.App.NewWindow(T("ABHA Deactivation"))
+	w.later = newLaterList(w)
 	// Building starts background work (the keyring lookup of the client ID)
 	// whose answer updates widgets: it waits until the window is built.
 	w.uiMu.Lock()
@@ -172,6 +177,7 @@ func New(opts Options) *Wizard {
 	w.win.SetCloseIntercept(w.onClose)
 	w.show(stepConnect)
 	w.uiMu.Unlock()
+	w.later.load()
 	if opts.Tick > 0 {
 		go w.every(opts.Tick, w.Tick)
 		go w.every(focusPoll, w.pollFocus)
@@ -212,7 +218,7 @@ func (w *Wizard) build() {
 	// The title and the trail of steps share a line: the longest step has to
 	// fit a 1366x768 screen.
 	header := container.NewVBox(container.NewBorder(nil, nil, w.stepTitle, nil, container.NewHBox(layoutSpacer(), w.stepTrail)),
-		w.modeBox, widget.NewSeparator())
+		w.modeBox, widget.NewSeparator(), w.later.bandView())
 	if w.opts.Demo != nil {
 		header.Objects = append([]fyne.CanvasObject{demoBanner()}, header.Objects...)
 	} else {
@@ -221,6 +227,7 @@ func (w *Wizard) build() {
 	}
 	footer := container.NewVBox(w.noticeSlot, w.progressBox, widget.NewSeparator(),
 		container.NewHBox(w.back, layoutSpacer(), w.cancel, w.next), newForwardStrip(w, true).label)
+	w.footer = footer
 	w.body = container.NewVScroll(container.NewPadded(w.stack))
 	body := w.body
 	var main fyne.CanvasObject = container.NewBorder(header, footer, nil, nil, body)
@@ -233,6 +240,7 @@ func (w *Wizard) build() {
 	w.win.Resize(defaultWindowSize(w.opts.Demo != nil))
 	w.win.SetContent(main)
 	w.win.SetMainMenu(w.menu())
+	w.addHistoryShortcut()
 	w.win.Canvas().SetOnTypedKey(w.typedKey)
 }
 
@@ -388,10 +396,16 @@ func (w *Wizard) cancelTask() {
 
 // onClose asks before closing while a request runs.
 func (w *Wizard) onClose() {
+	if w.later.holdQuit(w.onClose) {
+		return
+	}
 	if w.task != nil {
 		w.cancelTask()
 	}
 	w.stopOnce.Do(func() { close(w.stopTick) })
+	if w.signIn.timer != nil {
+		w.signIn.timer.Stop()
+	}
 	if w.stopWarm != nil {
 		w.stopWarm()
 	}
@@ -415,6 +429,9 @@ func (w *Wizard) every(d time.Duration, fn func()) {
 // Tick refreshes the OTP countdowns. The ticker calls it each second.
 func (w *Wizard) Tick() {
 	w.tickBuilt()
+	if w.onSignInStep() {
+		w.watchSignIn() // the minutes left, and the end even if a timer was late (a suspended computer)
+	}
 }
 
 // ShowDemoSMS puts a message on the demo phone. Safe from any goroutine.

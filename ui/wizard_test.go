@@ -63,11 +63,17 @@ type envOpt func(*Options)
 
 func newUIEnv(t *testing.T, opts ...envOpt) *uiEnv {
 	t.Helper()
+	return newUIEnvSim(t, nil, opts...)
+}
+
+// newUIEnvSim is newUIEnv with the simulator's own options added.
+func newUIEnvSim(t *testing.T, simOpts []sandbox.Option, opts ...envOpt) *uiEnv {
+	t.Helper()
 	a := test.NewTempApp(t)
 	start, _ := time.Parse(time.RFC3339, "2026-11-26T10:00:00Z")
 	clock := sandbox.NewManualClock(start)
-	sim := sandbox.New(sandbox.WithPrivateKey(sharedKey()), sandbox.WithClock(clock),
-		sandbox.WithRandom(mrand.NewChaCha8([32]byte{7})))
+	sim := sandbox.New(append([]sandbox.Option{sandbox.WithPrivateKey(sharedKey()), sandbox.WithClock(clock),
+		sandbox.WithRandom(mrand.NewChaCha8([32]byte{7}))}, simOpts...)...)
 	srv := httptest.NewServer(sim)
 	t.Cleanup(srv.Close)
 	cat, err := abdm.ParseCatalogue(assets.ReasonsJSON)
@@ -603,8 +609,8 @@ func TestWizardPatientTokenRejected(t *testing.T) {
 		e.toPatient()
 		e.act(func() { e.patient().token.SetText("eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.c2ln") })
 		e.tapNext()
-		e.wantNotice(e.patient().notice, "The patient's sign-in has expired or is not valid.")
-		e.wantNotice(e.patient().notice, "must sign in again")
+		e.wantNotice(e.patient().notice, "The patient's sign-in has expired.")
+		e.wantNotice(e.patient().notice, "sign in again (a new OTP)")
 
 		// A token that expires later, between steps, sends the user back to
 		// the patient step and keeps the OTP and reasons already entered.
@@ -619,7 +625,7 @@ func TestWizardPatientTokenRejected(t *testing.T) {
 		e.tapNext()
 		e.confirmDialog("Deactivate")
 		e.wantStep(stepPatient)
-		e.wantNotice(e.patient().notice, "paste their new token")
+		e.wantNotice(e.patient().notice, "Press Find patient")
 		e.findPatient(asha)
 		e.act(func() { test.Tap(e.patient().confirm) })
 		e.tapNext()

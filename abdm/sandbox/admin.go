@@ -1,6 +1,8 @@
 package sandbox
 
 import (
+	"crypto/rand"
+	"crypto/rsa"
 	"encoding/json"
 	"errors"
 	"io"
@@ -23,6 +25,7 @@ const (
 	adminExpire   = AdminPrefix + "sessions/expire" // POST: invalidate every gateway token
 	adminTokens   = AdminPrefix + "tokens"          // POST {"abhaNumber"} -> {"xToken"}
 	adminReset    = AdminPrefix + "reset"           // POST: back to the initial state
+	adminRotate   = AdminPrefix + "rotate-key"      // POST: a new RSA key of the same size, as ABDM may change its own
 	adminMaxBytes = 16 << 10
 )
 
@@ -59,6 +62,7 @@ var adminEndpoints = map[string]adminEndpoint{
 	adminExpire:  {[]string{http.MethodPost}, (*Server).adminExpire},
 	adminTokens:  {[]string{http.MethodPost}, (*Server).adminTokens},
 	adminReset:   {[]string{http.MethodPost}, (*Server).adminReset},
+	adminRotate:  {[]string{http.MethodPost}, (*Server).adminRotateKey},
 }
 
 // serveAdmin serves the /_sandbox/ endpoints. They are not counted, delayed
@@ -107,6 +111,24 @@ func (s *Server) adminExpire(w http.ResponseWriter, _ *http.Request) {
 // adminReset puts the sandbox back in its initial state.
 func (s *Server) adminReset(w http.ResponseWriter, _ *http.Request) {
 	s.Reset()
+	emptyReply(http.StatusNoContent).write(w)
+}
+
+// adminRotateKey replaces the RSA key with a new one of the same size while
+// the simulator runs (RotateKey): values encrypted with the old public key
+// are refused from then on, as ABDM refuses them after changing its key. It
+// answers once the new key is in use.
+func (s *Server) adminRotateKey(w http.ResponseWriter, r *http.Request) {
+	if err := s.KeyReady(r.Context()); err != nil {
+		jsonReply(http.StatusServiceUnavailable, adminError{"the key is not ready: " + err.Error()}).write(w)
+		return
+	}
+	k, err := rsa.GenerateKey(rand.Reader, s.privateKey().N.BitLen())
+	if err != nil {
+		jsonReply(http.StatusInternalServerError, adminError{"generating a new key: " + err.Error()}).write(w)
+		return
+	}
+	s.RotateKey(k)
 	emptyReply(http.StatusNoContent).write(w)
 }
 

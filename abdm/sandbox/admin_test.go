@@ -221,3 +221,27 @@ func TestFaultJSONRoundTrip(t *testing.T) {
 		t.Errorf("round trip %s: %+v, %v", b, back, err)
 	}
 }
+
+// TestAdminRotateKey: POST /_sandbox/rotate-key puts a new key of the same
+// size in place while the simulator runs; GET is refused.
+func TestAdminRotateKey(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	before, err := e.sb.PublicKey(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := e.do(http.MethodPost, "/_sandbox/rotate-key", nil, ""); r.status != http.StatusNoContent {
+		t.Fatalf("rotate-key: %d %s", r.status, r.body)
+	}
+	after, err := e.sb.PublicKey(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after.Equal(before) || after.N.BitLen() != before.N.BitLen() {
+		t.Errorf("key after rotate-key: same %v, %d bits (was %d)", after.Equal(before), after.N.BitLen(), before.N.BitLen())
+	}
+	if r := e.do(http.MethodGet, "/_sandbox/rotate-key", nil, ""); r.status != http.StatusMethodNotAllowed {
+		t.Errorf("GET rotate-key: %d", r.status)
+	}
+}

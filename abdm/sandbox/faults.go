@@ -41,6 +41,7 @@ const (
 	RouteV3Profile           Route = "v3-profile"             // GET {abha}/v3/profile/account
 	RouteV3AccountRequestOTP Route = "v3-account-request-otp" // POST {abha}/v3/profile/account/request/otp
 	RouteV3AccountVerify     Route = "v3-account-verify"      // POST {abha}/v3/profile/account/verify
+	RouteV3Logout            Route = "v3-logout"              // GET {abha}/v3/profile/account/request/logout
 )
 
 // Routes lists every route, in a fixed order: v2, then v3.
@@ -48,14 +49,14 @@ func Routes() []Route {
 	return []Route{RouteSession, RouteCert, RouteProfile, RouteAadhaarOTP, RouteMobileOTP, RouteDeactivate,
 		RouteSearch, RouteAuthInit, RouteConfirmAadhaar, RouteConfirmMobile, RouteReactivateInit, RouteReactivate,
 		RouteV3Session, RouteV3Certificate, RouteV3LoginRequestOTP, RouteV3LoginVerify, RouteV3LoginVerifyUser,
-		RouteV3Profile, RouteV3AccountRequestOTP, RouteV3AccountVerify}
+		RouteV3Profile, RouteV3AccountRequestOTP, RouteV3AccountVerify, RouteV3Logout}
 }
 
 // v3 reports whether r is a route of the ABHA v3 generation.
 func (r Route) v3() bool {
 	switch r {
 	case RouteV3Session, RouteV3Certificate, RouteV3LoginRequestOTP, RouteV3LoginVerify, RouteV3LoginVerifyUser,
-		RouteV3Profile, RouteV3AccountRequestOTP, RouteV3AccountVerify:
+		RouteV3Profile, RouteV3AccountRequestOTP, RouteV3AccountVerify, RouteV3Logout:
 		return true
 	}
 	return false

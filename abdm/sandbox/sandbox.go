@@ -90,6 +90,7 @@ type Server struct {
 	accounts    []*account          // in demo order
 	seq         uint64              // orders token issues and deactivations (nextSeqLocked)
 	xTokens     map[string]xToken   // patient token -> account and expiry
+	logouts     int                 // v3 sign-ins logged out
 	tTokens     map[string]tToken   // v3 transfer token -> mobile sign-in
 	gwTokens    map[string]gwToken  // gateway access and refresh tokens
 	login       loginLock           // lock-out state of the configured client
@@ -254,6 +255,7 @@ var endpoints = map[string]endpoint{
 	ABHAV3Base + wire.PathV3Account:           {http.MethodGet, RouteV3Profile},
 	ABHAV3Base + wire.PathV3AccountRequestOTP: {http.MethodPost, RouteV3AccountRequestOTP},
 	ABHAV3Base + wire.PathV3AccountVerify:     {http.MethodPost, RouteV3AccountVerify},
+	ABHAV3Base + wire.PathV3AccountLogout:     {http.MethodGet, RouteV3Logout},
 }
 
 // lookupEndpoint maps a request path to its API.

@@ -39,6 +39,7 @@ const (
 	msgV3ABHANotFound    = "ABHA number not found"
 	msgV3Deactivated     = "Deactivated ABHA Account"
 	msgV3NoAadhaarMobile = "UIDAI Error: no mobile number is linked with this Aadhaar"
+	msgV3UIDAIWrongOTP   = "UIDAI Error code : 400 : Invalid Aadhaar OTP value."
 	msgV3TooSoon         = "Too many requests, please try again after some time"
 	msgV3TooManyOTPs     = "You have requested too many OTPs. Please try again after 30 minutes"
 	msgV3TooManyTries    = "Maximum OTP attempts exceeded. Please try again after 30 minutes"
@@ -105,6 +106,8 @@ func (s *Server) handleV3(route Route, r *http.Request, body []byte) reply {
 		return s.v3AccountRequestOTP(r, body)
 	case RouteV3AccountVerify:
 		return s.v3AccountVerify(r, body)
+	case RouteV3Logout:
+		return s.v3Logout(r)
 	}
 	return s.v3Flat(http.StatusInternalServerError, wire.CodeV3Generic, "no handler for this route")
 }

@@ -228,12 +228,17 @@ func otpMatches(t *txn, plain string, decrypted bool, now time.Time) bool {
 
 // v3WrongOTPLocked counts a wrong, undecryptable or expired OTP: HTTP 200
 // with authResult "failed", or, at the last allowed attempt, 429 ABDM-1100
-// and the end of the transaction.
+// and the end of the transaction. A sign-in by Aadhaar OTP is refused as
+// ABDM passes on UIDAI's refusal: 422 ABDM-1204 "UIDAI Error code : 400 :
+// Invalid Aadhaar OTP value.".
 func (s *Server) v3WrongOTPLocked(t *txn) reply {
 	t.attempts++
 	if t.attempts >= otpMaxAttempts {
 		t.finish()
 		return s.v3Flat(http.StatusTooManyRequests, wire.CodeV3TooManyOTPs, msgV3TooManyTries)
+	}
+	if t.flow == flowV3Login && t.method == wire.AuthMethodAadhaarOTP {
+		return v3Nested(http.StatusUnprocessableEntity, wire.CodeV3UIDAIFailure, msgV3UIDAIWrongOTP)
 	}
 	return jsonReply(http.StatusOK, wire.V3VerifyResponse{TxnID: t.id, AuthResult: wire.AuthResultFailed,
 		Message: msgV3WrongOTP, Accounts: []wire.V3Account{}})

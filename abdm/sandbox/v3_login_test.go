@@ -243,11 +243,14 @@ func TestV3VerifyErrors(t *testing.T) {
 	wantV3Flat(t, e.v3Verify(path, verifyReq(t, scopesLoginAadhaar, newRequestID(), msg.OTP), ""), http.StatusBadRequest, "ABDM-1017", "Invalid Transaction Id")
 
 	// Wrong OTP, then the right OTP encrypted with v2's PKCS#1 v1.5: both
-	// are plain wrong OTPs (HTTP 200, failed); the third attempt ends it.
-	wantFailedOTP(t, e.v3Verify(path, verifyReq(t, scopesLoginAadhaar, txn.TxnID, wrongOTP(msg.OTP)), ""), txn.TxnID)
+	// are wrong Aadhaar OTPs, refused as ABDM passes on UIDAI's refusal
+	// (422 ABDM-1204); the third attempt ends it.
+	const uidai400 = "UIDAI Error code : 400 : Invalid Aadhaar OTP value."
+	wantV3Nested(t, e.v3Verify(path, verifyReq(t, scopesLoginAadhaar, txn.TxnID, wrongOTP(msg.OTP)), ""),
+		http.StatusUnprocessableEntity, "ABDM-1204", uidai400)
 	pkcs := verifyReq(t, scopesLoginAadhaar, txn.TxnID, msg.OTP)
 	pkcs.AuthData.OTP.OTPValue = encrypt(t, msg.OTP)
-	wantFailedOTP(t, e.v3Verify(path, pkcs, ""), txn.TxnID)
+	wantV3Nested(t, e.v3Verify(path, pkcs, ""), http.StatusUnprocessableEntity, "ABDM-1204", uidai400)
 	sha256 := verifyReq(t, scopesLoginAadhaar, txn.TxnID, msg.OTP)
 	sha256.AuthData.OTP.OTPValue = oaep256(t, msg.OTP)
 	wantV3Flat(t, e.v3Verify(path, sha256, ""), http.StatusTooManyRequests, "ABDM-1100",

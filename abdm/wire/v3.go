@@ -15,6 +15,7 @@ const (
 	PathV3Account           = "/v3/profile/account"
 	PathV3AccountRequestOTP = "/v3/profile/account/request/otp"
 	PathV3AccountVerify     = "/v3/profile/account/verify"
+	PathV3AccountLogout     = "/v3/profile/account/request/logout"
 )
 
 // Headers of the v3 calls. Header names are case-insensitive on the wire;

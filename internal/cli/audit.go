@@ -8,6 +8,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"abha-deactivate/abdm"
 	"abha-deactivate/storage/audit"
 	"abha-deactivate/storage/paths"
 )
@@ -142,6 +143,9 @@ func (t *auditTable) Write(r audit.Record) error {
 	out := r.Outcome
 	if r.Code != "" {
 		out += " (" + r.Code + ")"
+	}
+	if strings.HasPrefix(r.Message, abdm.SettledMessage) {
+		out += " (" + abdm.SettledMessage + ")"
 	}
 	fmt.Fprintf(t.tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Time.Local().Format("2006-01-02 15:04:05"), r.Event,
 		dash(out), r.ABHANumber, strings.Join(codes, ","), r.Environment, r.OSUser, dash(r.TxnID))

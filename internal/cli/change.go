@@ -71,7 +71,7 @@ type changeRun struct {
 // runChange runs c with args and returns the exit code.
 func runChange(args []string, std proc, c changeJob) int {
 	w := c.words()
-	r := &changeRun{std: std, rep: &reporter{std: std, action: w.action}}
+	r := &changeRun{std: std, rep: &reporter{std: std, action: w.action, staff: true}}
 	if err := r.parse(c, w, args); err != nil {
 		return r.rep.fail(err)
 	}
@@ -82,7 +82,7 @@ func runChange(args []string, std proc, c changeJob) int {
 		return r.rep.fail(err)
 	}
 	defer s.close()
-	r.s, r.rep.env = s, s.envName
+	r.s, r.rep.env, r.rep.log = s, s.envName, s.rt.log
 	if err := r.preflight(ctx); err != nil {
 		return r.rep.fail(err)
 	}

@@ -76,7 +76,7 @@ func TestChangeDemoDeactivation(t *testing.T) {
 		len(res.Reasons) != 1 || res.Reasons[0] != "101" || res.Environment != "demo" {
 		t.Fatalf("exit %d, %+v\n%s", code, res, errOut)
 	}
-	for _, want := range []string{"Patient:      Asha Verma", "Reasons:\n  101",
+	for _, want := range []string{"Patient:      Asha Verma", "Reasons:\n  - The patient does not want to use ABHA for now\n",
 		"OTP sent to the mobile linked to the patient's Aadhaar (", "The OTP is 6 digits",
 		"Deactivating... done."} {
 		if !strings.Contains(errOut, want) {
@@ -131,5 +131,18 @@ func TestChangeUnknownReason(t *testing.T) {
 		"deactivate", "--demo", "--reasons", "999", "--yes", "--json")
 	if code != exitUsage || res.Outcome != "usage" || strings.Contains(errOut, "Connecting") {
 		t.Fatalf("exit %d, %+v\n%s", code, res, errOut)
+	}
+}
+
+// The reasons are shown by their labels, never by their codes: "others"
+// is "Another reason" with the note typed.
+func TestChangeReasonsByLabel(t *testing.T) {
+	_, _, errOut := demoRun(t, nil, func(otp string) []string { return []string{otp} },
+		"deactivate", "--demo", "--reasons", "101,others", "--other-reason", "moving abroad", "--yes", "--json")
+	reasons := errOut[strings.Index(errOut, "Reasons:"):]
+	reasons = reasons[:strings.Index(reasons, "\n  - Another reason: moving abroad\n")+1]
+	if !strings.Contains(reasons, "  - The patient does not want to use ABHA for now\n") ||
+		strings.Contains(reasons, "101") || strings.Contains(reasons, "others") {
+		t.Errorf("reasons shown as:\n%s\nall stderr:\n%s", reasons, errOut)
 	}
 }

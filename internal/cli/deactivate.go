@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"abha-deactivate/abdm"
+	"abha-deactivate/internal/safetext"
 )
 
 // Consequences of a deactivation, as the patient must hear them.
@@ -83,8 +84,7 @@ func (d *deactivation) explain(r *changeRun) {
 	fmt.Fprintln(w, "The patient can reactivate it later (abha-deactivate reactivate, or the ABHA app).")
 	fmt.Fprintln(w, "Reasons:")
 	for _, c := range d.codes {
-		reason, _ := r.s.catalogue.Lookup(c)
-		fmt.Fprintf(w, "  %s  %s\n", c, reason.English)
+		fmt.Fprintf(w, "  - %s\n", reasonLabel(r.s.catalogue, c, d.note))
 	}
 }
 
@@ -111,4 +111,19 @@ func reactivateHint(a abdm.Account, typed string) string {
 	}
 	return "To reactivate it: abha-deactivate reactivate --abha-number ABHA_NUMBER (this ABHA, " +
 		abdm.MaskABHANumber(n) + ") with the same connection flags."
+}
+
+// reasonLabel is the reason code by its label, never its code: "Another
+// reason" with the note typed for the free-text one.
+func reasonLabel(cat abdm.Catalogue, code, note string) string {
+	r, ok := cat.Lookup(code)
+	switch {
+	case !ok:
+		return code
+	case r.FreeText && strings.TrimSpace(note) != "":
+		return "Another reason: " + safetext.Lines(strings.TrimSpace(note))
+	case r.FreeText:
+		return "Another reason"
+	}
+	return r.English
 }

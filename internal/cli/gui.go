@@ -145,7 +145,7 @@ func (f *guiFlags) options(std proc, rt *runtimeEnv, o settings.Overrides) (ui.O
 			return c, err
 		},
 		NewJournal: func(env string, c *abdm.Client) abdm.Journal {
-			return newJournal(rt, env, c, cat)
+			return rt.forwarded(newJournal(rt, env, c, cat))
 		},
 		Audit:      audit.Open(rt.dirs.AuditFile()),
 		Catalogue:  cat,

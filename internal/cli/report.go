@@ -6,6 +6,8 @@ import (
 	"flag"
 	"fmt"
 
+	"github.com/sirupsen/logrus"
+
 	"abha-deactivate/abdm"
 	"abha-deactivate/internal/safetext"
 )
@@ -54,6 +56,11 @@ type reporter struct {
 	reasons []string
 	hint    string
 	receipt string // the path of the saved receipt
+	// staff says that front-desk staff read this command's errors: an error
+	// with no plain words of its own is an "Unexpected problem", its details
+	// sent to log (when there is one) and not shown.
+	staff bool
+	log   logrus.FieldLogger
 }
 
 func (r *reporter) base(outcome string, code int) result {
@@ -145,12 +152,16 @@ func (r *reporter) fail(err error) int {
 	switch {
 	case errors.As(err, &e):
 		out.Error = &errorOut{Kind: e.Kind.String(), Code: e.Code, HTTPStatus: e.Status, Message: e.Message(),
-			ABDMMessage: e.ABDMText, NextAction: e.NextAction(), RetryAfterS: int(e.RetryAfter.Seconds())}
+			ABDMMessage: e.ABDMText, NextAction: nextAction(e), RetryAfterS: int(e.RetryAfter.Seconds())}
 		text = abdmErrorText(e, r.hint)
 	case errors.Is(err, context.Canceled):
 		out.Outcome = "cancelled"
-		out.Error = &errorOut{Kind: "cancelled", Message: "Stopped by the user."}
-		text = "\nStopped by the user.\n"
+		msg := stoppedText(err)
+		out.Error = &errorOut{Kind: "cancelled", Message: msg}
+		text = "\n" + msg + "\n"
+	case r.staff && !plainText(err):
+		out.Error = &errorOut{Kind: "unexpected", Message: unexpectedText, NextAction: r.unexpectedNext(err)}
+		text = "\n" + unexpectedText + "\nWhat to do: " + out.Error.NextAction + "\n"
 	default:
 		kind := "failed"
 		if code == exitUsage {
@@ -176,18 +187,22 @@ func (r *reporter) fail(err error) int {
 // code and words, when to try again, what to do, and hint if not empty.
 func abdmErrorText(e *abdm.Error, hint string) string {
 	text := "\n" + e.Message()
+	abdmText := e.ABDMText
+	if e.Kind == abdm.KindPatientToken {
+		abdmText = "" // ABDM's words here are about tokens: the plain words say it
+	}
 	switch {
-	case e.Code != "" && e.ABDMText != "":
-		text += fmt.Sprintf(" (ABDM code %s: %s)", e.Code, e.ABDMText)
+	case e.Code != "" && abdmText != "":
+		text += fmt.Sprintf(" (ABDM code %s: %s)", e.Code, abdmText)
 	case e.Code != "":
 		text += fmt.Sprintf(" (ABDM code %s)", e.Code)
-	case e.ABDMText != "":
-		text += " (" + e.ABDMText + ")"
+	case abdmText != "":
+		text += " (" + abdmText + ")"
 	}
 	if e.RetryAfter > 0 {
 		text += fmt.Sprintf("\nWait %s before trying again.", e.RetryAfter)
 	}
-	text += "\nWhat to do: " + e.NextAction() + "\n"
+	text += "\nWhat to do: " + nextAction(e) + "\n"
 	if e.Kind == abdm.KindOutcomeUnknown {
 		text += "To check: abha-deactivate status (with the same ABHA number or patient token and settings).\n"
 	}
@@ -232,4 +247,52 @@ func outcomeOf(code int) string {
 		return "outcome-unknown"
 	}
 	return "failed"
+}
+
+// unexpectedText is what staff read of an error with no words of its own.
+const unexpectedText = "Unexpected problem."
+
+// unexpectedNext logs err's details and says what to do next.
+func (r *reporter) unexpectedNext(err error) string {
+	if r.log == nil {
+		// No log is open (the run stopped before it was): the details can
+		// only be shown.
+		return "Try again. If it happens again, give your IT support these details: " + safetext.Lines(err.Error())
+	}
+	r.log.WithError(err).Error("unexpected problem")
+	return "Try again. If it happens again, contact your IT support: the details are in the app's log."
+}
+
+// stoppedText says what a cancelled run means: an OTP request that had
+// reached ABDM may still bring an SMS.
+func stoppedText(err error) string {
+	if abdm.StoppedOTPSend(err) {
+		return "Stopped. ABDM may already have sent the OTP; wait for it before sending again."
+	}
+	return "Stopped."
+}
+
+// plainText reports whether err's own text is written for staff: a usage
+// problem, or one of the flow's errors in plain words.
+func plainText(err error) bool {
+	var u usageError
+	if errors.As(err, &u) {
+		return true
+	}
+	for _, known := range []error{errNoInput, abdm.ErrAnotherChange, abdm.ErrAuditWrite, abdm.ErrAlreadyDeactivated,
+		abdm.ErrAlreadyReactivated, abdm.ErrChooseAccount, abdm.ErrOTPFormat, abdm.ErrBusy} {
+		if errors.Is(err, known) {
+			return true
+		}
+	}
+	return false
+}
+
+// nextAction is what to do after e, in the terminal's terms where the
+// wizard's words name a button.
+func nextAction(e *abdm.Error) string {
+	if e.Kind == abdm.KindKeyChanged {
+		return "Run the command again: it connects afresh and fetches ABDM's key. If it happens again, contact your IT support."
+	}
+	return e.NextAction()
 }

@@ -238,7 +238,7 @@ func newClient(s settings.Settings, secret string, timeout time.Duration, r *run
 }
 
 // newJournal returns the audit trail writer for one connection of c.
-func newJournal(rt *runtimeEnv, env string, c *abdm.Client, cat abdm.Catalogue) abdm.Journal {
-	return rt.forwarded(audit.NewJournal(audit.Open(rt.dirs.AuditFile()),
-		audit.JournalInfo{Environment: env, ClientID: c.ClientID(), HIPID: c.HIPID(), API: string(c.Generation())}, cat))
+func newJournal(rt *runtimeEnv, env string, c *abdm.Client, cat abdm.Catalogue) *audit.Journal {
+	return audit.NewJournal(audit.Open(rt.dirs.AuditFile()),
+		audit.JournalInfo{Environment: env, ClientID: c.ClientID(), HIPID: c.HIPID(), API: string(c.Generation())}, cat)
 }

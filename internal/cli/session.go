@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"abha-deactivate/abdm"
+	"abha-deactivate/storage/audit"
 	"abha-deactivate/storage/secrets"
 	"abha-deactivate/storage/settings"
 )
@@ -33,6 +34,7 @@ type session struct {
 	keyring   *secrets.Session
 	fromRing  bool
 	demo      *demoServer
+	journal   *audit.Journal
 }
 
 func (s *session) close() {
@@ -73,8 +75,8 @@ func openSession(ctx context.Context, cf *connFlags, std proc, needPatient bool)
 	if s.client, _, err = newClient(set, s.secret, cf.timeout, rt); err != nil {
 		return fail(err)
 	}
-	journal := newJournal(rt, s.envName, s.client, s.catalogue)
-	s.flow = abdm.NewFlow(s.client, abdm.WithJournal(journal), abdm.WithCatalogue(s.catalogue))
+	s.journal = newJournal(rt, s.envName, s.client, s.catalogue)
+	s.flow = abdm.NewFlow(s.client, abdm.WithJournal(rt.forwarded(s.journal)), abdm.WithCatalogue(s.catalogue))
 	return s, nil
 }
 

@@ -17,7 +17,7 @@ func runStatus(args []string, std proc) int {
 	var cf connFlags
 	cf.register(fs)
 	jsonOut := fs.Bool("json", false, "print one JSON result object on stdout")
-	rep := &reporter{std: std}
+	rep := &reporter{std: std, staff: true}
 	err := cf.parse(fs, args)
 	rep.json = *jsonOut // known even when a later check of the flags failed
 	if err != nil {
@@ -34,14 +34,14 @@ func runStatus(args []string, std proc) int {
 		return rep.fail(err)
 	}
 	defer s.close()
-	rep.env = s.envName
+	rep.env, rep.log = s.envName, s.rt.log
 	if err := s.flow.Connect(ctx); err != nil {
 		return rep.fail(err)
 	}
 	if byNumber {
 		return statusByNumber(ctx, std, s, rep)
 	}
-	return statusByToken(ctx, s, rep)
+	return statusByToken(ctx, std, s, rep)
 }
 
 // statusByNumber asks ABDM about the ABHA number given, without signing in:
@@ -57,19 +57,22 @@ func statusByNumber(ctx context.Context, std proc, s *session, rep *reporter) in
 	if err != nil {
 		return rep.fail(err)
 	}
+	settleUnresolved(ctx, std, s, n, st, rep.json)
 	return rep.status(st)
 }
 
 // statusByToken reads the signed-in patient's profile.
-func statusByToken(ctx context.Context, s *session, rep *reporter) int {
+func statusByToken(ctx context.Context, std proc, s *session, rep *reporter) int {
 	p, err := s.client.Profile(ctx, s.xToken)
 	switch {
 	case err == nil:
 		rep.patient = &p
+		st := abdm.StatusActive
 		if p.Status == "DEACTIVATED" {
-			return rep.status(abdm.StatusDeactivated)
+			st = abdm.StatusDeactivated
 		}
-		return rep.status(abdm.StatusActive)
+		settleUnresolved(ctx, std, s, p.ABHANumber, st, rep.json)
+		return rep.status(st)
 	case abdm.IsKind(err, abdm.KindAccountInactive):
 		return rep.status(abdm.StatusDeactivated)
 	case abdm.IsKind(err, abdm.KindPatientToken) && s.client.Generation() == abdm.V3:

@@ -41,7 +41,7 @@ func (s *syslogRun) wizardChanges(n int) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	flow := abdm.NewFlow(c, abdm.WithJournal(newJournal(rt, "custom", c, cat)), abdm.WithCatalogue(cat))
+	flow := abdm.NewFlow(c, abdm.WithJournal(rt.forwarded(newJournal(rt, "custom", c, cat))), abdm.WithCatalogue(cat))
 	ctx := context.Background()
 	if err := flow.Connect(ctx); err != nil {
 		t.Fatal(err)

@@ -18,7 +18,7 @@ STATICCHECK := $(GOBIN)/staticcheck
 # timed run with a spurious "context deadline exceeded" (golang/go#75804, fixed in 1.27).
 FUZZTIME ?= 20000x
 
-.PHONY: all build demo sandbox test test-go faults test-keyring test-gui test-windows lint fuzz fuzz-short deps test-deps clean bench bench-profile soak
+.PHONY: all build demo sandbox test test-go faults test-keyring test-gui test-windows test-syslog lint fuzz fuzz-short deps test-deps clean bench bench-profile soak
 
 all: build
 
@@ -46,7 +46,15 @@ sandbox: build
 	$(BIN) sandbox
 
 # The whole test suite, as CI runs it.
-test: test-deps lint test-go faults test-keyring test-gui test-windows fuzz-short
+test: test-deps lint test-go faults test-keyring test-gui test-windows test-syslog fuzz-short
+
+# Audit forwarding against a real rsyslogd (imtcp over TLS, gtls; certificates made with
+# openssl): the unit tests with rsyslog, then the commands end to end (50 deactivations and
+# reactivations, the wizard's flow, the collector stopped and restarted, a SIGKILL, refused
+# certificates). Needs rsyslog, rsyslog-gnutls and openssl (scripts/install-deps.sh test).
+test-syslog:
+	ABHA_REQUIRE_TOOLS=1 $(GO) test -count=1 -run 'RealRsyslog' ./storage/auditforward/
+	ABHA_REQUIRE_TOOLS=1 $(GO) test -count=1 -run '^TestE2ESyslog' ./internal/cli/
 
 test-go:
 	LANG=en_US.UTF-8 CGO_ENABLED=1 ABHA_REQUIRE_TOOLS=1 $(GO) test -race -count=1 ./...
@@ -139,6 +147,7 @@ fuzz-short:
 	$(GO) test -run '^$$' -fuzz '^FuzzAuditRead$$' -fuzztime $(FUZZTIME) ./storage/audit/
 	$(GO) test -run '^$$' -fuzz '^FuzzFastDecode$$' -fuzztime $(FUZZTIME) ./storage/audit/
 	$(GO) test -run '^$$' -fuzz '^FuzzViewDecode$$' -fuzztime $(FUZZTIME) ./storage/audit/
+	$(GO) test -run '^$$' -fuzz '^FuzzCollectorLine$$' -fuzztime $(FUZZTIME) ./storage/auditforward/
 	$(GO) test -run '^$$' -fuzz '^FuzzText$$' -fuzztime $(FUZZTIME) ./internal/safetext/
 	$(GO) test -run '^$$' -fuzz '^FuzzSessionRequest$$' -fuzztime $(FUZZTIME) ./abdm/sandbox/
 	$(GO) test -run '^$$' -fuzz '^FuzzOTPRequest$$' -fuzztime $(FUZZTIME) ./abdm/sandbox/
@@ -173,8 +182,10 @@ bench: test-deps
 	@$(GO) build -o $(BENCH_DIR)/roundtrip ./bench/roundtrip
 	@$(GO) build -o $(BENCH_DIR)/startup ./bench/startup
 	@$(GO) build -o $(BENCH_DIR)/auditscale ./bench/auditscale
+	@$(GO) build -o $(BENCH_DIR)/auditforward ./bench/auditforward
 	@$(BENCH_DIR)/roundtrip -rtt $(RTT_MS)ms -rounds $(BENCH_RUNS)
 	@$(BENCH_DIR)/auditscale -runs $(BENCH_RUNS)
+	@$(BENCH_DIR)/auditforward
 	@$(BENCH_DIR)/startup -runs $(BENCH_RUNS) \
 		-app $(BENCH_DIR)/abha-deactivate -bare $(BENCH_DIR)/barewindow -floor $(BENCH_DIR)/floorwindow \
 		-app-unstripped $(BENCH_DIR)/abha-deactivate-unstripped -bare-unstripped $(BENCH_DIR)/barewindow-unstripped

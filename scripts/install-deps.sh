@@ -5,7 +5,8 @@
 #   build    cgo/GLFW headers to compile the Fyne app
 #   test     build + Xvfb, xdotool, ImageMagick, a Secret Service, Devanagari font check tools,
 #            poppler-utils (pdftotext, pdftoppm) to read the receipts back, Node.js and the
-#            FHIR R4 schema validator of tools/fhir-validate (npm ci, versions pinned by its lock file)
+#            FHIR R4 schema validator of tools/fhir-validate (npm ci, versions pinned by its lock file),
+#            rsyslog and rsyslog-gnutls (a real syslog collector over TLS for audit forwarding)
 #   package  build + the mingw-w64 cross compiler for Windows packages, xz and file for the
 #            Linux tarball, dpkg-deb (dpkg) and objdump (binutils) for the .deb, strace for
 #            the first-run check, wixl, msitools and ImageMagick (the icon) for the MSI,
@@ -15,7 +16,7 @@
 set -eu
 
 build="gcc libc6-dev pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev libxi-dev libxxf86vm-dev"
-test_extra="xvfb xauth xdotool imagemagick gnome-keyring libsecret-tools dbus openssl curl procps poppler-utils nodejs"
+test_extra="xvfb xauth xdotool imagemagick gnome-keyring libsecret-tools dbus openssl curl procps poppler-utils nodejs rsyslog rsyslog-gnutls"
 package_extra="gcc-mingw-w64-x86-64 xz-utils file dpkg tar binutils strace wixl msitools osslsigncode imagemagick"
 windows_extra="wine wine64 jq python3"
 

@@ -95,7 +95,7 @@ func (w *Wizard) showHistory() {
 	h.export = widget.NewButton(T("Export CSV…"), h.exportCSV)
 	filters := container.NewHBox(widget.NewLabel(T("Outcome")), h.outcome, widget.NewLabel(T("From")), sized(h.from, 120),
 		widget.NewLabel(T("To (not included)")), sized(h.to, 120), apply)
-	top := container.NewVBox(h.warning, w.later.historyView(), h.status, filters)
+	top := container.NewVBox(h.warning, w.later.historyView(), h.status, newForwardStrip(w, false).label, filters)
 	bottom := container.NewHBox(h.more, layoutSpacer(), h.export)
 	h.dlg = dialog.NewCustom(T("History"), T("Close"), container.NewBorder(top, bottom, nil, nil, h.table), w.win)
 	h.dlg.Resize(w.dialogSize(980, 600))

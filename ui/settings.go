@@ -35,6 +35,7 @@ type settingsForm struct {
 	ca       *widget.Entry
 	problem  *widget.Label // why the settings cannot be saved
 	dialog   dialog.Dialog
+	audit    *auditFields // the IT team's audit forwarding (settings_audit.go)
 }
 
 // showSettings opens the Settings dialog.
@@ -77,6 +78,7 @@ func newSettingsForm(w *Wizard) *settingsForm {
 	f.ca.PlaceHolder = T("Path of a PEM file, e.g. /etc/ssl/facility-ca.pem")
 	f.problem.Importance = widget.DangerImportance
 	f.problem.Hide()
+	f.audit = newAuditFields(w)
 	return f
 }
 
@@ -101,6 +103,7 @@ func (f *settingsForm) layout() fyne.CanvasObject {
 		field(T("Proxy"), f.proxy, policyHint(pol, settings.FieldProxyURL, T("Leave empty to use the computer's proxy settings (HTTPS_PROXY)."))),
 		field(T("Extra CA certificates"), container.NewBorder(nil, nil, nil, browse, f.ca),
 			policyHint(pol, settings.FieldCABundle, T("Only if your facility's network inspects secure traffic: the certificate file your IT team gives you."))),
+		f.audit.layout(pol),
 		f.problem,
 	)
 }
@@ -119,6 +122,7 @@ func (f *settingsForm) read() settings.Settings {
 	}
 	next.ProxyURL = strings.TrimSpace(f.proxy.Text)
 	next.CABundle = strings.TrimSpace(f.ca.Text)
+	f.audit.read(&next)
 	return next
 }
 

@@ -21,6 +21,7 @@ import (
 
 	"abha-deactivate/abdm"
 	"abha-deactivate/storage/audit"
+	"abha-deactivate/storage/auditforward"
 	"abha-deactivate/storage/secrets"
 	"abha-deactivate/storage/settings"
 )
@@ -59,6 +60,9 @@ type Options struct {
 	// ahead of expiry in the background, so each click costs one request;
 	// 0 turns it off.
 	WarmEvery time.Duration
+	// ForwardStatus reads how forwarding the audit trail to the facility's
+	// collector stands; nil when none is configured (forward_status.go).
+	ForwardStatus func(ctx context.Context) (auditforward.Status, error)
 }
 
 // Demo describes the built-in simulator in demo mode.
@@ -224,7 +228,7 @@ func (w *Wizard) build() {
 		header.Objects = append([]fyne.CanvasObject{w.system.box}, header.Objects...)
 	}
 	footer := container.NewVBox(w.noticeSlot, w.progressBox, widget.NewSeparator(),
-		container.NewHBox(w.back, layoutSpacer(), w.cancel, w.next))
+		container.NewHBox(w.back, layoutSpacer(), w.cancel, w.next), newForwardStrip(w, true).label)
 	w.footer = footer
 	w.body = container.NewVScroll(container.NewPadded(w.stack))
 	body := w.body

@@ -55,6 +55,9 @@ func runAudit(args []string, std proc) int {
 	if len(args) > 0 && args[0] == "export" {
 		return runAuditExport(args[1:], std)
 	}
+	if len(args) > 0 && args[0] == "forward" {
+		return runAuditForward(args[1:], std)
+	}
 	fs := newFlagSet("audit", "Show the audit trail of deactivations and reactivations on this computer, newest first.\n"+
 		"\"abha-deactivate audit verify\" checks that it has not been changed; \"abha-deactivate audit export --fhir\"\n"+
 		"exports it as FHIR R4 AuditEvents.", std.Err)
@@ -163,9 +166,13 @@ func runAuditVerify(args []string, std proc) int {
 		"before it (a SHA-256 hash),\nso an edited, removed or reordered line breaks the chain. "+
 		"Exit code 0: intact; 6: broken.", std.Err)
 	jsonOut := fs.Bool("json", false, "print the report as one JSON object")
+	against := fs.String("against", "", "compare the trail with the collector's copy in FILE (rsyslog's \"%rawmsg%\" lines or JSON lines): exit 6 on any difference")
 	rep := &reporter{std: std}
 	if _, err := parseFlags(fs, args); err != nil {
 		return rep.fail(err)
+	}
+	if *against != "" {
+		return runAuditAgainst(std, *against, *jsonOut)
 	}
 	rep.json = *jsonOut
 	dirs, err := paths.Default()

@@ -18,6 +18,7 @@ type siteFlags struct {
 	api, gatewayURL, healthIDURL string
 	logLevel                     string
 	demo                         bool
+	syslog                       syslogFlags // audit forwarding (forward.go)
 }
 
 func (f *siteFlags) register(fs *flag.FlagSet) {
@@ -25,6 +26,7 @@ func (f *siteFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&f.gatewayURL, "gateway-url", "", "gateway base URL, e.g. https://dev.abdm.gov.in/api/hiecm/gateway (v3) (implies --env custom)")
 	fs.StringVar(&f.healthIDURL, "healthid-url", "", "ABHA service base URL, e.g. https://abhasbx.abdm.gov.in/abha/api (v3), or the v2 HealthID base (implies --env custom)")
 	fs.StringVar(&f.logLevel, "log-level", "warn", "log detail on stderr: debug, info, warn or error")
+	f.syslog.register(fs)
 	fs.BoolVar(&f.demo, "demo", false, "use the built-in ABDM simulator and its demo patients: no credentials, no network, no real accounts")
 }
 
@@ -33,6 +35,7 @@ func (f *siteFlags) overrides(given map[string]bool, o *settings.Overrides) {
 	o.APIVersion = pick(given, "api", f.api)
 	o.GatewayURL = pick(given, "gateway-url", f.gatewayURL)
 	o.HealthIDURL = pick(given, "healthid-url", f.healthIDURL)
+	f.syslog.overrides(given, o)
 }
 
 // demoDefaults makes the demo show the current APIs unless --api chose a

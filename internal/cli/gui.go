@@ -70,6 +70,7 @@ func runGUI(args []string, std proc) int {
 		return rep.fail(err)
 	}
 	defer rt.closeLog()
+	defer rt.finishForwarding()
 	if f.logFile {
 		fmt.Fprintln(std.Out, rt.dirs.LogFile())
 		return exitOK
@@ -144,7 +145,7 @@ func (f *guiFlags) options(std proc, rt *runtimeEnv, o settings.Overrides) (ui.O
 			return c, err
 		},
 		NewJournal: func(env string, c *abdm.Client) abdm.Journal {
-			return newJournal(rt, env, c, cat)
+			return rt.forwarded(newJournal(rt, env, c, cat))
 		},
 		Audit:      audit.Open(rt.dirs.AuditFile()),
 		Catalogue:  cat,
@@ -159,6 +160,7 @@ func (f *guiFlags) options(std proc, rt *runtimeEnv, o settings.Overrides) (ui.O
 		Tick:       time.Second,
 		WarmEvery:  warmEvery,
 	}
+	opts.ForwardStatus = rt.forwardStatusFunc()
 	if !f.demo {
 		opts.Policy = rt.policy
 	}

@@ -52,6 +52,8 @@ Usage:
   abha-deactivate audit [--since DATE] [--outcome O] [--csv]          show the audit trail
   abha-deactivate audit verify [--json]                               check that the audit trail was not changed
   abha-deactivate audit export --fhir [--since DATE] [--output FILE]  FHIR R4 AuditEvents (NDJSON) for a collector
+  abha-deactivate audit verify --against FILE [--json]                compare it with the collector's copy
+  abha-deactivate audit forward [--json]                              send pending records to the collector
   abha-deactivate forget-secret --client-id ID                        delete a saved client secret
   abha-deactivate settings [--json]                                   the settings in effect, and which the facility set
   abha-deactivate --version
@@ -62,5 +64,8 @@ API generation: --api v3 (current, the default) or v2 (legacy), on every command
 
 Exit codes: 0 done, 1 local problem or cancelled, 2 usage, 3 refused by ABDM,
 4 network or ABDM unavailable, 5 (de)activation sent but outcome unknown,
-6 audit trail changed or damaged (audit verify).
+6 audit trail changed or damaged (audit verify), or differs from the collector's copy.
+
+Audit forwarding, on every command: --audit-syslog tls://HOST:PORT --audit-syslog-ca FILE
+[--audit-syslog-cert FILE --audit-syslog-key FILE] (default: from settings or the facility's policy).
 `

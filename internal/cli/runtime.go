@@ -40,6 +40,8 @@ type runtimeEnv struct {
 	closeLog func() error
 	warning  string // a settings problem to show the user, if any
 	build    Build  // the program's version, for the User-Agent and receipts
+	// fwd forwards the audit trail to the facility's collector (forward.go).
+	fwd forwarding
 }
 
 // openRuntime loads settings (with the flag overrides), sets up logging and
@@ -87,7 +89,11 @@ func openRuntimeWith(std proc, logLevel string, o settings.Overrides, askSystem 
 		return nil, err
 	}
 	rt := &runtimeEnv{dirs: dirs, settings: s.With(o).WithPolicy(pol), saved: s, policy: pol, log: log, redact: redact,
-		closeLog: closeLog, build: std.build}
+		closeLog: closeLog, build: std.build, fwd: forwarding{stderr: std.Err}}
+	if err := checkAuditFlags(o, rt.settings); err != nil {
+		closeLog()
+		return nil, err
+	}
 	if warn != nil {
 		fmt.Fprintln(std.Err, "Warning:", warn.Message)
 		log.Warn(warn.Message)

@@ -41,6 +41,7 @@ func (s *session) close() {
 	if s.demo != nil {
 		s.demo.close()
 	}
+	s.rt.finishForwarding() // after the outcome was shown; bounded by flushWait
 	s.rt.closeLog()
 }
 
@@ -75,7 +76,7 @@ func openSession(ctx context.Context, cf *connFlags, std proc, needPatient bool)
 		return fail(err)
 	}
 	s.journal = newJournal(rt, s.envName, s.client, s.catalogue)
-	s.flow = abdm.NewFlow(s.client, abdm.WithJournal(s.journal), abdm.WithCatalogue(s.catalogue))
+	s.flow = abdm.NewFlow(s.client, abdm.WithJournal(rt.forwarded(s.journal)), abdm.WithCatalogue(s.catalogue))
 	return s, nil
 }
 

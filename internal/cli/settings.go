@@ -56,6 +56,7 @@ func printSettings(std proc, v settingsView) {
 	rows := [][2]string{{"environment", s.Environment}, {"apiVersion", string(s.APIVersion)}, {"gatewayUrl", s.GatewayURL},
 		{"healthIdUrl", s.HealthIDURL}, {"clientId", s.ClientID}, {"hipId", s.HIPID}, {"proxyUrl", s.ProxyURL},
 		{"caBundle", s.CABundle}, {"language", s.Language}, {"appearance", s.Appearance}}
+	rows = append(rows, auditRows(s)...)
 	for _, r := range rows {
 		from := "user"
 		if locked[r[0]] {

@@ -18,6 +18,7 @@ type Overrides struct {
 	ProxyURL    *string
 	CABundle    *string
 	Language    *string
+	AuditOverrides
 }
 
 // String returns a pointer to v, for filling Overrides.
@@ -42,6 +43,7 @@ func (s Settings) With(o Overrides) Settings {
 	set(&s.ProxyURL, o.ProxyURL)
 	set(&s.CABundle, o.CABundle)
 	set(&s.Language, o.Language)
+	s = s.withAudit(o.AuditOverrides)
 	if o.Environment == nil && (o.GatewayURL != nil || o.HealthIDURL != nil) {
 		s.Environment = string(abdm.EnvCustom)
 	}

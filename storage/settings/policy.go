@@ -27,10 +27,10 @@ const (
 
 // PolicyFields lists every policy field in the order the Settings screen
 // shows them.
-var PolicyFields = []Field{
+var PolicyFields = append([]Field{
 	FieldEnvironment, FieldAPIVersion, FieldGatewayURL, FieldHealthIDURL,
 	FieldClientID, FieldHIPID, FieldProxyURL, FieldCABundle,
-}
+}, auditPolicyFields...)
 
 // RegistryName is the field's value name under the Windows policy key, a
 // fixed contract with the MSI and Group Policy (e.g. "GatewayURL").
@@ -53,7 +53,7 @@ func (f Field) RegistryName() string {
 	case FieldCABundle:
 		return "CABundle"
 	}
-	return ""
+	return auditRegistryName(f)
 }
 
 // label is the field's name as the user knows it, as in Validate's errors.
@@ -76,7 +76,7 @@ func (f Field) label(gen abdm.Generation) string {
 	case FieldCABundle:
 		return "CA certificates file"
 	}
-	return string(f)
+	return auditLabel(f)
 }
 
 // Policy is the machine-wide settings facility IT has set: on Windows the
@@ -159,6 +159,9 @@ func (s *Settings) textField(f Field) *string {
 		return &s.ProxyURL
 	case FieldCABundle:
 		return &s.CABundle
+	}
+	if p := s.auditTextField(f); p != nil {
+		return p
 	}
 	panic("settings: unknown policy field " + string(f))
 }
@@ -265,7 +268,7 @@ func (o Overrides) field(f Field) *string {
 	case FieldCABundle:
 		return o.CABundle
 	}
-	return nil
+	return o.auditField(f)
 }
 
 // fieldNamed returns the policy field whose settings.json key or registry

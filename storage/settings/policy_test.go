@@ -20,6 +20,8 @@ func customPolicy() string {
 		"environment": "Custom", "apiVersion": "V2",
 		"gatewayUrl": "https://gw.facility.example/gateway", "healthIdUrl": "https://hid.facility.example/api",
 		"clientId": "FAC_1", "hipId": "IN2710", "proxyUrl": "http://proxy.facility.example:3128", "caBundle": facilityCA,
+		"auditSyslog": "tls://collector.facility.example:6514", "auditSyslogCa": facilityCA,
+		"auditSyslogCert": facilityCA, "auditSyslogKey": facilityCA,
 	})
 	if err != nil {
 		panic(err)
@@ -77,6 +79,7 @@ func TestPolicyFilePresent(t *testing.T) {
 		FieldGatewayURL: "https://gw.facility.example/gateway", FieldHealthIDURL: "https://hid.facility.example/api",
 		FieldClientID: "FAC_1", FieldHIPID: "IN2710",
 		FieldProxyURL: "http://proxy.facility.example:3128", FieldCABundle: facilityCA,
+		FieldAuditSyslog: "tls://collector.facility.example:6514", FieldAuditSyslogCA: facilityCA,
 	}
 	for f, w := range want {
 		if v, ok := p.Value(f); !ok || v != w {

@@ -37,6 +37,8 @@ type Settings struct {
 	// RememberSecret records that the user chose to keep the client secret
 	// in the system keyring.
 	RememberSecret bool `json:"rememberSecret"`
+	// AuditForwarding is where the audit trail is forwarded (auditsyslog.go).
+	AuditForwarding
 }
 
 // Defaults are the settings of a fresh install: the ABDM sandbox on the
@@ -108,6 +110,9 @@ func (s Settings) Validate() error {
 	}
 	if s.CABundle != "" && !filepath.IsAbs(s.CABundle) {
 		bad("CA certificates file", fmt.Errorf("%q is not a full path: give the whole path to the PEM file", s.CABundle))
+	}
+	if err := s.validateAuditSyslog(); err != nil {
+		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
 }

@@ -88,6 +88,8 @@ func (e *invalidError) repaired() Settings {
 			s.ProxyURL = ""
 		case "CA certificates file":
 			s.CABundle = ""
+		case "Audit collector":
+			s.AuditForwarding = AuditForwarding{}
 		}
 	}
 	return s

@@ -67,13 +67,17 @@ func runAudit(args []string, std proc) int {
 	if err != nil {
 		return rep.fail(err)
 	}
-	// Both outputs stream through Scan: the newest line first, no record kept.
+	// Both outputs stream, the newest line first, no record kept.
 	table := &auditTable{tw: tabwriter.NewWriter(std.Out, 0, 0, 2, ' ', 0)}
-	var out auditOut = table
+	var stats audit.ReadStats
 	if af.csv {
-		out = audit.NewCSVWriter(std.Out)
+		stats, err = audit.Open(dirs.AuditFile()).ExportCSV(context.Background(), std.Out, f)
+		if err != nil {
+			err = fmt.Errorf("export the audit trail: %w", err)
+		}
+	} else {
+		stats, err = scanAudit(audit.Open(dirs.AuditFile()), f, table)
 	}
-	stats, err := scanAudit(audit.Open(dirs.AuditFile()), f, out)
 	if err != nil {
 		return rep.fail(err)
 	}

@@ -35,12 +35,9 @@ func (l *Log) CheckWritable() error {
 	if err := paths.MkdirPrivate(filepath.Dir(l.path)); err != nil {
 		return fmt.Errorf("audit: %w", err)
 	}
-	if fi, err := os.Stat(l.path); err == nil && !fi.Mode().IsRegular() {
-		return fmt.Errorf("audit: %s is not a regular file", l.path)
-	}
-	f, err := os.OpenFile(l.path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+	f, err := openTrail(l.path, os.O_WRONLY|os.O_APPEND|os.O_CREATE)
 	if err != nil {
-		return fmt.Errorf("audit: opening %s: %w", l.path, err)
+		return err
 	}
 	return f.Close()
 }
@@ -69,9 +66,9 @@ func (l *Log) Append(ctx context.Context, r Record) error {
 	if err := paths.MkdirPrivate(filepath.Dir(l.path)); err != nil {
 		return fmt.Errorf("audit: %w", err)
 	}
-	f, err := os.OpenFile(l.path, os.O_RDWR|os.O_APPEND|os.O_CREATE, 0o600)
+	f, err := openTrail(l.path, os.O_RDWR|os.O_APPEND|os.O_CREATE)
 	if err != nil {
-		return fmt.Errorf("audit: opening %s: %w", l.path, err)
+		return err
 	}
 	defer f.Close()
 	if err := lockFile(f, true); err != nil {

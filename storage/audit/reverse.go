@@ -89,12 +89,12 @@ func (s sharedReader) ReadAt(p []byte, off int64) (int, error) {
 // taken under a shared lock (so no append is half written at that size).
 // A missing file gives a nil file and no error.
 func openSnapshot(path string) (*os.File, int64, error) {
-	f, err := os.Open(path)
+	f, err := openTrail(path, os.O_RDONLY)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, 0, nil
 	}
 	if err != nil {
-		return nil, 0, fmt.Errorf("audit: opening %s: %w", path, err)
+		return nil, 0, err
 	}
 	if err := lockFile(f, false); err != nil {
 		f.Close()

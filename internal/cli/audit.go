@@ -198,6 +198,10 @@ func verifyText(res audit.VerifyReport) string {
 		if res.LegacyDamaged > 0 {
 			fmt.Fprintf(&b, "Note: %d damaged line(s) from before the chain began cannot be checked.\n", res.LegacyDamaged)
 		}
+		if res.Head == audit.HeadMissing && res.Chained > 0 {
+			b.WriteString("Note: no head file yet (a trail from an older version): a change to the last record, or " +
+				"records cut from the end, can be seen from the next record written.\n")
+		}
 		if res.Chained == 0 && res.Lines > 0 {
 			b.WriteString("No record is linked yet: the chain begins with the next record written.\n")
 		}

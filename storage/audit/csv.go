@@ -98,9 +98,14 @@ func defuseFormula(s string) string {
 }
 
 // ExportCSV writes to w, as CSV, the records of the trail that f selects,
-// newest first (the last line first), as Scan gives them to a CSVWriter
-// with each record made Safe: what `audit --csv` prints.
+// newest first (the last line first), exactly as Scan would give them to a
+// CSVWriter with each record made Safe: what `audit --csv` prints. It reads
+// the file once, on every core, in constant memory (see csvexport.go); with
+// a Limit it goes through Scan. Damaged lines are skipped and counted.
 func (l *Log) ExportCSV(ctx context.Context, w io.Writer, f Filter) (ReadStats, error) {
+	if f.Limit <= 0 {
+		return exportCSV(ctx, l.path, w, f)
+	}
 	cw := NewCSVWriter(w)
 	var writeErr error
 	stats, err := l.Scan(ctx, f, func(r Record) error {

@@ -119,3 +119,23 @@ func FuzzExportCSV(f *testing.F) {
 		checkExport(t, Open(path))
 	})
 }
+
+// TestPrintableASCII: every byte outside 0x20-0x7e, and the backslash, at
+// any place of a line, makes it not printable ASCII.
+func TestPrintableASCII(t *testing.T) {
+	for n := range 40 {
+		line := bytes.Repeat([]byte{'a'}, n)
+		if !printableASCII(line) {
+			t.Fatalf("%d letters", n)
+		}
+		for at := range n {
+			for c := range 256 {
+				line[at] = byte(c)
+				if want := c >= 0x20 && c < 0x7f && c != '\\'; printableASCII(line) != want {
+					t.Fatalf("byte %#x at %d of %d: %v", c, at, n, !want)
+				}
+			}
+			line[at] = 'a'
+		}
+	}
+}

@@ -42,7 +42,7 @@ func hashLines(ctx context.Context, r io.Reader, fn func(*seenLine)) error {
 	wg.Go(func() { readBlocks(ctx, r, ordered, work, free) })
 	for range workers {
 		wg.Go(func() {
-			var scratch Record
+			var scratch lineScratch
 			for job := range work {
 				job.split(&scratch)
 				close(job.done)
@@ -137,7 +137,7 @@ func readBlocks(ctx context.Context, r io.Reader, ordered, work chan<- *hashJob,
 }
 
 // split cuts the block into lines and hashes and decodes the non-blank ones.
-func (job *hashJob) split(scratch *Record) {
+func (job *hashJob) split(scratch *lineScratch) {
 	data := job.data
 	for first := true; len(data) > 0 || (first && job.longFirst); first = false {
 		line := data

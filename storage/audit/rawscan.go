@@ -35,25 +35,28 @@ type rawLine struct {
 // (0x20-0x7e) other than a backslash: then a JSON string in b has no escape
 // and is its own bytes.
 func printableASCII(b []byte) bool {
-	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	bad := func(x uint64) uint64 {
-		bs, del := x^(ones*'\\'), x^(ones*0x7f)
-		return x | ((bs - ones) &^ bs) | ((del - ones) &^ del) | ((x - ones*0x20) &^ x)
+	if bytes.IndexByte(b, '\\') >= 0 || bytes.IndexByte(b, 0x7f) >= 0 { // both vectorised
+		return false
 	}
+	// Then bytes >= 0x80 or < 0x20, eight at a time: x's high bits, and
+	// "has a byte less than n" of Bit Twiddling Hacks (exact for any byte).
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
 	var a, c uint64
 	i := 0
 	for ; i+16 <= len(b); i += 16 { // two words at a time, for the pipelines
-		a |= bad(binary.LittleEndian.Uint64(b[i:]))
-		c |= bad(binary.LittleEndian.Uint64(b[i+8:]))
+		x, y := binary.LittleEndian.Uint64(b[i:]), binary.LittleEndian.Uint64(b[i+8:])
+		a |= x | ((x - ones*0x20) &^ x)
+		c |= y | ((y - ones*0x20) &^ y)
 	}
 	for ; i+8 <= len(b); i += 8 {
-		a |= bad(binary.LittleEndian.Uint64(b[i:]))
+		x := binary.LittleEndian.Uint64(b[i:])
+		a |= x | ((x - ones*0x20) &^ x)
 	}
 	if (a|c)&highs != 0 {
 		return false
 	}
 	for ; i < len(b); i++ {
-		if c := b[i]; c < 0x20 || c >= 0x7f || c == '\\' {
+		if b[i] < 0x20 || b[i] >= 0x80 {
 			return false
 		}
 	}

@@ -91,11 +91,23 @@ func (s *seenLine) id() string {
 // linksTo reports whether s's prev is the hash h.
 func (s *seenLine) linksTo(h [sha256.Size]byte) bool { return s.hasPrev && s.prevOK && s.prev == h }
 
-// newSeenLine hashes and decodes line number n; scratch is for decodeLink.
-func newSeenLine(n int, line []byte, scratch *Record) seenLine {
+// lineScratch is what newSeenLine decodes into, reused from line to line.
+type lineScratch struct {
+	rec Record
+	raw rawLine
+}
+
+// newSeenLine hashes and decodes line number n: with rawLine, for a line as
+// Append writes it, else with decodeLink.
+func newSeenLine(n int, line []byte, scratch *lineScratch) seenLine {
 	s := seenLine{n: n, hash: lineHash(line)}
-	id, prev, t, ok := decodeLink(line, scratch)
-	if !ok {
+	var id, prev []byte
+	var t time.Time
+	ok := scratch.raw.scan(line)
+	if ok {
+		r := &scratch.raw
+		id, prev, t = r.f[fID], r.f[fPrev], rawTime(r.f[fTime])
+	} else if id, prev, t, ok = decodeLink(line, &scratch.rec); !ok {
 		return s
 	}
 	s.ok, s.time, s.hasPrev = true, t, len(prev) > 0

@@ -135,6 +135,7 @@ fuzz-short:
 	$(GO) test -run '^$$' -fuzz '^FuzzPolicyLoad$$' -fuzztime $(FUZZTIME) ./storage/settings/
 	$(GO) test -run '^$$' -fuzz '^FuzzAuditRead$$' -fuzztime $(FUZZTIME) ./storage/audit/
 	$(GO) test -run '^$$' -fuzz '^FuzzFastDecode$$' -fuzztime $(FUZZTIME) ./storage/audit/
+	$(GO) test -run '^$$' -fuzz '^FuzzExportCSV$$' -fuzztime $(FUZZTIME) ./storage/audit/
 	$(GO) test -run '^$$' -fuzz '^FuzzText$$' -fuzztime $(FUZZTIME) ./internal/safetext/
 	$(GO) test -run '^$$' -fuzz '^FuzzSessionRequest$$' -fuzztime $(FUZZTIME) ./abdm/sandbox/
 	$(GO) test -run '^$$' -fuzz '^FuzzOTPRequest$$' -fuzztime $(FUZZTIME) ./abdm/sandbox/

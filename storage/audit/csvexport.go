@@ -100,11 +100,8 @@ func readBlocksBackwards(ctx context.Context, r io.ReaderAt, size int64, ordered
 	skipping := false // the line that ends at end is longer than a block
 	for end > 0 {
 		start := max(0, end-exportBlock)
-		buf := getBlock(int(end - start))
-		if n, err := r.ReadAt(buf, start); n < len(buf) {
-			if err == nil || errors.Is(err, io.EOF) {
-				err = io.ErrUnexpectedEOF // the file is shorter than when the read began
-			}
+		buf, err := readBlock(r, start, end)
+		if err != nil {
 			job := &csvJob{err: err, done: make(chan struct{})}
 			close(job.done)
 			send(job)
@@ -168,32 +165,37 @@ func (job *csvJob) rows(r *rawLine, f Filter, scratch []byte) []byte {
 		if blank(line) {
 			continue
 		}
-		job.stats.Lines++
-		switch {
-		case len(line) > MaxLine:
-			job.stats.Skipped++
-		case r.scan(line):
-			if all || rawMatch(r, f) {
-				out, scratch = appendCSVRow(out, r, scratch)
-			}
-		default:
-			rec, ok := parseLine(line)
-			if !ok {
-				job.stats.Skipped++
-				continue
-			}
-			if f.match(rec) {
-				b := bytes.NewBuffer(out)
-				if err := slowCSVRow(b, rec); err != nil {
-					job.err = err
-					return scratch
-				}
-				out = b.Bytes()
-			}
+		if out, scratch = job.row(out, line, r, f, all, scratch); job.err != nil {
+			return scratch
 		}
 	}
 	job.out = out
 	return scratch
+}
+
+// row counts line and appends its CSV row to out if it is a record f selects.
+func (job *csvJob) row(out, line []byte, r *rawLine, f Filter, all bool, scratch []byte) ([]byte, []byte) {
+	job.stats.Lines++
+	switch {
+	case len(line) > MaxLine:
+		job.stats.Skipped++
+	case r.scan(line):
+		if all || rawMatch(r, f) {
+			out, scratch = appendCSVRow(out, r, scratch)
+		}
+	default:
+		rec, ok := parseLine(line)
+		if !ok {
+			job.stats.Skipped++
+			break
+		}
+		if f.match(rec) {
+			b := bytes.NewBuffer(out)
+			job.err = slowCSVRow(b, rec)
+			out = b.Bytes()
+		}
+	}
+	return out, scratch
 }
 
 // rawMatch is Filter.match for a line rawLine took.
@@ -206,6 +208,18 @@ func rawMatch(r *rawLine, f Filter) bool {
 	}
 	t := rawTime(r.f[fTime])
 	return (f.Since.IsZero() || !t.Before(f.Since)) && (f.Until.IsZero() || t.Before(f.Until))
+}
+
+// readBlock reads the bytes [start, end) of r.
+func readBlock(r io.ReaderAt, start, end int64) ([]byte, error) {
+	buf := getBlock(int(end - start))
+	if n, err := r.ReadAt(buf, start); n < len(buf) {
+		if err == nil || errors.Is(err, io.EOF) {
+			err = io.ErrUnexpectedEOF // the file is shorter than when the read began
+		}
+		return nil, err
+	}
+	return buf, nil
 }
 
 // blocks are the buffers of exportCSV's blocks, used again.

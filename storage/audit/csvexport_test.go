@@ -139,3 +139,28 @@ func TestPrintableASCII(t *testing.T) {
 		}
 	}
 }
+
+// TestCanonicalTime: the times rawLine takes are the ones json.Marshal
+// writes of a valid UTC time; time.Time.UnmarshalJSON reads each of them
+// as rawTime does.
+func TestCanonicalTime(t *testing.T) {
+	for s, want := range map[string]bool{
+		"2026-11-26T07:35:00Z": true, "2026-11-26T07:35:00.123456789Z": true, "2024-02-29T23:59:59.5Z": true,
+		"2026-02-29T00:00:00Z": false, "2026-11-26T07:35:00.Z": false, "2026-11-26T07:35:00.1234567890Z": false,
+		"2026-11-26T24:00:00Z": false, "2026-11-26T07:60:00Z": false, "2026-11-26T07:35:60Z": false,
+		"2026-13-01T00:00:00Z": false, "2026-00-01T00:00:00Z": false, "2026-11-00T00:00:00Z": false,
+		"2026-11-26T07:35:00+05:30": false, "2026-11-26 07:35:00Z": false, "0001-01-01T00:00:00Z": false,
+		"2026-11-26T07:35:0aZ": false, "2026-11-26T07:35:00.1a2Z": false, "2026-04-31T00:00:00Z": false,
+	} {
+		if got := canonicalTime([]byte(s)); got != want {
+			t.Errorf("%s: %v", s, got)
+			continue
+		}
+		if want {
+			var tm time.Time
+			if err := tm.UnmarshalJSON([]byte(`"` + s + `"`)); err != nil || !tm.Equal(rawTime([]byte(s))) {
+				t.Errorf("%s: %v, %v, rawTime %v", s, err, tm, rawTime([]byte(s)))
+			}
+		}
+	}
+}

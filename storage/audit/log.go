@@ -84,6 +84,12 @@ func (l *Log) Append(ctx context.Context, r Record) error {
 	if err := ctx.Err(); err != nil { // the lock may have taken a while
 		return fmt.Errorf("audit: %w", err)
 	}
+	return l.write(ctx, f, r, fillTime)
+}
+
+// write links r to the trail open in f (under its exclusive lock), writes
+// it, flushes it and writes the head.
+func (l *Log) write(ctx context.Context, f *os.File, r Record, fillTime bool) error {
 	fi, err := f.Stat()
 	if err != nil {
 		return fmt.Errorf("audit: reading %s: %w", l.path, err)

@@ -70,22 +70,12 @@ func (r *rawLine) scan(line []byte) bool {
 	if len(line) < 2 || line[0] != '{' || line[len(line)-1] != '}' || !printableASCII(line) {
 		return false
 	}
-	i := 1
-	for {
-		if i >= len(line) || line[i] != '"' {
+	for i := 1; ; {
+		f, j, ok := r.key(line, i)
+		if !ok {
 			return false
 		}
-		k := bytes.IndexByte(line[i+1:], '"')
-		if k < 0 {
-			return false
-		}
-		f, ok := fieldOf(line[i+1 : i+1+k])
-		i += k + 2
-		if !ok || r.seen&(1<<f) != 0 || i >= len(line) || line[i] != ':' {
-			return false
-		}
-		r.seen |= 1 << f
-		if i, ok = r.value(line, i+1, f); !ok || i >= len(line) {
+		if i, ok = r.value(line, j, f); !ok || i >= len(line) {
 			return false
 		}
 		switch line[i] {
@@ -102,6 +92,24 @@ func (r *rawLine) scan(line []byte) bool {
 			return false
 		}
 	}
+}
+
+// key scans `"key":` at line[i:]: the field, not seen before, and where its value starts.
+func (r *rawLine) key(line []byte, i int) (f, next int, ok bool) {
+	if i >= len(line) || line[i] != '"' {
+		return 0, i, false
+	}
+	k := bytes.IndexByte(line[i+1:], '"')
+	if k < 0 {
+		return 0, i, false
+	}
+	f, ok = fieldOf(line[i+1 : i+1+k])
+	i += k + 2
+	if !ok || r.seen&(1<<f) != 0 || i >= len(line) || line[i] != ':' {
+		return 0, i, false
+	}
+	r.seen |= 1 << f
+	return f, i + 1, true
 }
 
 // value scans the value of field f at line[i:] and returns where it ends.
@@ -222,28 +230,33 @@ func rawMaskedABHA(n []byte) bool {
 // time, YYYY-MM-DDTHH:MM:SS[.fraction]Z, of a valid date after year 1 (so
 // not the zero time), which time.Time.UnmarshalJSON accepts as it is.
 func canonicalTime(t []byte) bool {
-	if len(t) < 20 || len(t) == 21 || len(t) > 30 || t[len(t)-1] != 'Z' || t[4] != '-' || t[7] != '-' ||
-		t[10] != 'T' || t[13] != ':' || t[16] != ':' {
+	if !timeShape(t) {
 		return false
-	}
-	for _, k := range [...]int{0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18} {
-		if t[k] < '0' || t[k] > '9' {
-			return false
-		}
-	}
-	if len(t) > 20 {
-		if t[19] != '.' {
-			return false
-		}
-		for _, c := range t[20 : len(t)-1] {
-			if c < '0' || c > '9' {
-				return false
-			}
-		}
 	}
 	year, month, day := num(t[0:4]), num(t[5:7]), num(t[8:10])
 	return year > 1 && month >= 1 && month <= 12 && day >= 1 && day <= daysIn(month, year) &&
 		num(t[11:13]) < 24 && num(t[14:16]) < 60 && num(t[17:19]) < 60
+}
+
+// timeShape reports whether t is digits in the shape of canonicalTime.
+func timeShape(t []byte) bool {
+	const shape = "dddd-dd-ddTdd:dd:dd"
+	if len(t) < 20 || len(t) == 21 || len(t) > 30 || t[len(t)-1] != 'Z' || (len(t) > 20 && t[19] != '.') {
+		return false
+	}
+	for k, c := range t[:len(t)-1] {
+		want := byte('d')
+		switch {
+		case k < len(shape):
+			want = shape[k]
+		case k == len(shape):
+			continue // the '.' of the fraction
+		}
+		if digit := c >= '0' && c <= '9'; (want == 'd') != digit || (!digit && c != want) {
+			return false
+		}
+	}
+	return true
 }
 
 // num is the value of a run of ASCII digits.

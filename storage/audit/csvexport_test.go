@@ -164,3 +164,25 @@ func TestCanonicalTime(t *testing.T) {
 		}
 	}
 }
+
+// TestRawLineTakesAppendsLines: the lines Append writes, reasons and all,
+// are taken by rawLine (not left to decodeLine), with their fields.
+func TestRawLineTakesAppendsLines(t *testing.T) {
+	l := newLog(t)
+	o := outcome("a1", OutcomeRejected, t0)
+	o.Code, o.Message = "HIS-1", "Wrong OTP, try again"
+	appendAll(t, l, intent("a1"), o)
+	for i, line := range fileLines(t, l) {
+		var r rawLine
+		line = bytes.TrimSuffix(line, []byte("\n"))
+		if !r.scan(line) || string(r.f[fID]) != "a1" || len(r.f[fPrev]) != 64 || r.commaFree != (i == 0) {
+			t.Errorf("line %d not taken: %+v\n%s", i+1, r, line)
+		}
+		if i == 0 && (r.nReason != 2 || string(r.reasons[1][0]) != "others" || string(r.reasons[1][1]) != "Other") {
+			t.Errorf("reasons %d %q", r.nReason, r.reasons[:r.nReason])
+		}
+		if i == 1 && (r.dur != 1234 || string(r.f[fMessage]) != "Wrong OTP, try again") {
+			t.Errorf("outcome %d %q", r.dur, r.f[fMessage])
+		}
+	}
+}

@@ -29,45 +29,56 @@ type rawLine struct {
 	dur     int64
 	// No value holds a comma: every comma of the line is between fields.
 	commaFree bool
+	quotes    []int32 // where the line's double quotes are (index)
+	qi        int     // the next of them
 }
 
 // printableASCII reports whether every byte of b is printable ASCII
 // (0x20-0x7e) other than a backslash: then a JSON string in b has no escape
 // and is its own bytes.
 func printableASCII(b []byte) bool {
-	if bytes.IndexByte(b, '\\') >= 0 || bytes.IndexByte(b, 0x7f) >= 0 { // both vectorised
+	var r rawLine
+	return r.index(b)
+}
+
+// index reports whether line is printableASCII and, if so, puts the
+// places of its double quotes in r.quotes: in such a line each one opens or
+// closes a string, so the scan finds strings without searching for them.
+func (r *rawLine) index(line []byte) bool {
+	if bytes.IndexByte(line, '\\') >= 0 || bytes.IndexByte(line, 0x7f) >= 0 { // both vectorised
 		return false
 	}
-	// Then bytes >= 0x80 or < 0x20, eight at a time: x's high bits, and
-	// "has a byte less than n" of Bit Twiddling Hacks (exact for any byte).
-	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	var a, c uint64
+	// Eight bytes at a time: bytes >= 0x80 (their high bits), bytes < 0x20
+	// ("has a byte less than n" of Bit Twiddling Hacks, exact for "any"),
+	// and the quotes (an exact per-byte zero test of x ^ '"').
+	const ones, highs, lows = 0x0101010101010101, 0x8080808080808080, 0x7f7f7f7f7f7f7f7f
+	q := r.quotes[:0]
+	var bad uint64
 	i := 0
-	for ; i+16 <= len(b); i += 16 { // two words at a time, for the pipelines
-		x, y := binary.LittleEndian.Uint64(b[i:]), binary.LittleEndian.Uint64(b[i+8:])
-		a |= x | ((x - ones*0x20) &^ x)
-		c |= y | ((y - ones*0x20) &^ y)
-	}
-	for ; i+8 <= len(b); i += 8 {
-		x := binary.LittleEndian.Uint64(b[i:])
-		a |= x | ((x - ones*0x20) &^ x)
-	}
-	if (a|c)&highs != 0 {
-		return false
-	}
-	for ; i < len(b); i++ {
-		if b[i] < 0x20 || b[i] >= 0x80 {
-			return false
+	for ; i+8 <= len(line); i += 8 {
+		x := binary.LittleEndian.Uint64(line[i:])
+		bad |= x | ((x - ones*0x20) &^ x)
+		y := x ^ (ones * '"')
+		for m := ^(((y & lows) + lows) | y | lows); m != 0; m &= m - 1 {
+			q = append(q, int32(i+bits.TrailingZeros64(m)/8))
 		}
 	}
-	return true
+	for ; i < len(line); i++ {
+		if c := line[i]; c < 0x20 || c >= 0x80 {
+			return false
+		} else if c == '"' {
+			q = append(q, int32(i))
+		}
+	}
+	r.quotes, r.qi = q, 0
+	return bad&highs == 0
 }
 
 // scan fills r from line and reports whether line is a record in the shape
 // above; r is reset first.
 func (r *rawLine) scan(line []byte) bool {
 	r.f, r.seen, r.nReason, r.dur = [fPrev + 1][]byte{}, 0, 0, 0
-	if len(line) < 2 || line[0] != '{' || line[len(line)-1] != '}' || !printableASCII(line) {
+	if len(line) < 2 || line[0] != '{' || line[len(line)-1] != '}' || !r.index(line) {
 		return false
 	}
 	for i := 1; ; {
@@ -96,15 +107,11 @@ func (r *rawLine) scan(line []byte) bool {
 
 // key scans `"key":` at line[i:]: the field, not seen before, and where its value starts.
 func (r *rawLine) key(line []byte, i int) (f, next int, ok bool) {
-	if i >= len(line) || line[i] != '"' {
+	k, i, ok := r.str(line, i)
+	if !ok {
 		return 0, i, false
 	}
-	k := bytes.IndexByte(line[i+1:], '"')
-	if k < 0 {
-		return 0, i, false
-	}
-	f, ok = fieldOf(line[i+1 : i+1+k])
-	i += k + 2
+	f, ok = fieldOf(k)
 	if !ok || r.seen&(1<<f) != 0 || i >= len(line) || line[i] != ':' {
 		return 0, i, false
 	}
@@ -120,24 +127,22 @@ func (r *rawLine) value(line []byte, i, f int) (int, bool) {
 	case fDurationMS:
 		return r.int64(line, i)
 	}
-	s, i, ok := rawString(line, i)
+	s, i, ok := r.str(line, i)
 	if ok {
 		r.f[f] = s
 	}
 	return i, ok
 }
 
-// rawString scans a string at line[i:] (no escapes in the line): its bytes
-// and where it ends.
-func rawString(line []byte, i int) ([]byte, int, bool) {
-	if i >= len(line) || line[i] != '"' {
+// str scans a string at line[i:] (no escapes in the line): its bytes and
+// where it ends.
+func (r *rawLine) str(line []byte, i int) ([]byte, int, bool) {
+	if r.qi+1 >= len(r.quotes) || int(r.quotes[r.qi]) != i {
 		return nil, i, false
 	}
-	k := bytes.IndexByte(line[i+1:], '"')
-	if k < 0 {
-		return nil, i, false
-	}
-	return line[i+1 : i+1+k], i + k + 2, true
+	end := int(r.quotes[r.qi+1])
+	r.qi += 2
+	return line[i+1 : end], end + 1, true
 }
 
 // reasonList scans [{"code":"…","label":"…"},…].
@@ -153,11 +158,13 @@ func (r *rawLine) reasonList(line []byte, i int) (int, bool) {
 		if !bytes.HasPrefix(line[i:], []byte(`{"code":`)) {
 			return i, false
 		}
-		code, j, ok := rawString(line, i+len(`{"code":`))
+		r.qi += 2 // the quotes of "code"
+		code, j, ok := r.str(line, i+len(`{"code":`))
 		if !ok || !bytes.HasPrefix(line[j:], []byte(`,"label":`)) {
 			return i, false
 		}
-		label, j, ok := rawString(line, j+len(`,"label":`))
+		r.qi += 2
+		label, j, ok := r.str(line, j+len(`,"label":`))
 		if !ok || j+1 >= len(line) || line[j] != '}' {
 			return i, false
 		}

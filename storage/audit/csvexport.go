@@ -42,12 +42,12 @@ func exportCSV(ctx context.Context, path string, w io.Writer, f Filter) (ReadSta
 		return stats, nil
 	}
 	defer file.Close()
+	var wg sync.WaitGroup
+	defer wg.Wait() // after cancel: the reader may be waiting to send
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	workers := runtime.GOMAXPROCS(0)
 	ordered, work := make(chan *csvJob, 2*workers), make(chan *csvJob, 2*workers)
-	var wg sync.WaitGroup
-	defer wg.Wait()
 	wg.Go(func() { readBlocksBackwards(ctx, sharedReader{file}, size, ordered, work) })
 	for range workers {
 		wg.Go(func() {

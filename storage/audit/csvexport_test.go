@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -184,5 +186,46 @@ func TestRawLineTakesAppendsLines(t *testing.T) {
 		if i == 1 && (r.dur != 1234 || string(r.f[fMessage]) != "Wrong OTP, try again") {
 			t.Errorf("outcome %d %q", r.dur, r.f[fMessage])
 		}
+	}
+}
+
+// failingWriter fails once more than n bytes were written.
+type failingWriter struct{ n int }
+
+func (w *failingWriter) Write(p []byte) (int, error) {
+	if w.n -= len(p); w.n < 0 {
+		return 0, os.ErrClosed
+	}
+	return len(p), nil
+}
+
+// TestExportCSVWriteFails: a writer that fails (a closed pipe) ends the
+// export with its error at once, on a trail of many blocks, and ctx
+// cancelled ends it too.
+func TestExportCSVWriteFails(t *testing.T) {
+	l := newLog(t)
+	var b bytes.Buffer
+	for i := range 20000 {
+		r, _ := prepare(intent(NewID()), t0.Add(time.Duration(i)*time.Second))
+		line, _ := json.Marshal(r)
+		b.Write(append(line, '\n'))
+	}
+	writeRaw(t, l, b.String())
+	for _, n := range []int{0, 100, exportBlock} {
+		done := make(chan error, 1)
+		go func() { _, err := l.ExportCSV(context.Background(), &failingWriter{n: n}, Filter{}); done <- err }()
+		select {
+		case err := <-done:
+			if !errors.Is(err, os.ErrClosed) {
+				t.Errorf("after %d bytes: %v", n, err)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("after %d bytes: still running", n)
+		}
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := l.ExportCSV(ctx, io.Discard, Filter{}); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled: %v", err)
 	}
 }

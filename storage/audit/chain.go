@@ -87,8 +87,14 @@ func lineHashHex(line []byte) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// blank reports whether a line holds only white space.
-func blank(line []byte) bool { return len(bytes.TrimSpace(line)) == 0 }
+// blank reports whether a line holds only white space (as bytes.TrimSpace
+// sees it: every such character is ASCII up to ' ', or not ASCII).
+func blank(line []byte) bool {
+	if len(line) > 0 && line[0] > ' ' && line[0] < 0x80 {
+		return false // the common case, without a call
+	}
+	return len(bytes.TrimSpace(line)) == 0
+}
 
 // tailBound is the most Append reads of the end of the trail to find its
 // last line: MaxLine and a little more, however long the trail or its last line.

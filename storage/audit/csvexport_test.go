@@ -229,3 +229,20 @@ func TestExportCSVWriteFails(t *testing.T) {
 		t.Errorf("cancelled: %v", err)
 	}
 }
+
+// TestBlank: blank agrees with bytes.TrimSpace whatever the first byte.
+func TestBlank(t *testing.T) {
+	for c := range 256 {
+		for _, rest := range []string{"", " ", "x", "\u00a0", "\u2028"} {
+			line := append([]byte{byte(c)}, rest...)
+			if want := len(bytes.TrimSpace(line)) == 0; blank(line) != want {
+				t.Errorf("%q: %v", line, !want)
+			}
+		}
+	}
+	for _, s := range []string{"", "\u00a0\u0085 \t", "\u3000x"} {
+		if want := len(bytes.TrimSpace([]byte(s))) == 0; blank([]byte(s)) != want {
+			t.Errorf("%q: %v", s, !want)
+		}
+	}
+}

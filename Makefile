@@ -148,6 +148,7 @@ fuzz-short:
 	$(GO) test -run '^$$' -fuzz '^FuzzFastDecode$$' -fuzztime $(FUZZTIME) ./storage/audit/
 	$(GO) test -run '^$$' -fuzz '^FuzzViewDecode$$' -fuzztime $(FUZZTIME) ./storage/audit/
 	$(GO) test -run '^$$' -fuzz '^FuzzCollectorLine$$' -fuzztime $(FUZZTIME) ./storage/auditforward/
+	$(GO) test -run '^$$' -fuzz '^FuzzExportCSV$$' -fuzztime $(FUZZTIME) ./storage/audit/
 	$(GO) test -run '^$$' -fuzz '^FuzzText$$' -fuzztime $(FUZZTIME) ./internal/safetext/
 	$(GO) test -run '^$$' -fuzz '^FuzzSessionRequest$$' -fuzztime $(FUZZTIME) ./abdm/sandbox/
 	$(GO) test -run '^$$' -fuzz '^FuzzOTPRequest$$' -fuzztime $(FUZZTIME) ./abdm/sandbox/

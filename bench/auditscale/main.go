@@ -21,7 +21,10 @@
 // -runs times and reports the median. Progress goes to stderr, the figures
 // to stdout.
 //
-// Usage: go run ./bench/auditscale [-lines 200000] [-runs 5]
+// Then the same for 1,000,000 records (million.go), `audit --csv` and
+// `audit verify` against an actual cat of the file.
+//
+// Usage: go run ./bench/auditscale [-lines 200000] [-runs 5] [-million 1000000] [-runs1m 3]
 package main
 
 import (
@@ -65,12 +68,21 @@ var ops = map[string]func(ctx context.Context, path string) error{
 		_, err := audit.Open(path).Pages(audit.EntryFilter{}).Next(ctx, 200)
 		return err
 	},
-	"csv": func(ctx context.Context, path string) error {
-		cw := audit.NewCSVWriter(io.Discard)
-		if _, err := audit.Open(path).Scan(ctx, audit.Filter{}, cw.Write); err != nil {
+	"csv": func(ctx context.Context, path string) error { // as `audit --csv > /dev/null`
+		null, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+		if err != nil {
 			return err
 		}
-		return cw.Flush()
+		defer null.Close()
+		_, err = audit.Open(path).ExportCSV(ctx, null, audit.Filter{})
+		return err
+	},
+	"verify": func(ctx context.Context, path string) error {
+		rep, err := audit.Open(path).Verify(ctx)
+		if err == nil && !rep.Intact {
+			err = fmt.Errorf("the sample trail is not intact: %+v", rep.Break)
+		}
+		return err
 	},
 	"append": func(ctx context.Context, path string) error {
 		return audit.Open(path).Append(ctx, audit.Record{ID: audit.NewID(), Event: audit.EventIntent,
@@ -80,6 +92,8 @@ var ops = map[string]func(ctx context.Context, path string) error{
 
 func main() {
 	lines := flag.Int("lines", 200000, "lines of the large audit trail")
+	million := flag.Int("million", 1000000, "lines of the trail of the *_1m figures (0: no 1M run)")
+	runs1M := flag.Int("runs1m", 3, "repetitions of each operation of the 1M run")
 	runs := flag.Int("runs", 5, "repetitions of each operation (the median is printed)")
 	fhirLines := flag.Int("fhir-lines", 1000000, "lines of the trail for the FHIR export's figures (fhir.go); 0: none")
 	child := flag.String("child", "", "internal: run one operation on -file and print its median time")
@@ -92,7 +106,7 @@ func main() {
 		}
 		return
 	}
-	if err := run(*lines, *runs); err != nil {
+	if err := run(*lines, *runs, *million, *runs1M); err != nil {
 		fmt.Fprintln(os.Stderr, "auditscale:", err)
 		os.Exit(1)
 	}
@@ -146,7 +160,7 @@ func measure(op, path string, runs int) (ms, rssMB float64, err error) {
 	return ms, rssMB, nil
 }
 
-func run(lines, runs int) error {
+func run(lines, runs, million, runs1M int) error {
 	dir, err := os.MkdirTemp("", "abha-bench-audit-")
 	if err != nil {
 		return err
@@ -195,5 +209,8 @@ func run(lines, runs int) error {
 	}
 	fmt.Printf("history_rss_ratio_%s: %.2f\n", suffix, got["history_"+suffix].rss/got["history_empty"].rss)
 	fmt.Printf("audit_runs: %d\n", runs)
+	if million > 0 {
+		return runMillion(dir, million, runs1M)
+	}
 	return nil
 }

@@ -75,13 +75,17 @@ func runAudit(args []string, std proc) int {
 	if err != nil {
 		return rep.fail(err)
 	}
-	// Both outputs stream through Scan: the newest line first, no record kept.
+	// Both outputs stream, the newest line first, no record kept.
 	table := &auditTable{tw: tabwriter.NewWriter(std.Out, 0, 0, 2, ' ', 0)}
-	var out auditOut = table
+	var stats audit.ReadStats
 	if af.csv {
-		out = audit.NewCSVWriter(std.Out)
+		stats, err = audit.Open(dirs.AuditFile()).ExportCSV(context.Background(), std.Out, f)
+		if err != nil {
+			err = fmt.Errorf("export the audit trail: %w", err)
+		}
+	} else {
+		stats, err = scanAudit(audit.Open(dirs.AuditFile()), f, table)
 	}
-	stats, err := scanAudit(audit.Open(dirs.AuditFile()), f, out)
 	if err != nil {
 		return rep.fail(err)
 	}
@@ -208,6 +212,10 @@ func verifyText(res audit.VerifyReport) string {
 		fmt.Fprintf(&b, "Audit trail intact: %d records (%d before the chain began) in %s\n", records, before, res.Path)
 		if res.LegacyDamaged > 0 {
 			fmt.Fprintf(&b, "Note: %d damaged line(s) from before the chain began cannot be checked.\n", res.LegacyDamaged)
+		}
+		if res.Head == audit.HeadMissing && res.Chained > 0 {
+			b.WriteString("Note: no head file yet (a trail from an older version): a change to the last record, or " +
+				"records cut from the end, can be seen from the next record written.\n")
 		}
 		if res.Chained == 0 && res.Lines > 0 {
 			b.WriteString("No record is linked yet: the chain begins with the next record written.\n")

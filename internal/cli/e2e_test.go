@@ -968,6 +968,8 @@ func TestE2EAuditVerify(t *testing.T) {
 	edited[6] = bytes.Replace(edited[6], []byte(`"osUser":"`), []byte(`"osUser":"x`), 1)
 	damaged := append([][]byte{}, lines...)
 	damaged[14] = append(append([]byte{}, damaged[14][:50]...), '\n')
+	lastEdited := append([][]byte{}, lines...)
+	lastEdited[29] = bytes.Replace(lastEdited[29], []byte(`"osUser":"`), []byte(`"osUser":"x`), 1)
 	unlinked := append([][]byte{}, lines...)
 	i := bytes.Index(unlinked[19], []byte(`,"prev":"`))
 	unlinked[19] = append(append([]byte{}, unlinked[19][:i]...), "}\n"...)
@@ -982,6 +984,8 @@ func TestE2EAuditVerify(t *testing.T) {
 		"swapped":      {swapped, 10, audit.BreakOutOfOrder, "lines 10 and 11 are out of order or removed"},
 		"damaged line": {damaged, 15, audit.BreakDamaged, "line 15 is damaged"},
 		"removed prev": {unlinked, 20, audit.BreakUnchained, "line 20 has no link"},
+		"edited last":  {lastEdited, 30, audit.BreakLastEdited, "line 30, the last record the app wrote, was changed"},
+		"cut from end": {lines[:28], 29, audit.BreakCut, "2 line(s) are missing from the end"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			if err := os.WriteFile(path, bytes.Join(c.lines, nil), 0o600); err != nil {
@@ -992,7 +996,7 @@ func TestE2EAuditVerify(t *testing.T) {
 				!strings.Contains(out, c.says) || !strings.Contains(out, "Do not edit") {
 				t.Fatalf("exit %d\n%s", code, out)
 			}
-			if c.kind != audit.BreakDamaged && !regexp.MustCompile(`\nRecord: [0-9a-f]{32}, 2026-`).MatchString(out) {
+			if c.kind != audit.BreakDamaged && c.kind != audit.BreakCut && !regexp.MustCompile(`\nRecord: [0-9a-f]{32}, 2026-`).MatchString(out) {
 				t.Errorf("the record is not named:\n%s", out)
 			}
 			code, out, _ = runAuditCmd(t, home, "audit", "verify", "--json")

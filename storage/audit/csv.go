@@ -1,6 +1,7 @@
 package audit
 
 import (
+	"context"
 	"encoding/csv"
 	"fmt"
 	"io"
@@ -94,4 +95,30 @@ func defuseFormula(s string) string {
 		return "'" + s
 	}
 	return s
+}
+
+// ExportCSV writes to w, as CSV, the records of the trail that f selects,
+// newest first (the last line first), exactly as Scan would give them to a
+// CSVWriter with each record made Safe: what `audit --csv` prints. It reads
+// the file once, on every core, in constant memory (see csvexport.go); with
+// a Limit it goes through Scan. Damaged lines are skipped and counted.
+func (l *Log) ExportCSV(ctx context.Context, w io.Writer, f Filter) (ReadStats, error) {
+	if f.Limit <= 0 {
+		return exportCSV(ctx, l.path, w, f)
+	}
+	cw := NewCSVWriter(w)
+	var writeErr error
+	stats, err := l.Scan(ctx, f, func(r Record) error {
+		if writeErr = cw.Write(r.Safe()); writeErr != nil {
+			return ErrStop
+		}
+		return nil
+	})
+	if err != nil {
+		return stats, err
+	}
+	if writeErr == nil {
+		writeErr = cw.Flush()
+	}
+	return stats, writeErr
 }

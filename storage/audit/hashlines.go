@@ -19,8 +19,11 @@ type hashJob struct {
 	data  []byte
 	lines []seenLine // its non-blank lines, numbered within the block
 	phys  int        // lines in the block, blank ones included
-	err   error      // reading the block failed
-	done  chan struct{}
+	// The block begins with the end of a line longer than MaxLine, whose
+	// start was read (and dropped) in earlier blocks.
+	longFirst bool
+	err       error // reading the block failed
+	done      chan struct{}
 }
 
 // hashLines reads r front to back in blocks, hashes and decodes the lines
@@ -39,7 +42,7 @@ func hashLines(ctx context.Context, r io.Reader, fn func(*seenLine)) error {
 	wg.Go(func() { readBlocks(ctx, r, ordered, work, free) })
 	for range workers {
 		wg.Go(func() {
-			var scratch Record
+			var scratch lineScratch
 			for job := range work {
 				job.split(&scratch)
 				close(job.done)
@@ -91,7 +94,8 @@ func readBlocks(ctx context.Context, r io.Reader, ordered, work chan<- *hashJob,
 			return false
 		}
 	}
-	var carry []byte // the start of a line cut by the end of the last block
+	var carry []byte  // the start of a line cut by the end of the last block
+	skipping := false // in a line longer than MaxLine
 	for {
 		var job *hashJob
 		select {
@@ -107,7 +111,7 @@ func readBlocks(ctx context.Context, r io.Reader, ordered, work chan<- *hashJob,
 		copy(buf, carry)
 		n, err := io.ReadFull(r, buf[len(carry):])
 		buf = buf[:len(carry)+n]
-		*job = hashJob{buf: buf, lines: job.lines[:0], done: make(chan struct{})}
+		*job = hashJob{buf: buf, lines: job.lines[:0], done: make(chan struct{}), longFirst: skipping}
 		last := errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF)
 		if err != nil && !last {
 			job.err = fmt.Errorf("reading: %w", err)
@@ -119,10 +123,12 @@ func readBlocks(ctx context.Context, r io.Reader, ordered, work chan<- *hashJob,
 		if !last {
 			i := bytes.LastIndexByte(buf, '\n')
 			if i < 0 {
-				carry = append(carry[:0], buf...) // a line longer than a block
+				// A line longer than a block, too long to be a record: its
+				// bytes are dropped until its end.
+				carry, skipping = carry[:0], true
 				continue
 			}
-			job.data, carry = buf[:i+1], append(carry[:0], buf[i+1:]...)
+			job.data, carry, skipping = buf[:i+1], append(carry[:0], buf[i+1:]...), false
 		}
 		if !send(job) || last {
 			return
@@ -131,9 +137,9 @@ func readBlocks(ctx context.Context, r io.Reader, ordered, work chan<- *hashJob,
 }
 
 // split cuts the block into lines and hashes and decodes the non-blank ones.
-func (job *hashJob) split(scratch *Record) {
+func (job *hashJob) split(scratch *lineScratch) {
 	data := job.data
-	for len(data) > 0 {
+	for first := true; len(data) > 0 || (first && job.longFirst); first = false {
 		line := data
 		if i := bytes.IndexByte(data, '\n'); i >= 0 {
 			line, data = data[:i], data[i+1:]
@@ -141,7 +147,10 @@ func (job *hashJob) split(scratch *Record) {
 			data = nil // the last line of the file, without a newline
 		}
 		job.phys++
-		if !blank(line) {
+		switch {
+		case (first && job.longFirst) || len(line) > MaxLine:
+			job.lines = append(job.lines, seenLine{n: job.phys, long: true, hash: longHash})
+		case !blank(line):
 			job.lines = append(job.lines, newSeenLine(job.phys, line, scratch))
 		}
 	}

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"abha-deactivate/storage/paths"
+
+	"github.com/sirupsen/logrus"
 )
 
 // Log is the audit trail in one JSON-lines file. Appends from several
@@ -35,12 +37,9 @@ func (l *Log) CheckWritable() error {
 	if err := paths.MkdirPrivate(filepath.Dir(l.path)); err != nil {
 		return fmt.Errorf("audit: %w", err)
 	}
-	if fi, err := os.Stat(l.path); err == nil && !fi.Mode().IsRegular() {
-		return fmt.Errorf("audit: %s is not a regular file", l.path)
-	}
-	f, err := os.OpenFile(l.path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+	f, err := openTrail(l.path, os.O_WRONLY|os.O_APPEND|os.O_CREATE)
 	if err != nil {
-		return fmt.Errorf("audit: opening %s: %w", l.path, err)
+		return err
 	}
 	return f.Close()
 }
@@ -51,9 +50,13 @@ func (l *Log) Path() string { return l.path }
 // Append writes r as one line: it fills Time (UTC) and OSUser if empty, masks
 // the ABHA number, cleans free text, links the record to the line before it
 // (Prev, see chain.go), then writes the line with a single write under an
-// exclusive lock on the file and flushes it to disk. Finding the link reads
-// only the end of the file, so an append costs the same however long the
-// trail is.
+// exclusive lock on the file and flushes it to disk, then writes the head
+// file (chain.go). Finding the link reads only the head and a bounded tail
+// of the file (about MaxLine bytes), so an append costs the same however
+// long the trail or its last line is; the first append to a trail without
+// a head also counts its lines once. A trail whose end no longer matches
+// its head is still appended to (the desk is never blocked), with a warning
+// in the log, and the record links so that Verify shows the change.
 func (l *Log) Append(ctx context.Context, r Record) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("audit: %w", err)
@@ -69,9 +72,9 @@ func (l *Log) Append(ctx context.Context, r Record) error {
 	if err := paths.MkdirPrivate(filepath.Dir(l.path)); err != nil {
 		return fmt.Errorf("audit: %w", err)
 	}
-	f, err := os.OpenFile(l.path, os.O_RDWR|os.O_APPEND|os.O_CREATE, 0o600)
+	f, err := openTrail(l.path, os.O_RDWR|os.O_APPEND|os.O_CREATE)
 	if err != nil {
-		return fmt.Errorf("audit: opening %s: %w", l.path, err)
+		return err
 	}
 	defer f.Close()
 	if err := lockFile(f, true); err != nil {
@@ -81,15 +84,24 @@ func (l *Log) Append(ctx context.Context, r Record) error {
 	if err := ctx.Err(); err != nil { // the lock may have taken a while
 		return fmt.Errorf("audit: %w", err)
 	}
+	return l.write(ctx, f, r, fillTime)
+}
+
+// write links r to the trail open in f (under its exclusive lock), writes
+// it, flushes it and writes the head.
+func (l *Log) write(ctx context.Context, f *os.File, r Record, fillTime bool) error {
 	fi, err := f.Stat()
 	if err != nil {
 		return fmt.Errorf("audit: reading %s: %w", l.path, err)
 	}
-	prev, cutOff, err := tailLink(f, fi.Size())
+	lk, err := appendLink(ctx, f, fi.Size(), l.path)
 	if err != nil {
 		return fmt.Errorf("audit: %s: %w", l.path, err)
 	}
-	r.Prev = prev
+	if lk.warn != "" {
+		logrus.Warn("audit: " + lk.warn)
+	}
+	r.Prev = lk.prev
 	if fillTime {
 		// Taken under the lock, so that times never go backwards down the file.
 		r.Time = l.now().UTC()
@@ -98,10 +110,15 @@ func (l *Log) Append(ctx context.Context, r Record) error {
 	if err != nil {
 		return fmt.Errorf("audit: encoding record: %w", err)
 	}
-	if cutOff {
+	if len(line) > MaxLine {
+		return fmt.Errorf("audit: a record of %d bytes (at most %d)", len(line), MaxLine)
+	}
+	next := trailHead{Size: fi.Size() + int64(len(line)) + 1, Lines: lk.lines + 1, Hash: lineHashHex(line)}
+	if lk.cutOff {
 		// A cut-off last line (disk full, edited by hand) must not swallow this
 		// record; the record links to it, and Verify reports it as damaged.
 		line = append([]byte{'\n'}, line...)
+		next.Size++
 	}
 	line = append(line, '\n')
 	if _, err := f.Write(line); err != nil {
@@ -109,6 +126,10 @@ func (l *Log) Append(ctx context.Context, r Record) error {
 	}
 	if err := f.Sync(); err != nil {
 		return fmt.Errorf("audit: flushing %s: %w", l.path, err)
+	}
+	if err := writeHead(l.path, next); err != nil {
+		// The record is written: a head left behind is taken as lines appended after it.
+		logrus.Warnf("audit: %s: %v", l.path, err)
 	}
 	return nil
 }

@@ -205,9 +205,9 @@ func (p *Pager) reopen() (*os.File, error) {
 	if p.fi == nil {
 		return nil, nil
 	}
-	file, err := os.Open(p.log.path)
+	file, err := openTrail(p.log.path, os.O_RDONLY)
 	if err != nil {
-		return nil, fmt.Errorf("audit: opening %s: %w", p.log.path, err)
+		return nil, err
 	}
 	fi, err := file.Stat()
 	if err != nil {

@@ -20,6 +20,7 @@ const (
 type decoded struct {
 	rec    Record
 	ok     bool  // a valid record
+	long   bool  // a line longer than MaxLine, not read (not ok)
 	keep   bool  // for the caller's use (Scan: it matches, and rec is decoded fully)
 	off    int64 // where the line starts in the file
 	n      int   // its length, without the newline
@@ -73,6 +74,10 @@ func (rd *revDecoder) fill() error {
 		if err != nil {
 			return err
 		}
+		if rd.rl.long {
+			rd.out = append(rd.out, decoded{off: off, long: true, at: len(rd.buf), to: len(rd.buf)})
+			continue
+		}
 		if blank(line) {
 			continue
 		}
@@ -83,8 +88,9 @@ func (rd *revDecoder) fill() error {
 	rd.batch = min(2*rd.batch, maxBatch)
 	work := func(part []decoded) {
 		for k := range part {
-			d := &part[k]
-			rd.decode(rd.buf[d.at:d.to], d)
+			if d := &part[k]; !d.long {
+				rd.decode(rd.buf[d.at:d.to], d)
+			}
 		}
 	}
 	workers := runtime.GOMAXPROCS(0)

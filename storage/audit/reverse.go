@@ -13,14 +13,18 @@ const maxChunk = 1 << 20
 
 // reverseLines reads the lines of the first size bytes of r from the last to
 // the first, reading chunks backwards from the end (each twice as large as
-// the one before, up to maxChunk). Memory is one chunk plus the longest line.
+// the one before, up to maxChunk). A line longer than MaxLine is not kept:
+// it is passed over (long is set, and the line returned is empty), so memory
+// is at most a chunk and MaxLine however long the lines are.
 type reverseLines struct {
-	r     io.ReaderAt
-	pos   int64  // file offset of buf[0]: the bytes before it are not read yet
-	buf   []byte // buf[:n] holds the file's bytes [pos, pos+n) not returned yet
-	n     int
-	chunk int
-	done  bool
+	r        io.ReaderAt
+	pos      int64  // file offset of buf[0]: the bytes before it are not read yet
+	buf      []byte // buf[:n] holds the file's bytes [pos, pos+n) not returned yet
+	n        int
+	chunk    int
+	done     bool
+	skipping bool // in a line longer than MaxLine: its bytes read so far were dropped
+	long     bool // the line last returned was longer than MaxLine
 }
 
 // newReverseLines starts at size and reads chunk bytes first.
@@ -32,19 +36,31 @@ func newReverseLines(r io.ReaderAt, size int64, chunk int) *reverseLines {
 // without its "\n", and the file offset where it starts; io.EOF after the
 // first line. The segment after the final newline comes first: empty unless
 // the file ends in a cut-off line. The line is valid until the next call.
+// After a line longer than MaxLine, rl.long is true and the line is empty.
 func (rl *reverseLines) next() ([]byte, int64, error) {
+	rl.long = false
 	for {
 		if i := bytes.LastIndexByte(rl.buf[:rl.n], '\n'); i >= 0 {
 			line := rl.buf[i+1 : rl.n]
 			rl.n = i
+			if rl.skipping || len(line) > MaxLine {
+				rl.skipping, rl.long, line = false, true, line[:0]
+			}
 			return line, rl.pos + int64(i) + 1, nil
+		}
+		if rl.n > MaxLine {
+			rl.skipping, rl.n = true, 0 // a line too long to be a record: drop what is read of it
 		}
 		if rl.pos == 0 {
 			if rl.done {
 				return nil, 0, io.EOF
 			}
 			rl.done = true
-			return rl.buf[:rl.n], 0, nil
+			line := rl.buf[:rl.n]
+			if rl.skipping {
+				rl.skipping, rl.long, line = false, true, line[:0]
+			}
+			return line, 0, nil
 		}
 		c := int(min(int64(rl.chunk), rl.pos))
 		need := rl.n + c
@@ -89,12 +105,12 @@ func (s sharedReader) ReadAt(p []byte, off int64) (int, error) {
 // taken under a shared lock (so no append is half written at that size).
 // A missing file gives a nil file and no error.
 func openSnapshot(path string) (*os.File, int64, error) {
-	f, err := os.Open(path)
+	f, err := openTrail(path, os.O_RDONLY)
 	if errors.Is(err, os.ErrNotExist) {
 		return nil, 0, nil
 	}
 	if err != nil {
-		return nil, 0, fmt.Errorf("audit: opening %s: %w", path, err)
+		return nil, 0, err
 	}
 	if err := lockFile(f, false); err != nil {
 		f.Close()

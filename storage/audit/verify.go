@@ -29,17 +29,28 @@ const (
 	// was removed, or it was added by hand or by a version of the app
 	// without the chain).
 	BreakUnchained = "unchained"
+	// BreakLastEdited: the last record the app wrote was changed: it does
+	// not match the hash kept in the head file (audit.jsonl.head).
+	BreakLastEdited = "last-line-edited"
+	// BreakCut: lines were removed from the end of the file: it has fewer
+	// lines than the head file says the app had written.
+	BreakCut = "cut-from-end"
 )
 
 // VerifyReport is what Verify found.
 type VerifyReport struct {
-	Path          string      `json:"path"`
-	Lines         int         `json:"lines"`         // non-blank lines
-	Legacy        int         `json:"legacy"`        // lines before the chain began (the first of them without prev)
-	LegacyDamaged int         `json:"legacyDamaged"` // of those, lines that are not readable records
-	Chained       int         `json:"chained"`       // records with a link (prev)
-	Intact        bool        `json:"intact"`
-	Break         *ChainBreak `json:"break,omitempty"` // the first break, if any
+	Path          string `json:"path"`
+	Lines         int    `json:"lines"`         // non-blank lines
+	Legacy        int    `json:"legacy"`        // lines before the chain began (the first of them without prev)
+	LegacyDamaged int    `json:"legacyDamaged"` // of those, lines that are not readable records
+	Chained       int    `json:"chained"`       // records with a link (prev)
+	Intact        bool   `json:"intact"`
+	// Head is what was found of the head file (see chain.go): HeadMatches,
+	// HeadMismatch (then Break says how), HeadMissing (a trail from before
+	// the head; not a break) or HeadUnreadable (not a break either, as a
+	// head file is only a check: the next append writes it again).
+	Head  string      `json:"head"`
+	Break *ChainBreak `json:"break,omitempty"` // the first break, if any
 }
 
 // ChainBreak is the first place where the chain does not hold.
@@ -57,7 +68,8 @@ const verifyWindow = 16
 
 // seenLine is what Verify keeps of a line, without an allocation.
 type seenLine struct {
-	n       int // line number
+	n       int  // line number
+	long    bool // longer than MaxLine: not read, not a record
 	hash    [sha256.Size]byte
 	ok      bool // a readable record
 	hasPrev bool
@@ -79,11 +91,23 @@ func (s *seenLine) id() string {
 // linksTo reports whether s's prev is the hash h.
 func (s *seenLine) linksTo(h [sha256.Size]byte) bool { return s.hasPrev && s.prevOK && s.prev == h }
 
-// newSeenLine hashes and decodes line number n; scratch is for decodeLink.
-func newSeenLine(n int, line []byte, scratch *Record) seenLine {
+// lineScratch is what newSeenLine decodes into, reused from line to line.
+type lineScratch struct {
+	rec Record
+	raw rawLine
+}
+
+// newSeenLine hashes and decodes line number n: with rawLine, for a line as
+// Append writes it, else with decodeLink.
+func newSeenLine(n int, line []byte, scratch *lineScratch) seenLine {
 	s := seenLine{n: n, hash: lineHash(line)}
-	id, prev, t, ok := decodeLink(line, scratch)
-	if !ok {
+	var id, prev []byte
+	var t time.Time
+	ok := scratch.raw.scan(line)
+	if ok {
+		r := &scratch.raw
+		id, prev, t = r.f[fID], r.f[fPrev], rawTime(r.f[fTime])
+	} else if id, prev, t, ok = decodeLink(line, &scratch.rec); !ok {
 		return s
 	}
 	s.ok, s.time, s.hasPrev = true, t, len(prev) > 0
@@ -119,6 +143,15 @@ var hexValue = func() (t [256]byte) {
 	return t
 }()
 
+// longHash stands for the hash of a line longer than MaxLine, which is not
+// computed: no record links to such a line.
+var longHash = func() (h [sha256.Size]byte) {
+	for i := range h {
+		h[i] = 0xff
+	}
+	return h
+}()
+
 // chainStart is ChainStart decoded.
 var chainStart [sha256.Size]byte
 
@@ -128,26 +161,32 @@ var chainStart [sha256.Size]byte
 // before it. A broken chain is reported in the VerifyReport, not as an
 // error; the error is for I/O failures only. A missing file is intact and
 // empty. Lines before the chain began are counted but cannot be checked,
-// except the last of them, which the first link covers; a line removed from
-// the very end of the file leaves no trace.
+// except the last of them, which the first link covers. The end of the file
+// is checked against the head file (chain.go): a changed last record or
+// lines cut from the end are breaks; a missing head is not. A trail that is
+// not a regular file is refused (ErrNotRegular).
 func (l *Log) Verify(ctx context.Context) (VerifyReport, error) {
 	rep := VerifyReport{Path: l.path, Intact: true}
-	file, size, err := openSnapshot(l.path)
+	file, size, h, state, err := openVerifySnapshot(l.path)
 	if err != nil || file == nil {
+		rep.Head = state
 		return rep, err
 	}
 	defer file.Close()
 	v := verifier{rep: &rep}
+	hc := headCheck{h: h, state: state}
 	// Hashing and decoding, the bulk of the work, run on every core; the
 	// links are then checked in order.
 	err = hashLines(ctx, io.NewSectionReader(sharedReader{file}, 0, size), func(s *seenLine) {
 		rep.Lines++
 		v.add(s)
+		hc.see(s, rep.Lines)
 	})
 	if err != nil {
 		return rep, fmt.Errorf("audit: verifying %s: %w", l.path, err)
 	}
 	v.finish()
+	hc.judge(&v)
 	rep.Intact = rep.Break == nil
 	return rep, nil
 }
@@ -200,11 +239,11 @@ func (v *verifier) add(sp *seenLine) {
 		v.rep.Chained++
 		if last != nil && !last.ok {
 			// The line the chain begins with (e.g. a cut-off last line).
-			v.report(last, BreakDamaged, damagedReason(last.n))
+			v.report(last, BreakDamaged, damagedReason(last))
 		}
 		v.link(&s, last)
 	case !s.ok:
-		v.report(&s, BreakDamaged, damagedReason(n))
+		v.report(&s, BreakDamaged, damagedReason(&s))
 	case !s.hasPrev:
 		v.report(&s, BreakUnchained, fmt.Sprintf("line %d has no link (prev) to the line before it, although the chain "+
 			"began earlier: its link was removed, or the line was added by hand or by an older version of the app", n))
@@ -216,9 +255,13 @@ func (v *verifier) add(sp *seenLine) {
 	v.count++
 }
 
-func damagedReason(n int) string {
+func damagedReason(s *seenLine) string {
+	if s.long {
+		return fmt.Sprintf("line %d is damaged: it is longer than %d bytes, far longer than any record the app "+
+			"writes (written by hand or by another program), so it was not read", s.n, MaxLine)
+	}
 	return fmt.Sprintf("line %d is damaged: it is not a readable record (cut off by a crash or a full disk, "+
-		"or edited by hand)", n)
+		"or edited by hand)", s.n)
 }
 
 // link checks that s links to last, the line before it.

@@ -275,7 +275,22 @@ func TestVerifyLongLines(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if rep := verify(t, l); !rep.Intact || rep.Legacy != 1 || rep.Chained != 3 {
+	// A line longer than MaxLine is not a record (the app's are far shorter):
+	// it is reported as damaged, and the records after it still verify.
+	rep := verify(t, l)
+	if rep.Intact || rep.Legacy != 1 || rep.LegacyDamaged != 1 || rep.Chained != 3 || rep.Break.Line != 1 ||
+		rep.Break.Kind != BreakDamaged || !strings.Contains(rep.Break.Reason, "longer than 65536 bytes") {
+		t.Errorf("%+v %+v", rep, rep.Break)
+	}
+	// Records of the longest length Append allows still verify.
+	l = newLog(t)
+	r.OtherText = strings.Repeat("\u202e", MaxOtherText)
+	for range 3 {
+		if err := l.Append(context.Background(), r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if rep := verify(t, l); !rep.Intact || rep.Chained != 3 {
 		t.Errorf("%+v", rep)
 	}
 }

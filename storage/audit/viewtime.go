@@ -69,6 +69,7 @@ func digits(b []byte) (int, bool) {
 	return n, true
 }
 
+// daysIn is the number of days of month m of year.
 func daysIn(m time.Month, year int) int {
 	if m == time.February {
 		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {

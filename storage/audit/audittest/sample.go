@@ -12,6 +12,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"abha-deactivate/storage/audit"
@@ -25,7 +26,7 @@ import (
 // unknown outcome settled by a status check a few hundred lines later, a few
 // never finished, some reactivations. The lines are the ones audit's Append
 // would write, chain included, with masked ABHA numbers and nothing real in
-// them; the same n always gives the same file. It writes with one flush at
+// them, and the head file (audit.jsonl.head) Append would leave; the same n always gives the same file. It writes with one flush at
 // the end rather than one per record, so a million lines take seconds.
 func WriteSampleTrail(ctx context.Context, path string, n int) error {
 	if err := paths.MkdirPrivate(filepath.Dir(path)); err != nil {
@@ -50,6 +51,28 @@ func WriteSampleTrail(ctx context.Context, path string, n int) error {
 	}
 	if err := f.Close(); err != nil {
 		return fmt.Errorf("audittest: closing %s: %w", path, err)
+	}
+	return writeHead(path, n, t.prev)
+}
+
+// writeHead writes the head file Append would have left after the last
+// line of a trail of n lines whose last line hashes to last (the format is
+// in audit's chain.go); with no lines it removes any head.
+func writeHead(path string, n int, last string) error {
+	if n == 0 {
+		if err := os.Remove(path + ".head"); err != nil && !os.IsNotExist(err) {
+			return fmt.Errorf("audittest: %w", err)
+		}
+		return nil
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		return fmt.Errorf("audittest: %w", err)
+	}
+	head := fmt.Sprintf(`{"v":1,"size":%d,"lines":%d,"hash":"%s"}`, fi.Size(), n, last)
+	head += strings.Repeat(" ", 191-len(head)) + "\n"
+	if err := os.WriteFile(path+".head", []byte(head), 0o600); err != nil {
+		return fmt.Errorf("audittest: writing the head: %w", err)
 	}
 	return nil
 }

@@ -1,0 +1,78 @@
+package audit
+
+import (
+	"bytes"
+	"encoding/csv"
+	"strconv"
+)
+
+// appendCSVRow appends the CSV row of r, as CSVWriter.Write writes
+// r.Safe() (r's text is printable ASCII, which Safe leaves as it is).
+func appendCSVRow(dst []byte, r *rawLine, scratch []byte) ([]byte, []byte) {
+	t := r.f[fTime]
+	dst = append(dst, t[:19]...) // Format(time.RFC3339) of a UTC time: no fraction
+	dst = append(dst, 'Z')
+	dst = appendCSVField(dst, r.f[fEvent], r.commaFree)
+	action := r.f[fAction]
+	if len(action) == 0 {
+		action = []byte(ActionDeactivate)
+	}
+	dst = appendCSVField(dst, action, true)
+	for _, f := range [...]int{fID, fOSUser, fEnvironment, fAPI, fClientID, fHIPID, fABHANumber, fTxnID} {
+		dst = appendCSVField(dst, r.f[f], r.commaFree)
+	}
+	scratch = scratch[:0]
+	for i := range r.nReason {
+		if i > 0 {
+			scratch = append(scratch, "; "...)
+		}
+		start := len(scratch)
+		scratch = append(append(append(scratch, r.reasons[i][0]...), ' '), r.reasons[i][1]...)
+		scratch = append(scratch[:start], bytes.Trim(scratch[start:], " ")...) // strings.TrimSpace, for ASCII
+	}
+	dst = appendCSVField(dst, scratch, r.commaFree)
+	for _, f := range [...]int{fOtherText, fLoginMethod, fOTPMethod, fOutcome, fCode, fMessage} {
+		dst = appendCSVField(dst, r.f[f], r.commaFree)
+	}
+	dst = append(dst, ',')
+	if r.dur < 0 {
+		dst = append(dst, '\'') // defused, as every cell
+	}
+	if r.dur != 0 {
+		dst = strconv.AppendInt(dst, r.dur, 10)
+	}
+	return append(dst, '\n'), scratch
+}
+
+// appendCSVField appends ',' and b as encoding/csv writes defuseFormula(b),
+// for b of printable ASCII; commaFree says b has no comma.
+func appendCSVField(dst, b []byte, commaFree bool) []byte {
+	dst = append(dst, ',')
+	if len(b) == 0 {
+		return dst
+	}
+	defuse := b[0] == '=' || b[0] == '+' || b[0] == '-' || b[0] == '@'
+	// A value of a line rawLine took holds no '"' (it would end the JSON
+	// string) nor line break: only a comma or a leading space need quotes.
+	quote := (!defuse && b[0] == ' ') || (!commaFree && bytes.IndexByte(b, ',') >= 0)
+	if quote {
+		dst = append(dst, '"')
+	}
+	if defuse {
+		dst = append(dst, '\'')
+	}
+	dst = append(dst, b...)
+	if quote {
+		dst = append(dst, '"')
+	}
+	return dst
+}
+
+// slowCSVRow appends the row of a record decodeLine decoded, with encoding/csv.
+func slowCSVRow(dst *bytes.Buffer, r Record) error {
+	cw := &CSVWriter{cw: csv.NewWriter(dst), header: true}
+	if err := cw.Write(r.Safe()); err != nil {
+		return err
+	}
+	return cw.Flush()
+}

@@ -652,7 +652,7 @@ count_shots() { find "$ROOT/screenshots" -maxdepth 1 -name "$1-[0-9][0-9]-*.png"
 part_gui_demo() {
 	user_folders
 	want "scripts/xvfb-e2e.sh failed" gui xvfb-e2e.sh windows-demo API=v3 APP_LANG=en AUDIT_FILE="$(app_data_dir)/audit.jsonl"
-	want "$(count_shots windows-demo) screenshots, want 14" [ "$(count_shots windows-demo)" = 14 ]
+	want "$(count_shots windows-demo) screenshots, want 17" [ "$(count_shots windows-demo)" = 17 ]
 	R=""
 	verdict "GUI build, demo mode, by keyboard: Connect to a deactivation and a reactivation (screenshots/windows-demo-*.png)"
 }
@@ -666,7 +666,7 @@ part_gui_custom() {
 	want "scripts/xvfb-e2e-custom.sh failed" gui xvfb-e2e-custom.sh windows-custom SANDBOX_BIN="$LINUX_BIN" \
 		SANDBOX_ARGS="--client-secret $gui_secret" SHORT_SCREEN= REACTIVATE=1 SECRET_KEPT=keyring \
 		AUDIT_FILE="$(app_data_dir)/audit.jsonl"
-	want "$(count_shots windows-custom) screenshots, want 20" [ "$(count_shots windows-custom)" = 20 ]
+	want "$(count_shots windows-custom) screenshots, want 18" [ "$(count_shots windows-custom)" = 18 ]
 	R=""
 	verdict "GUI build, addresses typed in, by keyboard: Connect to a deactivation and a reactivation (screenshots/windows-custom-*.png)"
 

@@ -46,17 +46,20 @@ func (a *auditFlags) filter() (audit.Filter, error) {
 	return f, nil
 }
 
+// auditCommands are the sub-commands of `audit`, by name.
+var auditCommands = map[string]func(args []string, std proc) int{
+	"verify":  runAuditVerify,
+	"export":  runAuditExport,
+	"forward": runAuditForward,
+}
+
 // runAudit shows the audit trail, newest first, as a table or CSV; `audit
 // verify` checks its chain.
 func runAudit(args []string, std proc) int {
-	if len(args) > 0 && args[0] == "verify" {
-		return runAuditVerify(args[1:], std)
-	}
-	if len(args) > 0 && args[0] == "export" {
-		return runAuditExport(args[1:], std)
-	}
-	if len(args) > 0 && args[0] == "forward" {
-		return runAuditForward(args[1:], std)
+	if len(args) > 0 {
+		if sub, ok := auditCommands[args[0]]; ok {
+			return sub(args[1:], std)
+		}
 	}
 	fs := newFlagSet("audit", "Show the audit trail of deactivations and reactivations on this computer, newest first.\n"+
 		"\"abha-deactivate audit verify\" checks that it has not been changed; \"abha-deactivate audit export --fhir\"\n"+

@@ -275,7 +275,6 @@ func num(b []byte) int {
 	return n
 }
 
-
 // rawTime is the time canonicalTime accepted.
 func rawTime(t []byte) time.Time {
 	ns := 0

@@ -3,12 +3,12 @@
 # package's test binary is cross-compiled (GOOS=windows, no cgo) and run in a
 # fresh Wine prefix of its own, with the ProcessPrng stand-in DLL that Go
 # programs need on Debian's Wine 8.0 (scripts/lib/wine.sh). This is where
-# the Windows-only code runs: the audit trail's LockFileEx lock, the
+# the Windows-only code runs: the audit trail's LockFileEx lock (and the forwarder's), the
 # Credential Manager, %AppData% paths and the HKLM machine policy (whose
 # tests write HKLM\Software\Policies\abha-deactivate: never run them
 # outside a throw-away prefix).
 #
-#   scripts/test-windows-units.sh [PACKAGE...]   (default: the four below)
+#   scripts/test-windows-units.sh [PACKAGE...]   (default: the five below)
 #
 # Needs go, wine (wine64), wineboot, wineserver and mingw-w64
 # (scripts/install-deps.sh windows). No display is used. Prints each
@@ -30,7 +30,7 @@ done
 if [[ $# -gt 0 ]]; then
 	packages=("$@")
 else
-	packages=(storage/settings storage/audit storage/paths storage/secrets)
+	packages=(storage/settings storage/audit storage/auditforward storage/paths storage/secrets)
 fi
 
 T=$(mktemp -d "${TMPDIR:-/tmp}/abha-winunits.XXXXXX")

@@ -96,10 +96,11 @@ check "msiinfo: launch conditions on ENVIRONMENT and APIVERSION values" \
 comps=$(msiinfo export "$MSI" Component | tr -d '\r')
 ok=1
 for pc in Environment:ENVIRONMENT APIVersion:APIVERSION GatewayURL:GATEWAYURL HealthIDURL:SERVICEURL \
-	ClientID:CLIENTID HIPID:HIPID ProxyURL:PROXYURL CABundle:CABUNDLE; do
+	ClientID:CLIENTID HIPID:HIPID ProxyURL:PROXYURL CABundle:CABUNDLE AuditSyslog:AUDITSYSLOG \
+	AuditSyslogCA:AUDITSYSLOGCA AuditSyslogCert:AUDITSYSLOGCERT AuditSyslogKey:AUDITSYSLOGKEY; do
 	awk -F'\t' -v c="Policy${pc%%:*}" -v p="${pc#*:}" '$1 == c && $5 == p {f=1} END {exit !f}' <<<"$comps" || ok=0
 done
-check "msiinfo: each of the 8 policy components is conditional on its property" [ $ok = 1 ]
+check "msiinfo: each of the 12 policy components is conditional on its property" [ $ok = 1 ]
 
 # ---------------------------------------------------------------- 2. signing
 signing_test() {
@@ -208,9 +209,11 @@ check "ENVIRONMENT=staging refused (exit $RC, at LaunchConditions), nothing inst
 	refused_nothing_installed bad-env "ENVIRONMENT = staging"
 
 CLIENT_ID=msi-test-client-01
+COLLECTOR=tls://audit.hospital.example:6514
+COLLECTOR_CA='C:\ProgramData\Facility\collector-ca.pem'
 t0=$SECONDS
-msi_run install /i "$(wpath "$MSI")" ENVIRONMENT=production CLIENTID="$CLIENT_ID"
-check "silent install with ENVIRONMENT=production CLIENTID=$CLIENT_ID (exit $RC, $((SECONDS - t0)) s)" [ "$RC" = 0 ]
+msi_run install /i "$(wpath "$MSI")" ENVIRONMENT=production CLIENTID="$CLIENT_ID" AUDITSYSLOG="$COLLECTOR" AUDITSYSLOGCA="$COLLECTOR_CA"
+check "silent install with ENVIRONMENT=production CLIENTID=$CLIENT_ID AUDITSYSLOG=$COLLECTOR AUDITSYSLOGCA=… (exit $RC, $((SECONDS - t0)) s)" [ "$RC" = 0 ]
 check "Program Files/ABHA Deactivation/abha-deactivate.exe is the GUI program from $DIST" same_file "$PF/abha-deactivate.exe" "$GUI"
 check "Program Files/ABHA Deactivation/abha-deactivate-cli.exe is the console program from $DIST" same_file "$PF/abha-deactivate-cli.exe" "$CLI"
 check "nothing else in the program folder" [ "$(find "$PF" -mindepth 1 | wc -l)" = 2 ]
@@ -231,8 +234,10 @@ lnk=$(find "$W/prefix/drive_c" -path '*Start Menu/Programs/ABHA Deactivation.lnk
 check "Start-menu shortcut \"ABHA Deactivation.lnk\" (${lnk#"$W/prefix/"})" [ -n "$lnk" ]
 check "policy: Environment = production" [ "$(reg_value "$POLICY_KEY" Environment)" = production ]
 check "policy: ClientID = $CLIENT_ID" [ "$(reg_value "$POLICY_KEY" ClientID)" = "$CLIENT_ID" ]
-check "policy: no value for a property not given (GatewayURL, APIVersion)" \
-	[ -z "$(reg_value "$POLICY_KEY" GatewayURL)$(reg_value "$POLICY_KEY" APIVersion)" ]
+check "policy: AuditSyslog = $COLLECTOR, AuditSyslogCA = $COLLECTOR_CA" \
+	[ "$(reg_value "$POLICY_KEY" AuditSyslog)|$(reg_value "$POLICY_KEY" AuditSyslogCA)" = "$COLLECTOR|$COLLECTOR_CA" ]
+check "policy: no value for a property not given (GatewayURL, APIVersion, AuditSyslogCert)" \
+	[ -z "$(reg_value "$POLICY_KEY" GatewayURL)$(reg_value "$POLICY_KEY" APIVersion)$(reg_value "$POLICY_KEY" AuditSyslogCert)" ]
 check "policy values are REG_SZ" grep -qE '^ +Environment +REG_SZ +production' <(wine reg query "$POLICY_KEY" /reg:64 2>/dev/null | tr -d '\r')
 out=$(cd "$W" && LANG=en_US.UTF-8 timeout 120 wine "C:\\Program Files\\ABHA Deactivation\\abha-deactivate-cli.exe" --version 2>"$W/version.err" | tr -d '\r')
 check "the installed console program: --version says \"abha-deactivate $VERSION\" (got \"$out\")" \

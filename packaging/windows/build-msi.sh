@@ -57,6 +57,10 @@ POLICY=(
 	PolicyHIPID:HIPID
 	PolicyProxyURL:PROXYURL
 	PolicyCABundle:CABUNDLE
+	PolicyAuditSyslog:AUDITSYSLOG
+	PolicyAuditSyslogCA:AUDITSYSLOGCA
+	PolicyAuditSyslogCert:AUDITSYSLOGCERT
+	PolicyAuditSyslogKey:AUDITSYSLOGKEY
 )
 
 # guid TEXT: a GUID from the SHA-256 of TEXT (RFC 9562 version 8 and variant bits), upper case.

@@ -44,8 +44,9 @@ var receiptMaker = sync.OnceValues(NewReceiptMaker)
 func (w *Wizard) receiptData(m *receipt.Maker, res abdm.Result) receipt.Data {
 	d := m.FromResult(res, w.opts.Catalogue, w.opts.Language)
 	d.HIPID, d.Environment, d.Version = w.set.HIPID, w.set.Environment, w.opts.Version
+	d.Facility = w.set.FacilityName
 	if w.opts.Demo != nil {
-		d.Environment = "demo"
+		d.Environment, d.Facility = "demo", ""
 	}
 	return d
 }

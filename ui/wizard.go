@@ -32,10 +32,16 @@ type Options struct {
 	// Policy is what the facility's IT team has set for this computer; its
 	// fields are shown greyed out, as set by the facility.
 	Policy settings.Policy
-	// SaveSettings keeps settings for the next run; nil when flags override
-	// them for this run only.
+	// SaveSettings keeps settings for the next run, less what the policy,
+	// this run's flags (RunSet) or the demo set; nil saves nothing.
 	SaveSettings func(settings.Settings) error
-	Secrets      *secrets.Session // the OS keyring, with a session-only fallback
+	// RunSet names, for each setting this run's flags set, the flag that set
+	// it (e.g. "--api"): Settings shows it greyed out with that said.
+	RunSet map[settings.Field]string
+	// StartDemo starts the built-in simulator for Try the demo on Connect
+	// (nil: the button is not offered); sms gets the OTPs it sends.
+	StartDemo func(sms func(DemoSMS)) (DemoRun, error)
+	Secrets   *secrets.Session // the OS keyring, with a session-only fallback
 	// NewClient builds the ABDM client for settings and a client secret.
 	NewClient func(s settings.Settings, secret string) (*abdm.Client, error)
 	// NewJournal returns the audit trail writer for a connection of c.
@@ -68,6 +74,15 @@ type Demo struct {
 	URLs                          map[abdm.Generation][2]string
 	ClientID, ClientSecret, HIPID string
 	Patients                      []DemoPatient
+}
+
+// DemoRun is a demo started from the wizard (Options.StartDemo).
+type DemoRun struct {
+	Demo *Demo
+	// SaveSettings saves only the language and the appearance: nothing
+	// about the ABDM system comes from the demo's values.
+	SaveSettings func(settings.Settings) error
+	Stop         func() // stops the simulator
 }
 
 // DemoPatient is one account of the simulator.
@@ -115,8 +130,13 @@ type Wizard struct {
 
 	names       map[fyne.CanvasObject]string // focusable widgets, as the log names them
 	lastHistory *history                     // the History window opened last, for tests
-	lastFocus   fyne.Focusable
-	pending     bool // the focused widget waits for its first frame to be revealed
+	lastForm    *settingsForm                // the Settings dialog opened last, for tests
+	// leaveDemo ends a demo started with Try the demo and opens the wizard
+	// as it was; nil otherwise.
+	leaveDemo  func()
+	replacedBy *Wizard // the wizard that replaced this one (Try the demo, Leave the demo), for tests
+	lastFocus  fyne.Focusable
+	pending    bool // the focused widget waits for its first frame to be revealed
 	// pendingNotice waits for its first frame to be logged.
 	pendingNotice *notice
 

@@ -20,6 +20,7 @@ func customPolicy() string {
 		"environment": "Custom", "apiVersion": "V2",
 		"gatewayUrl": "https://gw.facility.example/gateway", "healthIdUrl": "https://hid.facility.example/api",
 		"clientId": "FAC_1", "hipId": "IN2710", "proxyUrl": "http://proxy.facility.example:3128", "caBundle": facilityCA,
+		"facilityName": "City Clinic",
 	})
 	if err != nil {
 		panic(err)
@@ -77,6 +78,7 @@ func TestPolicyFilePresent(t *testing.T) {
 		FieldGatewayURL: "https://gw.facility.example/gateway", FieldHealthIDURL: "https://hid.facility.example/api",
 		FieldClientID: "FAC_1", FieldHIPID: "IN2710",
 		FieldProxyURL: "http://proxy.facility.example:3128", FieldCABundle: facilityCA,
+		FieldFacilityName: "City Clinic",
 	}
 	for f, w := range want {
 		if v, ok := p.Value(f); !ok || v != w {

@@ -69,7 +69,7 @@ func TestRegistryPolicy(t *testing.T) {
 		"Environment": "Custom", "APIVersion": "v3",
 		"GatewayURL": "https://gw.facility.example", "HealthIDURL": "https://abha.facility.example",
 		"ClientID": "FAC_1", "hipid": "IN2710", "ProxyURL": "http://proxy.facility.example:3128",
-		"CABundle": []string{`%SystemRoot%\facility.pem`},
+		"CABundle": []string{`%SystemRoot%\facility.pem`}, "FacilityName": "City Clinic",
 	})
 	p, err := LoadPolicy(ctx)
 	if err != nil {

@@ -29,6 +29,8 @@ type Settings struct {
 	HealthIDURL string          `json:"healthIdUrl"` // used only for custom: the ABHA (v3) or HealthID (v2) service base
 	ClientID    string          `json:"clientId"`
 	HIPID       string          `json:"hipId"`
+	// FacilityName is printed on the patient's receipt beside the HIP ID.
+	FacilityName string `json:"facilityName,omitempty"`
 	Language    string          `json:"language"` // "" follows the system, "en" or "hi"
 	// Appearance is the colour scheme: "" follows the system, "light" or "dark".
 	Appearance string `json:"appearance,omitempty"`
@@ -90,6 +92,9 @@ func (s Settings) Validate() error {
 	}
 	if err := checkIdentifier(s.HIPID); err != nil {
 		bad("HIP ID", err)
+	}
+	if err := checkIdentifier(s.FacilityName); err != nil {
+		bad("Facility name", err)
 	}
 	switch s.Language {
 	case "", "en", "hi":

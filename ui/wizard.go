@@ -41,6 +41,9 @@ type Options struct {
 	// StartDemo starts the built-in simulator for Try the demo on Connect
 	// (nil: the button is not offered); sms gets the OTPs it sends.
 	StartDemo func(sms func(DemoSMS)) (DemoRun, error)
+	// leaveDemo ends a demo started with Try the demo and opens the wizard
+	// as it was before; nil otherwise.
+	leaveDemo func(demo *Wizard)
 	Secrets   *secrets.Session // the OS keyring, with a session-only fallback
 	// NewClient builds the ABDM client for settings and a client secret.
 	NewClient func(s settings.Settings, secret string) (*abdm.Client, error)
@@ -230,7 +233,7 @@ func (w *Wizard) build() {
 	header := container.NewVBox(container.NewBorder(nil, nil, w.stepTitle, nil, container.NewHBox(layoutSpacer(), w.stepTrail)),
 		w.modeBox, widget.NewSeparator())
 	if w.opts.Demo != nil {
-		header.Objects = append([]fyne.CanvasObject{demoBanner()}, header.Objects...)
+		header.Objects = append([]fyne.CanvasObject{demoBanner(w.leaveButton())}, header.Objects...)
 	} else {
 		w.system = newSystemStrip()
 		header.Objects = append([]fyne.CanvasObject{w.system.box}, header.Objects...)

@@ -727,8 +727,8 @@ func TestWizardHistoryShowsTheAuditTrail(t *testing.T) {
 	e.wiz.WaitIdle()
 	var text string
 	e.act(func() { text = test.RenderObjectToMarkup(e.wiz.win.Canvas().Overlays().Top()) })
-	for _, want := range []string{"XX-XXXX-XXXX-7890", "ABHA deactivated", "ABHA reactivated", "Reactivate", "Deactivate",
-		"2 deactivations and reactivations shown", "demo (v3)", "Export CSV"} {
+	for _, want := range []string{"XX-XXXX-XXXX-7890", "ABHA deactivated", "ABHA reactivated", "Reactivation requested",
+		"Deactivation requested", "2 deactivations and reactivations shown", "demo (v3)", "Export CSV", "Print receipt again"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("history lacks %q", want)
 		}

@@ -31,7 +31,7 @@ type Settings struct {
 	HIPID       string          `json:"hipId"`
 	// FacilityName is printed on the patient's receipt beside the HIP ID.
 	FacilityName string `json:"facilityName,omitempty"`
-	Language    string          `json:"language"` // "" follows the system, "en" or "hi"
+	Language     string `json:"language"` // "" follows the system, "en" or "hi"
 	// Appearance is the colour scheme: "" follows the system, "light" or "dark".
 	Appearance string `json:"appearance,omitempty"`
 	ProxyURL   string `json:"proxyUrl"` // "" uses HTTP(S)_PROXY from the environment

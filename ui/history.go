@@ -50,6 +50,7 @@ type history struct {
 	dlg     dialog.Dialog
 	when    func(time.Time) string // a time as the receipt writes it
 
+	content *fyne.Container
 	reprint *widget.Button // Print receipt again, for the chosen row
 	note    *widget.Label  // how the reprint went
 	chosen  int            // the chosen row, -1 for none
@@ -97,7 +98,8 @@ func (w *Wizard) showHistory() {
 	top := container.NewVBox(h.warning, h.status, filters)
 	reprint := h.newReprint()
 	bottom := container.NewVBox(h.note, container.NewHBox(h.more, layoutSpacer(), reprint, h.export))
-	h.dlg = dialog.NewCustom(T("History"), T("Close"), container.NewBorder(top, bottom, nil, nil, h.table), w.win)
+	h.content = container.NewBorder(top, bottom, nil, nil, h.table)
+	h.dlg = dialog.NewCustom(T("History"), T("Close"), h.content, w.win)
 	h.dlg.Resize(w.dialogSize(980, 600))
 	h.dlg.Show()
 	w.lastHistory = h

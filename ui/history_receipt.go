@@ -141,4 +141,5 @@ func (h *history) showNote(imp widget.Importance, text string) {
 	h.note.Importance = imp
 	h.note.SetText(text)
 	h.note.Show()
+	h.content.Refresh() // the note may take more lines: the table gives them up
 }

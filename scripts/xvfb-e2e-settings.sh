@@ -97,7 +97,8 @@ menu() {
 # seed: one demo deactivation by the headless command, as the same user, so
 # that History has a completed change. Its OTP is read from its output.
 seed() {
-	local fifo="$T/seed.in" otp="" i
+	local fifo="$T/$RUN-seed.in" otp="" i
+	rm -f "$T/seed.out" "$T/seed.err" # a pass's OTP, never the one before
 	mkfifo "$fifo"
 	env -u LC_ALL HOME="$APP_DIR/home" XDG_CONFIG_HOME="$APP_DIR/config" XDG_DATA_HOME="$APP_DIR/data" \
 		XDG_CACHE_HOME="$APP_DIR/cache" XDG_RUNTIME_DIR="$APP_DIR/run" LANG=en_US.UTF-8 \

@@ -107,7 +107,7 @@ seed() {
 	local pid=$!
 	exec 3>"$fifo"
 	for ((i = 0; i < 10 * STEP_TIMEOUT; i++)); do
-		otp=$(sed -nE 's/.*SMS to [^:]*: ([0-9]{6}) is your OTP.*/\1/p' "$T/seed.err" | head -n1)
+		otp=$(sed -nE 's/.*SMS to [^:]*: ([0-9]{6}) is your OTP.*/\1/p' "$T/seed.err" 2>/dev/null | head -n1 || true)
 		[[ -n "$otp" ]] && break
 		sleep 0.1
 	done

@@ -52,6 +52,7 @@ func (w *Wizard) showSettings() {
 	f.dialog.Resize(w.dialogSize(600, 640))
 	f.dialog.Show()
 	w.lastForm = f
+	w.event("settings shown")
 }
 
 // newSettingsForm makes the fields, filled in with the settings in effect.

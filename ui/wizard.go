@@ -134,12 +134,9 @@ type Wizard struct {
 	names       map[fyne.CanvasObject]string // focusable widgets, as the log names them
 	lastHistory *history                     // the History window opened last, for tests
 	lastForm    *settingsForm                // the Settings dialog opened last, for tests
-	// leaveDemo ends a demo started with Try the demo and opens the wizard
-	// as it was; nil otherwise.
-	leaveDemo  func()
-	replacedBy *Wizard // the wizard that replaced this one (Try the demo, Leave the demo), for tests
-	lastFocus  fyne.Focusable
-	pending    bool // the focused widget waits for its first frame to be revealed
+	replacedBy  *Wizard                      // the wizard that replaced this one (Try the demo, Leave the demo), for tests
+	lastFocus   fyne.Focusable
+	pending     bool // the focused widget waits for its first frame to be revealed
 	// pendingNotice waits for its first frame to be logged.
 	pendingNotice *notice
 

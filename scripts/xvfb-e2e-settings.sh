@@ -17,7 +17,8 @@
 #   3. the window made as large as the screen: Connect, Settings again;
 #   4. History, its row chosen, Print receipt again (the receipt is saved in
 #      the receipts folder: "receipt saved" event);
-#   5. History closed, Try the demo: the demo's window (DEMO strip).
+#   5. History closed, Try the demo: the demo's window (DEMO strip);
+#   6. Leave the demo: the normal Connect again.
 # Screenshots: screenshots/settings-LANG-SCREEN-NN-NAME.png; the app's output
 # goes to screenshots/xvfb-e2e-settings-LANG-SCREEN.log.
 #
@@ -213,6 +214,14 @@ pass() {
 	find_window
 	settle
 	shot 07-demo
+	size
+	m=$(mark)
+	click $((W - 332)) 53 # Leave the demo, at the end of the DEMO strip (the demo phone takes 262 pixels)
+	wait_for "$m" 'msg="wizard event" event="demo left"' "the demo left" >/dev/null
+	sleep 1
+	find_window
+	settle
+	shot 08-demo-left
 	close_app
 	stop_pid "$XVFB_PID"
 	XVFB_PID=""

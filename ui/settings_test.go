@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -144,5 +145,29 @@ func TestSettingsFitsTheWindow(t *testing.T) {
 				t.Errorf("%v: the form is %v high", size, f.scroll.Size().Height)
 			}
 		})
+	}
+}
+
+// The facility's policy can name the facility: Settings shows it greyed
+// out, as set by IT, and the receipt prints it.
+func TestSettingsFacilityNameFromPolicy(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "settings.json")
+	if err := os.WriteFile(path, []byte(`{"facilityName":"District Hospital, Nashik"}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	pol, err := settings.LoadPolicyFile(path, os.Getuid())
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := newUIEnv(t, noDemo, func(o *Options) {
+		o.Policy = pol
+		o.Settings = o.Settings.WithPolicy(pol)
+	})
+	f := e.openSettings()
+	if !f.facility.Disabled() || f.facility.Text != "District Hospital, Nashik" || f.proxy.Disabled() {
+		t.Fatalf("facility %q disabled %v, proxy disabled %v", f.facility.Text, f.facility.Disabled(), f.proxy.Disabled())
+	}
+	if !strings.Contains(formText(f), "Set by your facility's IT team") {
+		t.Error("the form does not say that IT set the facility's name")
 	}
 }

@@ -173,7 +173,7 @@ pass() {
 	shot 02-settings-690
 	buttons_inside "$SHOTS/$RUN-02-settings-690.png"
 	xdotool mousemove --window "$WID" $((X0 + DW / 2)) $((Y0 + DH / 2))
-	for _ in $(seq 1 15); do xdotool click 5; sleep 0.05; done
+	for _ in $(seq 1 40); do xdotool click 5; sleep 0.03; done
 	settle
 	shot 03-settings-690-scrolled
 	buttons_inside "$SHOTS/$RUN-03-settings-690-scrolled.png"

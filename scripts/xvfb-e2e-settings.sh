@@ -172,8 +172,10 @@ pass() {
 	dialog 600 640
 	shot 02-settings-690
 	buttons_inside "$SHOTS/$RUN-02-settings-690.png"
-	xdotool mousemove --window "$WID" $((X0 + DW / 2)) $((Y0 + DH / 2))
-	for _ in $(seq 1 40); do xdotool click 5; sleep 0.03; done
+	# The wheel over the scroll bar: over an entry, Fyne gives the wheel to
+	# the entry's own scroller, and the form stops.
+	xdotool mousemove --window "$WID" $((X0 + DW - 22)) $((Y0 + DH / 2))
+	for _ in $(seq 1 20); do xdotool click 5; sleep 0.1; done
 	settle
 	shot 03-settings-690-scrolled
 	buttons_inside "$SHOTS/$RUN-03-settings-690-scrolled.png"

@@ -74,7 +74,9 @@ test-keyring:
 # deactivation; a PNG of each step goes to screenshots/API-LANG-*.png.
 # Then as a new user, without --demo: the simulator as a second process, its
 # addresses and credentials typed into Connect, with the focus and notices
-# checked to be in sight (screenshots/custom-en-*.png).
+# checked to be in sight (screenshots/custom-en-*.png). Last, Settings (in
+# sight with its buttons), Try the demo and History's Print receipt again, in
+# English and Hindi at 1366x768 and 1024x768 (screenshots/settings-*.png).
 test-gui:
 	$(GO) build -tags '$(APP_TAGS)' -o bin/abha-deactivate .
 	API=v3 APP_LANG=en scripts/xvfb-e2e.sh bin/abha-deactivate
@@ -83,6 +85,7 @@ test-gui:
 	SCREEN=1024x768 API=v3 APP_LANG=hi scripts/xvfb-e2e.sh bin/abha-deactivate
 	scripts/xvfb-e2e-custom.sh bin/abha-deactivate
 	scripts/xvfb-e2e-unknown.sh bin/abha-deactivate
+	scripts/xvfb-e2e-settings.sh bin/abha-deactivate
 
 # The Windows lane: both Windows programs built as the release builds them
 # (scripts/package.sh windows: the GUI .exe by fyne package, and the console

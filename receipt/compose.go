@@ -39,8 +39,8 @@ func (l *layout) body(d Data, t texts) float64 {
 	l.rule()
 
 	l.row(t[kLabelWhen], t.dateTime(d.At))
-	if hip := strings.TrimSpace(d.HIPID); hip != "" {
-		l.row(t[kLabelFacility], scrub(hip))
+	if facility := facilityLine(d); facility != "" {
+		l.row(t[kLabelFacility], facility)
 	}
 	if name := strings.TrimSpace(d.PatientName); name != "" {
 		l.row(t[kLabelPatient], scrub(name))
@@ -75,6 +75,19 @@ func (l *layout) body(d Data, t texts) float64 {
 	l.space(4)
 	l.banner(colTint, colTint, line{t[kKeep], l.st(8, false, colText)})
 	return l.y
+}
+
+// facilityLine is the facility's name with its HIP ID in brackets, as the
+// label "Facility (HIP ID)" reads, or whichever of the two is given.
+func facilityLine(d Data) string {
+	name, hip := scrub(strings.TrimSpace(d.Facility)), scrub(strings.TrimSpace(d.HIPID))
+	switch {
+	case name != "" && hip != "":
+		return name + " (" + hip + ")"
+	case name != "":
+		return name
+	}
+	return hip
 }
 
 // section places a heading and its paragraph.

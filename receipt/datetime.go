@@ -1,6 +1,7 @@
 package receipt
 
 import (
+	"io/fs"
 	"strconv"
 	"time"
 )
@@ -44,3 +45,20 @@ func (t texts) clock(at time.Time) string {
 	}
 	return t.get(key, "Clock", clock)
 }
+
+// Clock writes times as the receipt prints them, in IST, for other views
+// of the same events (History).
+type Clock struct{ t texts }
+
+// NewClock reads language's texts (English for any other language) from
+// the translation files in fsys (see Resources.Translations).
+func NewClock(fsys fs.FS, language string) (Clock, error) {
+	t, err := loadTexts(fsys, textLanguage(language))
+	if err != nil {
+		return Clock{}, err
+	}
+	return Clock{t: t}, nil
+}
+
+// DateTime is at's day and time in IST: "2 December 2026, 4:05 pm IST".
+func (c Clock) DateTime(at time.Time) string { return c.t.dateTime(at) }

@@ -32,6 +32,7 @@ type Data struct {
 	Action      abdm.Action // abdm.ActionDeactivate or abdm.ActionReactivate
 	At          time.Time   // when ABDM confirmed the change; printed in IST
 	HIPID       string      // the facility's HIP ID; empty leaves the row out
+	Facility    string      // the facility's name, printed beside the HIP ID; optional
 	Environment string      // sandbox, production, custom or demo: all but production print a test mark
 	Server      string      // the host of custom addresses, named with the custom environment (as the app's strip does)
 	PatientName string

@@ -42,7 +42,7 @@ func TestReceipts(t *testing.T) {
 		// pdftotext cannot map shaped Devanagari (conjuncts, reordered vowel
 		// signs) back to text: the Hindi title is checked in the document's
 		// title, the page's Latin text with pdftotext.
-		{Hindi, "ABHA निष्क्रिय किया गया", []string{"TEST / DEMO", "2026", "IST", "IN2410000123", "kshama.tripathi@sbx",
+		{Hindi, "ABHA निष्क्रिय किया गया", []string{"2026", "IN2410000123", "kshama.tripathi@sbx",
 			"abha.abdm.gov.in", "abha-deactivate 1.4.0"}},
 	} {
 		t.Run(c.language, func(t *testing.T) {
@@ -206,5 +206,37 @@ func TestReceiptNamesTheCustomServer(t *testing.T) {
 	d.Environment, d.Server = "custom", "abdm.example.org"
 	if text := pdfText(t, render(t, d)); !strings.Contains(text, "custom server (abdm.example.org)") {
 		t.Errorf("the receipt does not name the custom server:\n%s", text)
+	}
+}
+
+// TestReceiptFacilityAndHindiMarks: the facility's name is printed beside
+// the HIP ID; a Hindi receipt has its test mark and time zone in Hindi.
+func TestReceiptFacilityAndHindiMarks(t *testing.T) {
+	d := sample(t, English)
+	d.Facility = "City Health Centre"
+	if text := pdfText(t, render(t, d)); !strings.Contains(text, "City Health Centre (IN2410000123)") {
+		t.Errorf("the receipt does not name the facility beside its HIP ID:\n%s", text)
+	}
+	d.HIPID = ""
+	if text := pdfText(t, render(t, d)); !strings.Contains(text, "City Health Centre") {
+		t.Errorf("the receipt does not name the facility without a HIP ID:\n%s", text)
+	}
+	hi := sample(t, Hindi)
+	hi.Facility = "City Health Centre"
+	text := pdfText(t, render(t, hi))
+	for _, w := range []string{"TEST", "DEMO", "IST"} {
+		if strings.Contains(text, w) {
+			t.Errorf("the Hindi receipt says %q in English:\n%s", w, text)
+		}
+	}
+	if !strings.Contains(text, "City Health Centre (IN2410000123)") {
+		t.Errorf("the Hindi receipt does not name the facility:\n%s", text)
+	}
+	tx, err := loadTexts(testResources(t).Translations, Hindi)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := tx.dateTime(hi.At); !strings.Contains(got, "भारतीय मानक समय") || !strings.Contains(tx[kTestMark], "डेमो") {
+		t.Errorf("Hindi time %q, mark %q", got, tx[kTestMark])
 	}
 }

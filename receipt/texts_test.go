@@ -54,7 +54,9 @@ func fields(s string) []string {
 var sameInHindi = map[string]bool{kDate: true, kDateTime: true}
 
 // keptTerms stay as they are in Hindi (as in the app's own translations).
-var keptTerms = []string{"ABHA", "ABDM", "OTP", "HIP ID", "abha.abdm.gov.in", "abha-deactivate", "IST", "TEST / DEMO"}
+// The test mark and the time zone are in Hindi words: a patient who reads
+// Hindi must understand them (issue 23).
+var keptTerms = []string{"ABHA", "ABDM", "OTP", "HIP ID", "abha.abdm.gov.in", "abha-deactivate"}
 
 // glossary: an English text with the word has the Hindi one (the app's
 // glossary, ui/language_test.go); the app's name is no word.
@@ -116,11 +118,11 @@ func TestMonthsAndTimesOfDay(t *testing.T) {
 		{English, "2026-12-02T10:35:00Z", "2 December 2026, 4:05 pm IST"},
 		{English, "2026-01-31T18:30:00Z", "1 February 2026, 12:00 am IST"},
 		{English, "2026-06-15T06:40:00Z", "15 June 2026, 12:10 pm IST"},
-		{Hindi, "2026-12-02T10:35:00Z", "2 दिसंबर 2026, शाम 4:05 बजे IST"},
-		{Hindi, "2026-02-01T03:00:00Z", "1 फ\u093cरवरी 2026, सुबह 8:30 बजे IST"},
-		{Hindi, "2026-02-01T07:00:00Z", "1 फ\u093cरवरी 2026, दोपहर 12:30 बजे IST"},
-		{Hindi, "2026-02-01T16:00:00Z", "1 फ\u093cरवरी 2026, रात 9:30 बजे IST"},
-		{Hindi, "2026-02-01T20:00:00Z", "2 फ\u093cरवरी 2026, रात 1:30 बजे IST"},
+		{Hindi, "2026-12-02T10:35:00Z", "2 दिसंबर 2026, शाम 4:05 बजे (भारतीय मानक समय)"},
+		{Hindi, "2026-02-01T03:00:00Z", "1 फ\u093cरवरी 2026, सुबह 8:30 बजे (भारतीय मानक समय)"},
+		{Hindi, "2026-02-01T07:00:00Z", "1 फ\u093cरवरी 2026, दोपहर 12:30 बजे (भारतीय मानक समय)"},
+		{Hindi, "2026-02-01T16:00:00Z", "1 फ\u093cरवरी 2026, रात 9:30 बजे (भारतीय मानक समय)"},
+		{Hindi, "2026-02-01T20:00:00Z", "2 फ\u093cरवरी 2026, रात 1:30 बजे (भारतीय मानक समय)"},
 	} {
 		at, err := timeParse(c.utc)
 		if err != nil {

@@ -158,7 +158,7 @@ func (b *dialogButton) TypedKey(ev *fyne.KeyEvent) {
 // in demo mode.
 func (w *Wizard) systemBadge(set *settings.Settings) fyne.CanvasObject {
 	if w.opts.Demo != nil {
-		return demoBanner()
+		return demoBanner(nil) // no Leave button inside a question
 	}
 	if set == nil {
 		set = &w.set

@@ -71,7 +71,7 @@ func TestForwardStripShowsPendingRecords(t *testing.T) {
 // The Settings dialog's IT section reads and checks the collector's
 // settings, and greys out those the facility's policy sets.
 func TestSettingsAuditSection(t *testing.T) {
-	e := newUIEnv(t)
+	e := newUIEnv(t, noDemo)
 	e.act(func() {
 		f := newSettingsForm(e.wiz)
 		f.audit.url.SetText(" tls://collector.hospital.example:6514 ")
@@ -101,6 +101,12 @@ func TestSettingsAuditSection(t *testing.T) {
 			f.audit.url.Text != "tls://collector.facility.example:6514" {
 			t.Errorf("url %q disabled %v, ca disabled %v, cert disabled %v", f.audit.url.Text, f.audit.url.Disabled(),
 				f.audit.ca.Disabled(), f.audit.cert.Disabled())
+		}
+	})
+	demo := newUIEnv(t)
+	demo.act(func() {
+		if f := newSettingsForm(demo.wiz); !f.audit.url.Disabled() || !f.audit.ca.Disabled() {
+			t.Error("the demo lets its audit collector be changed")
 		}
 	})
 }

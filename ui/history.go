@@ -48,6 +48,12 @@ type history struct {
 	more    *widget.Button
 	export  *widget.Button
 	dlg     dialog.Dialog
+	when    func(time.Time) string // a time as the receipt writes it
+
+	content *fyne.Container
+	reprint *widget.Button // Print receipt again, for the chosen row
+	note    *widget.Label  // how the reprint went
+	chosen  int            // the chosen row, -1 for none
 }
 
 // showHistory opens the History window.
@@ -55,7 +61,8 @@ func (w *Wizard) showHistory() {
 	if w.opts.Audit == nil {
 		return
 	}
-	h := &history{w: w, status: widget.NewLabel(T("Reading the audit trail…")), warning: wrapped("")}
+	h := &history{w: w, status: widget.NewLabel(T("Reading the audit trail…")), warning: wrapped(""),
+		when: historyClock(w.opts.Language), chosen: -1}
 	h.warning.Importance = widget.DangerImportance
 	h.warning.Hide()
 	headers := []string{T("Time"), T("Action"), T("ABHA number"), T("Outcome"), T("Reasons"), T("Environment"), T("User")}
@@ -78,9 +85,10 @@ func (w *Wizard) showHistory() {
 				l.SetText(h.w.reasonLabels(h.rows[id.Row-1]))
 				return
 			}
-			l.SetText(historyCell(h.rows[id.Row-1], id.Col))
+			l.SetText(h.cell(h.rows[id.Row-1], id.Col))
 		})
-	for i, width := range []float32{150, 120, 160, 300, 110, 100, 100} {
+	h.table.OnSelected = func(id widget.TableCellID) { h.choose(id.Row - 1) }
+	for i, width := range h.historyColumns() {
 		h.table.SetColumnWidth(i, width)
 	}
 	h.outcome = widget.NewSelect(historyStatusLabels(), func(string) { h.reload() })
@@ -93,11 +101,13 @@ func (w *Wizard) showHistory() {
 	h.more = widget.NewButton(T("Show older"), h.next)
 	h.more.Disable()
 	h.export = widget.NewButton(T("Export CSV…"), h.exportCSV)
-	filters := container.NewHBox(widget.NewLabel(T("Outcome")), h.outcome, widget.NewLabel(T("From")), sized(h.from, 120),
-		widget.NewLabel(T("To (not included)")), sized(h.to, 120), apply)
+	filters := container.NewHBox(widget.NewLabel(T("Outcome")), h.outcome, widget.NewLabel(T("From this day")), sized(h.from, 120),
+		widget.NewLabel(T("Before this day")), sized(h.to, 120), apply)
 	top := container.NewVBox(h.warning, w.later.historyView(), h.status, newForwardStrip(w, false).label, filters)
-	bottom := container.NewHBox(h.more, layoutSpacer(), h.export)
-	h.dlg = dialog.NewCustom(T("History"), T("Close"), container.NewBorder(top, bottom, nil, nil, h.table), w.win)
+	reprint := h.newReprint()
+	bottom := container.NewVBox(h.note, container.NewHBox(h.more, layoutSpacer(), reprint, h.export))
+	h.content = container.NewBorder(top, bottom, nil, nil, h.table)
+	h.dlg = dialog.NewCustom(T("History"), T("Close"), h.content, w.win)
 	h.dlg.Resize(w.dialogSize(980, 600))
 	h.dlg.Show()
 	w.lastHistory = h
@@ -120,6 +130,8 @@ func (h *history) reload() {
 	h.filter = f
 	h.pager = h.w.opts.Audit.Pages(f)
 	h.rows = nil
+	h.choose(-1)
+	h.table.UnselectAll()
 	h.table.Refresh()
 	h.table.ScrollToTop()
 	h.next()

@@ -49,7 +49,7 @@ func TestKeysEnterTwiceOnTheConfirmations(t *testing.T) {
 	if n := e.overlays(); n != 1 {
 		t.Fatalf("%d dialogs after Enter, want 1", n)
 	}
-	if d := e.dialogText(); !strings.Contains(d, T("Demo: simulated ABDM, no real accounts")) {
+	if d := e.dialogText(); !strings.Contains(d, T("DEMO – simulated ABDM, no real patients or accounts")) {
 		t.Errorf("the confirmation does not name the system:\n%s", d)
 	}
 	e.act(func() {

@@ -4,12 +4,15 @@ import (
 	"net/url"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
 
+	"abha-deactivate/receipt"
 	"abha-deactivate/storage/audit"
 )
 
@@ -88,6 +91,30 @@ func (w *Wizard) reasonLabels(e audit.Entry) string {
 	return strings.Join(labels, "; ")
 }
 
+// historyColumns are the widths of History's columns: the time and the
+// action as wide as their longest text in the wizard's language.
+func (h *history) historyColumns() []float32 {
+	widest := func(texts ...string) float32 {
+		var w float32
+		for _, t := range texts {
+			w = max(w, fyne.MeasureText(t, theme.TextSize(), fyne.TextStyle{}).Width)
+		}
+		return w + 6*theme.Padding() // the label's and the cell's padding on both sides
+	}
+	longest := time.Date(2026, time.September, 28, 12, 59, 0, 0, receipt.IST)
+	return []float32{widest(h.when(longest), h.when(longest.AddDate(0, 2, 0))), widest(T("Deactivation requested"), T("Reactivation requested")),
+		widest("XX-XXXX-XXXX-0000"), 230, 90, 100, 100}
+}
+
+// cell is the text of one cell of the history table: the time as the
+// receipt writes it, with its zone.
+func (h *history) cell(e audit.Entry, col int) string {
+	if col == 0 && (e.Intent != nil || e.Outcome != nil) {
+		return h.when(e.Time)
+	}
+	return historyCell(e, col)
+}
+
 // historyCell is the text of one cell of the history table.
 func historyCell(e audit.Entry, col int) string {
 	rec := e.Intent
@@ -99,12 +126,12 @@ func historyCell(e audit.Entry, col int) string {
 	}
 	switch col {
 	case 0:
-		return e.Time.Local().Format("2006-01-02 15:04")
+		return e.Time.In(receipt.IST).Format("2 Jan 2006, 3:04 pm") + " IST"
 	case 1:
 		if e.Action == audit.ActionReactivate {
-			return T("Reactivate")
+			return T("Reactivation requested")
 		}
-		return T("Deactivate")
+		return T("Deactivation requested")
 	case 2:
 		return rec.ABHANumber
 	case 3:

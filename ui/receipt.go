@@ -47,8 +47,9 @@ func (w *Wizard) receiptData(m *receipt.Maker, res abdm.Result) receipt.Data {
 	if abdm.Environment(w.set.Environment) == abdm.EnvCustom {
 		d.Server = hostOf(w.set.GatewayURL) // as the strip names it
 	}
+	d.Facility = w.set.FacilityName
 	if w.opts.Demo != nil {
-		d.Environment = "demo"
+		d.Environment, d.Facility = "demo", ""
 	}
 	return d
 }

@@ -31,27 +31,34 @@ type settingsForm struct {
 	language *widget.RadioGroup // the languages by their own names, in the order of settingsLanguages
 	look     *widget.Select
 	api      *widget.Select // the generations, in the order of abdm.Generations
+	facility *widget.Entry
 	proxy    *widget.Entry
 	ca       *widget.Entry
 	problem  *widget.Label // why the settings cannot be saved
+	scroll   *container.Scroll
+	save     *widget.Button
 	dialog   dialog.Dialog
 	audit    *auditFields // the IT team's audit forwarding (settings_audit.go)
 }
 
-// showSettings opens the Settings dialog.
+// showSettings opens the Settings dialog: its fields scroll, its buttons
+// stay at the bottom, inside the window whatever its size.
 func (w *Wizard) showSettings() {
 	f := newSettingsForm(w)
-	f.dialog = dialog.NewCustomWithoutButtons(T("Settings"), container.NewBorder(nil,
-		container.NewHBox(layoutSpacer(), widget.NewButton(T("Cancel"), func() { f.dialog.Hide() }),
-			&widget.Button{Text: T("Save"), Importance: widget.HighImportance, OnTapped: f.save}),
-		nil, nil, f.layout()), w.win)
-	f.dialog.Resize(w.dialogSize(560, 480))
+	f.save = &widget.Button{Text: T("Save"), Importance: widget.HighImportance, OnTapped: f.saveForm}
+	buttons := container.NewHBox(layoutSpacer(), widget.NewButton(T("Cancel"), func() { f.dialog.Hide() }), f.save)
+	f.scroll = container.NewVScroll(container.NewPadded(f.layout()))
+	f.dialog = dialog.NewCustomWithoutButtons(T("Settings"),
+		container.NewBorder(nil, container.NewVBox(widget.NewSeparator(), buttons), nil, nil, f.scroll), w.win)
+	f.dialog.Resize(w.dialogSize(600, 640))
 	f.dialog.Show()
+	w.lastForm = f
+	w.event("settings shown")
 }
 
 // newSettingsForm makes the fields, filled in with the settings in effect.
 func newSettingsForm(w *Wizard) *settingsForm {
-	f := &settingsForm{w: w, proxy: widget.NewEntry(), ca: widget.NewEntry(), problem: wrapped("")}
+	f := &settingsForm{w: w, facility: widget.NewEntry(), proxy: widget.NewEntry(), ca: widget.NewEntry(), problem: wrapped("")}
 	// Each language by its own name, whatever the interface's language. A
 	// radio group, not a list that pops up: it is drawn in languageView's
 	// theme, which has the Devanagari font.
@@ -64,25 +71,46 @@ func newSettingsForm(w *Wizard) *settingsForm {
 	f.look.SetSelectedIndex(max(slices.Index(settingsLooks, w.set.Appearance), 0))
 	f.api = widget.NewSelect([]string{T("v3 (current)"), T("v2 (legacy)")}, nil)
 	f.api.SetSelectedIndex(max(slices.Index(abdm.Generations(), stepOf[*connectStep](w).selectedGeneration()), 0))
-	if w.opts.Demo != nil || w.flow != nil {
+	if w.flow != nil {
 		f.api.Disable() // chosen on the Connect step; it takes effect when connecting
 	}
-	if w.opts.Demo == nil {
-		lockFields(w.opts.Policy, map[settings.Field]fyne.Disableable{
-			settings.FieldAPIVersion: f.api, settings.FieldProxyURL: f.proxy, settings.FieldCABundle: f.ca,
-		})
-	}
+	f.facility.SetText(w.set.FacilityName)
+	f.facility.PlaceHolder = T("e.g. City Health Centre, Pune")
 	f.proxy.SetText(w.set.ProxyURL)
 	f.proxy.PlaceHolder = "http://proxy.example:3128"
 	f.ca.SetText(w.set.CABundle)
 	f.ca.PlaceHolder = T("Path of a PEM file, e.g. /etc/ssl/facility-ca.pem")
+	for fld, input := range f.fields() {
+		if w.opts.Policy.Locks(fld) || w.setForRun(fld) != "" {
+			input.Disable()
+		}
+	}
 	f.problem.Importance = widget.DangerImportance
 	f.problem.Hide()
 	f.audit = newAuditFields(w)
 	return f
 }
 
-// layout is the fields with their labels and hints.
+// fields are the inputs of the settings that a policy, a flag or the demo
+// can set.
+func (f *settingsForm) fields() map[settings.Field]fyne.Disableable {
+	return map[settings.Field]fyne.Disableable{settings.FieldAPIVersion: f.api, settings.FieldFacilityName: f.facility,
+		settings.FieldProxyURL: f.proxy, settings.FieldCABundle: f.ca, settings.FieldLanguage: f.language}
+}
+
+// setForRun is what sets fld for this run only: a flag (e.g. "--api"), or
+// the demo for the settings of the ABDM system; "" when nothing does.
+func (w *Wizard) setForRun(fld settings.Field) string {
+	if by := w.opts.RunSet[fld]; by != "" {
+		return by
+	}
+	if w.opts.Demo != nil && fld != settings.FieldLanguage {
+		return T("the demo")
+	}
+	return ""
+}
+
+// layout is the sections of the form, each field with its label and hint.
 func (f *settingsForm) layout() fyne.CanvasObject {
 	browse := widget.NewButton(T("Browse…"), func() {
 		dialog.ShowFileOpen(func(r fyne.URIReadCloser, err error) {
@@ -95,48 +123,77 @@ func (f *settingsForm) layout() fyne.CanvasObject {
 	if f.ca.Disabled() {
 		browse.Disable()
 	}
-	pol := f.w.opts.Policy
-	return container.NewVBox(
-		field(T("API generation"), f.api, policyHint(pol, settings.FieldAPIVersion, T("v3 is ABDM's current API. Choose v2 only if your facility's ABDM access is still on the legacy HealthID API. It is also on the Connect step."))),
-		field(T("Language"), f.languageView(), T("A change of language applies the next time the app starts.")),
+	sections := []fyne.CanvasObject{
+		field(T("API generation"), f.api, f.hint(settings.FieldAPIVersion, T("v3 is ABDM's current API. Choose v2 only if your facility's ABDM access is still on the legacy HealthID API. It is also on the Connect step."))),
+		field(T("Language"), f.languageView(), f.hint(settings.FieldLanguage, T("A change of language applies the next time the app starts."))),
 		field(T("Appearance"), f.look, T("Light or dark colours. \"Same as the computer\" follows the light or dark choice of this computer.")),
-		field(T("Proxy"), f.proxy, policyHint(pol, settings.FieldProxyURL, T("Leave empty to use the computer's proxy settings (HTTPS_PROXY)."))),
+		field(T("Facility name"), f.facility, f.hint(settings.FieldFacilityName, T("Printed on the patient's receipt beside the HIP ID."))),
+		field(T("Proxy"), f.proxy, f.hint(settings.FieldProxyURL, T("Leave empty to use the computer's proxy settings (HTTPS_PROXY)."))),
 		field(T("Extra CA certificates"), container.NewBorder(nil, nil, nil, browse, f.ca),
-			policyHint(pol, settings.FieldCABundle, T("Only if your facility's network inspects secure traffic: the certificate file your IT team gives you."))),
-		f.audit.layout(pol),
-		f.problem,
-	)
+			f.hint(settings.FieldCABundle, T("Only if your facility's network inspects secure traffic: the certificate file your IT team gives you."))),
+		f.audit.layout(),
+	}
+	return container.NewVBox(append(sections, f.problem)...)
 }
 
-// read returns the settings in effect with the fields' values.
+// hint is the hint under a field: that the facility or this run sets it,
+// or the usual help.
+func (f *settingsForm) hint(fld settings.Field, usual string) string {
+	return f.w.settingHint(fld, usual)
+}
+
+// settingHint is the hint under the field of fld: that the facility or this
+// run sets it, or the usual help.
+func (w *Wizard) settingHint(fld settings.Field, usual string) string {
+	if w.opts.Policy.Locks(fld) {
+		return policyHint(w.opts.Policy, fld, usual)
+	}
+	if by := w.setForRun(fld); by != "" {
+		return T("Set for this run by {{.By}}. Your saved choice stays for the next start.", map[string]any{"By": by})
+	}
+	return usual
+}
+
+// read returns the settings in effect with the fields' values; the fields
+// greyed out keep theirs. In a demo only the language and the appearance
+// change.
 func (f *settingsForm) read() settings.Settings {
 	next := f.w.set
-	if i := slices.Index(f.language.Options, f.language.Selected); i >= 0 {
+	if i := slices.Index(f.language.Options, f.language.Selected); i >= 0 && !f.language.Disabled() {
 		next.Language = settingsLanguages[i]
-	}
-	if i := f.api.SelectedIndex(); i >= 0 && !f.api.Disabled() {
-		next.APIVersion = abdm.Generations()[i]
 	}
 	if i := f.look.SelectedIndex(); i >= 0 {
 		next.Appearance = settingsLooks[i]
 	}
-	next.ProxyURL = strings.TrimSpace(f.proxy.Text)
-	next.CABundle = strings.TrimSpace(f.ca.Text)
+	if f.w.opts.Demo != nil {
+		return next
+	}
+	if i := f.api.SelectedIndex(); i >= 0 && !f.api.Disabled() {
+		next.APIVersion = abdm.Generations()[i]
+	}
+	for _, t := range []struct {
+		input *widget.Entry
+		dst   *string
+	}{{f.facility, &next.FacilityName}, {f.proxy, &next.ProxyURL}, {f.ca, &next.CABundle}} {
+		if !t.input.Disabled() {
+			*t.dst = strings.TrimSpace(t.input.Text)
+		}
+	}
 	f.audit.read(&next)
 	return next
 }
 
-// save checks the fields, then applies and keeps them, or says what is wrong.
-func (f *settingsForm) save() {
+// saveForm checks the fields, then applies and keeps them, or says what is wrong.
+func (f *settingsForm) saveForm() {
 	w := f.w
 	next := f.read()
-	if i := f.api.SelectedIndex(); i >= 0 && !f.api.Disabled() {
-		stepOf[*connectStep](w).setGeneration(abdm.Generations()[i])
-	}
 	if err := next.Validate(); err != nil && !onlyIdentityProblems(next) {
 		f.problem.SetText(err.Error())
 		f.problem.Show()
 		return
+	}
+	if next.APIVersion != w.set.APIVersion {
+		stepOf[*connectStep](w).setGeneration(next.Generation())
 	}
 	if next.Appearance != w.set.Appearance {
 		w.opts.App.Settings().SetTheme(newTheme(w.opts.Language == LangHindi, next.Appearance))
@@ -145,7 +202,7 @@ func (f *settingsForm) save() {
 	w.client = nil // the next Connect uses the new network settings
 	w.keepSettings(next)
 	f.dialog.Hide()
-	if w.current != stepConnect && w.flow != nil {
+	if w.current != stepConnect && w.flow != nil && w.opts.Demo == nil {
 		dialog.ShowInformation(T("Settings saved"), T("Network settings apply the next time you connect."), w.win)
 	}
 }

@@ -13,13 +13,14 @@ import (
 // auditFields are the Settings dialog's section for the IT team: where the
 // audit trail is forwarded (the facility's syslog collector over TLS).
 type auditFields struct {
+	w                  *Wizard
 	url, ca, cert, key *widget.Entry
 }
 
 // newAuditFields makes the fields, filled in with the settings in effect,
-// greyed out where the facility's policy sets them.
+// greyed out where the facility's policy, this run's flags or the demo set them.
 func newAuditFields(w *Wizard) *auditFields {
-	a := &auditFields{url: widget.NewEntry(), ca: widget.NewEntry(), cert: widget.NewEntry(), key: widget.NewEntry()}
+	a := &auditFields{w: w, url: widget.NewEntry(), ca: widget.NewEntry(), cert: widget.NewEntry(), key: widget.NewEntry()}
 	a.url.SetText(w.set.AuditSyslog)
 	a.url.PlaceHolder = "tls://collector.hospital.example:6514"
 	a.ca.SetText(w.set.AuditSyslogCA)
@@ -28,35 +29,44 @@ func newAuditFields(w *Wizard) *auditFields {
 	for _, e := range []*widget.Entry{a.ca, a.cert, a.key} {
 		e.PlaceHolder = T("Path of a PEM file, e.g. /etc/ssl/facility-ca.pem")
 	}
-	if w.opts.Demo == nil {
-		lockFields(w.opts.Policy, map[settings.Field]fyne.Disableable{
-			settings.FieldAuditSyslog: a.url, settings.FieldAuditSyslogCA: a.ca,
-			settings.FieldAuditSyslogCert: a.cert, settings.FieldAuditSyslogKey: a.key,
-		})
+	for fld, input := range a.fields() {
+		if w.opts.Policy.Locks(fld) || w.setForRun(fld) != "" {
+			input.Disable()
+		}
 	}
 	return a
 }
 
+// fields are the section's inputs by setting.
+func (a *auditFields) fields() map[settings.Field]*widget.Entry {
+	return map[settings.Field]*widget.Entry{settings.FieldAuditSyslog: a.url, settings.FieldAuditSyslogCA: a.ca,
+		settings.FieldAuditSyslogCert: a.cert, settings.FieldAuditSyslogKey: a.key}
+}
+
 // layout is the section, under its heading.
-func (a *auditFields) layout(p settings.Policy) fyne.CanvasObject {
+func (a *auditFields) layout() fyne.CanvasObject {
+	hint := a.w.settingHint
 	return container.NewVBox(
 		widget.NewSeparator(),
 		heading(T("For the IT team: audit forwarding")),
-		field(T("Audit collector"), a.url, policyHint(p, settings.FieldAuditSyslog,
+		field(T("Audit collector"), a.url, hint(settings.FieldAuditSyslog,
 			T("The facility's syslog collector: every audit record is also sent there over TLS. Leave empty to keep the trail on this computer only. Applies the next time the app starts."))),
-		field(T("Collector's CA certificate"), a.ca, policyHint(p, settings.FieldAuditSyslogCA,
+		field(T("Collector's CA certificate"), a.ca, hint(settings.FieldAuditSyslogCA,
 			T("The certificate of the authority that signed the collector's certificate (required)."))),
-		field(T("Client certificate"), a.cert, policyHint(p, settings.FieldAuditSyslogCert,
+		field(T("Client certificate"), a.cert, hint(settings.FieldAuditSyslogCert,
 			T("Only if the collector asks for one: this computer's certificate, with its key below."))),
-		field(T("Client key"), a.key, policyHint(p, settings.FieldAuditSyslogKey,
+		field(T("Client key"), a.key, hint(settings.FieldAuditSyslogKey,
 			T("The private key of the client certificate."))),
 	)
 }
 
-// read puts the fields' values into s.
+// read puts the values of the fields not greyed out into s.
 func (a *auditFields) read(s *settings.Settings) {
-	s.AuditSyslog = strings.TrimSpace(a.url.Text)
-	s.AuditSyslogCA = strings.TrimSpace(a.ca.Text)
-	s.AuditSyslogCert = strings.TrimSpace(a.cert.Text)
-	s.AuditSyslogKey = strings.TrimSpace(a.key.Text)
+	for fld, dst := range map[settings.Field]*string{settings.FieldAuditSyslog: &s.AuditSyslog,
+		settings.FieldAuditSyslogCA: &s.AuditSyslogCA, settings.FieldAuditSyslogCert: &s.AuditSyslogCert,
+		settings.FieldAuditSyslogKey: &s.AuditSyslogKey} {
+		if in := a.fields()[fld]; !in.Disabled() {
+			*dst = strings.TrimSpace(in.Text)
+		}
+	}
 }

@@ -35,6 +35,7 @@ type connectStep struct {
 	forget      *widget.Button
 	hipID       *entry
 	hint        *hint
+	tryDemo     *widget.Button // Try the demo; nil when not offered
 	notice      *notice
 	content     fyne.CanvasObject
 
@@ -68,7 +69,12 @@ func newConnectStep(w *Wizard) *connectStep {
 	s.hipHint = newHint("")
 	s.hint = newHint("")
 	s.fill(w.set)
-	s.content = container.NewVBox(s.hint, s.layoutForm())
+	s.tryDemo = newTryDemo(w)
+	top := fyne.CanvasObject(s.hint)
+	if s.tryDemo != nil {
+		top = container.NewBorder(nil, nil, nil, container.NewVBox(s.tryDemo), s.hint)
+	}
+	s.content = container.NewVBox(top, s.layoutForm())
 	if w.opts.Warning != "" {
 		s.notice.show(noticeWarning, T("Your settings could not be read."), w.opts.Warning, "", nil)
 	}
@@ -126,8 +132,10 @@ func (s *connectStep) fill(set settings.Settings) {
 		s.secret.SetText(d.ClientSecret)
 		s.hipID.SetText(d.HIPID)
 		s.hint.SetText(T("Demo mode: the details are filled in for the built-in simulator. Press Connect."))
+	} else if w.opts.FirstRun && w.opts.StartDemo != nil {
+		s.hint.SetText(T("First time here? Sandbox is ABDM's test system. To try the app without ABDM credentials, press Try the demo: it uses a simulator built into the app, with sample patients."))
 	} else if w.opts.FirstRun {
-		s.hint.SetText(T("First time here? Sandbox is ABDM's test system. To try the app without ABDM credentials, start it with --demo."))
+		s.hint.SetText(T("First time here? Sandbox is ABDM's test system."))
 	}
 	s.hint.Hidden = s.hint.Text() == ""
 }
@@ -191,6 +199,9 @@ func (s *connectStep) setEnabled(on bool) {
 		setEnabled(d, on)
 	}
 	setEnabled(s.env, on && s.w.opts.Demo == nil)
+	if s.tryDemo != nil {
+		setEnabled(s.tryDemo, on)
+	}
 	if on && s.w.opts.Demo == nil {
 		s.applyPolicy() // the facility's fields stay greyed out
 	}

@@ -38,13 +38,14 @@ func heading(text string) *widget.Label {
 	return widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 }
 
-// demoBanner is the strip that says the app runs against the simulator.
-func demoBanner() fyne.CanvasObject {
+// demoBanner is the strip that says, on every step, that the app runs
+// against the simulator; leave (if not nil) is at its end.
+func demoBanner(leave fyne.CanvasObject) fyne.CanvasObject {
 	bg := canvas.NewRectangle(theme.Color(theme.ColorNameWarning))
-	text := canvas.NewText(T("Demo: simulated ABDM, no real accounts"), color.Black)
+	text := canvas.NewText(T("DEMO – simulated ABDM, no real patients or accounts"), color.Black)
 	text.TextStyle = fyne.TextStyle{Bold: true}
 	text.Alignment = fyne.TextAlignCenter
-	return container.NewStack(bg, container.NewPadded(text))
+	return container.NewStack(bg, container.NewPadded(container.NewBorder(nil, nil, nil, leave, text)))
 }
 
 // systemStrip is the strip that names the ABDM system the wizard is

@@ -33,10 +33,19 @@ type Options struct {
 	// Policy is what the facility's IT team has set for this computer; its
 	// fields are shown greyed out, as set by the facility.
 	Policy settings.Policy
-	// SaveSettings keeps settings for the next run; nil when flags override
-	// them for this run only.
+	// SaveSettings keeps settings for the next run, less what the policy,
+	// this run's flags (RunSet) or the demo set; nil saves nothing.
 	SaveSettings func(settings.Settings) error
-	Secrets      *secrets.Session // the OS keyring, with a session-only fallback
+	// RunSet names, for each setting this run's flags set, the flag that set
+	// it (e.g. "--api"): Settings shows it greyed out with that said.
+	RunSet map[settings.Field]string
+	// StartDemo starts the built-in simulator for Try the demo on Connect
+	// (nil: the button is not offered); sms gets the OTPs it sends.
+	StartDemo func(sms func(DemoSMS)) (DemoRun, error)
+	// leaveDemo ends a demo started with Try the demo and opens the wizard
+	// as it was before; nil otherwise.
+	leaveDemo func(demo *Wizard)
+	Secrets   *secrets.Session // the OS keyring, with a session-only fallback
 	// NewClient builds the ABDM client for settings and a client secret.
 	NewClient func(s settings.Settings, secret string) (*abdm.Client, error)
 	// NewJournal returns the audit trail writer for a connection of c.
@@ -72,6 +81,15 @@ type Demo struct {
 	URLs                          map[abdm.Generation][2]string
 	ClientID, ClientSecret, HIPID string
 	Patients                      []DemoPatient
+}
+
+// DemoRun is a demo started from the wizard (Options.StartDemo).
+type DemoRun struct {
+	Demo *Demo
+	// SaveSettings saves only the language and the appearance: nothing
+	// about the ABDM system comes from the demo's values.
+	SaveSettings func(settings.Settings) error
+	Stop         func() // stops the simulator
 }
 
 // DemoPatient is one account of the simulator.
@@ -125,6 +143,8 @@ type Wizard struct {
 
 	names       map[fyne.CanvasObject]string // focusable widgets, as the log names them
 	lastHistory *history                     // the History window opened last, for tests
+	lastForm    *settingsForm                // the Settings dialog opened last, for tests
+	replacedBy  *Wizard                      // the wizard that replaced this one (Try the demo, Leave the demo), for tests
 	lastFocus   fyne.Focusable
 	pending     bool // the focused widget waits for its first frame to be revealed
 	// pendingNotice waits for its first frame to be logged.
@@ -222,7 +242,7 @@ func (w *Wizard) build() {
 	header := container.NewVBox(container.NewBorder(nil, nil, w.stepTitle, nil, container.NewHBox(layoutSpacer(), w.stepTrail)),
 		w.modeBox, widget.NewSeparator(), w.later.bandView())
 	if w.opts.Demo != nil {
-		header.Objects = append([]fyne.CanvasObject{demoBanner()}, header.Objects...)
+		header.Objects = append([]fyne.CanvasObject{demoBanner(w.leaveButton())}, header.Objects...)
 	} else {
 		w.system = newSystemStrip()
 		header.Objects = append([]fyne.CanvasObject{w.system.box}, header.Objects...)
@@ -302,32 +322,6 @@ type runningTask struct {
 	cancel context.CancelFunc
 }
 
-// run does work in a goroutine with a cancellable context, showing status
-// and a progress bar meanwhile, with the step's inputs and the navigation
-// disabled. finish gets work's error on the UI goroutine. Only one task
-// runs at a time; a second is refused (so a double click sends nothing twice).
-func (w *Wizard) run(status string, work func(ctx context.Context) error, finish func(err error)) bool {
-	if w.task != nil {
-		return false
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	w.task = &runningTask{cancel: cancel}
-	w.setBusy(true, status)
-	w.idle.Add(1)
-	go func() {
-		defer w.idle.Done()
-		defer cancel()
-		err := work(ctx)
-		w.onUI(true, func() {
-			w.task = nil
-			w.setBusy(false, "")
-			finish(err)
-			w.refocus()
-		})
-	}()
-	return true
-}
-
 // refocus gives the keys back after a request: to the field the step needs
 // now (the one to fix after an error), unless finish chose one.
 func (w *Wizard) refocus() {
@@ -344,70 +338,6 @@ func (w *Wizard) refocus() {
 // status updates the progress text; a task's goroutine calls it.
 func (w *Wizard) status(text string) {
 	w.onUI(false, func() { w.progressText.SetText(text) })
-}
-
-// background runs a short job (such as a keyring lookup) off the UI
-// goroutine without blocking the window; the function it returns is
-// applied on the UI goroutine.
-func (w *Wizard) background(job func(ctx context.Context) func()) {
-	w.idle.Add(1)
-	go func() {
-		defer w.idle.Done()
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		if apply := job(ctx); apply != nil {
-			w.onUI(true, apply)
-		}
-	}()
-}
-
-// onUI runs fn on the UI goroutine, waiting for it if wait is set. Every
-// goroutine hands its results to the widgets through here.
-func (w *Wizard) onUI(wait bool, fn func()) {
-	locked := func() {
-		w.uiMu.Lock()
-		defer w.uiMu.Unlock()
-		fn()
-	}
-	if wait {
-		fyne.DoAndWait(locked)
-	} else {
-		fyne.Do(locked)
-	}
-}
-
-// WaitIdle blocks until no task is running. For tests.
-func (w *Wizard) WaitIdle() { w.idle.Wait() }
-
-func (w *Wizard) setBusy(busy bool, status string) {
-	for _, s := range w.builtSteps() {
-		s.setEnabled(!busy)
-	}
-	if busy {
-		w.win.Canvas().Unfocus() // so that Escape reaches the window
-		w.progressText.SetText(status)
-		w.progressBox.Show()
-		w.progress.Start()
-		w.cancel.Enable()
-		w.cancel.Show()
-		w.next.Disable()
-		w.back.Disable()
-	} else {
-		w.progress.Stop()
-		w.progressBox.Hide()
-		w.cancel.Disable()
-		w.cancel.Hide()
-		w.back.Enable()
-		w.stepAt(w.current).enter()
-	}
-}
-
-// cancelTask stops the running request, if any.
-func (w *Wizard) cancelTask() {
-	if w.task != nil {
-		w.progressText.SetText(T("Stopping…"))
-		w.task.cancel()
-	}
 }
 
 // onClose asks before closing while a request runs.

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"runtime"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -164,28 +163,69 @@ func (f *guiFlags) options(std proc, rt *runtimeEnv, o settings.Overrides) (ui.O
 	if !f.demo {
 		opts.Policy = rt.policy
 	}
-	if o == (settings.Overrides{}) && !f.demo {
-		opts.SaveSettings = rt.saver()
+	// The user's own values are kept for what the policy, this run's flags
+	// or the demo set: Save still keeps the rest.
+	saver := rt.saver(o, f.demo)
+	opts.SaveSettings = saveWith(saver)
+	opts.RunSet = runSetBy(o.Given(), f.given)
+	if !f.demo {
+		opts.StartDemo = tryDemo(std, rt, saver.Demo())
 	}
 	return opts, nil
 }
 
 // saver saves the wizard's settings into the user's settings file, with the
-// user's own values kept for the fields the facility's policy sets (so that
-// they come back if the policy is lifted).
-func (r *runtimeEnv) saver() func(settings.Settings) error {
-	store := settings.NewStore(r.dirs.SettingsFile())
-	var mu sync.Mutex
-	saved := r.saved
-	return func(edited settings.Settings) error {
-		mu.Lock()
-		defer mu.Unlock()
-		next := r.policy.ForSaving(edited, saved)
-		if err := store.Save(next); err != nil {
-			return err
+// user's own values kept for the fields the facility's policy or this run's
+// flags set (so that they come back when the policy is lifted, or the next
+// run has no flags); in demo only the language and the appearance.
+func (r *runtimeEnv) saver(o settings.Overrides, demo bool) *settings.Saver {
+	return settings.NewSaver(settings.NewStore(r.dirs.SettingsFile()), r.policy, r.saved, o.Given(), demo)
+}
+
+// saveWith is saver as the wizard's SaveSettings.
+func saveWith(saver *settings.Saver) func(settings.Settings) error {
+	return func(s settings.Settings) error {
+		_, err := saver.Save(s)
+		return err
+	}
+}
+
+// flagOf names the flag that sets each field for one run.
+var flagOf = map[settings.Field]string{
+	settings.FieldEnvironment: "env", settings.FieldAPIVersion: "api", settings.FieldGatewayURL: "gateway-url",
+	settings.FieldHealthIDURL: "healthid-url", settings.FieldClientID: "client-id", settings.FieldHIPID: "hip-id",
+	settings.FieldProxyURL: "proxy", settings.FieldCABundle: "ca-bundle", settings.FieldLanguage: "lang",
+}
+
+// runSetBy names, for each field set for this run, the flag that set it
+// (an address given sets the environment too).
+func runSetBy(fields []settings.Field, given map[string]bool) map[settings.Field]string {
+	out := map[settings.Field]string{}
+	for _, f := range fields {
+		name := flagOf[f]
+		for _, alt := range []string{"gateway-url", "healthid-url"} {
+			if !given[name] {
+				name = alt
+			}
 		}
-		saved = next
-		return nil
+		out[f] = "--" + name
+	}
+	return out
+}
+
+// tryDemo starts the simulator when staff press Try the demo on Connect,
+// and stops it when they leave the demo. Settings changed meanwhile keep
+// only their language and appearance.
+func tryDemo(std proc, rt *runtimeEnv, saver *settings.Saver) func(func(ui.DemoSMS)) (ui.DemoRun, error) {
+	return func(sms func(ui.DemoSMS)) (ui.DemoRun, error) {
+		d, err := startDemo(std.Err, rt.log, func(m sandbox.OTPMessage) {
+			sms(ui.DemoSMS{Time: time.Now(), To: m.MaskedMobile, OTP: m.OTP, Reason: m.Purpose})
+		})
+		if err != nil {
+			return ui.DemoRun{}, err
+		}
+		d.warmKey(0)
+		return ui.DemoRun{Demo: d.forUI(), SaveSettings: saveWith(saver), Stop: d.close}, nil
 	}
 }
 

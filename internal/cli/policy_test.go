@@ -81,7 +81,7 @@ func TestSaverKeepsTheUserValuesOfLockedFields(t *testing.T) {
 	defer rt.closeLog()
 	edited := rt.settings
 	edited.HIPID = "HIP_NEW"
-	if err := rt.saver()(edited); err != nil {
+	if _, err := rt.saver(settings.Overrides{}, false).Save(edited); err != nil {
 		t.Fatal(err)
 	}
 	got, _, err := settings.NewStore(rt.dirs.SettingsFile()).Load()
@@ -90,5 +90,43 @@ func TestSaverKeepsTheUserValuesOfLockedFields(t *testing.T) {
 	}
 	if got.Environment != "sandbox" || got.ClientID != "" || got.HIPID != "HIP_NEW" {
 		t.Errorf("saved %+v: want the user's own environment and client ID, and the new HIP ID", got)
+	}
+}
+
+// TestSaverKeepsTheSavedValuesOfFlags: saving from a wizard started with
+// flags keeps the saved values of what the flags set, and saves the rest;
+// the demo saves only the language and the appearance.
+func TestSaverKeepsTheSavedValuesOfFlags(t *testing.T) {
+	inProcessEnv(t)
+	o := settings.Overrides{APIVersion: settings.String("v2"), Language: settings.String("hi")}
+	rt, err := openRuntime(proc{Stdio: Stdio{Out: os.Stdout, Err: os.Stderr}}, "warning", o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rt.closeLog()
+	edited := rt.settings
+	edited.FacilityName, edited.Appearance = "City Clinic", "dark"
+	if _, err := rt.saver(o, false).Save(edited); err != nil {
+		t.Fatal(err)
+	}
+	store := settings.NewStore(rt.dirs.SettingsFile())
+	got, _, err := store.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.APIVersion != "v3" || got.Language != "" || got.FacilityName != "City Clinic" || got.Appearance != "dark" {
+		t.Errorf("saved %+v: want v3 and no language (the flags' values not saved), the facility and the look saved", got)
+	}
+	demo := edited
+	demo.Environment, demo.ClientID, demo.Language = "custom", "SIM_CLIENT", "en"
+	if _, err := rt.saver(settings.Overrides{}, true).Save(demo); err != nil {
+		t.Fatal(err)
+	}
+	if got, _, _ = store.Load(); got.Environment != "sandbox" || got.ClientID != "" || got.Language != "en" {
+		t.Errorf("demo saved %+v: want only the language", got)
+	}
+	by := runSetBy(o.Given(), map[string]bool{"api": true, "lang": true})
+	if by[settings.FieldAPIVersion] != "--api" || by[settings.FieldLanguage] != "--lang" || len(by) != 2 {
+		t.Errorf("runSetBy = %v", by)
 	}
 }

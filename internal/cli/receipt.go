@@ -99,6 +99,9 @@ func (s *session) saveReceipt(ctx context.Context, std proc, rf *receiptFlags, r
 	}
 	d := m.FromResult(res, s.catalogue, receipt.PickLanguage(choice, std.Getenv))
 	d.HIPID, d.Environment, d.Version = s.client.HIPID(), s.envName, s.rt.build.Version
+	if s.envName != "demo" {
+		d.Facility = s.rt.settings.FacilityName
+	}
 	return path, m.Save(ctx, path, d)
 }
 

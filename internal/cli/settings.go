@@ -55,7 +55,7 @@ func printSettings(std proc, v settingsView) {
 	s := v.Settings
 	rows := [][2]string{{"environment", s.Environment}, {"apiVersion", string(s.APIVersion)}, {"gatewayUrl", s.GatewayURL},
 		{"healthIdUrl", s.HealthIDURL}, {"clientId", s.ClientID}, {"hipId", s.HIPID}, {"proxyUrl", s.ProxyURL},
-		{"caBundle", s.CABundle}, {"language", s.Language}, {"appearance", s.Appearance}}
+		{"caBundle", s.CABundle}, {"facilityName", s.FacilityName}, {"language", s.Language}, {"appearance", s.Appearance}}
 	rows = append(rows, auditRows(s)...)
 	for _, r := range rows {
 		from := "user"

@@ -23,13 +23,15 @@ const (
 	FieldHIPID       Field = "hipId"
 	FieldProxyURL    Field = "proxyUrl"
 	FieldCABundle    Field = "caBundle"
+	// FieldFacilityName is the facility's name on the receipt.
+	FieldFacilityName Field = "facilityName"
 )
 
 // PolicyFields lists every policy field in the order the Settings screen
 // shows them.
 var PolicyFields = append([]Field{
 	FieldEnvironment, FieldAPIVersion, FieldGatewayURL, FieldHealthIDURL,
-	FieldClientID, FieldHIPID, FieldProxyURL, FieldCABundle,
+	FieldClientID, FieldHIPID, FieldProxyURL, FieldCABundle, FieldFacilityName,
 }, auditPolicyFields...)
 
 // RegistryName is the field's value name under the Windows policy key, a
@@ -52,6 +54,8 @@ func (f Field) RegistryName() string {
 		return "ProxyURL"
 	case FieldCABundle:
 		return "CABundle"
+	case FieldFacilityName:
+		return "FacilityName"
 	}
 	return auditRegistryName(f)
 }
@@ -75,6 +79,8 @@ func (f Field) label(gen abdm.Generation) string {
 		return "Proxy"
 	case FieldCABundle:
 		return "CA certificates file"
+	case FieldFacilityName:
+		return "Facility name"
 	}
 	return auditLabel(f)
 }
@@ -159,6 +165,10 @@ func (s *Settings) textField(f Field) *string {
 		return &s.ProxyURL
 	case FieldCABundle:
 		return &s.CABundle
+	case FieldFacilityName:
+		return &s.FacilityName
+	case FieldLanguage:
+		return &s.Language
 	}
 	if p := s.auditTextField(f); p != nil {
 		return p

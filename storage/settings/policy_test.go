@@ -22,6 +22,7 @@ func customPolicy() string {
 		"clientId": "FAC_1", "hipId": "IN2710", "proxyUrl": "http://proxy.facility.example:3128", "caBundle": facilityCA,
 		"auditSyslog": "tls://collector.facility.example:6514", "auditSyslogCa": facilityCA,
 		"auditSyslogCert": facilityCA, "auditSyslogKey": facilityCA,
+		"facilityName": "City Clinic",
 	})
 	if err != nil {
 		panic(err)
@@ -80,6 +81,7 @@ func TestPolicyFilePresent(t *testing.T) {
 		FieldClientID: "FAC_1", FieldHIPID: "IN2710",
 		FieldProxyURL: "http://proxy.facility.example:3128", FieldCABundle: facilityCA,
 		FieldAuditSyslog: "tls://collector.facility.example:6514", FieldAuditSyslogCA: facilityCA,
+		FieldFacilityName: "City Clinic",
 	}
 	for f, w := range want {
 		if v, ok := p.Value(f); !ok || v != w {

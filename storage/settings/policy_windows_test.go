@@ -72,6 +72,7 @@ func TestRegistryPolicy(t *testing.T) {
 		"CABundle":        []string{`%SystemRoot%\facility.pem`},
 		"AuditSyslogCert": `C:\client.pem`, "AuditSyslogKey": `C:\client.key`,
 		"AuditSyslog": "tls://collector.facility.example:6514", "AuditSyslogCA": `C:\ca.pem`,
+		"FacilityName": "City Clinic",
 	})
 	p, err := LoadPolicy(ctx)
 	if err != nil {

@@ -29,7 +29,9 @@ type Settings struct {
 	HealthIDURL string          `json:"healthIdUrl"` // used only for custom: the ABHA (v3) or HealthID (v2) service base
 	ClientID    string          `json:"clientId"`
 	HIPID       string          `json:"hipId"`
-	Language    string          `json:"language"` // "" follows the system, "en" or "hi"
+	// FacilityName is printed on the patient's receipt beside the HIP ID.
+	FacilityName string `json:"facilityName,omitempty"`
+	Language     string `json:"language"` // "" follows the system, "en" or "hi"
 	// Appearance is the colour scheme: "" follows the system, "light" or "dark".
 	Appearance string `json:"appearance,omitempty"`
 	ProxyURL   string `json:"proxyUrl"` // "" uses HTTP(S)_PROXY from the environment
@@ -87,21 +89,13 @@ func (s Settings) Validate() error {
 			bad(gen.ServiceName()+" URL", err)
 		}
 	}
-	if err := checkIdentifier(s.ClientID); err != nil {
-		bad("Client ID", err)
+	for _, id := range []struct{ field, value string }{{"Client ID", s.ClientID}, {"HIP ID", s.HIPID}, {"Facility name", s.FacilityName}} {
+		if err := checkIdentifier(id.value); err != nil {
+			bad(id.field, err)
+		}
 	}
-	if err := checkIdentifier(s.HIPID); err != nil {
-		bad("HIP ID", err)
-	}
-	switch s.Language {
-	case "", "en", "hi":
-	default:
-		bad("Language", fmt.Errorf("%q is not offered: choose English (en), Hindi (hi) or leave it empty to follow the system", s.Language))
-	}
-	switch s.Appearance {
-	case "", "light", "dark":
-	default:
-		bad("Appearance", fmt.Errorf("%q is not offered: choose light, dark or leave it empty to follow the system", s.Appearance))
+	if err := s.checkChoices(); err != nil {
+		errs = append(errs, err)
 	}
 	if s.ProxyURL != "" {
 		if err := checkProxy(s.ProxyURL); err != nil {
@@ -113,6 +107,24 @@ func (s Settings) Validate() error {
 	}
 	if err := s.validateAuditSyslog(); err != nil {
 		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
+}
+
+// checkChoices reports a language or appearance that is not offered.
+func (s Settings) checkChoices() error {
+	var errs []error
+	switch s.Language {
+	case "", "en", "hi":
+	default:
+		errs = append(errs, &FieldError{Field: "Language",
+			Err: fmt.Errorf("%q is not offered: choose English (en), Hindi (hi) or leave it empty to follow the system", s.Language)})
+	}
+	switch s.Appearance {
+	case "", "light", "dark":
+	default:
+		errs = append(errs, &FieldError{Field: "Appearance",
+			Err: fmt.Errorf("%q is not offered: choose light, dark or leave it empty to follow the system", s.Appearance)})
 	}
 	return errors.Join(errs...)
 }

@@ -97,10 +97,10 @@ comps=$(msiinfo export "$MSI" Component | tr -d '\r')
 ok=1
 for pc in Environment:ENVIRONMENT APIVersion:APIVERSION GatewayURL:GATEWAYURL HealthIDURL:SERVICEURL \
 	ClientID:CLIENTID HIPID:HIPID ProxyURL:PROXYURL CABundle:CABUNDLE AuditSyslog:AUDITSYSLOG \
-	AuditSyslogCA:AUDITSYSLOGCA AuditSyslogCert:AUDITSYSLOGCERT AuditSyslogKey:AUDITSYSLOGKEY; do
+	AuditSyslogCA:AUDITSYSLOGCA AuditSyslogCert:AUDITSYSLOGCERT AuditSyslogKey:AUDITSYSLOGKEY FacilityName:FACILITYNAME; do
 	awk -F'\t' -v c="Policy${pc%%:*}" -v p="${pc#*:}" '$1 == c && $5 == p {f=1} END {exit !f}' <<<"$comps" || ok=0
 done
-check "msiinfo: each of the 12 policy components is conditional on its property" [ $ok = 1 ]
+check "msiinfo: each of the 13 policy components is conditional on its property" [ $ok = 1 ]
 
 # ---------------------------------------------------------------- 2. signing
 signing_test() {

@@ -57,6 +57,7 @@ POLICY=(
 	PolicyHIPID:HIPID
 	PolicyProxyURL:PROXYURL
 	PolicyCABundle:CABUNDLE
+	PolicyFacilityName:FACILITYNAME
 	PolicyAuditSyslog:AUDITSYSLOG
 	PolicyAuditSyslogCA:AUDITSYSLOGCA
 	PolicyAuditSyslogCert:AUDITSYSLOGCERT

@@ -43,8 +43,8 @@ type history struct {
 	status  *widget.Label
 	warning *widget.Label
 	outcome *widget.Select
-	from    *widget.Entry
-	to      *widget.Entry
+	from    *entry
+	to      *entry
 	more    *widget.Button
 	export  *widget.Button
 	dlg     dialog.Dialog
@@ -92,8 +92,8 @@ func (w *Wizard) showHistory() {
 		h.table.SetColumnWidth(i, width)
 	}
 	h.outcome = widget.NewSelect(historyStatusLabels(), func(string) { h.reload() })
-	h.from, h.to = widget.NewEntry(), widget.NewEntry()
-	for _, e := range []*widget.Entry{h.from, h.to} {
+	h.from, h.to = dialogEntry(h.close), dialogEntry(h.close)
+	for _, e := range []*entry{h.from, h.to} {
 		e.PlaceHolder = "2026-12-31"
 		e.OnSubmitted = func(string) { h.reload() }
 	}
@@ -144,7 +144,7 @@ func (h *history) readFilter() (audit.EntryFilter, error) {
 		f.Status = historyStatuses[i]
 	}
 	for _, d := range []struct {
-		e  *widget.Entry
+		e  *entry
 		to *time.Time
 	}{{h.from, &f.Since}, {h.to, &f.Until}} {
 		text := strings.TrimSpace(d.e.Text)
@@ -258,4 +258,11 @@ func (h *history) exportCSV() {
 			}
 		})
 	}, w.win)
+}
+
+// close closes the History window (Escape, also from a date field).
+func (h *history) close() {
+	if h.dlg != nil {
+		h.dlg.Hide()
+	}
 }

@@ -283,3 +283,28 @@ func TestKeysStripOnEveryStep(t *testing.T) {
 	e.confirmDialog(T("Deactivate"))
 	strip(stepResult)
 }
+
+// Escape closes History and Settings even while one of their fields has
+// the focus (a focused field takes the keys before the window does).
+func TestEscapeFromAFieldClosesHistoryAndSettings(t *testing.T) {
+	e := newUIEnv(t, noDemo)
+	h := e.openHistory()
+	e.act(func() { e.wiz.win.Canvas().Focus(h.from) })
+	e.press(fyne.KeyEscape)
+	if n := e.overlays(); n != 0 {
+		t.Fatalf("%d dialogs left after Escape in History's date field", n)
+	}
+	for _, field := range []func(f *settingsForm) *entry{
+		func(f *settingsForm) *entry { return f.proxy },
+		func(f *settingsForm) *entry { return f.audit.url },
+	} {
+		e.act(func() {
+			e.wiz.showSettings()
+			e.wiz.win.Canvas().Focus(field(e.wiz.lastForm))
+		})
+		e.press(fyne.KeyEscape)
+		if n := e.overlays(); n != 0 {
+			t.Fatalf("%d dialogs left after Escape in a Settings field", n)
+		}
+	}
+}

@@ -31,9 +31,9 @@ type settingsForm struct {
 	language *widget.RadioGroup // the languages by their own names, in the order of settingsLanguages
 	look     *widget.Select
 	api      *widget.Select // the generations, in the order of abdm.Generations
-	facility *widget.Entry
-	proxy    *widget.Entry
-	ca       *widget.Entry
+	facility *entry
+	proxy    *entry
+	ca       *entry
 	problem  *widget.Label // why the settings cannot be saved
 	scroll   *container.Scroll
 	save     *widget.Button
@@ -58,7 +58,8 @@ func (w *Wizard) showSettings() {
 
 // newSettingsForm makes the fields, filled in with the settings in effect.
 func newSettingsForm(w *Wizard) *settingsForm {
-	f := &settingsForm{w: w, facility: widget.NewEntry(), proxy: widget.NewEntry(), ca: widget.NewEntry(), problem: wrapped("")}
+	f := &settingsForm{w: w, problem: wrapped("")}
+	f.facility, f.proxy, f.ca = dialogEntry(f.close), dialogEntry(f.close), dialogEntry(f.close)
 	// Each language by its own name, whatever the interface's language. A
 	// radio group, not a list that pops up: it is drawn in languageView's
 	// theme, which has the Devanagari font.
@@ -87,8 +88,15 @@ func newSettingsForm(w *Wizard) *settingsForm {
 	}
 	f.problem.Importance = widget.DangerImportance
 	f.problem.Hide()
-	f.audit = newAuditFields(w)
+	f.audit = newAuditFields(w, f.close)
 	return f
+}
+
+// close closes the dialog unsaved (Escape in a field).
+func (f *settingsForm) close() {
+	if f.dialog != nil {
+		f.dialog.Hide()
+	}
 }
 
 // fields are the inputs of the settings that a policy, a flag or the demo
@@ -172,7 +180,7 @@ func (f *settingsForm) read() settings.Settings {
 		next.APIVersion = abdm.Generations()[i]
 	}
 	for _, t := range []struct {
-		input *widget.Entry
+		input *entry
 		dst   *string
 	}{{f.facility, &next.FacilityName}, {f.proxy, &next.ProxyURL}, {f.ca, &next.CABundle}} {
 		if !t.input.Disabled() {

@@ -14,19 +14,19 @@ import (
 // audit trail is forwarded (the facility's syslog collector over TLS).
 type auditFields struct {
 	w                  *Wizard
-	url, ca, cert, key *widget.Entry
+	url, ca, cert, key *entry
 }
 
 // newAuditFields makes the fields, filled in with the settings in effect,
 // greyed out where the facility's policy, this run's flags or the demo set them.
-func newAuditFields(w *Wizard) *auditFields {
-	a := &auditFields{w: w, url: widget.NewEntry(), ca: widget.NewEntry(), cert: widget.NewEntry(), key: widget.NewEntry()}
+func newAuditFields(w *Wizard, close func()) *auditFields {
+	a := &auditFields{w: w, url: dialogEntry(close), ca: dialogEntry(close), cert: dialogEntry(close), key: dialogEntry(close)}
 	a.url.SetText(w.set.AuditSyslog)
 	a.url.PlaceHolder = "tls://collector.hospital.example:6514"
 	a.ca.SetText(w.set.AuditSyslogCA)
 	a.cert.SetText(w.set.AuditSyslogCert)
 	a.key.SetText(w.set.AuditSyslogKey)
-	for _, e := range []*widget.Entry{a.ca, a.cert, a.key} {
+	for _, e := range []*entry{a.ca, a.cert, a.key} {
 		e.PlaceHolder = T("Path of a PEM file, e.g. /etc/ssl/facility-ca.pem")
 	}
 	for fld, input := range a.fields() {
@@ -38,8 +38,8 @@ func newAuditFields(w *Wizard) *auditFields {
 }
 
 // fields are the section's inputs by setting.
-func (a *auditFields) fields() map[settings.Field]*widget.Entry {
-	return map[settings.Field]*widget.Entry{settings.FieldAuditSyslog: a.url, settings.FieldAuditSyslogCA: a.ca,
+func (a *auditFields) fields() map[settings.Field]*entry {
+	return map[settings.Field]*entry{settings.FieldAuditSyslog: a.url, settings.FieldAuditSyslogCA: a.ca,
 		settings.FieldAuditSyslogCert: a.cert, settings.FieldAuditSyslogKey: a.key}
 }
 

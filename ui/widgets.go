@@ -177,6 +177,14 @@ func newEntry(w *Wizard, placeholder string) *entry {
 	return e
 }
 
+// dialogEntry is an entry of a dialog's form: Escape calls close (the
+// dialog closes even while a field has the focus, which takes the key).
+func dialogEntry(close func()) *entry {
+	e := &entry{onEscape: close}
+	e.ExtendBaseWidget(e)
+	return e
+}
+
 func newPasswordEntry(w *Wizard, placeholder string) *entry {
 	e := newEntry(w, placeholder)
 	e.Password = true

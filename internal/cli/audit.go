@@ -49,14 +49,10 @@ func (a *auditFlags) filter() (audit.Filter, error) {
 // runAudit shows the audit trail, newest first, as a table or CSV; `audit
 // verify` checks its chain.
 func runAudit(args []string, std proc) int {
-	if len(args) > 0 && args[0] == "verify" {
-		return runAuditVerify(args[1:], std)
-	}
-	if len(args) > 0 && args[0] == "export" {
-		return runAuditExport(args[1:], std)
-	}
-	if len(args) > 0 && args[0] == "forward" {
-		return runAuditForward(args[1:], std)
+	if len(args) > 0 {
+		if sub := auditSubcommand(args[0]); sub != nil {
+			return sub(args[1:], std)
+		}
 	}
 	fs := newFlagSet("audit", "Show the audit trail of deactivations and reactivations on this computer, newest first.\n"+
 		"\"abha-deactivate audit verify\" checks that it has not been changed; \"abha-deactivate audit export --fhir\"\n"+
@@ -97,6 +93,19 @@ func runAudit(args []string, std proc) int {
 		fmt.Fprintf(std.Err, "No records (audit trail: %s).\n", dirs.AuditFile())
 	}
 	return exitOK
+}
+
+// auditSubcommand is the `audit` subcommand of that name, or nil.
+func auditSubcommand(name string) func([]string, proc) int {
+	switch name {
+	case "verify":
+		return runAuditVerify
+	case "export":
+		return runAuditExport
+	case "forward":
+		return runAuditForward
+	}
+	return nil
 }
 
 // auditOut writes the records of `audit` as they stream past.

@@ -142,7 +142,7 @@ func TestPrintableASCII(t *testing.T) {
 	}
 }
 
-// TestCanonicalTime: the times rawLine takes are the ones json.Marshal
+// TestCanonicalTime: the times View.Decode takes are the ones json.Marshal
 // writes of a valid UTC time; time.Time.UnmarshalJSON reads each of them
 // as rawTime does.
 func TestCanonicalTime(t *testing.T) {
@@ -168,23 +168,23 @@ func TestCanonicalTime(t *testing.T) {
 }
 
 // TestRawLineTakesAppendsLines: the lines Append writes, reasons and all,
-// are taken by rawLine (not left to decodeLine), with their fields.
-func TestRawLineTakesAppendsLines(t *testing.T) {
+// are taken by View.Decode (not left to decodeLine), with their fields.
+func TestViewTakesAppendedLines(t *testing.T) {
 	l := newLog(t)
 	o := outcome("a1", OutcomeRejected, t0)
 	o.Code, o.Message = "HIS-1", "Wrong OTP, try again"
 	appendAll(t, l, intent("a1"), o)
 	for i, line := range fileLines(t, l) {
-		var r rawLine
+		var r View
 		line = bytes.TrimSuffix(line, []byte("\n"))
-		if !r.scan(line) || string(r.f[fID]) != "a1" || len(r.f[fPrev]) != 64 || r.commaFree != (i == 0) {
+		if !r.Decode(line) || string(r.ID) != "a1" || len(r.Prev) != 64 || r.commaFree != (i == 0) {
 			t.Errorf("line %d not taken: %+v\n%s", i+1, r, line)
 		}
-		if i == 0 && (r.nReason != 2 || string(r.reasons[1][0]) != "others" || string(r.reasons[1][1]) != "Other") {
-			t.Errorf("reasons %d %q", r.nReason, r.reasons[:r.nReason])
+		if i == 0 && (len(r.Reasons) != 2 || string(r.Reasons[1].Code) != "others" || string(r.Reasons[1].Label) != "Other") {
+			t.Errorf("reasons %q", r.Reasons)
 		}
-		if i == 1 && (r.dur != 1234 || string(r.f[fMessage]) != "Wrong OTP, try again") {
-			t.Errorf("outcome %d %q", r.dur, r.f[fMessage])
+		if i == 1 && (r.DurationMS != 1234 || string(r.Message) != "Wrong OTP, try again") {
+			t.Errorf("outcome %d %q", r.DurationMS, r.Message)
 		}
 	}
 }

@@ -93,20 +93,20 @@ func (s *seenLine) linksTo(h [sha256.Size]byte) bool { return s.hasPrev && s.pre
 
 // lineScratch is what newSeenLine decodes into, reused from line to line.
 type lineScratch struct {
-	rec Record
-	raw rawLine
+	rec  Record
+	view View
 }
 
-// newSeenLine hashes and decodes line number n: with rawLine, for a line as
+// newSeenLine hashes and decodes line number n: with View, for a line as
 // Append writes it, else with decodeLink.
 func newSeenLine(n int, line []byte, scratch *lineScratch) seenLine {
 	s := seenLine{n: n, hash: lineHash(line)}
 	var id, prev []byte
 	var t time.Time
-	ok := scratch.raw.scan(line)
+	ok := scratch.view.Decode(line)
 	if ok {
-		r := &scratch.raw
-		id, prev, t = r.f[fID], r.f[fPrev], rawTime(r.f[fTime])
+		v := &scratch.view
+		id, prev, t = v.ID, v.Prev, v.Time()
 	} else if id, prev, t, ok = decodeLink(line, &scratch.rec); !ok {
 		return s
 	}

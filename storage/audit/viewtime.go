@@ -2,71 +2,62 @@ package audit
 
 import "time"
 
-// parseUTC parses the times Append writes, YYYY-MM-DDTHH:MM:SS with 0 to 9
-// digits of fraction and Z, faster than time.Time.UnmarshalJSON, which
-// takes the rest. ok is false for any other form, or a date or time out of
-// range (as UnmarshalJSON refuses it).
-func parseUTC(b []byte) (t time.Time, ok bool) {
-	if !utcLayout(b) {
-		return t, false
+// The times View.Decode takes: as json.Marshal writes a UTC time.
+
+// canonicalTime reports whether t is a time as json.Marshal writes a UTC
+// time, YYYY-MM-DDTHH:MM:SS[.fraction]Z, of a valid date after year 1 (so
+// not the zero time), which time.Time.UnmarshalJSON accepts as it is.
+func canonicalTime(t []byte) bool {
+	if !timeShape(t) {
+		return false
 	}
-	year, month, day, ok := parseDate(b)
-	if !ok {
-		return t, false
-	}
-	hour, ok1 := digits(b[11:13])
-	minute, ok2 := digits(b[14:16])
-	sec, ok3 := digits(b[17:19])
-	if !ok1 || !ok2 || !ok3 || hour > 23 || minute > 59 || sec > 59 {
-		return t, false
-	}
-	nsec, ok := fraction(b[19 : len(b)-1])
-	if !ok {
-		return t, false
-	}
-	return time.Date(year, month, day, hour, minute, sec, nsec, time.UTC), true
+	year, month, day := num(t[0:4]), num(t[5:7]), num(t[8:10])
+	return year > 1 && month >= 1 && month <= 12 && day >= 1 && day <= daysIn(time.Month(month), year) &&
+		num(t[11:13]) < 24 && num(t[14:16]) < 60 && num(t[17:19]) < 60
 }
 
-// utcLayout reports whether b has the separators of YYYY-MM-DDTHH:MM:SS…Z.
-func utcLayout(b []byte) bool {
-	return len(b) >= 20 && b[len(b)-1] == 'Z' && b[4] == '-' && b[7] == '-' && b[10] == 'T' && b[13] == ':' && b[16] == ':'
+// timeShape reports whether t is digits in the shape of canonicalTime.
+func timeShape(t []byte) bool {
+	const shape = "dddd-dd-ddTdd:dd:dd"
+	if len(t) < 20 || len(t) == 21 || len(t) > 30 || t[len(t)-1] != 'Z' || (len(t) > 20 && t[19] != '.') {
+		return false
+	}
+	for k, c := range t[:len(t)-1] {
+		want := byte('d')
+		switch {
+		case k < len(shape):
+			want = shape[k]
+		case k == len(shape):
+			continue // the '.' of the fraction
+		}
+		if digit := c >= '0' && c <= '9'; (want == 'd') != digit || (!digit && c != want) {
+			return false
+		}
+	}
+	return true
 }
 
-// parseDate reads YYYY-MM-DD at the start of b.
-func parseDate(b []byte) (year int, month time.Month, day int, ok bool) {
-	year, ok1 := digits(b[0:4])
-	m, ok2 := digits(b[5:7])
-	day, ok3 := digits(b[8:10])
-	month = time.Month(m)
-	ok = ok1 && ok2 && ok3 && month >= time.January && month <= time.December && day >= 1 && day <= daysIn(month, year)
-	return year, month, day, ok
-}
-
-// fraction reads "" or "." and 1 to 9 digits, as nanoseconds.
-func fraction(frac []byte) (int, bool) {
-	if len(frac) == 0 {
-		return 0, true
-	}
-	if len(frac) < 2 || len(frac) > 10 || frac[0] != '.' {
-		return 0, false
-	}
-	n, ok := digits(frac[1:])
-	for range 10 - len(frac) {
-		n *= 10
-	}
-	return n, ok
-}
-
-// digits is the value of b, all ASCII digits.
-func digits(b []byte) (int, bool) {
+// num is the value of a run of ASCII digits.
+func num(b []byte) int {
 	n := 0
 	for _, c := range b {
-		if c < '0' || c > '9' {
-			return 0, false
-		}
 		n = n*10 + int(c-'0')
 	}
-	return n, true
+	return n
+}
+
+// rawTime is the time canonicalTime accepted.
+func rawTime(t []byte) time.Time {
+	ns := 0
+	if len(t) > 20 {
+		frac := t[20 : len(t)-1]
+		ns = num(frac)
+		for range 9 - len(frac) {
+			ns *= 10
+		}
+	}
+	return time.Date(num(t[0:4]), time.Month(num(t[5:7])), num(t[8:10]), num(t[11:13]), num(t[14:16]),
+		num(t[17:19]), ns, time.UTC)
 }
 
 // daysIn is the number of days of month m of year.

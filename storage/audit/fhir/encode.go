@@ -87,7 +87,7 @@ func appendInstant(b []byte, v *audit.View) []byte {
 	if len(t) >= 20 && t[len(t)-1] == 'Z' && t[10] == 'T' && t[0] >= '1' && t[0] <= '9' {
 		return append(b, t...)
 	}
-	return v.Time.UTC().AppendFormat(b, time.RFC3339Nano)
+	return v.Time().AppendFormat(b, time.RFC3339Nano)
 }
 
 // appendReasons appends purposeOfEvent: one concept a reason.

@@ -181,7 +181,7 @@ func (job *csvJob) row(out, line []byte, r *View, f Filter, all bool, scratch []
 		job.stats.Skipped++
 	case r.Decode(line):
 		if all || rawMatch(r, f) {
-			out, scratch = appendCSVRow(out, r, scratch)
+			out, scratch = appendCSVRow(out, r, line, scratch)
 		}
 	default:
 		rec, ok := parseLine(line)

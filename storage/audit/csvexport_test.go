@@ -122,19 +122,22 @@ func FuzzExportCSV(f *testing.F) {
 	})
 }
 
-// TestPrintableASCII: every byte outside 0x20-0x7e, and the backslash, at
-// any place of a line, makes it not printable ASCII.
-func TestPrintableASCII(t *testing.T) {
+// TestViewStr: every byte outside 0x20-0x7e, and the backslash, at any
+// place of a string, makes View.str refuse it; a quote ends it.
+func TestViewStr(t *testing.T) {
+	var v View
 	for n := range 40 {
-		line := bytes.Repeat([]byte{'a'}, n)
-		if !printableASCII(line) {
-			t.Fatalf("%d letters", n)
+		line := append(append([]byte{'"'}, bytes.Repeat([]byte{'a'}, n)...), '"', '}')
+		if s, end, ok := v.str(line, 0); !ok || len(s) != n || end != n+2 {
+			t.Fatalf("%d letters: %q %d %v", n, s, end, ok)
 		}
-		for at := range n {
+		for at := 1; at <= n; at++ {
 			for c := range 256 {
 				line[at] = byte(c)
-				if want := c >= 0x20 && c < 0x7f && c != '\\'; printableASCII(line) != want {
-					t.Fatalf("byte %#x at %d of %d: %v", c, at, n, !want)
+				s, _, ok := v.str(line, 0)
+				want := c >= 0x20 && c < 0x7f && c != '\\'
+				if ok != want || (ok && c == '"' && len(s) != at-1) || (ok && c != '"' && len(s) != n) {
+					t.Fatalf("byte %#x at %d of %d: %q %v", c, at, n, s, ok)
 				}
 			}
 			line[at] = 'a'
@@ -177,7 +180,7 @@ func TestViewTakesAppendedLines(t *testing.T) {
 	for i, line := range fileLines(t, l) {
 		var r View
 		line = bytes.TrimSuffix(line, []byte("\n"))
-		if !r.Decode(line) || string(r.ID) != "a1" || len(r.Prev) != 64 || r.commaFree != (i == 0) {
+		if !r.Decode(line) || string(r.ID) != "a1" || len(r.Prev) != 64 || r.commaFreeIn(line) != (i == 0) {
 			t.Errorf("line %d not taken: %+v\n%s", i+1, r, line)
 		}
 		if i == 0 && (len(r.Reasons) != 2 || string(r.Reasons[1].Code) != "others" || string(r.Reasons[1].Label) != "Other") {

@@ -6,12 +6,13 @@ import (
 	"strconv"
 )
 
-// appendCSVRow appends the CSV row of r, as CSVWriter.Write writes
-// r.Safe() (r's text is printable ASCII, which Safe leaves as it is).
-func appendCSVRow(dst []byte, r *View, scratch []byte) ([]byte, []byte) {
+// appendCSVRow appends the CSV row of r, decoded from line, as
+// CSVWriter.Write writes r.Safe() (r's text is printable ASCII, which Safe
+// leaves as it is).
+func appendCSVRow(dst []byte, r *View, line, scratch []byte) ([]byte, []byte) {
 	dst = append(dst, r.TimeText[:19]...) // Format(time.RFC3339) of a UTC time: no fraction
 	dst = append(dst, 'Z')
-	cf := r.commaFree
+	cf := r.commaFreeIn(line)
 	dst = appendCSVField(dst, r.Event, cf)
 	action := r.Action
 	if len(action) == 0 {

@@ -30,11 +30,8 @@ type View struct {
 	TimeText                                                     []byte // the time as stored (Decode: canonical UTC)
 	DurationMS                                                   int64
 
-	t         time.Time // SetTime's
-	seen      uint32    // the fields seen, by number
-	commaFree bool      // no value holds a comma: every comma of the line is between fields
-	quotes    []int32   // where the line's double quotes are (index)
-	qi        int       // the next of them
+	t    time.Time // SetTime's
+	seen uint32    // the fields seen, by number
 }
 
 // ReasonView is a Reason in a View.
@@ -56,17 +53,22 @@ func (v *View) Time() time.Time {
 func (v *View) SetTime(t time.Time) { v.t, v.TimeText = t.UTC(), nil }
 
 // Decode decodes line into v (reusing v's buffers) and reports whether it
-// could: see View.
+// could: see View. The keys are first compared, a word at a time, with
+// those Append writes next (in the order of Record's fields, the empty ones
+// left out); a string is the bytes up to the next quote, all printable
+// ASCII but a backslash, checked eight at a time (str). Every byte of the
+// line is checked: by a key, a string, a number or the JSON around them.
 func (v *View) Decode(line []byte) bool {
-	*v = View{Reasons: v.Reasons[:0], quotes: v.quotes}
-	if len(line) < 2 || line[0] != '{' || line[len(line)-1] != '}' || !v.index(line) {
+	*v = View{Reasons: v.Reasons[:0]}
+	if len(line) < 2 || line[0] != '{' || line[len(line)-1] != '}' {
 		return false
 	}
-	for i := 1; ; {
-		f, j, ok := v.key(line, i)
+	for i, next := 1, 0; ; {
+		f, j, ok := v.key(line, i, next)
 		if !ok {
 			return false
 		}
+		next = f + 1
 		if i, ok = v.value(line, j, f); !ok || i >= len(line) {
 			return false
 		}
@@ -74,73 +76,79 @@ func (v *View) Decode(line []byte) bool {
 		case ',':
 			i++
 		case '}':
-			if i != len(line)-1 || !v.valid() {
-				return false
-			}
-			nr := len(v.Reasons)
-			between := bits.OnesCount32(v.seen) - 1 + nr + max(nr-1, 0)
-			v.commaFree = bytes.Count(line, []byte{','}) == between
-			return true
+			return i == len(line)-1 && v.valid()
 		default:
 			return false
 		}
 	}
 }
 
-// printableASCII reports whether every byte of b is printable ASCII
-// (0x20-0x7e) other than a backslash: then a JSON string in b has no escape
-// and is its own bytes.
-func printableASCII(b []byte) bool {
-	var v View
-	return v.index(b)
+// commaFreeIn reports whether no value of line, which Decode took into v,
+// holds a comma: every comma of the line is then between fields.
+func (v *View) commaFreeIn(line []byte) bool {
+	nr := len(v.Reasons)
+	between := bits.OnesCount32(v.seen) - 1 + nr + max(nr-1, 0)
+	return bytes.Count(line, []byte{','}) == between
 }
 
-// index reports whether line is printableASCII and, if so, puts the
-// places of its double quotes in v.quotes: in such a line each one opens or
-// closes a string, so the scan finds strings without searching for them.
-func (v *View) index(line []byte) bool {
-	if bytes.IndexByte(line, '\\') >= 0 || bytes.IndexByte(line, 0x7f) >= 0 { // both vectorised
-		return false
-	}
-	// Eight bytes at a time: bytes >= 0x80 (their high bits), bytes < 0x20
-	// ("has a byte less than n" of Bit Twiddling Hacks, exact for "any"),
-	// and the quotes (an exact per-byte zero test of x ^ '"').
-	const ones, highs, lows = 0x0101010101010101, 0x8080808080808080, 0x7f7f7f7f7f7f7f7f
-	q := v.quotes[:0]
-	var bad uint64
-	i := 0
-	for ; i+8 <= len(line); i += 8 {
-		x := binary.LittleEndian.Uint64(line[i:])
-		bad |= x | ((x - ones*0x20) &^ x)
-		y := x ^ (ones * '"')
-		for m := ^(((y & lows) + lows) | y | lows); m != 0; m &= m - 1 {
-			q = append(q, int32(i+bits.TrailingZeros64(m)/8))
+// key scans `"key":` at line[i:]: the field, not seen before, and where its
+// value starts; next is the field Append writes next, tried first.
+func (v *View) key(line []byte, i, next int) (f, at int, ok bool) {
+	f = len(keyWords)
+	if len(line)-i >= 16 {
+		x, y := binary.LittleEndian.Uint64(line[i:]), binary.LittleEndian.Uint64(line[i+8:])
+		for f = next; f < len(keyWords); f++ {
+			if k := &keyWords[f]; x&k.mask1 == k.lo && y&k.mask2 == k.hi {
+				at = i + k.n
+				break
+			}
 		}
 	}
-	for ; i < len(line); i++ {
-		if c := line[i]; c < 0x20 || c >= 0x80 {
-			return false
-		} else if c == '"' {
-			q = append(q, int32(i))
+	if f == len(keyWords) { // not in Append's order
+		var k []byte
+		if k, i, ok = v.str(line, i); !ok || i >= len(line) || line[i] != ':' {
+			return 0, i, false
 		}
+		if f, ok = fieldOf(k); !ok {
+			return 0, i, false
+		}
+		at = i + 1
 	}
-	v.quotes, v.qi = q, 0
-	return bad&highs == 0
-}
-
-// key scans `"key":` at line[i:]: the field, not seen before, and where its value starts.
-func (v *View) key(line []byte, i int) (f, next int, ok bool) {
-	k, i, ok := v.str(line, i)
-	if !ok {
-		return 0, i, false
-	}
-	f, ok = fieldOf(k)
-	if !ok || v.seen&(1<<f) != 0 || i >= len(line) || line[i] != ':' {
+	if v.seen&(1<<f) != 0 {
 		return 0, i, false
 	}
 	v.seen |= 1 << f
-	return f, i + 1, true
+	return f, at, true
 }
+
+// keyWord is a key as Append writes it, `"name":` (5 to 16 bytes), as the
+// two words of 16 bytes that hold it, and masks of its bytes in them.
+type keyWord struct {
+	lo, hi, mask1, mask2 uint64
+	n                    int
+}
+
+// keyWords are the keys by field number; key compares a line's next 16
+// bytes with them.
+var keyWords = func() (k [len(fieldNames)]keyWord) {
+	for f, name := range fieldNames {
+		var lit, mask [16]byte
+		n := copy(lit[:], `"`+name+`":`)
+		for i := range n {
+			mask[i] = 0xff
+		}
+		le := binary.LittleEndian
+		k[f] = keyWord{lo: le.Uint64(lit[:]), hi: le.Uint64(lit[8:]), mask1: le.Uint64(mask[:]), mask2: le.Uint64(mask[8:]), n: n}
+	}
+	return k
+}()
+
+// fieldNames are the JSON keys of Record's fields, by field number.
+var fieldNames = [...]string{fID: "id", fTime: "time", fEvent: "event", fAction: "action", fAPI: "api",
+	fOSUser: "osUser", fEnvironment: "environment", fClientID: "clientId", fHIPID: "hipId",
+	fABHANumber: "abhaNumber", fTxnID: "txnId", fReasons: "reasons", fOtherText: "otherText",
+	fLoginMethod: "loginMethod", fOTPMethod: "otpMethod", fOutcome: "outcome", fCode: "code",
+	fMessage: "message", fDurationMS: "durationMs", fPrev: "prev"}
 
 // value scans the value of field f at line[i:] and returns where it ends.
 func (v *View) value(line []byte, i, f int) (int, bool) {
@@ -162,15 +170,39 @@ func (v *View) value(line []byte, i, f int) (int, bool) {
 	return i, true
 }
 
-// str scans a string at line[i:] (no escapes in the line): its bytes and
-// where it ends.
+// str scans a string at line[i:]: its bytes and where it ends. It looks
+// at eight bytes at a time: a quote, a byte below 0x20, a backslash or a
+// byte above 0x7e ends up with its high bit set, and the lowest such byte
+// is a true one (a borrow or carry only marks the bytes above it). The
+// string must end at a quote: any other of those bytes fails it.
 func (v *View) str(line []byte, i int) ([]byte, int, bool) {
-	if v.qi+1 >= len(v.quotes) || int(v.quotes[v.qi]) != i {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	if i >= len(line) || line[i] != '"' {
 		return nil, i, false
 	}
-	end := int(v.quotes[v.qi+1])
-	v.qi += 2
-	return line[i+1 : end], end + 1, true
+	j := i + 1
+	for ; j+8 <= len(line); j += 8 {
+		x := binary.LittleEndian.Uint64(line[j:])
+		q, bs := x^(ones*'"'), x^(ones*'\\')
+		if m := (((q - ones) &^ q) | ((bs - ones) &^ bs) | (x - ones*0x20) | x | (x + ones)) & highs; m != 0 {
+			j += bits.TrailingZeros64(m) / 8
+			return strEnd(line, i, j)
+		}
+	}
+	for ; j < len(line); j++ {
+		if c := line[j]; c == '"' || c < 0x20 || c == '\\' || c >= 0x7f {
+			return strEnd(line, i, j)
+		}
+	}
+	return nil, i, false
+}
+
+// strEnd ends the string that began at i on the special byte at j.
+func strEnd(line []byte, i, j int) ([]byte, int, bool) {
+	if line[j] != '"' {
+		return nil, i, false
+	}
+	return line[i+1 : j], j + 1, true
 }
 
 // reasonList scans [{"code":"…","label":"…"},…].
@@ -186,12 +218,10 @@ func (v *View) reasonList(line []byte, i int) (int, bool) {
 		if !bytes.HasPrefix(line[i:], []byte(`{"code":`)) {
 			return i, false
 		}
-		v.qi += 2 // the quotes of "code"
 		code, j, ok := v.str(line, i+len(`{"code":`))
 		if !ok || !bytes.HasPrefix(line[j:], []byte(`,"label":`)) {
 			return i, false
 		}
-		v.qi += 2
 		label, j, ok := v.str(line, j+len(`,"label":`))
 		if !ok || j+1 >= len(line) || line[j] != '}' {
 			return i, false

@@ -18,19 +18,23 @@ func canonicalTime(t []byte) bool {
 
 // timeShape reports whether t is digits in the shape of canonicalTime.
 func timeShape(t []byte) bool {
-	const shape = "dddd-dd-ddTdd:dd:dd"
-	if len(t) < 20 || len(t) == 21 || len(t) > 30 || t[len(t)-1] != 'Z' || (len(t) > 20 && t[19] != '.') {
+	n := len(t)
+	if n < 20 || n == 21 || n > 30 || t[n-1] != 'Z' || (n > 20 && t[19] != '.') {
 		return false
 	}
-	for k, c := range t[:len(t)-1] {
-		want := byte('d')
-		switch {
-		case k < len(shape):
-			want = shape[k]
-		case k == len(shape):
-			continue // the '.' of the fraction
-		}
-		if digit := c >= '0' && c <= '9'; (want == 'd') != digit || (!digit && c != want) {
+	return t[4] == '-' && t[7] == '-' && t[10] == 'T' && t[13] == ':' && t[16] == ':' && timeDigits(t)
+}
+
+// timeDigits reports whether t, of timeShape's length, has digits where it needs them.
+func timeDigits(t []byte) bool {
+	return allDigits(t[0:4]) && allDigits(t[5:7]) && allDigits(t[8:10]) && allDigits(t[11:13]) &&
+		allDigits(t[14:16]) && allDigits(t[17:19]) && allDigits(t[min(20, len(t)-1):len(t)-1])
+}
+
+// allDigits reports whether b is ASCII digits only.
+func allDigits(b []byte) bool {
+	for _, c := range b {
+		if c-'0' > 9 {
 			return false
 		}
 	}

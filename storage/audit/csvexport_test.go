@@ -145,6 +145,53 @@ func TestViewStr(t *testing.T) {
 	}
 }
 
+// slowCanonicalTime is canonicalTime written plainly, byte by byte.
+func slowCanonicalTime(t []byte) bool {
+	const shape = "dddd-dd-ddTdd:dd:dd"
+	if len(t) < 20 || len(t) == 21 || len(t) > 30 || t[len(t)-1] != 'Z' || (len(t) > 20 && t[19] != '.') {
+		return false
+	}
+	for k, c := range t[:len(t)-1] {
+		want := byte('d')
+		switch {
+		case k < len(shape):
+			want = shape[k]
+		case k == len(shape):
+			continue // the '.' of the fraction
+		}
+		if digit := c >= '0' && c <= '9'; (want == 'd') != digit || (!digit && c != want) {
+			return false
+		}
+	}
+	year, month, day := num(t[0:4]), num(t[5:7]), num(t[8:10])
+	return year > 1 && month >= 1 && month <= 12 && day >= 1 && day <= daysIn(time.Month(month), year) &&
+		num(t[11:13]) < 24 && num(t[14:16]) < 60 && num(t[17:19]) < 60
+}
+
+// TestCanonicalTimeAsPlainly: canonicalTime (words at a time) agrees with
+// slowCanonicalTime on times with any one byte changed.
+func TestCanonicalTimeAsPlainly(t *testing.T) {
+	for _, s := range []string{"2026-11-26T07:35:00Z", "2026-11-26T07:35:00.1Z", "2024-02-29T23:59:59.123456789Z",
+		"1999-12-31T23:59:59.12345Z"} {
+		b := []byte(s)
+		for at := range b {
+			for c := range 256 {
+				orig := b[at]
+				b[at] = byte(c)
+				if got, want := canonicalTime(b), slowCanonicalTime(b); got != want {
+					t.Fatalf("%q: %v, plainly %v", b, got, want)
+				}
+				b[at] = orig
+			}
+		}
+		for n := range len(b) {
+			if got, want := canonicalTime(b[:n]), slowCanonicalTime(b[:n]); got != want {
+				t.Fatalf("%q: %v, plainly %v", b[:n], got, want)
+			}
+		}
+	}
+}
+
 // TestCanonicalTime: the times View.Decode takes are the ones json.Marshal
 // writes of a valid UTC time; time.Time.UnmarshalJSON reads each of them
 // as rawTime does.

@@ -75,10 +75,20 @@ type seenLine struct {
 	hasPrev bool
 	prevOK  bool // prev is 64 lowercase hex digits, decoded into prev
 	prev    [sha256.Size]byte
-	time    time.Time
+	time    time.Time // decodeLink's, or zero: then the time is timeText
+	timeLen uint8
+	timeBuf [30]byte // a canonical UTC time (View.Decode took the line)
 	idLen   int
 	idBuf   [64]byte
 	idLong  string // an ID longer than idBuf
+}
+
+// when is the record's time.
+func (s *seenLine) when() time.Time {
+	if s.timeLen > 0 {
+		return rawTime(s.timeBuf[:s.timeLen])
+	}
+	return s.time
 }
 
 func (s *seenLine) id() string {
@@ -102,15 +112,15 @@ type lineScratch struct {
 func newSeenLine(n int, line []byte, scratch *lineScratch) seenLine {
 	s := seenLine{n: n, hash: lineHash(line)}
 	var id, prev []byte
-	var t time.Time
 	ok := scratch.view.Decode(line)
 	if ok {
 		v := &scratch.view
-		id, prev, t = v.ID, v.Prev, v.Time()
-	} else if id, prev, t, ok = decodeLink(line, &scratch.rec); !ok {
+		id, prev = v.ID, v.Prev
+		s.timeLen = uint8(copy(s.timeBuf[:], v.TimeText)) // canonical: at most 30 bytes
+	} else if id, prev, s.time, ok = decodeLink(line, &scratch.rec); !ok {
 		return s
 	}
-	s.ok, s.time, s.hasPrev = true, t, len(prev) > 0
+	s.ok, s.hasPrev = true, len(prev) > 0
 	if len(id) <= len(s.idBuf) {
 		s.idLen = copy(s.idBuf[:], id)
 	} else {
@@ -347,7 +357,7 @@ func (v *verifier) report(s *seenLine, kind, reason string) {
 	}
 	b := &ChainBreak{Line: s.n, Kind: kind, Reason: reason}
 	if s.ok {
-		t := s.time
+		t := s.when()
 		b.ID, b.Time = s.id(), &t
 	}
 	v.rep.Break = b

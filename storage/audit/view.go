@@ -176,18 +176,24 @@ func (v *View) value(line []byte, i, f int) (int, bool) {
 // is a true one (a borrow or carry only marks the bytes above it). The
 // string must end at a quote: any other of those bytes fails it.
 func (v *View) str(line []byte, i int) ([]byte, int, bool) {
-	const ones, highs = 0x0101010101010101, 0x8080808080808080
 	if i >= len(line) || line[i] != '"' {
 		return nil, i, false
 	}
 	j := i + 1
-	for ; j+8 <= len(line); j += 8 {
-		x := binary.LittleEndian.Uint64(line[j:])
-		q, bs := x^(ones*'"'), x^(ones*'\\')
-		if m := (((q - ones) &^ q) | ((bs - ones) &^ bs) | (x - ones*0x20) | x | (x + ones)) & highs; m != 0 {
-			j += bits.TrailingZeros64(m) / 8
-			return strEnd(line, i, j)
+	for ; j+16 <= len(line); j += 16 {
+		m1, m2 := special(binary.LittleEndian.Uint64(line[j:])), special(binary.LittleEndian.Uint64(line[j+8:]))
+		if m1|m2 != 0 {
+			if m1 == 0 {
+				j, m1 = j+8, m2
+			}
+			return strEnd(line, i, j+bits.TrailingZeros64(m1)/8)
 		}
+	}
+	if j+8 <= len(line) {
+		if m := special(binary.LittleEndian.Uint64(line[j:])); m != 0 {
+			return strEnd(line, i, j+bits.TrailingZeros64(m)/8)
+		}
+		j += 8
 	}
 	for ; j < len(line); j++ {
 		if c := line[j]; c == '"' || c < 0x20 || c == '\\' || c >= 0x7f {
@@ -195,6 +201,14 @@ func (v *View) str(line []byte, i int) ([]byte, int, bool) {
 		}
 	}
 	return nil, i, false
+}
+
+// special marks (with its high bit) each byte of x that is a quote, below
+// 0x20, a backslash or above 0x7e; the lowest mark is exact.
+func special(x uint64) uint64 {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	q, bs := x^(ones*'"'), x^(ones*'\\')
+	return (((q - ones) &^ q) | ((bs - ones) &^ bs) | (x - ones*0x20) | x | (x + ones)) & highs
 }
 
 // strEnd ends the string that began at i on the special byte at j.

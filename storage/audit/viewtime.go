@@ -1,6 +1,9 @@
 package audit
 
-import "time"
+import (
+	"encoding/binary"
+	"time"
+)
 
 // The times View.Decode takes: as json.Marshal writes a UTC time.
 
@@ -11,24 +14,37 @@ func canonicalTime(t []byte) bool {
 	if !timeShape(t) {
 		return false
 	}
-	year, month, day := num(t[0:4]), num(t[5:7]), num(t[8:10])
+	year, month, day := num(t[0:4]), d2(t[5], t[6]), d2(t[8], t[9])
 	return year > 1 && month >= 1 && month <= 12 && day >= 1 && day <= daysIn(time.Month(month), year) &&
-		num(t[11:13]) < 24 && num(t[14:16]) < 60 && num(t[17:19]) < 60
+		d2(t[11], t[12]) < 24 && d2(t[14], t[15]) < 60 && d2(t[17], t[18]) < 60
 }
 
-// timeShape reports whether t is digits in the shape of canonicalTime.
+// d2 is the value of two ASCII digits.
+func d2(a, b byte) int { return int(a-'0')*10 + int(b-'0') }
+
+// timeShape reports whether t is digits in the shape of canonicalTime. Its
+// first sixteen bytes, YYYY-MM-DDTHH:MM, are checked as two words.
 func timeShape(t []byte) bool {
 	n := len(t)
-	if n < 20 || n == 21 || n > 30 || t[n-1] != 'Z' || (n > 20 && t[19] != '.') {
+	if n < 20 || n == 21 || n > 30 || t[n-1] != 'Z' || (n > 20 && t[19] != '.') || (n == 20 && t[19] != 'Z') {
 		return false
 	}
-	return t[4] == '-' && t[7] == '-' && t[10] == 'T' && t[13] == ':' && t[16] == ':' && timeDigits(t)
+	const (
+		seps1, sepMask1 = '-'<<32 | '-'<<56, 0xff<<32 | 0xff<<56 // YYYY-MM-
+		seps2, sepMask2 = 'T'<<16 | ':'<<40, 0xff<<16 | 0xff<<40 // DDTHH:MM
+		highs           = 0x8080808080808080
+	)
+	w1, w2 := binary.LittleEndian.Uint64(t), binary.LittleEndian.Uint64(t[8:])
+	return w1&sepMask1 == seps1 && w2&sepMask2 == seps2 && (w1|w2)&highs == 0 &&
+		digitMarks(w1)|sepMask1&highs == highs && digitMarks(w2)|sepMask2&highs == highs &&
+		t[16] == ':' && allDigits(t[17:19]) && allDigits(t[min(20, n-1):n-1])
 }
 
-// timeDigits reports whether t, of timeShape's length, has digits where it needs them.
-func timeDigits(t []byte) bool {
-	return allDigits(t[0:4]) && allDigits(t[5:7]) && allDigits(t[8:10]) && allDigits(t[11:13]) &&
-		allDigits(t[14:16]) && allDigits(t[17:19]) && allDigits(t[min(20, len(t)-1):len(t)-1])
+// digitMarks marks (with its high bit) each byte of x, all below 0x80,
+// that is an ASCII digit.
+func digitMarks(x uint64) uint64 {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	return (x + ones*(0x80-'0')) &^ (x + ones*(0x80-'9'-1)) & highs
 }
 
 // allDigits reports whether b is ASCII digits only.

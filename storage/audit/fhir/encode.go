@@ -192,17 +192,11 @@ func appendEntities(b []byte, e *event) []byte {
 	b = append(b, `"},{"type":"outcome","valueString":"`...)
 	b = append(b, e.outcome...)
 	b = append(b, `"}`...)
-	for _, d := range [...]struct {
-		name string
-		val  []byte
-	}{{"prev", v.Prev}, {"abdmTxnId", v.TxnID}, {"api", v.API}, {"environment", v.Environment},
-		{"loginMethod", v.LoginMethod}, {"otpMethod", v.OTPMethod}, {"abdmCode", v.Code}, {"message", v.Message},
-		{"otherText", v.OtherText}} {
-		if len(d.val) > 0 {
-			b = append(b, `,{"type":"`...)
-			b = append(b, d.name...)
-			b = append(b, `","valueString":"`...)
-			b = append(b, d.val...)
+	for i, val := range [...][]byte{v.Prev, v.TxnID, v.API, v.Environment, v.LoginMethod, v.OTPMethod, v.Code,
+		v.Message, v.OtherText} {
+		if len(val) > 0 {
+			b = append(b, detailStarts[i]...)
+			b = append(b, val...)
 			b = append(b, `"}`...)
 		}
 	}
@@ -213,6 +207,16 @@ func appendEntities(b []byte, e *event) []byte {
 	}
 	return append(b, "]}]"...)
 }
+
+// detailStarts are the starts of the audit record's details, by name, in
+// the order appendEntities writes them, up to their value.
+var detailStarts = func() (s [9]string) {
+	for i, name := range [...]string{"prev", "abdmTxnId", "api", "environment", "loginMethod", "otpMethod", "abdmCode",
+		"message", "otherText"} {
+		s[i] = `,{"type":"` + name + `","valueString":"`
+	}
+	return s
+}()
 
 // appendMasked appends the ABHA number masked: as it is when it already has
 // the masked form XX-XXXX-XXXX-1234.

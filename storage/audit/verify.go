@@ -229,10 +229,10 @@ func (v *verifier) last() *seenLine {
 }
 
 // add checks the next non-blank line.
-func (v *verifier) add(sp *seenLine) {
-	s, n := *sp, sp.n
+func (v *verifier) add(s *seenLine) {
+	n := s.n
 	if v.pending != nil {
-		v.pending.ahead = append(v.pending.ahead, s)
+		v.pending.ahead = append(v.pending.ahead, *s)
 		if len(v.pending.ahead) == verifyWindow {
 			v.settle()
 		}
@@ -251,17 +251,17 @@ func (v *verifier) add(sp *seenLine) {
 			// The line the chain begins with (e.g. a cut-off last line).
 			v.report(last, BreakDamaged, damagedReason(last))
 		}
-		v.link(&s, last)
+		v.link(s, last)
 	case !s.ok:
-		v.report(&s, BreakDamaged, damagedReason(&s))
+		v.report(s, BreakDamaged, damagedReason(s))
 	case !s.hasPrev:
-		v.report(&s, BreakUnchained, fmt.Sprintf("line %d has no link (prev) to the line before it, although the chain "+
+		v.report(s, BreakUnchained, fmt.Sprintf("line %d has no link (prev) to the line before it, although the chain "+
 			"began earlier: its link was removed, or the line was added by hand or by an older version of the app", n))
 	default:
 		v.rep.Chained++
-		v.link(&s, last)
+		v.link(s, last)
 	}
-	v.ring[v.count%len(v.ring)] = s
+	v.ring[v.count%len(v.ring)] = *s
 	v.count++
 }
 

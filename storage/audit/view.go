@@ -97,9 +97,10 @@ func (v *View) key(line []byte, i, next int) (f, at int, ok bool) {
 	f = len(keyWords)
 	if len(line)-i >= 16 {
 		x, y := binary.LittleEndian.Uint64(line[i:]), binary.LittleEndian.Uint64(line[i+8:])
-		for f = next; f < len(keyWords); f++ {
-			if k := &keyWords[f]; x&k.mask1 == k.lo && y&k.mask2 == k.hi {
-				at = i + k.n
+		// The keys from next on that begin with the key's first letter.
+		for c := keyStarts[line[i+1]] &^ (1<<next - 1); c != 0; c &= c - 1 {
+			if k := &keyWords[bits.TrailingZeros32(c)]; x&k.mask1 == k.lo && y&k.mask2 == k.hi {
+				f, at = bits.TrailingZeros32(c), i+k.n
 				break
 			}
 		}
@@ -141,6 +142,14 @@ var keyWords = func() (k [len(fieldNames)]keyWord) {
 		k[f] = keyWord{lo: le.Uint64(lit[:]), hi: le.Uint64(lit[8:]), mask1: le.Uint64(mask[:]), mask2: le.Uint64(mask[8:]), n: n}
 	}
 	return k
+}()
+
+// keyStarts are the fields whose key begins with each byte, as bits.
+var keyStarts = func() (s [256]uint32) {
+	for f, name := range fieldNames {
+		s[name[0]] |= 1 << f
+	}
+	return s
 }()
 
 // fieldNames are the JSON keys of Record's fields, by field number.

@@ -26,7 +26,7 @@ func d2(a, b byte) int { return int(a-'0')*10 + int(b-'0') }
 // first sixteen bytes, YYYY-MM-DDTHH:MM, are checked as two words.
 func timeShape(t []byte) bool {
 	n := len(t)
-	if n < 20 || n == 21 || n > 30 || t[n-1] != 'Z' || (n > 20 && t[19] != '.') || (n == 20 && t[19] != 'Z') {
+	if !timeEnds(t) {
 		return false
 	}
 	const (
@@ -38,6 +38,16 @@ func timeShape(t []byte) bool {
 	return w1&sepMask1 == seps1 && w2&sepMask2 == seps2 && (w1|w2)&highs == 0 &&
 		digitMarks(w1)|sepMask1&highs == highs && digitMarks(w2)|sepMask2&highs == highs &&
 		t[16] == ':' && allDigits(t[17:19]) && allDigits(t[min(20, n-1):n-1])
+}
+
+// timeEnds reports whether t has the length of a canonical time, a Z at
+// its end and, after the seconds, a '.' (a fraction) or the Z.
+func timeEnds(t []byte) bool {
+	n := len(t)
+	if n < 20 || n == 21 || n > 30 || t[n-1] != 'Z' {
+		return false
+	}
+	return (n > 20 && t[19] == '.') || (n == 20 && t[19] == 'Z')
 }
 
 // digitMarks marks (with its high bit) each byte of x, all below 0x80,

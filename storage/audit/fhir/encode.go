@@ -65,11 +65,7 @@ func appendEvent(b []byte, e *event) []byte {
 	}
 	b = append(b, `],"action":"U","recorded":"`...)
 	b = appendInstant(b, v)
-	b = append(b, `","outcome":"`...)
-	b = append(b, info.code...)
-	b = append(b, `","outcomeDesc":"`...)
-	b = append(b, info.desc...)
-	b = append(b, '"')
+	b = append(b, info.part...)
 	b = appendReasons(b, v.Reasons)
 	if e.agents != nil {
 		b = e.agents.appendAgents(b, e)
@@ -253,9 +249,15 @@ func idChars(b []byte) bool {
 	return len(b) > 0
 }
 
-func idByte(c byte) bool {
-	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '.'
-}
+func idByte(c byte) bool { return idBytes[c] }
+
+// idBytes are the bytes of a FHIR id: [A-Za-z0-9.-].
+var idBytes = func() (t [256]bool) {
+	for c := range t {
+		t[c] = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '.'
+	}
+	return t
+}()
 
 // isCode reports whether b can be a Coding.code here: 1 to 64 of [A-Za-z0-9._-].
 func isCode(b []byte) bool {

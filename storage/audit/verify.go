@@ -112,6 +112,7 @@ type lineScratch struct {
 func newSeenLine(n int, line []byte, scratch *lineScratch) seenLine {
 	s := seenLine{n: n, hash: lineHash(line)}
 	var id, prev []byte
+	scratch.view.linkOnly = true
 	ok := scratch.view.Decode(line)
 	if ok {
 		v := &scratch.view

@@ -30,9 +30,14 @@ type View struct {
 	TimeText                                                     []byte // the time as stored (Decode: canonical UTC)
 	DurationMS                                                   int64
 
-	t    time.Time // SetTime's
-	seen uint32    // the fields seen, by number
+	t        time.Time // SetTime's
+	seen     uint32    // the fields seen, by number
+	linkOnly bool      // keep only viewLinkFields (for Verify): the other fields are checked, not kept
 }
+
+// viewLinkFields are the text fields a linkOnly View keeps: Verify's ID and
+// prev, and what valid checks.
+const viewLinkFields = 1<<fID | 1<<fPrev | 1<<fEvent | 1<<fABHANumber
 
 // ReasonView is a Reason in a View.
 type ReasonView struct{ Code, Label []byte }
@@ -59,7 +64,7 @@ func (v *View) SetTime(t time.Time) { v.t, v.TimeText = t.UTC(), nil }
 // ASCII but a backslash, checked eight at a time (str). Every byte of the
 // line is checked: by a key, a string, a number or the JSON around them.
 func (v *View) Decode(line []byte) bool {
-	*v = View{Reasons: v.Reasons[:0]}
+	*v = View{Reasons: v.Reasons[:0], linkOnly: v.linkOnly}
 	if len(line) < 2 || line[0] != '{' || line[len(line)-1] != '}' {
 		return false
 	}
@@ -173,7 +178,7 @@ func (v *View) value(line []byte, i, f int) (int, bool) {
 	}
 	if f == fTime {
 		v.TimeText = s
-	} else {
+	} else if !v.linkOnly || viewLinkFields&(1<<f) != 0 {
 		*v.field(f) = s
 	}
 	return i, true

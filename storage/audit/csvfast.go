@@ -48,6 +48,17 @@ func appendCSVRow(dst []byte, r *View, line, scratch []byte) ([]byte, []byte) {
 // appendCSVField appends ',' and b as encoding/csv writes defuseFormula(b),
 // for b of printable ASCII; commaFree says b has no comma.
 func appendCSVField(dst, b []byte, commaFree bool) []byte {
+	if commaFree && (len(b) == 0 || !csvMarked[b[0]]) {
+		return append(append(dst, ','), b...) // as it is: the common case
+	}
+	return appendCSVMarked(dst, b, commaFree)
+}
+
+// csvMarked are the first bytes that make a field need quotes or defusing.
+var csvMarked = [256]bool{'=': true, '+': true, '-': true, '@': true, ' ': true}
+
+// appendCSVMarked is appendCSVField for a field that may need quotes or defusing.
+func appendCSVMarked(dst, b []byte, commaFree bool) []byte {
 	dst = append(dst, ',')
 	if len(b) == 0 {
 		return dst

@@ -21,10 +21,10 @@
 // -runs times and reports the median. Progress goes to stderr, the figures
 // to stdout.
 //
-// Then the same for 1,000,000 records (million.go), `audit --csv` and
-// `audit verify` against an actual cat of the file.
+// Then the same for 1,000,000 records (million.go), `audit --csv`, `audit
+// verify` and `audit export --fhir` against an actual cat of the file.
 //
-// Usage: go run ./bench/auditscale [-lines 200000] [-runs 5] [-million 1000000] [-runs1m 3]
+// Usage: go run ./bench/auditscale [-lines 200000] [-runs 5] [-million 1000000] [-runs1m 3] [-only1m]
 package main
 
 import (
@@ -95,7 +95,7 @@ func main() {
 	million := flag.Int("million", 1000000, "lines of the trail of the *_1m figures (0: no 1M run)")
 	runs1M := flag.Int("runs1m", 3, "repetitions of each operation of the 1M run")
 	runs := flag.Int("runs", 5, "repetitions of each operation (the median is printed)")
-	fhirLines := flag.Int("fhir-lines", 1000000, "lines of the trail for the FHIR export's figures (fhir.go); 0: none")
+	only1M := flag.Bool("only1m", false, "run only the 1M part (csv, verify and fhir against cat)")
 	child := flag.String("child", "", "internal: run one operation on -file and print its median time")
 	file := flag.String("file", "", "internal: the trail of -child")
 	flag.Parse()
@@ -106,15 +106,12 @@ func main() {
 		}
 		return
 	}
+	if *only1M {
+		*lines = 0
+	}
 	if err := run(*lines, *runs, *million, *runs1M); err != nil {
 		fmt.Fprintln(os.Stderr, "auditscale:", err)
 		os.Exit(1)
-	}
-	if *fhirLines > 0 {
-		if err := runFHIR(*fhirLines, *runs); err != nil {
-			fmt.Fprintln(os.Stderr, "auditscale:", err)
-			os.Exit(1)
-		}
 	}
 }
 
@@ -166,6 +163,19 @@ func run(lines, runs, million, runs1M int) error {
 		return err
 	}
 	defer os.RemoveAll(dir)
+	if lines > 0 {
+		if err := runLarge(dir, lines, runs); err != nil {
+			return err
+		}
+	}
+	if million > 0 {
+		return runMillion(dir, million, runs1M)
+	}
+	return nil
+}
+
+// runLarge prints the figures of the trail of lines lines.
+func runLarge(dir string, lines, runs int) error {
 	big, empty := filepath.Join(dir, "big.jsonl"), filepath.Join(dir, "empty.jsonl")
 	fmt.Fprintf(os.Stderr, "auditscale: writing a sample trail of %d lines\n", lines)
 	if err := audittest.WriteSampleTrail(context.Background(), big, lines); err != nil {
@@ -209,8 +219,5 @@ func run(lines, runs, million, runs1M int) error {
 	}
 	fmt.Printf("history_rss_ratio_%s: %.2f\n", suffix, got["history_"+suffix].rss/got["history_empty"].rss)
 	fmt.Printf("audit_runs: %d\n", runs)
-	if million > 0 {
-		return runMillion(dir, million, runs1M)
-	}
 	return nil
 }

@@ -51,7 +51,7 @@ func exportCSV(ctx context.Context, path string, w io.Writer, f Filter) (ReadSta
 	wg.Go(func() { readBlocksBackwards(ctx, sharedReader{file}, size, ordered, work) })
 	for range workers {
 		wg.Go(func() {
-			var r rawLine
+			var r View
 			var scratch []byte
 			for job := range work {
 				scratch = job.rows(&r, f, scratch)
@@ -137,7 +137,7 @@ func readBlocksBackwards(ctx context.Context, r io.ReaderAt, size int64, ordered
 
 // rows turns the job's lines, from the last to the first, into CSV rows of
 // the records f selects, and counts them as Scan does.
-func (job *csvJob) rows(r *rawLine, f Filter, scratch []byte) []byte {
+func (job *csvJob) rows(r *View, f Filter, scratch []byte) []byte {
 	if job.long {
 		job.stats = ReadStats{Lines: 1, Skipped: 1}
 		return scratch
@@ -174,14 +174,14 @@ func (job *csvJob) rows(r *rawLine, f Filter, scratch []byte) []byte {
 }
 
 // row counts line and appends its CSV row to out if it is a record f selects.
-func (job *csvJob) row(out, line []byte, r *rawLine, f Filter, all bool, scratch []byte) ([]byte, []byte) {
+func (job *csvJob) row(out, line []byte, r *View, f Filter, all bool, scratch []byte) ([]byte, []byte) {
 	job.stats.Lines++
 	switch {
 	case len(line) > MaxLine:
 		job.stats.Skipped++
-	case r.scan(line):
+	case r.Decode(line):
 		if all || rawMatch(r, f) {
-			out, scratch = appendCSVRow(out, r, scratch)
+			out, scratch = appendCSVRow(out, r, line, scratch)
 		}
 	default:
 		rec, ok := parseLine(line)
@@ -198,15 +198,15 @@ func (job *csvJob) row(out, line []byte, r *rawLine, f Filter, all bool, scratch
 	return out, scratch
 }
 
-// rawMatch is Filter.match for a line rawLine took.
-func rawMatch(r *rawLine, f Filter) bool {
-	if f.Outcome != "" && string(r.f[fOutcome]) != f.Outcome {
+// rawMatch is Filter.match for a line View.Decode took.
+func rawMatch(r *View, f Filter) bool {
+	if f.Outcome != "" && string(r.Outcome) != f.Outcome {
 		return false
 	}
 	if f.Since.IsZero() && f.Until.IsZero() {
 		return true
 	}
-	t := rawTime(r.f[fTime])
+	t := r.Time()
 	return (f.Since.IsZero() || !t.Before(f.Since)) && (f.Until.IsZero() || t.Before(f.Until))
 }
 

@@ -122,19 +122,22 @@ func FuzzExportCSV(f *testing.F) {
 	})
 }
 
-// TestPrintableASCII: every byte outside 0x20-0x7e, and the backslash, at
-// any place of a line, makes it not printable ASCII.
-func TestPrintableASCII(t *testing.T) {
+// TestViewStr: every byte outside 0x20-0x7e, and the backslash, at any
+// place of a string, makes View.str refuse it; a quote ends it.
+func TestViewStr(t *testing.T) {
+	var v View
 	for n := range 40 {
-		line := bytes.Repeat([]byte{'a'}, n)
-		if !printableASCII(line) {
-			t.Fatalf("%d letters", n)
+		line := append(append([]byte{'"'}, bytes.Repeat([]byte{'a'}, n)...), '"', '}')
+		if s, end, ok := v.str(line, 0); !ok || len(s) != n || end != n+2 {
+			t.Fatalf("%d letters: %q %d %v", n, s, end, ok)
 		}
-		for at := range n {
+		for at := 1; at <= n; at++ {
 			for c := range 256 {
 				line[at] = byte(c)
-				if want := c >= 0x20 && c < 0x7f && c != '\\'; printableASCII(line) != want {
-					t.Fatalf("byte %#x at %d of %d: %v", c, at, n, !want)
+				s, _, ok := v.str(line, 0)
+				want := c >= 0x20 && c < 0x7f && c != '\\'
+				if ok != want || (ok && c == '"' && len(s) != at-1) || (ok && c != '"' && len(s) != n) {
+					t.Fatalf("byte %#x at %d of %d: %q %v", c, at, n, s, ok)
 				}
 			}
 			line[at] = 'a'
@@ -142,7 +145,54 @@ func TestPrintableASCII(t *testing.T) {
 	}
 }
 
-// TestCanonicalTime: the times rawLine takes are the ones json.Marshal
+// slowCanonicalTime is canonicalTime written plainly, byte by byte.
+func slowCanonicalTime(t []byte) bool {
+	const shape = "dddd-dd-ddTdd:dd:dd"
+	if len(t) < 20 || len(t) == 21 || len(t) > 30 || t[len(t)-1] != 'Z' || (len(t) > 20 && t[19] != '.') {
+		return false
+	}
+	for k, c := range t[:len(t)-1] {
+		want := byte('d')
+		switch {
+		case k < len(shape):
+			want = shape[k]
+		case k == len(shape):
+			continue // the '.' of the fraction
+		}
+		if digit := c >= '0' && c <= '9'; (want == 'd') != digit || (!digit && c != want) {
+			return false
+		}
+	}
+	year, month, day := num(t[0:4]), num(t[5:7]), num(t[8:10])
+	return year > 1 && month >= 1 && month <= 12 && day >= 1 && day <= daysIn(time.Month(month), year) &&
+		num(t[11:13]) < 24 && num(t[14:16]) < 60 && num(t[17:19]) < 60
+}
+
+// TestCanonicalTimeAsPlainly: canonicalTime (words at a time) agrees with
+// slowCanonicalTime on times with any one byte changed.
+func TestCanonicalTimeAsPlainly(t *testing.T) {
+	for _, s := range []string{"2026-11-26T07:35:00Z", "2026-11-26T07:35:00.1Z", "2024-02-29T23:59:59.123456789Z",
+		"1999-12-31T23:59:59.12345Z"} {
+		b := []byte(s)
+		for at := range b {
+			for c := range 256 {
+				orig := b[at]
+				b[at] = byte(c)
+				if got, want := canonicalTime(b), slowCanonicalTime(b); got != want {
+					t.Fatalf("%q: %v, plainly %v", b, got, want)
+				}
+				b[at] = orig
+			}
+		}
+		for n := range len(b) {
+			if got, want := canonicalTime(b[:n]), slowCanonicalTime(b[:n]); got != want {
+				t.Fatalf("%q: %v, plainly %v", b[:n], got, want)
+			}
+		}
+	}
+}
+
+// TestCanonicalTime: the times View.Decode takes are the ones json.Marshal
 // writes of a valid UTC time; time.Time.UnmarshalJSON reads each of them
 // as rawTime does.
 func TestCanonicalTime(t *testing.T) {
@@ -168,23 +218,23 @@ func TestCanonicalTime(t *testing.T) {
 }
 
 // TestRawLineTakesAppendsLines: the lines Append writes, reasons and all,
-// are taken by rawLine (not left to decodeLine), with their fields.
-func TestRawLineTakesAppendsLines(t *testing.T) {
+// are taken by View.Decode (not left to decodeLine), with their fields.
+func TestViewTakesAppendedLines(t *testing.T) {
 	l := newLog(t)
 	o := outcome("a1", OutcomeRejected, t0)
 	o.Code, o.Message = "HIS-1", "Wrong OTP, try again"
 	appendAll(t, l, intent("a1"), o)
 	for i, line := range fileLines(t, l) {
-		var r rawLine
+		var r View
 		line = bytes.TrimSuffix(line, []byte("\n"))
-		if !r.scan(line) || string(r.f[fID]) != "a1" || len(r.f[fPrev]) != 64 || r.commaFree != (i == 0) {
+		if !r.Decode(line) || string(r.ID) != "a1" || len(r.Prev) != 64 || r.commaFreeIn(line) != (i == 0) {
 			t.Errorf("line %d not taken: %+v\n%s", i+1, r, line)
 		}
-		if i == 0 && (r.nReason != 2 || string(r.reasons[1][0]) != "others" || string(r.reasons[1][1]) != "Other") {
-			t.Errorf("reasons %d %q", r.nReason, r.reasons[:r.nReason])
+		if i == 0 && (len(r.Reasons) != 2 || string(r.Reasons[1].Code) != "others" || string(r.Reasons[1].Label) != "Other") {
+			t.Errorf("reasons %q", r.Reasons)
 		}
-		if i == 1 && (r.dur != 1234 || string(r.f[fMessage]) != "Wrong OTP, try again") {
-			t.Errorf("outcome %d %q", r.dur, r.f[fMessage])
+		if i == 1 && (r.DurationMS != 1234 || string(r.Message) != "Wrong OTP, try again") {
+			t.Errorf("outcome %d %q", r.DurationMS, r.Message)
 		}
 	}
 }

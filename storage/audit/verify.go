@@ -75,10 +75,20 @@ type seenLine struct {
 	hasPrev bool
 	prevOK  bool // prev is 64 lowercase hex digits, decoded into prev
 	prev    [sha256.Size]byte
-	time    time.Time
+	time    time.Time // decodeLink's, or zero: then the time is timeText
+	timeLen uint8
+	timeBuf [30]byte // a canonical UTC time (View.Decode took the line)
 	idLen   int
 	idBuf   [64]byte
 	idLong  string // an ID longer than idBuf
+}
+
+// when is the record's time.
+func (s *seenLine) when() time.Time {
+	if s.timeLen > 0 {
+		return rawTime(s.timeBuf[:s.timeLen])
+	}
+	return s.time
 }
 
 func (s *seenLine) id() string {
@@ -93,24 +103,25 @@ func (s *seenLine) linksTo(h [sha256.Size]byte) bool { return s.hasPrev && s.pre
 
 // lineScratch is what newSeenLine decodes into, reused from line to line.
 type lineScratch struct {
-	rec Record
-	raw rawLine
+	rec  Record
+	view View
 }
 
-// newSeenLine hashes and decodes line number n: with rawLine, for a line as
+// newSeenLine hashes and decodes line number n: with View, for a line as
 // Append writes it, else with decodeLink.
 func newSeenLine(n int, line []byte, scratch *lineScratch) seenLine {
 	s := seenLine{n: n, hash: lineHash(line)}
 	var id, prev []byte
-	var t time.Time
-	ok := scratch.raw.scan(line)
+	scratch.view.linkOnly = true
+	ok := scratch.view.Decode(line)
 	if ok {
-		r := &scratch.raw
-		id, prev, t = r.f[fID], r.f[fPrev], rawTime(r.f[fTime])
-	} else if id, prev, t, ok = decodeLink(line, &scratch.rec); !ok {
+		v := &scratch.view
+		id, prev = v.ID, v.Prev
+		s.timeLen = uint8(copy(s.timeBuf[:], v.TimeText)) // canonical: at most 30 bytes
+	} else if id, prev, s.time, ok = decodeLink(line, &scratch.rec); !ok {
 		return s
 	}
-	s.ok, s.time, s.hasPrev = true, t, len(prev) > 0
+	s.ok, s.hasPrev = true, len(prev) > 0
 	if len(id) <= len(s.idBuf) {
 		s.idLen = copy(s.idBuf[:], id)
 	} else {
@@ -219,10 +230,10 @@ func (v *verifier) last() *seenLine {
 }
 
 // add checks the next non-blank line.
-func (v *verifier) add(sp *seenLine) {
-	s, n := *sp, sp.n
+func (v *verifier) add(s *seenLine) {
+	n := s.n
 	if v.pending != nil {
-		v.pending.ahead = append(v.pending.ahead, s)
+		v.pending.ahead = append(v.pending.ahead, *s)
 		if len(v.pending.ahead) == verifyWindow {
 			v.settle()
 		}
@@ -241,17 +252,17 @@ func (v *verifier) add(sp *seenLine) {
 			// The line the chain begins with (e.g. a cut-off last line).
 			v.report(last, BreakDamaged, damagedReason(last))
 		}
-		v.link(&s, last)
+		v.link(s, last)
 	case !s.ok:
-		v.report(&s, BreakDamaged, damagedReason(&s))
+		v.report(s, BreakDamaged, damagedReason(s))
 	case !s.hasPrev:
-		v.report(&s, BreakUnchained, fmt.Sprintf("line %d has no link (prev) to the line before it, although the chain "+
+		v.report(s, BreakUnchained, fmt.Sprintf("line %d has no link (prev) to the line before it, although the chain "+
 			"began earlier: its link was removed, or the line was added by hand or by an older version of the app", n))
 	default:
 		v.rep.Chained++
-		v.link(&s, last)
+		v.link(s, last)
 	}
-	v.ring[v.count%len(v.ring)] = s
+	v.ring[v.count%len(v.ring)] = *s
 	v.count++
 }
 
@@ -347,7 +358,7 @@ func (v *verifier) report(s *seenLine, kind, reason string) {
 	}
 	b := &ChainBreak{Line: s.n, Kind: kind, Reason: reason}
 	if s.ok {
-		t := s.time
+		t := s.when()
 		b.ID, b.Time = s.id(), &t
 	}
 	v.rep.Break = b

@@ -1,72 +1,93 @@
 package audit
 
-import "time"
+import (
+	"encoding/binary"
+	"time"
+)
 
-// parseUTC parses the times Append writes, YYYY-MM-DDTHH:MM:SS with 0 to 9
-// digits of fraction and Z, faster than time.Time.UnmarshalJSON, which
-// takes the rest. ok is false for any other form, or a date or time out of
-// range (as UnmarshalJSON refuses it).
-func parseUTC(b []byte) (t time.Time, ok bool) {
-	if !utcLayout(b) {
-		return t, false
+// The times View.Decode takes: as json.Marshal writes a UTC time.
+
+// canonicalTime reports whether t is a time as json.Marshal writes a UTC
+// time, YYYY-MM-DDTHH:MM:SS[.fraction]Z, of a valid date after year 1 (so
+// not the zero time), which time.Time.UnmarshalJSON accepts as it is.
+func canonicalTime(t []byte) bool {
+	if !timeShape(t) {
+		return false
 	}
-	year, month, day, ok := parseDate(b)
-	if !ok {
-		return t, false
-	}
-	hour, ok1 := digits(b[11:13])
-	minute, ok2 := digits(b[14:16])
-	sec, ok3 := digits(b[17:19])
-	if !ok1 || !ok2 || !ok3 || hour > 23 || minute > 59 || sec > 59 {
-		return t, false
-	}
-	nsec, ok := fraction(b[19 : len(b)-1])
-	if !ok {
-		return t, false
-	}
-	return time.Date(year, month, day, hour, minute, sec, nsec, time.UTC), true
+	year, month, day := num(t[0:4]), d2(t[5], t[6]), d2(t[8], t[9])
+	return year > 1 && month >= 1 && month <= 12 && day >= 1 && day <= daysIn(time.Month(month), year) &&
+		d2(t[11], t[12]) < 24 && d2(t[14], t[15]) < 60 && d2(t[17], t[18]) < 60
 }
 
-// utcLayout reports whether b has the separators of YYYY-MM-DDTHH:MM:SS…Z.
-func utcLayout(b []byte) bool {
-	return len(b) >= 20 && b[len(b)-1] == 'Z' && b[4] == '-' && b[7] == '-' && b[10] == 'T' && b[13] == ':' && b[16] == ':'
+// d2 is the value of two ASCII digits.
+func d2(a, b byte) int { return int(a-'0')*10 + int(b-'0') }
+
+// timeShape reports whether t is digits in the shape of canonicalTime. Its
+// first sixteen bytes, YYYY-MM-DDTHH:MM, are checked as two words.
+func timeShape(t []byte) bool {
+	n := len(t)
+	if !timeEnds(t) {
+		return false
+	}
+	const (
+		seps1, sepMask1 = '-'<<32 | '-'<<56, 0xff<<32 | 0xff<<56 // YYYY-MM-
+		seps2, sepMask2 = 'T'<<16 | ':'<<40, 0xff<<16 | 0xff<<40 // DDTHH:MM
+		highs           = 0x8080808080808080
+	)
+	w1, w2 := binary.LittleEndian.Uint64(t), binary.LittleEndian.Uint64(t[8:])
+	return w1&sepMask1 == seps1 && w2&sepMask2 == seps2 && (w1|w2)&highs == 0 &&
+		digitMarks(w1)|sepMask1&highs == highs && digitMarks(w2)|sepMask2&highs == highs &&
+		t[16] == ':' && allDigits(t[17:19]) && allDigits(t[min(20, n-1):n-1])
 }
 
-// parseDate reads YYYY-MM-DD at the start of b.
-func parseDate(b []byte) (year int, month time.Month, day int, ok bool) {
-	year, ok1 := digits(b[0:4])
-	m, ok2 := digits(b[5:7])
-	day, ok3 := digits(b[8:10])
-	month = time.Month(m)
-	ok = ok1 && ok2 && ok3 && month >= time.January && month <= time.December && day >= 1 && day <= daysIn(month, year)
-	return year, month, day, ok
+// timeEnds reports whether t has the length of a canonical time, a Z at
+// its end and, after the seconds, a '.' (a fraction) or the Z.
+func timeEnds(t []byte) bool {
+	n := len(t)
+	if n < 20 || n == 21 || n > 30 || t[n-1] != 'Z' {
+		return false
+	}
+	return (n > 20 && t[19] == '.') || (n == 20 && t[19] == 'Z')
 }
 
-// fraction reads "" or "." and 1 to 9 digits, as nanoseconds.
-func fraction(frac []byte) (int, bool) {
-	if len(frac) == 0 {
-		return 0, true
-	}
-	if len(frac) < 2 || len(frac) > 10 || frac[0] != '.' {
-		return 0, false
-	}
-	n, ok := digits(frac[1:])
-	for range 10 - len(frac) {
-		n *= 10
-	}
-	return n, ok
+// digitMarks marks (with its high bit) each byte of x, all below 0x80,
+// that is an ASCII digit.
+func digitMarks(x uint64) uint64 {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	return (x + ones*(0x80-'0')) &^ (x + ones*(0x80-'9'-1)) & highs
 }
 
-// digits is the value of b, all ASCII digits.
-func digits(b []byte) (int, bool) {
+// allDigits reports whether b is ASCII digits only.
+func allDigits(b []byte) bool {
+	for _, c := range b {
+		if c-'0' > 9 {
+			return false
+		}
+	}
+	return true
+}
+
+// num is the value of a run of ASCII digits.
+func num(b []byte) int {
 	n := 0
 	for _, c := range b {
-		if c < '0' || c > '9' {
-			return 0, false
-		}
 		n = n*10 + int(c-'0')
 	}
-	return n, true
+	return n
+}
+
+// rawTime is the time canonicalTime accepted.
+func rawTime(t []byte) time.Time {
+	ns := 0
+	if len(t) > 20 {
+		frac := t[20 : len(t)-1]
+		ns = num(frac)
+		for range 9 - len(frac) {
+			ns *= 10
+		}
+	}
+	return time.Date(num(t[0:4]), time.Month(num(t[5:7])), num(t[8:10]), num(t[11:13]), num(t[14:16]),
+		num(t[17:19]), ns, time.UTC)
 }
 
 // daysIn is the number of days of month m of year.

@@ -51,8 +51,12 @@ type openIntent struct {
 	off int64
 }
 
-// inPeriod reports whether t is in the export's period.
-func (w *worker) inPeriod(t time.Time) bool {
+// inPeriod reports whether v's time is in the export's period.
+func (w *worker) inPeriod(v *audit.View) bool {
+	if w.since.IsZero() && w.until.IsZero() {
+		return true
+	}
+	t := v.Time()
 	return (w.since.IsZero() || !t.Before(w.since)) && (w.until.IsZero() || t.Before(w.until))
 }
 
@@ -95,7 +99,7 @@ func (w *worker) line(line []byte, off int64, r *result) {
 		w.scratch = viewOf(rec, v, w.scratch)
 	}
 	if string(v.Event) == audit.EventIntent {
-		if w.inPeriod(v.Time) {
+		if w.inPeriod(v) {
 			id := v.ID
 			if !fast {
 				id = bytes.Clone(id) // the slow path's ID is in scratch, reused by the next line
@@ -105,7 +109,7 @@ func (w *worker) line(line []byte, off int64, r *result) {
 		return
 	}
 	w.settle(v.ID, r)
-	if w.inPeriod(v.Time) {
+	if w.inPeriod(v) {
 		r.out = appendEvent(r.out, &event{v: v, outcome: v.Outcome, host: w.host, agents: &w.agents})
 		r.events++
 	}

@@ -37,6 +37,20 @@ const (
 // outcomeInfo is how a record's outcome is exported.
 type outcomeInfo struct {
 	code, desc string
+	part       string // what an AuditEvent holds of it, after its time (set by init)
+}
+
+func init() {
+	for k, o := range outcomes {
+		outcomes[k] = o.withPart()
+	}
+	unrecognised = unrecognised.withPart()
+}
+
+// withPart is o with its part written.
+func (o outcomeInfo) withPart() outcomeInfo {
+	o.part = `","outcome":"` + o.code + `","outcomeDesc":"` + o.desc + `"`
+	return o
 }
 
 // NoOutcome is the outcome detail of an attempt whose intent has no outcome record.
@@ -45,20 +59,20 @@ const NoOutcome = "no-outcome"
 // outcomes maps the audit outcomes (and NoOutcome) to R4 outcome codes and
 // plain words.
 var outcomes = map[string]outcomeInfo{
-	audit.OutcomeDeactivated: {OutcomeSuccess, "Deactivated: ABDM confirmed that the ABHA is deactivated."},
-	audit.OutcomeReactivated: {OutcomeSuccess, "Reactivated: ABDM confirmed that the ABHA is active again."},
-	audit.OutcomeRejected:    {OutcomeMinor, "Refused by ABDM: the ABHA was not changed (see the abdmCode and message details)."},
-	audit.OutcomeCancelled:   {OutcomeMinor, "Cancelled by the user: the ABHA was not changed."},
-	audit.OutcomeNotDeactivated: {OutcomeMinor, "Not deactivated: after an unknown outcome, a status check found " +
+	audit.OutcomeDeactivated: {code: OutcomeSuccess, desc: "Deactivated: ABDM confirmed that the ABHA is deactivated."},
+	audit.OutcomeReactivated: {code: OutcomeSuccess, desc: "Reactivated: ABDM confirmed that the ABHA is active again."},
+	audit.OutcomeRejected:    {code: OutcomeMinor, desc: "Refused by ABDM: the ABHA was not changed (see the abdmCode and message details)."},
+	audit.OutcomeCancelled:   {code: OutcomeMinor, desc: "Cancelled by the user: the ABHA was not changed."},
+	audit.OutcomeNotDeactivated: {code: OutcomeMinor, desc: "Not deactivated: after an unknown outcome, a status check found " +
 		"the ABHA still active."},
-	audit.OutcomeNotReactivated: {OutcomeMinor, "Not reactivated: after an unknown outcome, a status check found " +
+	audit.OutcomeNotReactivated: {code: OutcomeMinor, desc: "Not reactivated: after an unknown outcome, a status check found " +
 		"the ABHA still deactivated."},
-	audit.OutcomeNotSent: {OutcomeSerious, "Not sent: the request failed before it reached ABDM; the ABHA was not changed."},
-	audit.OutcomeUnknown: {OutcomeSerious, "Outcome unknown: the request was sent but ABDM's answer was lost; the ABHA " +
+	audit.OutcomeNotSent: {code: OutcomeSerious, desc: "Not sent: the request failed before it reached ABDM; the ABHA was not changed."},
+	audit.OutcomeUnknown: {code: OutcomeSerious, desc: "Outcome unknown: the request was sent but ABDM's answer was lost; the ABHA " +
 		"may or may not have changed. A later event with the same audit ID settles it, if a status check was made."},
-	NoOutcome: {OutcomeSerious, "Outcome unknown: the attempt was recorded but no outcome was (the app was closed " +
+	NoOutcome: {code: OutcomeSerious, desc: "Outcome unknown: the attempt was recorded but no outcome was (the app was closed " +
 		"or stopped during the call, or the call was still running at the export); check the ABHA's status."},
 }
 
 // unrecognised is the outcome of a record whose outcome this version does not know.
-var unrecognised = outcomeInfo{OutcomeSerious, "Outcome not recognised: see the outcome detail and the local audit trail."}
+var unrecognised = outcomeInfo{code: OutcomeSerious, desc: "Outcome not recognised: see the outcome detail and the local audit trail."}

@@ -65,11 +65,7 @@ func appendEvent(b []byte, e *event) []byte {
 	}
 	b = append(b, `],"action":"U","recorded":"`...)
 	b = appendInstant(b, v)
-	b = append(b, `","outcome":"`...)
-	b = append(b, info.code...)
-	b = append(b, `","outcomeDesc":"`...)
-	b = append(b, info.desc...)
-	b = append(b, '"')
+	b = append(b, info.part...)
 	b = appendReasons(b, v.Reasons)
 	if e.agents != nil {
 		b = e.agents.appendAgents(b, e)
@@ -87,7 +83,7 @@ func appendInstant(b []byte, v *audit.View) []byte {
 	if len(t) >= 20 && t[len(t)-1] == 'Z' && t[10] == 'T' && t[0] >= '1' && t[0] <= '9' {
 		return append(b, t...)
 	}
-	return v.Time.UTC().AppendFormat(b, time.RFC3339Nano)
+	return v.Time().AppendFormat(b, time.RFC3339Nano)
 }
 
 // appendReasons appends purposeOfEvent: one concept a reason.
@@ -192,17 +188,11 @@ func appendEntities(b []byte, e *event) []byte {
 	b = append(b, `"},{"type":"outcome","valueString":"`...)
 	b = append(b, e.outcome...)
 	b = append(b, `"}`...)
-	for _, d := range [...]struct {
-		name string
-		val  []byte
-	}{{"prev", v.Prev}, {"abdmTxnId", v.TxnID}, {"api", v.API}, {"environment", v.Environment},
-		{"loginMethod", v.LoginMethod}, {"otpMethod", v.OTPMethod}, {"abdmCode", v.Code}, {"message", v.Message},
-		{"otherText", v.OtherText}} {
-		if len(d.val) > 0 {
-			b = append(b, `,{"type":"`...)
-			b = append(b, d.name...)
-			b = append(b, `","valueString":"`...)
-			b = append(b, d.val...)
+	for i, val := range [...][]byte{v.Prev, v.TxnID, v.API, v.Environment, v.LoginMethod, v.OTPMethod, v.Code,
+		v.Message, v.OtherText} {
+		if len(val) > 0 {
+			b = append(b, detailStarts[i]...)
+			b = append(b, val...)
 			b = append(b, `"}`...)
 		}
 	}
@@ -213,6 +203,16 @@ func appendEntities(b []byte, e *event) []byte {
 	}
 	return append(b, "]}]"...)
 }
+
+// detailStarts are the starts of the audit record's details, by name, in
+// the order appendEntities writes them, up to their value.
+var detailStarts = func() (s [9]string) {
+	for i, name := range [...]string{"prev", "abdmTxnId", "api", "environment", "loginMethod", "otpMethod", "abdmCode",
+		"message", "otherText"} {
+		s[i] = `,{"type":"` + name + `","valueString":"`
+	}
+	return s
+}()
 
 // appendMasked appends the ABHA number masked: as it is when it already has
 // the masked form XX-XXXX-XXXX-1234.
@@ -249,9 +249,15 @@ func idChars(b []byte) bool {
 	return len(b) > 0
 }
 
-func idByte(c byte) bool {
-	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '.'
-}
+func idByte(c byte) bool { return idBytes[c] }
+
+// idBytes are the bytes of a FHIR id: [A-Za-z0-9.-].
+var idBytes = func() (t [256]bool) {
+	for c := range t {
+		t[c] = 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '.'
+	}
+	return t
+}()
 
 // isCode reports whether b can be a Coding.code here: 1 to 64 of [A-Za-z0-9._-].
 func isCode(b []byte) bool {

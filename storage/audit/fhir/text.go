@@ -10,7 +10,7 @@ import (
 )
 
 // The slow path: a line that audit.View does not decode (other text than
-// printable ASCII, escapes, unknown keys) is decoded by audit.ParseLine,
+// printable ASCII, escapes, unknown keys, white space) is decoded by audit.ParseLine,
 // made safe to show (Record.Safe: control, escape and bidirectional
 // characters written out visibly, as `audit` and its CSV show them), and
 // its text JSON-escaped into a View, which the encoder then copies.
@@ -38,7 +38,8 @@ func viewOf(r audit.Record, v *audit.View, buf []byte) []byte {
 		reasons[i] = [2]span{add(rs.Code), add(rs.Label)}
 	}
 	at := func(s span) []byte { return buf[s.start:s.end:s.end] }
-	*v = audit.View{Reasons: v.Reasons[:0], Time: r.Time, DurationMS: r.DurationMS}
+	*v = audit.View{Reasons: v.Reasons[:0], DurationMS: r.DurationMS}
+	v.SetTime(r.Time)
 	dst := [...]*[]byte{&v.ID, &v.Event, &v.Action, &v.API, &v.OSUser, &v.Environment, &v.ClientID, &v.HIPID,
 		&v.ABHANumber, &v.TxnID, &v.OtherText, &v.LoginMethod, &v.OTPMethod, &v.Outcome, &v.Code, &v.Message, &v.Prev}
 	for i, p := range dst {

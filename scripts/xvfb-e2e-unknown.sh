@@ -104,20 +104,17 @@ lose_deactivation() {
 	settle
 	m=$(mark)
 	type_text "$ABHA_NUMBER"
-	keys Return
-	wait_event "$m" "patient found"
-	sleep 0.4
-	m=$(mark)
+	settle
+	# v3 has no search: Return sends the sign-in OTP at once.
 	keys Return
 	otp=$(otp_after "$m" "sign in")
 	wait_event "$m" "sign-in OTP sent"
-	type_text "$otp"
+	sleep 0.3
 	m=$(mark)
-	keys Return
+	type_text "$otp" # the sixth digit signs the patient in
 	wait_event "$m" "patient signed in"
-	sleep 0.6
-	keys space
-	settle
+	sleep 0.8 # Enter on the confirmation counts only once the card has been seen
+	# The confirmation under the card has the focus: Return ticks it and goes on.
 	m=$(mark)
 	keys Return
 	wait_step "$m" otp
@@ -127,17 +124,19 @@ lose_deactivation() {
 	wait_step "$m" verify
 	otp=$(otp_after "$m" "deactivate")
 	settle
-	type_text "$otp"
-	keys Tab space
+	type_text "$otp" # the sixth digit moves the focus to the first reason
+	settle
+	keys space
 	settle
 	# The deactivation is done by the simulator, its reply lost.
 	curl -fsS -X POST "$url/_sandbox/faults" \
 		-d '{"route":"v3-account-verify","fault":{"drop":true,"process":true,"times":1}}' >/dev/null ||
 		fail "could not post the fault to the demo simulator at $url"
-	keys Return
-	sleep 0.6
 	m=$(mark)
-	keys Tab Tab space
+	keys Return
+	wait_for "$m" 'msg="wizard dialog shown"' "the confirmation (\"wizard dialog shown\")" >/dev/null
+	sleep 0.5
+	keys Return # the confirmation's default button: Deactivate
 	wait_step "$m" result
 	wait_event "$m" "outcome unknown"
 }

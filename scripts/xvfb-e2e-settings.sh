@@ -134,17 +134,19 @@ seed() {
 	rm -f "$fifo"
 }
 
-# buttons_inside FILE: Save, the dialog's one blue (high importance)
-# button, is drawn in the window's picture FILE inside the dialog, which is
-# inside the window, within 80 pixels of the dialog's bottom: under the
-# scrolling form, not over its text.
+# buttons_inside FILE: Save, the dialog's blue (high importance) button,
+# is drawn in the window's picture FILE inside the dialog, which is inside
+# the window, in the 80 pixels at the dialog's bottom: under the scrolling
+# form, not over its text. Only that band is searched: the form has blue
+# too (a chosen radio button, the focus).
 buttons_inside() {
-	local file=$1 box x y w h
-	box=$(convert "$file" -crop "${DW}x${DH}+${X0}+${Y0}" +repage -fuzz 10% -fill black +opaque '#296FF6' \
+	local file=$1 box x y w h band=80
+	box=$(convert "$file" -crop "${DW}x${band}+${X0}+$((Y0 + DH - band))" +repage -fuzz 10% -fill black +opaque '#296FF6' \
 		-fill white -opaque '#296FF6' -trim -format '%w %h %X %Y' info: 2>/dev/null || true)
 	read -r w h x y <<<"$box"
-	[[ -n "$box" && "$w" -gt 20 && "$h" -gt 10 ]] || fail "no blue Save button in the dialog of $file ($box)"
-	((Y0 >= 0 && Y0 + DH <= H && y >= DH - 80 && y + h <= DH)) ||
+	[[ -n "$box" && "$w" -gt 20 && "$h" -gt 10 ]] || fail "no blue Save button at the bottom of the dialog of $file ($box)"
+	y=$((y + DH - band))
+	((Y0 >= 0 && Y0 + DH <= H && y + h <= DH)) ||
 		fail "Save is at y=$y (${w}x${h}) in a dialog at y=$Y0, ${DH} high, in a window ${H} high"
 	say "Save at $((X0 + x)),$((Y0 + y)) (${w}x${h}), the dialog ${DW}x${DH} at $X0,$Y0, the window ${W}x${H}"
 }

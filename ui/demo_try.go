@@ -76,9 +76,11 @@ func (w *Wizard) demoOptions(run DemoRun) Options {
 func (w *Wizard) replace(opts Options) *Wizard {
 	size := w.win.Canvas().Size()
 	n := New(opts)
+	// n's own background work (the unresolved attempts) waits for this:
+	// Fyne's test driver runs it on another goroutine.
 	n.uiMu.Lock()
+	defer n.uiMu.Unlock()
 	n.win.Resize(size.Max(defaultWindowSize(opts.Demo != nil)))
-	n.uiMu.Unlock()
 	n.win.Show()
 	w.replacedBy = n
 	w.onClose()

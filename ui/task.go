@@ -30,7 +30,9 @@ func (w *Wizard) run(status string, work func(ctx context.Context) error, finish
 			w.task = nil
 			w.setBusy(false, "")
 			finish(err)
-			w.refocus()
+			if w.replacedBy == nil { // a closed window's focus is no one's
+				w.refocus()
+			}
 		})
 	}()
 	return true

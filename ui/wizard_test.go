@@ -113,7 +113,17 @@ func newUIEnvSim(t *testing.T, simOpts []sandbox.Option, opts ...envOpt) *uiEnv 
 		f(&o)
 	}
 	w := New(o)
-	w.uiMu.Lock() // a keyring lookup started by New may be answering
+	// What New starts in the background (the keyring lookup, the unresolved
+	// attempts) ends before the test goes on, and before the next test or
+	// wizard is built: Fyne's test driver runs their UI updates on their own
+	// goroutines, which must not draw at the same time as another wizard.
+	w.WaitIdle()
+	t.Cleanup(func() {
+		for x := w; x != nil; x = x.replacedBy { // and the wizards that replaced it (Try the demo)
+			x.WaitIdle()
+		}
+	})
+	w.uiMu.Lock()
 	w.Window().Resize(fyne.NewSize(940, 700))
 	w.uiMu.Unlock()
 	return &uiEnv{t: t, sim: sim, clock: clock, wiz: w, audit: log}

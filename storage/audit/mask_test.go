@@ -29,3 +29,13 @@ func TestFreeTextDigitsMaskedInEveryScript(t *testing.T) {
 		}
 	}
 }
+
+// A Windows account DOMAIN\user is written user@DOMAIN: no backslash to
+// escape in the JSON line.
+func TestUserName(t *testing.T) {
+	for in, want := range map[string]string{`CLINIC\front.desk`: "front.desk@CLINIC", "asha": "asha", `\x`: `\x`, `D\`: `D\`} {
+		if got := userName(in); got != want {
+			t.Errorf("userName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

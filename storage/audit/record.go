@@ -133,7 +133,7 @@ func NewID() string {
 
 var osUser = sync.OnceValue(func() string {
 	if u, err := user.Current(); err == nil && u.Username != "" {
-		return u.Username
+		return userName(u.Username)
 	}
 	for _, k := range []string{"USER", "USERNAME", "LOGNAME"} {
 		if v := os.Getenv(k); v != "" {
@@ -142,6 +142,16 @@ var osUser = sync.OnceValue(func() string {
 	}
 	return "unknown"
 })
+
+// userName writes a Windows account DOMAIN\user as user@DOMAIN (the same
+// account, as Windows also names it): a backslash would be escaped in the
+// JSON line, which the bulk readers' fast decoder leaves to the slow path.
+func userName(name string) string {
+	if domain, user, ok := strings.Cut(name, `\`); ok && domain != "" && user != "" {
+		return user + "@" + domain
+	}
+	return name
+}
 
 // prepare checks r and returns the copy that is written: times in UTC, user
 // filled, ABHA number masked, free text cleaned and cut.

@@ -44,7 +44,7 @@ func TestAuditSyslogOverridesAndPolicy(t *testing.T) {
 	if cfg := s.AuditForwardConfig(); cfg.URL != "tls://c.example:6514" || cfg.CAFile != facilityCA {
 		t.Fatalf("%+v", cfg)
 	}
-	p := mustPolicy(t, `{"AuditSyslog":"tls://collector.facility.example:6514","AuditSyslogCA":"`+facilityCA+`"}`)
+	p := mustPolicy(t, `{"AuditSyslog":"tls://collector.facility.example:6514","AuditSyslogCA":"`+strings.ReplaceAll(facilityCA, `\`, `\\`)+`"}`)
 	if !p.Locks(FieldAuditSyslog) || p.Locks(FieldAuditSyslogCert) {
 		t.Fatalf("locked: %v", p.Locked())
 	}

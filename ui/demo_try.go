@@ -42,7 +42,7 @@ func (w *Wizard) tryDemo() {
 	}, func(err error) {
 		if err != nil {
 			n := stepOf[*connectStep](w).notice
-			n.show(noticeError, T("The demo could not start."), err.Error(), "", nil)
+			n.show(noticeError, T("The demo could not start."), w.problemDetail(err), "", nil)
 			return
 		}
 		demo.Store(w.replace(w.demoOptions(run)))

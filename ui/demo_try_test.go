@@ -91,7 +91,8 @@ func TestTryTheDemoAndLeaveIt(t *testing.T) {
 	}
 }
 
-// A demo that cannot start says so on Connect.
+// A demo that cannot start says so on Connect, in plain words: the Go
+// error goes to the log only.
 func TestTryTheDemoFails(t *testing.T) {
 	e := newUIEnv(t, noDemo, func(o *Options) {
 		o.StartDemo = func(func(DemoSMS)) (DemoRun, error) { return DemoRun{}, errors.New("no port free") }
@@ -101,5 +102,10 @@ func TestTryTheDemoFails(t *testing.T) {
 	if e.wiz.replacedBy != nil {
 		t.Fatal("the wizard was replaced")
 	}
-	e.wantNotice(e.connect().notice, "no port free")
+	e.wantNotice(e.connect().notice, "The demo could not start.")
+	var shown string
+	e.act(func() { n := e.connect().notice; shown = n.title.Text + n.detail.Text })
+	if strings.Contains(shown, "no port free") {
+		t.Errorf("the Go error is shown to staff: %q", shown)
+	}
 }

@@ -183,7 +183,7 @@ func (h *history) next() {
 				return // the filter changed meanwhile
 			}
 			if err != nil {
-				h.status.SetText(T("The audit trail could not be read:") + " " + err.Error())
+				h.status.SetText(T("The audit trail could not be read.") + " " + h.w.problemDetail(err))
 				return
 			}
 			h.rows = append(h.rows, rows...)
@@ -213,7 +213,7 @@ func (h *history) verify() {
 		return func() {
 			switch {
 			case err != nil:
-				h.warning.SetText(T("The audit trail could not be checked:") + " " + err.Error())
+				h.warning.SetText(T("The audit trail could not be checked.") + " " + h.w.problemDetail(err))
 			case rep.Intact:
 				h.w.event("history chain intact")
 				return

@@ -4,12 +4,10 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
-	"net/url"
 	"os"
 	"path/filepath"
 	"time"
 
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/widget"
 
 	"abha-deactivate/abdm"
@@ -99,15 +97,11 @@ func (h *history) reprintChosen() {
 		return func() {
 			h.reprint.Enable()
 			if err != nil {
-				h.showNote(widget.DangerImportance, T("The receipt could not be made.")+" "+err.Error())
+				h.showNote(widget.DangerImportance, T("The receipt could not be made.")+" "+w.problemDetail(err))
 				return
 			}
 			w.event("receipt saved")
-			u, perr := url.Parse(storage.NewFileURI(path).String())
-			if perr == nil {
-				perr = w.opts.App.OpenURL(u)
-			}
-			if perr != nil {
+			if perr := w.openFile(path); perr != nil {
 				h.showNote(widget.WarningImportance, T("The receipt is saved but could not be opened here.")+" "+
 					T("Open it from this folder to print it: {{.Path}}", map[string]any{"Path": path}))
 				return

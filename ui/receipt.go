@@ -96,11 +96,7 @@ func (r *resultView) openReceipt() {
 			return
 		}
 		w.event("receipt saved")
-		u, perr := url.Parse(storage.NewFileURI(path).String())
-		if perr == nil {
-			perr = w.opts.App.OpenURL(u)
-		}
-		if perr != nil {
+		if perr := w.openFile(path); perr != nil {
 			r.notice.show(noticeWarning, T("The receipt is saved but could not be opened here."),
 				T("Open it from this folder to print it: {{.Path}}", map[string]any{"Path": path}), "", nil)
 			return
@@ -108,6 +104,16 @@ func (r *resultView) openReceipt() {
 		r.notice.show(noticeSuccess, T("The receipt is open in the PDF viewer: print it for the patient."),
 			T("Saved as {{.Path}}", map[string]any{"Path": path}), "", nil)
 	})
+}
+
+// openFile opens the file at path in the computer's viewer for it (the PDF
+// viewer for a receipt).
+func (w *Wizard) openFile(path string) error {
+	u, err := url.Parse(storage.NewFileURI(path).String())
+	if err != nil {
+		return err
+	}
+	return w.opts.App.OpenURL(u)
 }
 
 // saveReceipt asks where to save the receipt of res (a USB stick, a shared

@@ -154,14 +154,7 @@ func findEntry(o fyne.CanvasObject) *widget.Entry {
 	if en, ok := o.(*widget.Entry); ok {
 		return en
 	}
-	var kids []fyne.CanvasObject
-	switch v := o.(type) {
-	case *fyne.Container:
-		kids = v.Objects
-	case fyne.Widget:
-		kids = test.WidgetRenderer(v).Objects()
-	}
-	for _, k := range kids {
+	for _, k := range children(o) {
 		if en := findEntry(k); en != nil {
 			return en
 		}

@@ -310,6 +310,17 @@ func (e *uiEnv) confirmDialog(label string) {
 	e.wiz.WaitIdle()
 }
 
+// children are the objects o draws: a container's, or a widget's renderer's.
+func children(o fyne.CanvasObject) []fyne.CanvasObject {
+	switch v := o.(type) {
+	case *fyne.Container:
+		return v.Objects
+	case fyne.Widget:
+		return test.WidgetRenderer(v).Objects()
+	}
+	return nil
+}
+
 func findButton(o fyne.CanvasObject, label string) *widget.Button {
 	if b, ok := o.(*widget.Button); ok && b.Text == label && b.Visible() {
 		return b
@@ -317,14 +328,7 @@ func findButton(o fyne.CanvasObject, label string) *widget.Button {
 	if b, ok := o.(*dialogButton); ok && b.Text == label && b.Visible() {
 		return &b.Button
 	}
-	var kids []fyne.CanvasObject
-	switch v := o.(type) {
-	case *fyne.Container:
-		kids = v.Objects
-	case fyne.Widget:
-		kids = test.WidgetRenderer(v).Objects()
-	}
-	for _, k := range kids {
+	for _, k := range children(o) {
 		if b := findButton(k, label); b != nil {
 			return b
 		}

@@ -1,3 +1,8 @@
+// The collector runs as a Linux program (rsyslogd): the Windows lane runs
+// the rest of this package under Wine.
+
+//go:build !windows
+
 package auditforward_test
 
 import (

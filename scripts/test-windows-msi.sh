@@ -152,9 +152,10 @@ wpath() { winepath -w "$1" 2>/dev/null; }
 # msi_run NAME ARGS...: wine msiexec ARGS /qn /l*v LOG; sets RC; the log is $W/NAME.log.
 msi_run() {
 	local name=$1; shift
-	wine msiexec "$@" /qn /l*v "$(wpath "$W/$name.log")" >"$W/$name.out" 2>&1
+	# Bounded, so that a stalled install fails its check (exit 124) instead of holding up the lane.
+	timeout -k 10 300 wine msiexec "$@" /qn /l*v "$(wpath "$W/$name.log")" >"$W/$name.out" 2>&1
 	RC=$?
-	wineserver -w
+	timeout 60 wineserver -w || true
 }
 # refused NAME PROPERTY: the install NAME stopped at LaunchConditions (Wine's msiexec writes no
 # condition's message into the log, so the log's properties say which one), with a non-zero exit

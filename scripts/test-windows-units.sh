@@ -79,6 +79,8 @@ deleteat_overlay() {
 deleteat_overlay "$T/overlay"
 
 mkdir -p "$T/bin" "$T/logs"
+# unit_said_result: the running test binary printed its last line (go test -v ends with PASS or FAIL).
+unit_said_result() { [[ "$(tail -n1 "$UNIT_LOG" 2>/dev/null)" =~ ^(PASS|FAIL)$ ]]; }
 for pkg in "${packages[@]}"; do
 	name=${pkg//\//-}
 	GOOS=windows GOARCH=amd64 CGO_ENABLED=0 go test -c -overlay "$T/overlay/overlay.json" \
@@ -90,9 +92,16 @@ passed=0 failed=0
 for pkg in "${packages[@]}"; do
 	name=${pkg//\//-} log="$T/logs/${pkg//\//-}.log" t0=$(date +%s)
 	wine_new_prefix "$T/prefix-$name" "$T/dll/bcryptprimitives.dll"
-	status=0
 	# Run from the package's folder, as go test does (testdata, fuzz seeds).
-	(cd "$pkg" && wine "$T/bin/$name.test.exe" -test.v -test.count=1 -test.timeout=15m) >"$log" 2>&1 || status=$?
+	(cd "$pkg" && exec timeout -k 10 20m wine "$T/bin/$name.test.exe" -test.v -test.count=1 -test.timeout=15m) >"$log" 2>&1 &
+	UNIT_LOG=$log
+	wine_wait $! unit_said_result
+	status=$WINE_STATUS
+	if ((WINE_STALLED)); then
+		status=1
+		[[ "$(tail -n1 "$log")" == PASS ]] && status=0
+		echo "note  $pkg: the test binary printed its result, but Wine had not ended its process ${WINE_EXIT_GRACE:-15} s later: ended it"
+	fi
 	wine_stop
 	rm -rf "$T/prefix-$name"
 	if [[ -n ${WINUNITS_LOGS:-} ]]; then

@@ -108,7 +108,7 @@ export HOME="$T/home" XDG_CONFIG_HOME="$T/home/.config" XDG_DATA_HOME="$T/home/.
 PREFIXES=() # every prefix made, for the cleanup
 XVFB_PID="" DISPLAY_NUM=""
 SBX_PID=""
-declare -A RUN_PID=() RUN_FD=()
+declare -A RUN_PID=() RUN_FD=() RUN_CMD=() RUN_LOGMARK=()
 
 cleanup() {
 	local status=$? p name
@@ -252,6 +252,11 @@ wstart() {
 	R="$PDIR/runs/$name"
 	mkdir -p "$R"
 	mkfifo "$R/in"
+	# The command whose "finished" line ends the run in the app's log (none for --version).
+	RUN_CMD[$name]=wizard
+	[[ "${1:-}" == [a-z]* ]] && RUN_CMD[$name]=$1
+	user_folders # here, not in the subshells below: it sets the lane's variables once
+	RUN_LOGMARK[$name]=$(app_log_lines)
 	env -u ABDM_CLIENT_SECRET -u ABHA_X_TOKEN -u LC_ALL LANG=en_US.UTF-8 ${vars[@]+"${vars[@]}"} \
 		timeout -k 5 "$RUN_TIMEOUT" wine "$CLI_EXE" "$@" <"$R/in" >"$R/out" 2>"$R/err" &
 	RUN_PID[$name]=$!
@@ -261,16 +266,41 @@ wstart() {
 # wsend NAME LINE: types LINE into the run's stdin.
 wsend() { printf '%s\n' "$2" >&"${RUN_FD[$1]}"; }
 # wend NAME: closes the run's stdin and waits for it; sets R and CODE (also in R/code).
+# A run whose program logged that it finished but which Wine did not end
+# (wine_wait) takes CODE from that log line; a log line that disagrees with
+# the process's exit status makes CODE say so, and every check of it fail.
 wend() {
-	local fd=${RUN_FD[$1]}
+	local fd=${RUN_FD[$1]} logged
 	exec {fd}>&-
-	CODE=0
-	wait "${RUN_PID[$1]}" || CODE=$?
+	WEND_NAME=$1
+	wine_wait "${RUN_PID[$1]}" run_finished
+	CODE=$WINE_STATUS
+	logged=$(finished_code "$1")
+	if ((WINE_STALLED)); then
+		CODE=$logged
+		WINE_STALLS=$((WINE_STALLS + 1))
+		say "$1: note: the program finished (exit $logged in its log), but Wine had not ended its process ${WINE_EXIT_GRACE:-15} s later: ended it"
+	elif [[ -n "$logged" && "$logged" != "$CODE" ]]; then
+		CODE="$CODE (the log says $logged)"
+	fi
 	unset "RUN_PID[$1]" "RUN_FD[$1]"
 	R="$PDIR/runs/$1"
 	echo "$CODE" >"$R/code"
-	((CODE != 124)) || say "$1: no end within ${RUN_TIMEOUT}s (killed)"
+	[[ "$CODE" != 124 ]] || say "$1: no end within ${RUN_TIMEOUT}s (killed)"
 }
+# The app's log in the current prefix (the README's place), its length, and
+# the exit code of the "finished" line the run NAME wrote after its start.
+app_log() { printf '%s/logs/abha-deactivate.log' "$(app_data_dir)"; }
+app_log_lines() { local f; f=$(app_log); if [[ -f "$f" ]]; then wc -l <"$f" | tr -d ' '; else echo 0; fi; }
+finished_code() {
+	local f
+	f=$(app_log)
+	[[ -f "$f" ]] || return 0
+	tail -n "+$((RUN_LOGMARK[$1] + 1))" "$f" |
+		jq -R -r --arg c "${RUN_CMD[$1]}" 'fromjson? | select(.msg == "finished" and .command == $c) | .exitCode' | tail -n1
+}
+run_finished() { [[ -n "$(finished_code "$WEND_NAME")" ]]; }
+WINE_STALLS=0
 # wrun NAME [VAR=VALUE...] -- ARGS...: wstart, then wend at once (stdin empty).
 wrun() {
 	local name=$1
@@ -703,5 +733,6 @@ done
 ms=$(($(now_ms) - LANE_START))
 echo "test-windows: parts: $(IFS=,; echo "${TIMES[*]}" | sed 's/,/, /g')"
 echo "test-windows: lane time $((ms / 1000)).$(((ms % 1000) / 100)) s"
+echo "test-windows: console runs that Wine did not end after the program finished (ended by the lane): $WINE_STALLS"
 echo "$PASSED passed, $FAILED failed"
 ((FAILED == 0))

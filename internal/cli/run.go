@@ -23,19 +23,28 @@ var commands = map[string]func(args []string, std proc) int{
 // Run runs the command that args name (without the program's name) and
 // returns the process exit code. With no command it opens the wizard.
 func Run(args []string, std Stdio, build Build) int {
-	p := proc{Stdio: std, build: build}
+	end := &runEnd{command: "wizard"}
+	p := proc{Stdio: std, build: build, end: end}
+	code := dispatch(args, p)
+	end.finish(code)
+	return code
+}
+
+// dispatch runs the command args name, the wizard by default.
+func dispatch(args []string, p proc) int {
 	if len(args) == 0 {
 		return runGUI(args, p)
 	}
 	if cmd, ok := commands[args[0]]; ok {
+		p.end.command = args[0]
 		return cmd(args[1:], p)
 	}
 	switch args[0] {
 	case "version", "--version", "-version":
-		fmt.Fprintln(std.Out, build.String())
+		fmt.Fprintln(p.Out, p.build.String())
 		return exitOK
 	case "help", "--help", "-help", "-h":
-		fmt.Fprint(std.Out, usageText)
+		fmt.Fprint(p.Out, usageText)
 		return exitOK
 	}
 	return runGUI(args, p)

@@ -67,6 +67,7 @@ func openRuntimeWith(std proc, logLevel string, o settings.Overrides, askSystem 
 	if err != nil {
 		return nil, usageError{err.Error()}
 	}
+	closeLog = std.end.adopt(log, closeLog)
 	store := settings.NewStore(dirs.SettingsFile())
 	s, warn, err := store.Load()
 	var unusable *settings.UnusableError

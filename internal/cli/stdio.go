@@ -101,6 +101,7 @@ func vcsRevision() string {
 type proc struct {
 	Stdio
 	build Build
+	end   *runEnd // closes the log with the exit code; nil in tests
 }
 
 // usageError is a problem with the command line; it exits with exitUsage.

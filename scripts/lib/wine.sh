@@ -12,6 +12,8 @@
 #   wine_use_prefix DIR       exports them for an existing prefix (one made by
 #                             wine_new_prefix in a background job, say)
 #   wine_stop                 ends the prefix's wineserver and its processes
+#   wine_wait PID DONE        waits for a run, ending it if Wine stalls after the
+#                             program finished (sets WINE_STATUS, WINE_STALLED)
 #
 # Variables it exports: WINEPREFIX, WINEARCH=win64, WINEDEBUG=-all, and
 # WINEDLLOVERRIDES (the stand-in as native; winemenubuilder off, so Wine never
@@ -67,4 +69,33 @@ wine_stop() {
 	[[ -n "${WINEPREFIX:-}" ]] || return 0
 	wineserver -k 2>/dev/null || true
 	wineserver -w 2>/dev/null || true
+}
+
+# wine_wait PID DONE: waits for PID, a background run of a Windows program
+# under Wine (or a timeout(1) around one), and sets WINE_STATUS to its exit
+# status. DONE is a command that succeeds once the program has said that it
+# finished its work (the last line of its log, a test binary's final PASS):
+# from then on the process has WINE_EXIT_GRACE seconds (default 15) to end.
+# Wine's process teardown sometimes stalls on a loaded machine: the program
+# has called ExitProcess and every thread waits on wineserver (about 1 run
+# in 100 under a load of 20; never seen with a Linux build). A run that
+# finished and then stalled is ended (SIGTERM to PID; a timeout(1) passes it
+# on, then SIGKILL): WINE_STALLED=1, and the caller takes the outcome from
+# what the program said, not from WINE_STATUS. A run that never says it
+# finished is waited for as long as it runs.
+wine_wait() {
+	local pid=$1 done=$2 since=""
+	WINE_STALLED=0
+	while kill -0 "$pid" 2>/dev/null; do
+		if [[ -z "$since" ]]; then
+			"$done" && since=$SECONDS
+		elif ((SECONDS - since >= ${WINE_EXIT_GRACE:-15})); then
+			WINE_STALLED=1
+			kill -TERM "$pid" 2>/dev/null || true
+			break
+		fi
+		sleep 0.2
+	done
+	WINE_STATUS=0
+	wait "$pid" || WINE_STATUS=$?
 }

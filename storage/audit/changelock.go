@@ -14,6 +14,7 @@ import (
 	"unicode"
 
 	"abha-deactivate/abdm"
+	"abha-deactivate/storage/filelock"
 	"abha-deactivate/storage/paths"
 )
 
@@ -21,9 +22,6 @@ import (
 // terminal on this computer is already deactivating or reactivating the
 // same ABHA: nothing is sent for this one.
 var ErrChangeInProgress = abdm.ErrAnotherChange
-
-// errLocked is tryLockFile's answer when the lock is held elsewhere.
-var errLocked = errors.New("locked")
 
 // ChangeLockWait is how long Intent waits for another window's change of
 // the same ABHA to finish before it reports ErrChangeInProgress (which it
@@ -72,7 +70,7 @@ func (c *changeLocks) acquire(ctx context.Context, id, number, address string) e
 	if err != nil {
 		return fmt.Errorf("audit: change lock: %w", err)
 	}
-	if err = tryLockFile(f); err == nil {
+	if err = filelock.TryLock(f); err == nil {
 		c.mu.Lock()
 		c.held[id] = f
 		c.mu.Unlock()
@@ -82,19 +80,19 @@ func (c *changeLocks) acquire(ctx context.Context, id, number, address string) e
 	// succeed: this one sends nothing, even if the lock frees up. It waits a
 	// little first, so that the other can finish before staff are told.
 	deadline := time.Now().Add(c.wait)
-	for errors.Is(err, errLocked) && time.Now().Before(deadline) {
+	for errors.Is(err, filelock.ErrLocked) && time.Now().Before(deadline) {
 		if perr := pause(ctx, 50*time.Millisecond); perr != nil {
 			err = perr
 			break
 		}
-		err = tryLockFile(f)
+		err = filelock.TryLock(f)
 	}
 	if err == nil {
-		_ = unlockFile(f)
-		err = errLocked
+		_ = filelock.Unlock(f)
+		err = filelock.ErrLocked
 	}
 	f.Close()
-	if errors.Is(err, errLocked) {
+	if errors.Is(err, filelock.ErrLocked) {
 		return ErrChangeInProgress
 	}
 	return fmt.Errorf("audit: change lock: %w", err)
@@ -107,7 +105,7 @@ func (c *changeLocks) release(id string) {
 	delete(c.held, id)
 	c.mu.Unlock()
 	if f != nil {
-		_ = unlockFile(f)
+		_ = filelock.Unlock(f)
 		f.Close()
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+
+	"abha-deactivate/storage/filelock"
 )
 
 // openVerifySnapshot is openSnapshot that also reads the head file under
@@ -20,13 +22,13 @@ func openVerifySnapshot(path string) (*os.File, int64, trailHead, string, error)
 	if err != nil {
 		return nil, 0, h, "", err
 	}
-	if err := lockFile(f, false); err != nil {
+	if err := filelock.Lock(f, false); err != nil {
 		f.Close()
 		return nil, 0, h, "", fmt.Errorf("audit: locking %s: %w", path, err)
 	}
 	fi, err := f.Stat()
 	h, state, _ := readHead(path)
-	_ = unlockFile(f)
+	_ = filelock.Unlock(f)
 	if err != nil {
 		f.Close()
 		return nil, 0, h, "", fmt.Errorf("audit: reading %s: %w", path, err)

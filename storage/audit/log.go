@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"abha-deactivate/storage/filelock"
 	"abha-deactivate/storage/paths"
 
 	"github.com/sirupsen/logrus"
@@ -77,10 +78,10 @@ func (l *Log) Append(ctx context.Context, r Record) error {
 		return err
 	}
 	defer f.Close()
-	if err := lockFile(f, true); err != nil {
+	if err := filelock.Lock(f, true); err != nil {
 		return fmt.Errorf("audit: locking %s: %w", l.path, err)
 	}
-	defer func() { _ = unlockFile(f) }()
+	defer func() { _ = filelock.Unlock(f) }()
 	if err := ctx.Err(); err != nil { // the lock may have taken a while
 		return fmt.Errorf("audit: %w", err)
 	}

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+
+	"abha-deactivate/storage/filelock"
 )
 
 // maxChunk is the largest read of the reverse line reader.
@@ -91,11 +93,11 @@ func (rl *reverseLines) next() ([]byte, int64, error) {
 type sharedReader struct{ f *os.File }
 
 func (s sharedReader) ReadAt(p []byte, off int64) (int, error) {
-	if err := lockFile(s.f, false); err != nil {
+	if err := filelock.Lock(s.f, false); err != nil {
 		return 0, fmt.Errorf("locking: %w", err)
 	}
 	n, err := s.f.ReadAt(p, off)
-	if uerr := unlockFile(s.f); err == nil && uerr != nil {
+	if uerr := filelock.Unlock(s.f); err == nil && uerr != nil {
 		err = fmt.Errorf("unlocking: %w", uerr)
 	}
 	return n, err
@@ -112,12 +114,12 @@ func openSnapshot(path string) (*os.File, int64, error) {
 	if err != nil {
 		return nil, 0, err
 	}
-	if err := lockFile(f, false); err != nil {
+	if err := filelock.Lock(f, false); err != nil {
 		f.Close()
 		return nil, 0, fmt.Errorf("audit: locking %s: %w", path, err)
 	}
 	fi, err := f.Stat()
-	_ = unlockFile(f)
+	_ = filelock.Unlock(f)
 	if err != nil {
 		f.Close()
 		return nil, 0, fmt.Errorf("audit: reading %s: %w", path, err)

@@ -7,6 +7,8 @@ import (
 	"io/fs"
 	"os"
 	"time"
+
+	"abha-deactivate/storage/filelock"
 )
 
 // Limits of one pass.
@@ -107,10 +109,10 @@ func (s *Sender) lock() (func(), error) {
 	if err != nil {
 		return nil, fmt.Errorf("audit forwarding: %w", err)
 	}
-	if err := tryLock(lf); err != nil {
+	if err := filelock.TryLock(lf); err != nil {
 		lf.Close()
-		if errors.Is(err, errBusy) {
-			return nil, err
+		if errors.Is(err, filelock.ErrLocked) {
+			return nil, errBusy
 		}
 		return nil, fmt.Errorf("audit forwarding: locking: %w", err)
 	}

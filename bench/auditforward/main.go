@@ -13,27 +13,15 @@
 package main
 
 import (
-	"bufio"
 	"context"
-	"crypto/ecdsa"
-	"crypto/elliptic"
-	"crypto/rand"
-	"crypto/tls"
-	"crypto/x509"
-	"crypto/x509/pkix"
-	"encoding/pem"
 	"flag"
 	"fmt"
-	"io"
-	"math/big"
-	"net"
 	"os"
 	"path/filepath"
 	"sort"
-	"strconv"
-	"sync/atomic"
 	"time"
 
+	"abha-deactivate/internal/syslogtest"
 	"abha-deactivate/storage/audit"
 	"abha-deactivate/storage/auditforward"
 )
@@ -54,16 +42,15 @@ func run(records, runs int) error {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	caFile, cfg, err := makeTLS(dir)
+	pki, err := syslogtest.NewPKI(dir)
 	if err != nil {
 		return err
 	}
-	var received atomic.Int64
-	addr, stop, err := listen(cfg, &received)
+	coll, err := syslogtest.Listen(pki.ServerConfig())
 	if err != nil {
 		return err
 	}
-	defer stop()
+	defer coll.Close()
 	var plain, fwd []float64
 	for r := 0; r < runs; r++ {
 		d, err := appendRun(filepath.Join(dir, fmt.Sprintf("plain%d", r), "audit.jsonl"), records, nil)
@@ -72,14 +59,14 @@ func run(records, runs int) error {
 		}
 		plain = append(plain, d)
 		trail := filepath.Join(dir, fmt.Sprintf("fwd%d", r), "audit.jsonl")
-		d, err = appendRun(trail, records, &auditforward.Config{URL: "tls://" + addr, CAFile: caFile})
+		d, err = appendRun(trail, records, &auditforward.Config{URL: coll.URL(), CAFile: pki.CAFile})
 		if err != nil {
 			return err
 		}
 		fwd = append(fwd, d)
 		fmt.Fprintf(os.Stderr, "run %d: %.3f ms/record without forwarding, %.3f with\n", r+1, plain[r], fwd[r])
 	}
-	if got, want := received.Load(), int64(records*runs); got != want {
+	if got, want := len(coll.Messages()), records*runs; got != want {
 		return fmt.Errorf("the listener received %d records, want %d", got, want)
 	}
 	fmt.Printf("audit_forward_ms_per_record: %.4f\n", median(fwd)-median(plain))
@@ -141,67 +128,4 @@ func median(v []float64) float64 {
 	s := append([]float64(nil), v...)
 	sort.Float64s(s)
 	return s[len(s)/2]
-}
-
-// listen serves a TLS syslog listener that counts the frames it reads and
-// closes after the client does (the acknowledgement).
-func listen(cfg *tls.Config, received *atomic.Int64) (string, func(), error) {
-	l, err := tls.Listen("tcp", "127.0.0.1:0", cfg)
-	if err != nil {
-		return "", nil, err
-	}
-	go func() {
-		for {
-			c, err := l.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer c.Close()
-				r := bufio.NewReader(c)
-				for {
-					n, err := r.ReadString(' ')
-					if err != nil {
-						return
-					}
-					size, err := strconv.Atoi(n[:len(n)-1])
-					if err != nil {
-						return
-					}
-					if _, err := io.CopyN(io.Discard, r, int64(size)); err != nil {
-						return
-					}
-					received.Add(1)
-				}
-			}()
-		}
-	}()
-	return l.Addr().String(), func() { l.Close() }, nil
-}
-
-// makeTLS makes a CA file and a server configuration for 127.0.0.1.
-func makeTLS(dir string) (string, *tls.Config, error) {
-	caKey, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	caTmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "bench CA"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour), IsCA: true,
-		BasicConstraintsValid: true, KeyUsage: x509.KeyUsageCertSign}
-	caDER, err := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, &caKey.PublicKey, caKey)
-	if err != nil {
-		return "", nil, err
-	}
-	ca, _ := x509.ParseCertificate(caDER)
-	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	tmpl := &x509.Certificate{SerialNumber: big.NewInt(2), Subject: pkix.Name{CommonName: "127.0.0.1"},
-		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour),
-		IPAddresses: []net.IP{net.IPv4(127, 0, 0, 1)}, ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}
-	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca, &key.PublicKey, caKey)
-	if err != nil {
-		return "", nil, err
-	}
-	caFile := filepath.Join(dir, "ca.pem")
-	if err := os.WriteFile(caFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: caDER}), 0o600); err != nil {
-		return "", nil, err
-	}
-	cert := tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}
-	return caFile, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}, nil
 }

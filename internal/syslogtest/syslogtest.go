@@ -1,5 +1,7 @@
-// Package syslogtest runs a real rsyslogd with a TLS listener for tests,
-// with certificates made by openssl. Only tests import it.
+// Package syslogtest gives tests (and bench/auditforward) syslog collectors
+// over TLS: a real rsyslogd, with certificates made by openssl
+// (MakeCerts, StartRsyslog), and a Collector in the process, with
+// certificates made in Go (NewPKI, Listen).
 package syslogtest
 
 import (

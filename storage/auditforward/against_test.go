@@ -64,15 +64,15 @@ func TestAgainstNamesEachDifference(t *testing.T) {
 
 func TestAgainstMarksPendingRecords(t *testing.T) {
 	p := newPKI(t)
-	ln := startListener(t, serverConfig(p))
+	ln := startListener(t, p.ServerConfig())
 	dir := t.TempDir()
 	trail, coll := filepath.Join(dir, "audit.jsonl"), filepath.Join(dir, "collected.log")
 	appendLines(t, trail, rec(0))
-	if _, err := newTestSender(t, trail, Config{URL: ln.url(), CAFile: p.caFile}).Forward(context.Background()); err != nil {
+	if _, err := newTestSender(t, trail, Config{URL: ln.URL(), CAFile: p.CAFile}).Forward(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	appendLines(t, trail, rec(1))
-	writeFile(t, coll, ln.messages()[0]+"\n")
+	writeFile(t, coll, ln.Messages()[0]+"\n")
 	rep, err := Against(context.Background(), trail, coll)
 	if err != nil || rep.Count != 1 || rep.Differences[0].Kind != DiffMissing || !rep.Differences[0].Pending {
 		t.Fatalf("%+v %v", rep, err)

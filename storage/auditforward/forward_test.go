@@ -40,10 +40,10 @@ func newTestSender(t *testing.T, trail string, cfg Config) *Sender {
 
 func TestForwardSendsEachRecordOnceAndResumes(t *testing.T) {
 	p := newPKI(t)
-	ln := startListener(t, serverConfig(p))
+	ln := startListener(t, p.ServerConfig())
 	trail := filepath.Join(t.TempDir(), "audit.jsonl")
 	appendLines(t, trail, rec(0), rec(1), "\n", rec(2))
-	cfg := Config{URL: ln.url(), CAFile: p.caFile}
+	cfg := Config{URL: ln.URL(), CAFile: p.CAFile}
 	ctx := context.Background()
 	s := newTestSender(t, trail, cfg)
 	if res, err := s.Forward(ctx); err != nil || res.Sent != 3 || res.Pending != 0 {
@@ -61,7 +61,7 @@ func TestForwardSendsEachRecordOnceAndResumes(t *testing.T) {
 	if res, err := s2.Forward(ctx); err != nil || res.Sent != 1 {
 		t.Fatalf("the finished line: %+v %v", res, err)
 	}
-	msgs := ln.messages()
+	msgs := ln.Messages()
 	if len(msgs) != 5 {
 		t.Fatalf("%d messages: %q", len(msgs), msgs)
 	}
@@ -79,11 +79,11 @@ func TestForwardSendsEachRecordOnceAndResumes(t *testing.T) {
 
 func TestForwardWithoutAcknowledgementKeepsRecordsPending(t *testing.T) {
 	p := newPKI(t)
-	ln := startListener(t, serverConfig(p))
-	ln.setSilent(true)
+	ln := startListener(t, p.ServerConfig())
+	ln.SetSilent(true)
 	trail := filepath.Join(t.TempDir(), "audit.jsonl")
 	appendLines(t, trail, rec(0), rec(1))
-	s := newTestSender(t, trail, Config{URL: ln.url(), CAFile: p.caFile})
+	s := newTestSender(t, trail, Config{URL: ln.URL(), CAFile: p.CAFile})
 	res, err := s.Forward(context.Background())
 	if !errors.Is(err, ErrUnreachable) || res.Sent != 0 || res.Pending != 2 {
 		t.Fatalf("%+v %v", res, err)
@@ -92,7 +92,7 @@ func TestForwardWithoutAcknowledgementKeepsRecordsPending(t *testing.T) {
 	if st.Pending != 2 || st.Error == "" || st.Failed.IsZero() || !st.Stale(time.Now(), time.Hour) {
 		t.Fatalf("status %+v", st)
 	}
-	ln.setSilent(false)
+	ln.SetSilent(false)
 	if res, err := s.Forward(context.Background()); err != nil || res.Sent != 2 {
 		t.Fatalf("acknowledged: %+v %v", res, err)
 	}
@@ -103,25 +103,25 @@ func TestForwardWithoutAcknowledgementKeepsRecordsPending(t *testing.T) {
 
 func TestForwardRefusals(t *testing.T) {
 	p, other := newPKI(t), newPKI(t)
-	ln := startListener(t, serverConfig(p))
-	mutual := serverConfig(p)
-	mutual.ClientAuth, mutual.ClientCAs = tls.RequireAndVerifyClientCert, p.pool
+	ln := startListener(t, p.ServerConfig())
+	mutual := p.ServerConfig()
+	mutual.ClientAuth, mutual.ClientCAs = tls.RequireAndVerifyClientCert, p.Pool
 	lnMutual := startListener(t, mutual)
-	old := serverConfig(p)
+	old := p.ServerConfig()
 	old.MinVersion, old.MaxVersion = tls.VersionTLS10, tls.VersionTLS11
 	lnOld := startListener(t, old)
-	port := ln.l.Addr().(interface{ String() string }).String()
+	port := ln.Addr()
 	for _, c := range []struct {
 		name string
 		cfg  Config
 		ok   bool
 	}{
-		{"other CA", Config{URL: ln.url(), CAFile: other.caFile}, false},
-		{"name not in the certificate", Config{URL: "tls://localhost:" + port[strings.LastIndex(port, ":")+1:], CAFile: p.caFile}, false},
-		{"no client certificate", Config{URL: lnMutual.url(), CAFile: p.caFile}, false},
-		{"client certificate", Config{URL: lnMutual.url(), CAFile: p.caFile, CertFile: p.certFile, KeyFile: p.keyFile}, true},
-		{"TLS 1.1", Config{URL: lnOld.url(), CAFile: p.caFile}, false},
-		{"nobody listening", Config{URL: "tls://127.0.0.1:1", CAFile: p.caFile}, false},
+		{"other CA", Config{URL: ln.URL(), CAFile: other.CAFile}, false},
+		{"name not in the certificate", Config{URL: "tls://localhost:" + port[strings.LastIndex(port, ":")+1:], CAFile: p.CAFile}, false},
+		{"no client certificate", Config{URL: lnMutual.URL(), CAFile: p.CAFile}, false},
+		{"client certificate", Config{URL: lnMutual.URL(), CAFile: p.CAFile, CertFile: p.CertFile, KeyFile: p.KeyFile}, true},
+		{"TLS 1.1", Config{URL: lnOld.URL(), CAFile: p.CAFile}, false},
+		{"nobody listening", Config{URL: "tls://127.0.0.1:1", CAFile: p.CAFile}, false},
 	} {
 		trail := filepath.Join(t.TempDir(), "audit.jsonl")
 		appendLines(t, trail, rec(0))
@@ -134,11 +134,11 @@ func TestForwardRefusals(t *testing.T) {
 
 func TestForwardCursorMismatchSendsTheTrailAgain(t *testing.T) {
 	p := newPKI(t)
-	ln := startListener(t, serverConfig(p))
+	ln := startListener(t, p.ServerConfig())
 	dir := t.TempDir()
 	trail := filepath.Join(dir, "audit.jsonl")
 	appendLines(t, trail, rec(0), rec(1))
-	s := newTestSender(t, trail, Config{URL: ln.url(), CAFile: p.caFile})
+	s := newTestSender(t, trail, Config{URL: ln.URL(), CAFile: p.CAFile})
 	ctx := context.Background()
 	if _, err := s.Forward(ctx); err != nil {
 		t.Fatal(err)
@@ -163,18 +163,18 @@ func TestForwardCursorMismatchSendsTheTrailAgain(t *testing.T) {
 		t.Fatalf("rotated: %+v %v", res, err)
 	}
 	aside, _ := filepath.Glob(trail + CursorSuffix + ".mismatch-*")
-	if len(aside) == 0 || len(ln.messages()) != 5 {
-		t.Fatalf("kept aside %v, %d messages", aside, len(ln.messages()))
+	if len(aside) == 0 || len(ln.Messages()) != 5 {
+		t.Fatalf("kept aside %v, %d messages", aside, len(ln.Messages()))
 	}
 }
 
 func TestForwarderCoalescesAndRetries(t *testing.T) {
 	p := newPKI(t)
-	ln := startListener(t, serverConfig(p))
-	ln.setSilent(true) // at first the collector does not acknowledge
+	ln := startListener(t, p.ServerConfig())
+	ln.SetSilent(true) // at first the collector does not acknowledge
 	trail := filepath.Join(t.TempDir(), "audit.jsonl")
 	appendLines(t, trail, rec(0))
-	s := newTestSender(t, trail, Config{URL: ln.url(), CAFile: p.caFile})
+	s := newTestSender(t, trail, Config{URL: ln.URL(), CAFile: p.CAFile})
 	passes := make(chan error, 100)
 	f := StartForwarder(s, func(_ Result, err error) { passes <- err })
 	f.minB = 50 * time.Millisecond
@@ -190,7 +190,7 @@ func TestForwarderCoalescesAndRetries(t *testing.T) {
 	if err := <-passes; !errors.Is(err, ErrUnreachable) {
 		t.Fatalf("first pass: %v", err)
 	}
-	ln.setSilent(false)
+	ln.SetSilent(false)
 	deadline := time.After(10 * time.Second)
 	for {
 		select {
@@ -199,10 +199,7 @@ func TestForwarderCoalescesAndRetries(t *testing.T) {
 				continue // a retry before the collector answered
 			}
 			if st, _ := ReadStatus(context.Background(), trail); st.Pending == 0 {
-				ln.mu.Lock()
-				conns := ln.conns
-				ln.mu.Unlock()
-				if conns > 10 {
+				if conns := ln.Conns(); conns > 10 {
 					t.Fatalf("%d connections for 50 records: kicks were not folded together", conns)
 				}
 				return
@@ -217,15 +214,15 @@ func TestForwarderCoalescesAndRetries(t *testing.T) {
 // nothing and says so; afterwards it sends.
 func TestForwardBusyWhileAnotherProcessForwards(t *testing.T) {
 	p := newPKI(t)
-	ln := startListener(t, serverConfig(p))
+	ln := startListener(t, p.ServerConfig())
 	trail := filepath.Join(t.TempDir(), "audit.jsonl")
 	appendLines(t, trail, rec(0), rec(1))
-	other := newTestSender(t, trail, Config{URL: ln.url(), CAFile: p.caFile})
+	other := newTestSender(t, trail, Config{URL: ln.URL(), CAFile: p.CAFile})
 	unlock, err := other.lock() // a second open of the lock file: as another process's
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := newTestSender(t, trail, Config{URL: ln.url(), CAFile: p.caFile})
+	s := newTestSender(t, trail, Config{URL: ln.URL(), CAFile: p.CAFile})
 	res, err := s.Forward(context.Background())
 	if err != nil || !res.Busy || res.Sent != 0 || res.Pending != 2 {
 		t.Fatalf("busy: %+v %v", res, err)

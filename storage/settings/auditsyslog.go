@@ -25,8 +25,44 @@ const (
 	FieldAuditSyslogKey  Field = "auditSyslogKey"
 )
 
+// auditFields says, once for each forwarding field, what the switches of
+// policy.go say for the others: its registry value name, its label and
+// where it sits in Settings and in Overrides.
+var auditFields = []struct {
+	field           Field
+	registry, label string
+	setting         func(*AuditForwarding) *string
+	override        func(AuditOverrides) *string
+}{
+	{FieldAuditSyslog, "AuditSyslog", "Audit collector",
+		func(a *AuditForwarding) *string { return &a.AuditSyslog }, func(o AuditOverrides) *string { return o.AuditSyslog }},
+	{FieldAuditSyslogCA, "AuditSyslogCA", "Audit collector CA file",
+		func(a *AuditForwarding) *string { return &a.AuditSyslogCA }, func(o AuditOverrides) *string { return o.AuditSyslogCA }},
+	{FieldAuditSyslogCert, "AuditSyslogCert", "Audit client certificate",
+		func(a *AuditForwarding) *string { return &a.AuditSyslogCert }, func(o AuditOverrides) *string { return o.AuditSyslogCert }},
+	{FieldAuditSyslogKey, "AuditSyslogKey", "Audit client key",
+		func(a *AuditForwarding) *string { return &a.AuditSyslogKey }, func(o AuditOverrides) *string { return o.AuditSyslogKey }},
+}
+
 // auditPolicyFields are the audit forwarding fields a policy can set.
-var auditPolicyFields = []Field{FieldAuditSyslog, FieldAuditSyslogCA, FieldAuditSyslogCert, FieldAuditSyslogKey}
+var auditPolicyFields = func() []Field {
+	out := make([]Field, len(auditFields))
+	for i, a := range auditFields {
+		out[i] = a.field
+	}
+	return out
+}()
+
+// auditField returns f's index in auditFields, or -1 when f is not a
+// forwarding field.
+func auditField(f Field) int {
+	for i, a := range auditFields {
+		if a.field == f {
+			return i
+		}
+	}
+	return -1
+}
 
 // AuditForwardConfig is the forwarding configuration the settings give.
 func (s Settings) AuditForwardConfig() auditforward.Config {
@@ -43,81 +79,7 @@ func (s Settings) validateAuditSyslog() error {
 	return nil
 }
 
-// auditRegistryName is RegistryName for the forwarding fields.
-func auditRegistryName(f Field) string {
-	switch f {
-	case FieldAuditSyslog:
-		return "AuditSyslog"
-	case FieldAuditSyslogCA:
-		return "AuditSyslogCA"
-	case FieldAuditSyslogCert:
-		return "AuditSyslogCert"
-	case FieldAuditSyslogKey:
-		return "AuditSyslogKey"
-	}
-	return ""
-}
-
-// auditLabel is label for the forwarding fields.
-func auditLabel(f Field) string {
-	switch f {
-	case FieldAuditSyslog:
-		return "Audit collector"
-	case FieldAuditSyslogCA:
-		return "Audit collector CA file"
-	case FieldAuditSyslogCert:
-		return "Audit client certificate"
-	case FieldAuditSyslogKey:
-		return "Audit client key"
-	}
-	return string(f)
-}
-
-// auditTextField is textField for the forwarding fields, nil for others.
-func (s *Settings) auditTextField(f Field) *string {
-	switch f {
-	case FieldAuditSyslog:
-		return &s.AuditSyslog
-	case FieldAuditSyslogCA:
-		return &s.AuditSyslogCA
-	case FieldAuditSyslogCert:
-		return &s.AuditSyslogCert
-	case FieldAuditSyslogKey:
-		return &s.AuditSyslogKey
-	}
-	return nil
-}
-
 // AuditOverrides are the flags that change forwarding for one run.
 type AuditOverrides struct {
 	AuditSyslog, AuditSyslogCA, AuditSyslogCert, AuditSyslogKey *string
-}
-
-// auditField is Overrides.field for the forwarding fields.
-func (o Overrides) auditField(f Field) *string {
-	switch f {
-	case FieldAuditSyslog:
-		return o.AuditSyslog
-	case FieldAuditSyslogCA:
-		return o.AuditSyslogCA
-	case FieldAuditSyslogCert:
-		return o.AuditSyslogCert
-	case FieldAuditSyslogKey:
-		return o.AuditSyslogKey
-	}
-	return nil
-}
-
-// withAudit applies the forwarding overrides.
-func (s Settings) withAudit(o AuditOverrides) Settings {
-	for _, p := range []struct {
-		dst *string
-		v   *string
-	}{{&s.AuditSyslog, o.AuditSyslog}, {&s.AuditSyslogCA, o.AuditSyslogCA},
-		{&s.AuditSyslogCert, o.AuditSyslogCert}, {&s.AuditSyslogKey, o.AuditSyslogKey}} {
-		if p.v != nil {
-			*p.dst = *p.v
-		}
-	}
-	return s
 }

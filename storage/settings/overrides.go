@@ -43,7 +43,9 @@ func (s Settings) With(o Overrides) Settings {
 	set(&s.ProxyURL, o.ProxyURL)
 	set(&s.CABundle, o.CABundle)
 	set(&s.Language, o.Language)
-	s = s.withAudit(o.AuditOverrides)
+	for _, f := range auditPolicyFields {
+		set(s.textField(f), o.field(f))
+	}
 	if o.Environment == nil && (o.GatewayURL != nil || o.HealthIDURL != nil) {
 		s.Environment = string(abdm.EnvCustom)
 	}

@@ -57,7 +57,10 @@ func (f Field) RegistryName() string {
 	case FieldFacilityName:
 		return "FacilityName"
 	}
-	return auditRegistryName(f)
+	if i := auditField(f); i >= 0 {
+		return auditFields[i].registry
+	}
+	return ""
 }
 
 // label is the field's name as the user knows it, as in Validate's errors.
@@ -82,7 +85,10 @@ func (f Field) label(gen abdm.Generation) string {
 	case FieldFacilityName:
 		return "Facility name"
 	}
-	return auditLabel(f)
+	if i := auditField(f); i >= 0 {
+		return auditFields[i].label
+	}
+	return string(f)
 }
 
 // Policy is the machine-wide settings facility IT has set: on Windows the
@@ -170,8 +176,8 @@ func (s *Settings) textField(f Field) *string {
 	case FieldLanguage:
 		return &s.Language
 	}
-	if p := s.auditTextField(f); p != nil {
-		return p
+	if i := auditField(f); i >= 0 {
+		return auditFields[i].setting(&s.AuditForwarding)
 	}
 	panic("settings: unknown policy field " + string(f))
 }
@@ -278,7 +284,10 @@ func (o Overrides) field(f Field) *string {
 	case FieldCABundle:
 		return o.CABundle
 	}
-	return o.auditField(f)
+	if i := auditField(f); i >= 0 {
+		return auditFields[i].override(o.AuditOverrides)
+	}
+	return nil
 }
 
 // fieldNamed returns the policy field whose settings.json key or registry

@@ -8,8 +8,9 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"time"
+
+	"abha-deactivate/storage/atomicfile"
 )
 
 // CursorSuffix is added to the trail's file name to name its cursor file.
@@ -49,26 +50,13 @@ func LoadCursor(trail string) (Cursor, error) {
 	return c, nil
 }
 
-// saveCursor replaces the cursor file atomically (a temporary file renamed
-// over it, both flushed to disk).
+// saveCursor replaces the cursor file atomically.
 func saveCursor(trail string, c Cursor) error {
 	data, err := json.Marshal(c)
 	if err != nil {
 		return fmt.Errorf("audit forwarding: encoding the cursor: %w", err)
 	}
-	path := CursorPath(trail)
-	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("audit forwarding: saving the cursor: %w", err)
-	}
-	defer func() { _ = os.Remove(tmp.Name()) }()
-	_, werr := tmp.Write(append(data, '\n'))
-	serr := tmp.Sync()
-	cerr := tmp.Close()
-	if err := errors.Join(werr, serr, cerr); err != nil {
-		return fmt.Errorf("audit forwarding: saving the cursor: %w", err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
+	if err := atomicfile.Write(CursorPath(trail), append(data, '\n')); err != nil {
 		return fmt.Errorf("audit forwarding: saving the cursor: %w", err)
 	}
 	return nil

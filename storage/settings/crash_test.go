@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"abha-deactivate/storage/atomicfile"
 )
 
 // Environment switches that turn this test binary into the crash child.
@@ -107,7 +109,7 @@ func TestSaveSurvivesKill(t *testing.T) {
 		if strings.Contains(e.Name(), ".corrupt-") {
 			t.Errorf("a settings file was set aside: %s", e.Name())
 		}
-		if strings.HasPrefix(e.Name(), tempPrefix(path)) {
+		if strings.HasPrefix(e.Name(), atomicfile.TempPrefix(path)) {
 			temps++
 		}
 	}

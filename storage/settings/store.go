@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"abha-deactivate/storage/atomicfile"
 	"abha-deactivate/storage/paths"
 )
 
@@ -154,7 +155,7 @@ func (s *Store) save(set Settings) error {
 			}
 		}
 	}
-	if err := writeFileAtomic(s.path, append(data, '\n')); err != nil {
+	if err := atomicfile.Write(s.path, append(data, '\n')); err != nil {
 		return fmt.Errorf("saving settings: %w", err)
 	}
 	return nil

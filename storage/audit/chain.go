@@ -81,8 +81,10 @@ func lineHash(line []byte) [sha256.Size]byte {
 	return sum
 }
 
-// lineHashHex is lineHash as Prev spells it.
-func lineHashHex(line []byte) string {
+// LineHash is the chain hash of a trail line (without its "\n") as Prev
+// spells it: the SHA-256 of its bytes with every "\r" removed, in lowercase
+// hex. The collector's copy is checked against it (storage/auditforward).
+func LineHash(line []byte) string {
 	sum := lineHash(line)
 	return hex.EncodeToString(sum[:])
 }
@@ -135,7 +137,7 @@ func readTail(r io.ReaderAt, size int64) (tail, error) {
 		line := buf[i+1 : lineEnd]
 		if !blank(line) {
 			if len(line) <= MaxLine {
-				t.found, t.hash, t.end = true, lineHashHex(line), from+int64(end)
+				t.found, t.hash, t.end = true, LineHash(line), from+int64(end)
 			}
 			return t, nil
 		}

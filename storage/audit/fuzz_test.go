@@ -52,10 +52,10 @@ func FuzzAuditRead(f *testing.F) {
 		outcomeLine + "\r\n" + intentLine + "\r\n",
 		`{"id":"b","time":"0000-01-01T00:00:00Z","event":"outcome","outcome":"-1","otherText":"@SUM(A1)"}` + "\n",
 		"", "\n", "null\n", `{"id":"c","time":"2026-11-26T07:35:00Z","event":"intent","id":""}`,
-		intentLine + "\n" + outcomeLine[:len(outcomeLine)-1] + `,"prev":"` + lineHashHex([]byte(intentLine)) + `"}` + "\n",
+		intentLine + "\n" + outcomeLine[:len(outcomeLine)-1] + `,"prev":"` + LineHash([]byte(intentLine)) + `"}` + "\n",
 		`{"id":"d","time":"2026-11-26T07:35:00Z","event":"intent","prev":"` + ChainStart + `"}` + "\r\n\n" +
 			`{"id":"d","time":"2026-11-26T07:36:00Z","event":"outcome","outcome":"deactivated","prev":"` +
-			lineHashHex([]byte(`{"id":"d","time":"2026-11-26T07:35:00Z","event":"intent","prev":"`+ChainStart+`"}`)) + `"}`,
+			LineHash([]byte(`{"id":"d","time":"2026-11-26T07:35:00Z","event":"intent","prev":"`+ChainStart+`"}`)) + `"}`,
 	} {
 		f.Add([]byte(s))
 	}
@@ -161,7 +161,7 @@ func checkVerify(t *testing.T, l *Log, data []byte, stats ReadStats) {
 		default:
 			intact = intact && ok && r.Prev == prev
 		}
-		prev, prevOK = lineHashHex(line), ok
+		prev, prevOK = LineHash(line), ok
 	}
 	if rep.Intact != intact || (rep.Break == nil) != intact {
 		t.Fatalf("Verify says intact=%v (%+v), a plain pass %v", rep.Intact, rep.Break, intact)

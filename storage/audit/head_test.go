@@ -28,7 +28,7 @@ func lastPrev(t *testing.T, l *Log) string {
 func TestLastRecordEditDetected(t *testing.T) {
 	l := chainedLog(t, 5)
 	lines := fileLines(t, l)
-	original := lineHashHex(bytes.TrimSuffix(lines[4], []byte("\n")))
+	original := LineHash(bytes.TrimSuffix(lines[4], []byte("\n")))
 	lines[4] = bytes.Replace(lines[4], []byte("txn-1"), []byte("txn-9"), 1) // same length
 	writeLines(t, l, lines)
 	rep := verify(t, l)

@@ -88,7 +88,7 @@ func headHolds(r io.ReaderAt, size int64, h trailHead, t tail) (bool, error) {
 		return t.found && !t.cutOff && t.end == size && t.hash == h.Hash, nil
 	case h.Size < size:
 		line, ok, err := lineEndingAt(r, h.Size)
-		return ok && err == nil && lineHashHex(line) == h.Hash, err
+		return ok && err == nil && LineHash(line) == h.Hash, err
 	}
 	return false, nil // shorter than it was
 }

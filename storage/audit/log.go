@@ -114,7 +114,7 @@ func (l *Log) write(ctx context.Context, f *os.File, r Record, fillTime bool) er
 	if len(line) > MaxLine {
 		return fmt.Errorf("audit: a record of %d bytes (at most %d)", len(line), MaxLine)
 	}
-	next := trailHead{Size: fi.Size() + int64(len(line)) + 1, Lines: lk.lines + 1, Hash: lineHashHex(line)}
+	next := trailHead{Size: fi.Size() + int64(len(line)) + 1, Lines: lk.lines + 1, Hash: LineHash(line)}
 	if lk.cutOff {
 		// A cut-off last line (disk full, edited by hand) must not swallow this
 		// record; the record links to it, and Verify reports it as damaged.

@@ -216,7 +216,7 @@ func TestCutOffLineIsKeptLinkedAndReported(t *testing.T) {
 	}
 	var r Record
 	_ = json.Unmarshal(lines[4], &r)
-	if r.ID != "after" || r.Prev != lineHashHex(lines[3][:len(lines[3])-1]) {
+	if r.ID != "after" || r.Prev != LineHash(lines[3][:len(lines[3])-1]) {
 		t.Errorf("the record after the cut-off line links to %q", r.Prev)
 	}
 	rep := verify(t, l)

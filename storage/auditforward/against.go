@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"io"
 	"os"
+
+	"abha-deactivate/storage/audit"
 )
 
 // Kinds of difference between the trail and a collector's copy.
@@ -126,7 +128,7 @@ func (rep *AgainstReport) match(raw []byte, n int, entries map[string][]*trailEn
 	}
 	rep.CollectorRecords++
 	key, id, event := recordKey(line)
-	hash := LineHash(line)
+	hash := audit.LineHash(line)
 	d := Difference{ID: id, Event: event, CollectorLine: n, CollectorHash: hash}
 	cands := entries[key]
 	if len(cands) == 0 {
@@ -179,7 +181,7 @@ func pick(cands []*trailEntry, hash string) *trailEntry {
 func recordKey(line []byte) (key, id, event string) {
 	var f lineFields
 	if json.Unmarshal(line, &f) != nil || f.ID == "" {
-		return "hash:" + LineHash(line), "", ""
+		return "hash:" + audit.LineHash(line), "", ""
 	}
 	return f.ID + "\x00" + f.Event, f.ID, f.Event
 }
@@ -209,7 +211,7 @@ func readTrail(ctx context.Context, path string) (map[string][]*trailEntry, []*t
 		off += int64(len(raw))
 		if line := bytes.TrimSuffix(raw, []byte{'\n'}); len(bytes.TrimSpace(line)) > 0 {
 			key, id, event := recordKey(line)
-			e := &trailEntry{id: id, event: event, hash: LineHash(line), line: n, pending: start >= cur.Offset}
+			e := &trailEntry{id: id, event: event, hash: audit.LineHash(line), line: n, pending: start >= cur.Offset}
 			entries[key] = append(entries[key], e)
 			order = append(order, e)
 		}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"abha-deactivate/storage/atomicfile"
+	"abha-deactivate/storage/audit"
 )
 
 // CursorSuffix is added to the trail's file name to name its cursor file.
@@ -19,7 +20,7 @@ const CursorSuffix = ".forwarded"
 // Cursor records how much of the trail the collector has acknowledged.
 type Cursor struct {
 	Offset   int64     `json:"offset"`             // bytes of the trail acknowledged (always after a "\n")
-	LastHash string    `json:"lastHash,omitempty"` // LineHash of the last non-blank line before Offset
+	LastHash string    `json:"lastHash,omitempty"` // audit.LineHash of the last non-blank line before Offset
 	Sent     int64     `json:"sent"`               // records acknowledged in all
 	Time     time.Time `json:"time,omitzero"`      // when the last batch was acknowledged
 	// Collector is the address the records went to, so that pointing the
@@ -77,7 +78,7 @@ func checkCursor(f io.ReaderAt, size int64, c Cursor) error {
 	if err != nil {
 		return err
 	}
-	if (last == nil && c.LastHash != "") || (last != nil && LineHash(last) != c.LastHash) {
+	if (last == nil && c.LastHash != "") || (last != nil && audit.LineHash(last) != c.LastHash) {
 		return errors.New("the last record forwarded is no longer where it was in the trail: the trail was edited, replaced or rotated")
 	}
 	return nil

@@ -2,12 +2,12 @@ package auditforward
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"strconv"
 	"strings"
 	"time"
+
+	"abha-deactivate/storage/audit"
 )
 
 // Wire constants (see the package documentation).
@@ -38,14 +38,6 @@ type lineFields struct {
 	Prev    string    `json:"prev"`
 }
 
-// LineHash is the chain hash of a trail line (without its "\n"): the
-// SHA-256 of its bytes with every "\r" removed, in lowercase hex, as
-// audit's chain computes it.
-func LineHash(line []byte) string {
-	sum := sha256.Sum256(bytes.ReplaceAll(line, []byte{'\r'}, nil))
-	return hex.EncodeToString(sum[:])
-}
-
 // Message returns the RFC 5424 message for one trail line (without its "\n").
 // A line that is not a record (damaged, edited) is still sent, with NIL
 // time and event and severity warning, so the collector holds it too.
@@ -71,7 +63,7 @@ func Message(line []byte, o Origin) []byte {
 	b.WriteByte(' ')
 	b.WriteString(headerField(f.Event, 32))
 	b.WriteString(" [" + SDID)
-	for _, p := range [][2]string{{"id", f.ID}, {"event", f.Event}, {"prev", f.Prev}, {"hash", LineHash(line)}} {
+	for _, p := range [][2]string{{"id", f.ID}, {"event", f.Event}, {"prev", f.Prev}, {"hash", audit.LineHash(line)}} {
 		if p[1] != "" {
 			b.WriteString(" " + p[0] + `="` + EscapeParam(p[1]) + `"`)
 		}

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"abha-deactivate/storage/audit"
 )
 
 func TestEscapeParam(t *testing.T) {
@@ -37,7 +39,7 @@ func TestMessageFields(t *testing.T) {
 		`"outcome":"rejected","prev":"` + strings.Repeat("ab", 32) + `"}`)
 	msg := string(Message(line, Origin{Host: "desk 1\x00é", PID: 4242}))
 	want := `<84>1 2026-12-03T10:11:12.123456Z desk1 abha-deactivate 4242 outcome [abha@32473 id="a\"b\]c" event="outcome" prev="` +
-		strings.Repeat("ab", 32) + `" hash="` + LineHash(line) + `"] ` + string(line)
+		strings.Repeat("ab", 32) + `" hash="` + audit.LineHash(line) + `"] ` + string(line)
 	if msg != want {
 		t.Fatalf("got\n%s\nwant\n%s", msg, want)
 	}
@@ -65,7 +67,7 @@ func TestMessageSeverityAndDamagedLines(t *testing.T) {
 }
 
 func TestLineHashIgnoresCR(t *testing.T) {
-	if LineHash([]byte("a\rb\r")) != LineHash([]byte("ab")) || LineHash([]byte("ab")) == LineHash([]byte("ba")) {
+	if audit.LineHash([]byte("a\rb\r")) != audit.LineHash([]byte("ab")) || audit.LineHash([]byte("ab")) == audit.LineHash([]byte("ba")) {
 		t.Fatal("LineHash")
 	}
 }

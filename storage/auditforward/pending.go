@@ -7,13 +7,15 @@ import (
 	"errors"
 	"fmt"
 	"io"
+
+	"abha-deactivate/storage/audit"
 )
 
 // batch is whole trail lines read from an offset.
 type batch struct {
 	lines    [][]byte // the non-blank lines, without "\n"
 	end      int64    // the offset just after the last line read (blank ones included)
-	lastHash string   // LineHash of the last line in lines, "" if none
+	lastHash string   // audit.LineHash of the last line in lines, "" if none
 }
 
 // readBatch reads the whole lines of f from offset from up to size, at most
@@ -41,7 +43,7 @@ func readBatch(ctx context.Context, f io.ReaderAt, from, size int64, maxLines, m
 			continue
 		}
 		b.lines = append(b.lines, line)
-		b.lastHash = LineHash(line)
+		b.lastHash = audit.LineHash(line)
 	}
 	return b, nil
 }

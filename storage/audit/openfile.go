@@ -38,6 +38,11 @@ func openTrail(path string, flag int) (*os.File, error) {
 	return f, nil
 }
 
+// OpenTrail opens the trail at path for reading as every reader of it
+// does: a path that is not a regular file is refused at once with
+// ErrNotRegular. A missing trail's error wraps fs.ErrNotExist.
+func OpenTrail(path string) (*os.File, error) { return openTrail(path, os.O_RDONLY) }
+
 // notRegular is the error for a trail of mode m.
 func notRegular(path string, m fs.FileMode) error {
 	what := "not a regular file"

@@ -188,7 +188,7 @@ func recordKey(line []byte) (key, id, event string) {
 
 // readTrail reads the trail's non-blank lines by key, and in order.
 func readTrail(ctx context.Context, path string) (map[string][]*trailEntry, []*trailEntry, error) {
-	f, err := os.Open(path)
+	f, err := audit.OpenTrail(path)
 	if err != nil {
 		return nil, nil, fmt.Errorf("audit verify: opening the trail: %w", err)
 	}

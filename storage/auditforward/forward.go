@@ -8,6 +8,7 @@ import (
 	"os"
 	"time"
 
+	"abha-deactivate/storage/audit"
 	"abha-deactivate/storage/filelock"
 )
 
@@ -82,7 +83,7 @@ func (s *Sender) Forward(ctx context.Context) (Result, error) {
 	case <-ctx.Done():
 		return Result{}, fmt.Errorf("audit forwarding: %w", ctx.Err())
 	}
-	f, err := os.Open(s.trail)
+	f, err := audit.OpenTrail(s.trail)
 	if errors.Is(err, fs.ErrNotExist) {
 		return Result{}, nil
 	}

@@ -5,8 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"time"
+
+	"abha-deactivate/storage/audit"
 )
 
 // Status is what the desk shows about forwarding.
@@ -33,7 +34,7 @@ func ReadStatus(ctx context.Context, trail string) (Status, error) {
 		return Status{}, err
 	}
 	st := Status{Last: cur.Time, Failed: cur.Failed, Error: cur.Error}
-	f, err := os.Open(trail)
+	f, err := audit.OpenTrail(trail)
 	if errors.Is(err, fs.ErrNotExist) {
 		return st, nil
 	}

@@ -106,7 +106,7 @@ func (s *Sender) Forward(ctx context.Context) (Result, error) {
 
 // lock takes the trail's forwarding lock file.
 func (s *Sender) lock() (func(), error) {
-	lf, err := os.OpenFile(s.trail+CursorSuffix+".lock", os.O_RDWR|os.O_CREATE, 0o600)
+	lf, err := os.OpenFile(CursorPath(s.trail)+".lock", os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("audit forwarding: %w", err)
 	}

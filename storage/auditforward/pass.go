@@ -24,14 +24,14 @@ type pass struct {
 // run checks the cursor, then sends batch after batch until none is left
 // or one fails.
 func (p *pass) run(ctx context.Context) (Result, error) {
-	if err := p.start(); err != nil {
-		return p.res, err
-	}
 	fi, err := p.f.Stat()
 	if err != nil {
 		return p.res, fmt.Errorf("audit forwarding: reading the trail: %w", err)
 	}
 	size := fi.Size()
+	if err := p.start(size); err != nil {
+		return p.res, err
+	}
 	for p.cur.Offset < size {
 		b, err := readBatch(ctx, p.f, p.cur.Offset, size, batchLines, batchBytes)
 		if err != nil {
@@ -60,22 +60,18 @@ func (p *pass) run(ctx context.Context) (Result, error) {
 	return p.res, err
 }
 
-// start loads the cursor and checks it against the trail. One that does
+// start loads the cursor and checks it against the trail of the given size. One that does
 // not match is kept aside (cursor file + ".mismatch-UNIXTIME") and
 // forwarding starts again from the beginning of the trail: the collector
 // may then hold some records twice, which `audit verify --against` names,
 // but no record is skipped.
-func (p *pass) start() error {
+func (p *pass) start(size int64) error {
 	cur, err := LoadCursor(p.s.trail)
 	if err != nil {
 		p.res.Reset = err.Error()
 		cur = Cursor{}
 	}
-	fi, err := p.f.Stat()
-	if err != nil {
-		return fmt.Errorf("audit forwarding: reading the trail: %w", err)
-	}
-	if err := checkCursor(p.f, fi.Size(), cur); err != nil {
+	if err := checkCursor(p.f, size, cur); err != nil {
 		p.res.Reset = err.Error()
 		aside := CursorPath(p.s.trail) + ".mismatch-" + strconv.FormatInt(p.s.now().Unix(), 10)
 		if rerr := os.Rename(CursorPath(p.s.trail), aside); rerr != nil {

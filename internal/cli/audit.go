@@ -190,20 +190,29 @@ func runAuditVerify(args []string, std proc) int {
 	if err != nil {
 		return rep.fail(fmt.Errorf("verify the audit trail: %w", err))
 	}
-	code := exitOK
-	if !res.Intact {
-		code = exitAuditBroken
-	}
-	if *jsonOut {
-		if err := writeJSON(std.Out, struct {
+	return auditVerdict(std, res.Intact, *jsonOut, func(code int) any {
+		return struct {
 			audit.VerifyReport
 			ExitCode int `json:"exitCode"`
-		}{res, code}); err != nil {
+		}{res, code}
+	}, func() string { return verifyText(res) })
+}
+
+// auditVerdict prints the result of a check of the trail (as JSON that
+// ends with its exit code, or in plain words) and returns that exit code:
+// exitOK when the check passed, exitAuditBroken when not.
+func auditVerdict(std proc, passed, jsonOut bool, asJSON func(code int) any, text func() string) int {
+	code := exitOK
+	if !passed {
+		code = exitAuditBroken
+	}
+	if jsonOut {
+		if err := writeJSON(std.Out, asJSON(code)); err != nil {
 			fmt.Fprintln(std.Err, "write the result:", err)
 		}
 		return code
 	}
-	fmt.Fprint(std.Out, verifyText(res))
+	fmt.Fprint(std.Out, text())
 	return code
 }
 

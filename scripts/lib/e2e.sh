@@ -209,23 +209,31 @@ start_xvfb() {
 # Its stderr and stdout go to ERR=DIR/app.stderr and OUT=DIR/app.stdout.
 # With APP_RUNNER, BIN is started by it (APP_PID is the runner's process).
 # Sets APP_DIR, APP_PID and APP_START_MS.
-# shellcheck disable=SC2034 # APP_START_MS is for the scripts
 start_app() {
 	APP_DIR=$1
 	shift
-	local runner=()
-	[[ -n "${APP_RUNNER:-}" ]] && read -r -a runner <<<"$APP_RUNNER"
 	APP_ARGS=("$@") # for find_window's one restart
 	mkdir -m 0700 "$APP_DIR/home" "$APP_DIR/config" "$APP_DIR/data" "$APP_DIR/cache" "$APP_DIR/run"
 	ERR="$APP_DIR/app.stderr"
 	OUT="$APP_DIR/app.stdout"
+	launch_app
+}
+
+# launch_app: starts BIN (with APP_RUNNER) with APP_ARGS in the folders
+# start_app made, its output in ERR and OUT (emptied first). Sets APP_PID
+# and APP_START_MS. start_app calls it; a script may call it again to start
+# the app once more in the same folders.
+# shellcheck disable=SC2034 # APP_START_MS is for the scripts
+launch_app() {
+	local runner=()
+	[[ -n "${APP_RUNNER:-}" ]] && read -r -a runner <<<"$APP_RUNNER"
 	: >"$ERR"
 	: >"$OUT"
 	APP_START_MS=$(now_ms)
 	env -u LC_ALL HOME="$APP_DIR/home" XDG_CONFIG_HOME="$APP_DIR/config" XDG_DATA_HOME="$APP_DIR/data" \
 		XDG_CACHE_HOME="$APP_DIR/cache" XDG_RUNTIME_DIR="$APP_DIR/run" LANG=en_US.UTF-8 \
 		DBUS_SESSION_BUS_ADDRESS="unix:path=$APP_DIR/no-such-bus" \
-		${runner[@]+"${runner[@]}"} "$BIN" "$@" >"$OUT" 2>"$ERR" &
+		${runner[@]+"${runner[@]}"} "$BIN" "${APP_ARGS[@]}" >"$OUT" 2>"$ERR" &
 	APP_PID=$!
 }
 
@@ -345,6 +353,16 @@ wait_in() {
 
 # wait_for MARK ERE WHAT [INTERVAL]: wait_in the app's stderr.
 wait_for() { wait_in "$ERR" "$@"; }
+
+# kv LINE KEY: the value of KEY=value (or KEY="value") in a logfmt LINE.
+kv() {
+	local re="(^| )$2=(\"([^\"\\\\]|\\\\.)*\"|[^ ]*)"
+	if [[ "$1" =~ $re ]]; then
+		local v=${BASH_REMATCH[2]}
+		v=${v#\"}
+		printf '%s' "${v%\"}"
+	fi
+}
 
 # step_re NAME: the ERE of the line level=info msg="wizard step shown" step=NAME.
 step_re() { printf 'msg="wizard step shown".* step=%s( |$)' "$1"; }

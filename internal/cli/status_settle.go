@@ -17,7 +17,7 @@ import (
 // check settled it, and a line here says so (on stderr with --json, whose
 // stdout is one object).
 func settleUnresolved(ctx context.Context, std proc, s *session, number string, st abdm.AccountStatus, json bool) {
-	if s.journal == nil || number == "" {
+	if number == "" {
 		return
 	}
 	out := std.Out

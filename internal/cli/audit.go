@@ -79,15 +79,16 @@ func runAudit(args []string, std proc) int {
 		return rep.fail(err)
 	}
 	// Both outputs stream, the newest line first, no record kept.
+	trail := audit.Open(dirs.AuditFile())
 	table := &auditTable{tw: tabwriter.NewWriter(std.Out, 0, 0, 2, ' ', 0)}
 	var stats audit.ReadStats
 	if af.csv {
-		stats, err = audit.Open(dirs.AuditFile()).ExportCSV(context.Background(), std.Out, f)
+		stats, err = trail.ExportCSV(context.Background(), std.Out, f)
 		if err != nil {
 			err = fmt.Errorf("export the audit trail: %w", err)
 		}
 	} else {
-		stats, err = scanAudit(audit.Open(dirs.AuditFile()), f, table)
+		stats, err = scanAudit(trail, f, table)
 	}
 	if err != nil {
 		return rep.fail(err)
@@ -102,14 +103,8 @@ func runAudit(args []string, std proc) int {
 	return exitOK
 }
 
-// auditOut writes the records of `audit` as they stream past.
-type auditOut interface {
-	Write(r audit.Record) error
-	Flush() error
-}
-
-// scanAudit writes to out the records of trail that f keeps.
-func scanAudit(trail *audit.Log, f audit.Filter, out auditOut) (audit.ReadStats, error) {
+// scanAudit writes to out the records of trail that f keeps, as they stream past.
+func scanAudit(trail *audit.Log, f audit.Filter, out *auditTable) (audit.ReadStats, error) {
 	var writeErr error
 	stats, err := trail.Scan(context.Background(), f, func(r audit.Record) error {
 		if writeErr = out.Write(r.Safe()); writeErr != nil {

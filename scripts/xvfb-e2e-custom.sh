@@ -195,11 +195,6 @@ while_waiting() { sandbox_alive || fail "the simulator exited while waiting for 
 # after wait_step MARK NAME: where is the focus (wait_focus)?
 after_step() { wait_focus "$1" "step $2 shown" "$2"; }
 
-# wait_event MARK NAME: waits for the line msg="wizard event" event=NAME.
-wait_event() {
-	wait_for "$1" "msg=\"wizard event\" event=\"?$2\"?( |$)" "\"wizard event\" event=\"$2\" line" >/dev/null
-}
-
 # ---------------------------------------------------------------- focus checks
 FOCUS_LINE=""
 FOCUS_WIDGET=""

@@ -58,10 +58,6 @@ at_exit() {
 }
 e2e_traps
 
-# event_re NAME: the ERE of the line msg="wizard event" event=NAME.
-event_re() { printf 'msg="wizard event" event="?%s"?( |$)' "$1"; }
-wait_event() { wait_for "$1" "$(event_re "$2")" "the \"$2\" event" >/dev/null; }
-
 # focus_to NAME: presses Tab until the "wizard focus" line names NAME.
 focus_to() {
 	local want=$1 n=0 m line widget=""

@@ -376,6 +376,12 @@ wait_step() {
 	after_step "$1" "$2"
 }
 
+# event_re NAME: the ERE of the line msg="wizard event" event=NAME.
+event_re() { printf 'msg="wizard event" event="?%s"?( |$)' "$1"; }
+
+# wait_event MARK NAME: waits for the line msg="wizard event" event=NAME after MARK.
+wait_event() { wait_for "$1" "$(event_re "$2")" "\"wizard event\" event=\"$2\" line" >/dev/null; }
+
 # ---------------------------------------------------------------- screen and keys
 # settle: frames are drawn shortly after the state changes; give them a moment.
 settle() { sleep 0.4; }

@@ -1,8 +1,9 @@
 # shellcheck shell=bash
 # The shared part of the scripts that run the app on a private Xvfb and
 # watch its log: the keyboard-only end-to-end runs of the wizard,
-# scripts/xvfb-e2e.sh (demo mode) and scripts/xvfb-e2e-custom.sh (a separate
-# simulator, typed addresses), and the package check
+# scripts/xvfb-e2e.sh (demo mode), scripts/xvfb-e2e-custom.sh (a separate
+# simulator, typed addresses), scripts/xvfb-e2e-unknown.sh (an outcome lost
+# and settled) and scripts/xvfb-e2e-settings.sh, and the package check
 # scripts/test-package-linux.sh (which starts the installed app its own way
 # and uses the messages, failure, cleanup, window and closing parts). It
 # sources scripts/lib/x11.sh. Each script keeps its own steps, knobs, logs
@@ -40,7 +41,8 @@
 #   ROOT, SHOTS   the repository and its screenshots/ folder (e2e_init)
 #   START_MS      the time of e2e_init, in ms (now_ms)
 #   XVFB_PID, DISPLAY_NUM, DISPLAY (start_xvfb); APP_PID, APP_START_MS, and
-#   APP_DIR, ERR, OUT: the app's folder, stderr and stdout (start_app);
+#   APP_DIR, ERR, OUT: the app's folder, stderr and stdout (start_app; launch_app
+#   starts the app again in them);
 #   WID, the app's window (find_window); STEPS_SEEN (wait_step), SHOT_LIST (shot);
 #   CLOSED_BY, APP_STATUS (close_and_wait)
 #

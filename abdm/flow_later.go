@@ -66,7 +66,7 @@ func (f *Flow) SettleEarlier(ctx context.Context, a Attempt) (Settled, error) {
 	if err != nil {
 		return Settled{}, err
 	}
-	out := Settled{Status: status, Outcome: settledOutcome(a, status, f.now())}
+	out := Settled{Status: status, Outcome: SettledOutcome(a, status, f.now())}
 	v := verdict(a, status)
 	out.Done = v == evDeactivationFound || v == evReactivationFound
 	if f.journal != nil {

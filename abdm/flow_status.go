@@ -42,7 +42,7 @@ func (f *Flow) CheckStatus(ctx context.Context) (AccountStatus, error) {
 		}
 	})
 	if settled != nil && f.journal != nil {
-		f.writeOutcome(*settled, settledOutcome(*settled, status, f.now()))
+		f.writeOutcome(*settled, SettledOutcome(*settled, status, f.now()))
 	}
 	return status, err
 }
@@ -97,11 +97,6 @@ var verdictOutcomes = map[flowOp]Outcome{
 // SettledOutcome is the audit trail's outcome of attempt a, whose outcome
 // was unknown, once a status check found status.
 func SettledOutcome(a Attempt, status AccountStatus, now time.Time) Outcome {
-	return settledOutcome(a, status, now)
-}
-
-// settledOutcome is the journal record of a status check after an unknown outcome.
-func settledOutcome(a Attempt, status AccountStatus, now time.Time) Outcome {
 	o := verdictOutcomes[verdict(a, status)]
 	if !a.Started.IsZero() {
 		o.Duration = now.Sub(a.Started)

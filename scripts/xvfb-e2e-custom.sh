@@ -192,23 +192,8 @@ sandbox_alive() { [[ -n "$SBX_PID" ]] && kill -0 "$SBX_PID" 2>/dev/null; }
 # Every wait fails as soon as the simulator has gone.
 while_waiting() { sandbox_alive || fail "the simulator exited while waiting for $2"; }
 
-# kv LINE KEY: the value of KEY=value (or KEY="value") in a logfmt LINE.
-kv() {
-	local re="(^| )$2=(\"([^\"\\\\]|\\\\.)*\"|[^ ]*)"
-	if [[ "$1" =~ $re ]]; then
-		local v=${BASH_REMATCH[2]}
-		v=${v#\"}
-		printf '%s' "${v%\"}"
-	fi
-}
-
 # after wait_step MARK NAME: where is the focus (wait_focus)?
 after_step() { wait_focus "$1" "step $2 shown" "$2"; }
-
-# wait_event MARK NAME: waits for the line msg="wizard event" event=NAME.
-wait_event() {
-	wait_for "$1" "msg=\"wizard event\" event=\"?$2\"?( |$)" "\"wizard event\" event=\"$2\" line" >/dev/null
-}
 
 # ---------------------------------------------------------------- focus checks
 FOCUS_LINE=""

@@ -58,20 +58,6 @@ at_exit() {
 }
 e2e_traps
 
-# kv LINE KEY: the value of KEY=value in a logrus line.
-kv() {
-	local re="(^| )$2=(\"([^\"\\\\]|\\\\.)*\"|[^ ]*)"
-	if [[ "$1" =~ $re ]]; then
-		local v=${BASH_REMATCH[2]}
-		v=${v#\"}
-		printf '%s' "${v%\"}"
-	fi
-}
-
-# event_re NAME: the ERE of the line msg="wizard event" event=NAME.
-event_re() { printf 'msg="wizard event" event="?%s"?( |$)' "$1"; }
-wait_event() { wait_for "$1" "$(event_re "$2")" "the \"$2\" event" >/dev/null; }
-
 # focus_to NAME: presses Tab until the "wizard focus" line names NAME.
 focus_to() {
 	local want=$1 n=0 m line widget=""
@@ -144,14 +130,7 @@ lose_deactivation() {
 # restart_app: starts the app again in the same folders (start_app makes them).
 restart_app() {
 	cp "$ERR" "$APP_DIR/first.stderr"
-	: >"$ERR"
-	: >"$OUT"
-	APP_START_MS=$(now_ms)
-	env -u LC_ALL HOME="$APP_DIR/home" XDG_CONFIG_HOME="$APP_DIR/config" XDG_DATA_HOME="$APP_DIR/data" \
-		XDG_CACHE_HOME="$APP_DIR/cache" XDG_RUNTIME_DIR="$APP_DIR/run" LANG=en_US.UTF-8 \
-		DBUS_SESSION_BUS_ADDRESS="unix:path=$APP_DIR/no-such-bus" \
-		"$BIN" "${APP_ARGS[@]}" >"$OUT" 2>"$ERR" &
-	APP_PID=$!
+	launch_app
 }
 
 # quit_confirmed: closes the window; the app asks first; Quit; it exits 0.

@@ -79,15 +79,16 @@ func runAudit(args []string, std proc) int {
 		return rep.fail(err)
 	}
 	// Both outputs stream, the newest line first, no record kept.
+	trail := audit.Open(dirs.AuditFile())
 	table := &auditTable{tw: tabwriter.NewWriter(std.Out, 0, 0, 2, ' ', 0)}
 	var stats audit.ReadStats
 	if af.csv {
-		stats, err = audit.Open(dirs.AuditFile()).ExportCSV(context.Background(), std.Out, f)
+		stats, err = trail.ExportCSV(context.Background(), std.Out, f)
 		if err != nil {
 			err = fmt.Errorf("export the audit trail: %w", err)
 		}
 	} else {
-		stats, err = scanAudit(audit.Open(dirs.AuditFile()), f, table)
+		stats, err = scanAudit(trail, f, table)
 	}
 	if err != nil {
 		return rep.fail(err)
@@ -102,14 +103,8 @@ func runAudit(args []string, std proc) int {
 	return exitOK
 }
 
-// auditOut writes the records of `audit` as they stream past.
-type auditOut interface {
-	Write(r audit.Record) error
-	Flush() error
-}
-
-// scanAudit writes to out the records of trail that f keeps.
-func scanAudit(trail *audit.Log, f audit.Filter, out auditOut) (audit.ReadStats, error) {
+// scanAudit writes to out the records of trail that f keeps, as they stream past.
+func scanAudit(trail *audit.Log, f audit.Filter, out *auditTable) (audit.ReadStats, error) {
 	var writeErr error
 	stats, err := trail.Scan(context.Background(), f, func(r audit.Record) error {
 		if writeErr = out.Write(r.Safe()); writeErr != nil {
@@ -190,20 +185,29 @@ func runAuditVerify(args []string, std proc) int {
 	if err != nil {
 		return rep.fail(fmt.Errorf("verify the audit trail: %w", err))
 	}
-	code := exitOK
-	if !res.Intact {
-		code = exitAuditBroken
-	}
-	if *jsonOut {
-		if err := writeJSON(std.Out, struct {
+	return auditVerdict(std, res.Intact, *jsonOut, func(code int) any {
+		return struct {
 			audit.VerifyReport
 			ExitCode int `json:"exitCode"`
-		}{res, code}); err != nil {
+		}{res, code}
+	}, func() string { return verifyText(res) })
+}
+
+// auditVerdict prints the result of a check of the trail (as JSON that
+// ends with its exit code, or in plain words) and returns that exit code:
+// exitOK when the check passed, exitAuditBroken when not.
+func auditVerdict(std proc, passed, jsonOut bool, asJSON func(code int) any, text func() string) int {
+	code := exitOK
+	if !passed {
+		code = exitAuditBroken
+	}
+	if jsonOut {
+		if err := writeJSON(std.Out, asJSON(code)); err != nil {
 			fmt.Fprintln(std.Err, "write the result:", err)
 		}
 		return code
 	}
-	fmt.Fprint(std.Out, verifyText(res))
+	fmt.Fprint(std.Out, text())
 	return code
 }
 

@@ -3,7 +3,6 @@
 package cli
 
 import (
-	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,10 +11,10 @@ import (
 	"time"
 )
 
-// TestAuditRefusesAFIFO: an audit.jsonl replaced by a FIFO makes `audit`,
-// `audit --csv` and `audit verify` fail at once with a clear message, not
-// wait for a writer for ever.
-func TestAuditRefusesAFIFO(t *testing.T) {
+// auditTrailIsAFIFO points the app's folders at a fresh temporary home
+// (inProcessEnv) whose audit.jsonl is a FIFO, which no writer ever opens.
+func auditTrailIsAFIFO(t *testing.T) {
+	t.Helper()
 	inProcessEnv(t)
 	data := filepath.Join(os.Getenv("XDG_DATA_HOME"), "abha-deactivate")
 	if err := os.MkdirAll(data, 0o700); err != nil {
@@ -24,17 +23,27 @@ func TestAuditRefusesAFIFO(t *testing.T) {
 	if err := syscall.Mkfifo(filepath.Join(data, "audit.jsonl"), 0o600); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// TestAuditRefusesAFIFO: an audit.jsonl replaced by a FIFO makes `audit`,
+// `audit --csv` and `audit verify` fail at once with a clear message, not
+// wait for a writer for ever.
+func TestAuditRefusesAFIFO(t *testing.T) {
+	auditTrailIsAFIFO(t)
+	type ran struct {
+		code int
+		said string
+	}
 	for _, args := range [][]string{{"audit"}, {"audit", "--csv"}, {"audit", "verify"}, {"audit", "verify", "--json"}} {
-		var out, errOut bytes.Buffer
-		done := make(chan int, 1)
+		done := make(chan ran, 1)
 		go func() {
-			done <- Run(args, Stdio{In: strings.NewReader(""), Out: &out, Err: &errOut, Getenv: func(string) string { return "" }},
-				Build{Version: "1"})
+			code, out, errOut := runInProcess(nil, args...)
+			done <- ran{code, out + errOut}
 		}()
 		select {
-		case code := <-done:
-			if said := out.String() + errOut.String(); code == exitOK || !strings.Contains(said, "named pipe") {
-				t.Errorf("%v: exit %d, output:\n%s", args, code, said)
+		case r := <-done:
+			if r.code == exitOK || !strings.Contains(r.said, "named pipe") {
+				t.Errorf("%v: exit %d, output:\n%s", args, r.code, r.said)
 			}
 		case <-time.After(time.Second):
 			t.Fatalf("%v: still running after a second", args)

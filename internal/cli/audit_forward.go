@@ -109,21 +109,12 @@ func runAuditAgainst(std proc, file string, jsonOut bool) int {
 	if err != nil {
 		return rep.fail(err)
 	}
-	code := exitOK
-	if !res.Agree {
-		code = exitAuditBroken
-	}
-	if jsonOut {
-		if err := writeJSON(std.Out, struct {
+	return auditVerdict(std, res.Agree, jsonOut, func(code int) any {
+		return struct {
 			auditforward.AgainstReport
 			ExitCode int `json:"exitCode"`
-		}{res, code}); err != nil {
-			fmt.Fprintln(std.Err, "write the result:", err)
-		}
-		return code
-	}
-	fmt.Fprint(std.Out, againstText(res))
-	return code
+		}{res, code}
+	}, func() string { return againstText(res) })
 }
 
 // againstText is the comparison in plain words, at most 50 differences.

@@ -203,9 +203,10 @@ func runSetBy(fields []settings.Field, given map[string]bool) map[settings.Field
 	out := map[settings.Field]string{}
 	for _, f := range fields {
 		name := flagOf[f]
-		for _, alt := range []string{"gateway-url", "healthid-url"} {
+		if !given[name] { // the environment, set by the address given
+			name = "gateway-url"
 			if !given[name] {
-				name = alt
+				name = "healthid-url"
 			}
 		}
 		out[f] = "--" + name

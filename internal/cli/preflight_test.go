@@ -1,10 +1,8 @@
 package cli
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 )
 
@@ -35,19 +33,10 @@ func TestHugeOTPLineIsAClearError(t *testing.T) {
 // TestAuditTrailCheckedBeforeTheOTP: an audit trail that cannot be written
 // stops the change before any OTP is sent (exit 2).
 func TestAuditTrailCheckedBeforeTheOTP(t *testing.T) {
-	inProcessEnv(t)
-	data := filepath.Join(os.Getenv("XDG_DATA_HOME"), "abha-deactivate")
-	if err := os.MkdirAll(data, 0o700); err != nil {
-		t.Fatal(err)
-	}
-	if err := syscall.Mkfifo(filepath.Join(data, "audit.jsonl"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	var out, errOut strings.Builder
-	code := Run([]string{"deactivate", "--demo", "--reasons", "101", "--yes"},
-		Stdio{In: strings.NewReader(""), Out: &out, Err: &errOut, Getenv: func(string) string { return "" }}, Build{Version: "1"})
-	if code != exitUsage || !strings.Contains(errOut.String(), "audit trail cannot be written") || strings.Contains(errOut.String(), "OTP sent") {
-		t.Errorf("exit %d, stderr %q", code, errOut.String())
+	auditTrailIsAFIFO(t)
+	code, _, errOut := runInProcess(nil, "deactivate", "--demo", "--reasons", "101", "--yes")
+	if code != exitUsage || !strings.Contains(errOut, "audit trail cannot be written") || strings.Contains(errOut, "OTP sent") {
+		t.Errorf("exit %d, stderr %q", code, errOut)
 	}
 }
 

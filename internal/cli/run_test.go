@@ -18,6 +18,11 @@ import (
 func inProcess(t *testing.T, stdin io.Reader, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
 	inProcessEnv(t)
+	return runInProcess(stdin, args...)
+}
+
+// runInProcess is inProcess in the folders already set up (inProcessEnv).
+func runInProcess(stdin io.Reader, args ...string) (code int, stdout, stderr string) {
 	if stdin == nil {
 		stdin = strings.NewReader("")
 	}

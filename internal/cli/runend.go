@@ -1,8 +1,6 @@
 package cli
 
 import (
-	"sync"
-
 	"github.com/sirupsen/logrus"
 )
 
@@ -11,9 +9,9 @@ import (
 // exit code ("finished"). Support reads it to see how a run ended; the
 // Windows tests read it to tell a program that finished from one still at
 // work (see scripts/test-windows.sh). Commands close their log as before;
-// while a runEnd is in charge, that only marks it done, and Run closes it.
+// while a runEnd is in charge, that close does nothing, and Run closes the
+// log. A run is one goroutine's: Run, then the command, then Run again.
 type runEnd struct {
-	mu      sync.Mutex
 	command string
 	log     *logrus.Logger
 	close   func() error
@@ -26,8 +24,6 @@ func (e *runEnd) adopt(log *logrus.Logger, closeLog func() error) func() error {
 	if e == nil {
 		return closeLog
 	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
 	if e.close != nil { // a second runtime in one run: its predecessor is done
 		_ = e.close()
 	}
@@ -37,8 +33,6 @@ func (e *runEnd) adopt(log *logrus.Logger, closeLog func() error) func() error {
 
 // finish writes the last line and closes the log, if a command opened one.
 func (e *runEnd) finish(code int) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
 	if e.close == nil {
 		return
 	}

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"abha-deactivate/abdm"
-	"abha-deactivate/storage/audit"
 	"abha-deactivate/storage/secrets"
 	"abha-deactivate/storage/settings"
 )
@@ -34,7 +33,7 @@ type session struct {
 	keyring   *secrets.Session
 	fromRing  bool
 	demo      *demoServer
-	journal   *audit.Journal
+	journal   abdm.Journal // the flow's audit trail writer (it wakes the forwarder)
 }
 
 func (s *session) close() {
@@ -75,8 +74,8 @@ func openSession(ctx context.Context, cf *connFlags, std proc, needPatient bool)
 	if s.client, _, err = newClient(set, s.secret, cf.timeout, rt); err != nil {
 		return fail(err)
 	}
-	s.journal = newJournal(rt, s.envName, s.client, s.catalogue)
-	s.flow = abdm.NewFlow(s.client, abdm.WithJournal(rt.forwarded(s.journal)), abdm.WithCatalogue(s.catalogue))
+	s.journal = rt.forwarded(newJournal(rt, s.envName, s.client, s.catalogue))
+	s.flow = abdm.NewFlow(s.client, abdm.WithJournal(s.journal), abdm.WithCatalogue(s.catalogue))
 	return s, nil
 }
 

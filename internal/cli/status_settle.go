@@ -15,10 +15,10 @@ import (
 // the audit trail leaves unknown (or missing), with the status st a check
 // has just found: each gets an outcome record with its ID saying a status
 // check settled it, and a line here says so (on stderr with --json, whose
-// stdout is one object). It returns how many it settled.
-func settleUnresolved(ctx context.Context, std proc, s *session, number string, st abdm.AccountStatus, json bool) int {
-	if s.journal == nil || number == "" {
-		return 0
+// stdout is one object).
+func settleUnresolved(ctx context.Context, std proc, s *session, number string, st abdm.AccountStatus, json bool) {
+	if number == "" {
+		return
 	}
 	out := std.Out
 	if json {
@@ -28,9 +28,8 @@ func settleUnresolved(ctx context.Context, std proc, s *session, number string, 
 	open, err := trail.Unresolved(ctx, time.Now().Add(-audit.UnresolvedWindow))
 	if err != nil {
 		fmt.Fprintln(std.Err, "Note: the audit trail could not be searched for attempts to settle:", err)
-		return 0
+		return
 	}
-	n := 0
 	for _, e := range open {
 		if !e.OnSystem(s.envName, s.client.ClientID()) {
 			continue // made on another ABDM system: this check says nothing about it
@@ -44,10 +43,8 @@ func settleUnresolved(ctx context.Context, std proc, s *session, number string, 
 			fmt.Fprintln(std.Err, "Note: the settled outcome could not be written to the audit trail:", err)
 			continue
 		}
-		n++
 		printSettled(out, e, o)
 	}
-	return n
 }
 
 // printSettled says that the attempt e was settled with o.

@@ -61,7 +61,7 @@ func (s *syslogRun) finish(run *cliRun, i int) {
 	s.sim.admin("POST", "clock", `{"advance":"2m"}`) // past the OTP resend waits
 }
 
-// auditCmd runs `audit ARGS` in home and returns its exit code and output.
+// auditCmdIn runs `audit ARGS` in home and returns its exit code and output.
 func auditCmdIn(t *testing.T, home string, args ...string) (int, string, string) {
 	t.Helper()
 	cmd := exec.Command(binPath, append([]string{"audit"}, args...)...)

@@ -1,8 +1,9 @@
 # shellcheck shell=bash
 # The shared part of the scripts that run the app on a private Xvfb and
 # watch its log: the keyboard-only end-to-end runs of the wizard,
-# scripts/xvfb-e2e.sh (demo mode) and scripts/xvfb-e2e-custom.sh (a separate
-# simulator, typed addresses), and the package check
+# scripts/xvfb-e2e.sh (demo mode), scripts/xvfb-e2e-custom.sh (a separate
+# simulator, typed addresses), scripts/xvfb-e2e-unknown.sh (an outcome lost
+# and settled) and scripts/xvfb-e2e-settings.sh, and the package check
 # scripts/test-package-linux.sh (which starts the installed app its own way
 # and uses the messages, failure, cleanup, window and closing parts). It
 # sources scripts/lib/x11.sh. Each script keeps its own steps, knobs, logs
@@ -40,7 +41,8 @@
 #   ROOT, SHOTS   the repository and its screenshots/ folder (e2e_init)
 #   START_MS      the time of e2e_init, in ms (now_ms)
 #   XVFB_PID, DISPLAY_NUM, DISPLAY (start_xvfb); APP_PID, APP_START_MS, and
-#   APP_DIR, ERR, OUT: the app's folder, stderr and stdout (start_app);
+#   APP_DIR, ERR, OUT: the app's folder, stderr and stdout (start_app; launch_app
+#   starts the app again in them);
 #   WID, the app's window (find_window); STEPS_SEEN (wait_step), SHOT_LIST (shot);
 #   CLOSED_BY, APP_STATUS (close_and_wait)
 #
@@ -209,23 +211,31 @@ start_xvfb() {
 # Its stderr and stdout go to ERR=DIR/app.stderr and OUT=DIR/app.stdout.
 # With APP_RUNNER, BIN is started by it (APP_PID is the runner's process).
 # Sets APP_DIR, APP_PID and APP_START_MS.
-# shellcheck disable=SC2034 # APP_START_MS is for the scripts
 start_app() {
 	APP_DIR=$1
 	shift
-	local runner=()
-	[[ -n "${APP_RUNNER:-}" ]] && read -r -a runner <<<"$APP_RUNNER"
 	APP_ARGS=("$@") # for find_window's one restart
 	mkdir -m 0700 "$APP_DIR/home" "$APP_DIR/config" "$APP_DIR/data" "$APP_DIR/cache" "$APP_DIR/run"
 	ERR="$APP_DIR/app.stderr"
 	OUT="$APP_DIR/app.stdout"
+	launch_app
+}
+
+# launch_app: starts BIN (with APP_RUNNER) with APP_ARGS in the folders
+# start_app made, its output in ERR and OUT (emptied first). Sets APP_PID
+# and APP_START_MS. start_app calls it; a script may call it again to start
+# the app once more in the same folders.
+# shellcheck disable=SC2034 # APP_START_MS is for the scripts
+launch_app() {
+	local runner=()
+	[[ -n "${APP_RUNNER:-}" ]] && read -r -a runner <<<"$APP_RUNNER"
 	: >"$ERR"
 	: >"$OUT"
 	APP_START_MS=$(now_ms)
 	env -u LC_ALL HOME="$APP_DIR/home" XDG_CONFIG_HOME="$APP_DIR/config" XDG_DATA_HOME="$APP_DIR/data" \
 		XDG_CACHE_HOME="$APP_DIR/cache" XDG_RUNTIME_DIR="$APP_DIR/run" LANG=en_US.UTF-8 \
 		DBUS_SESSION_BUS_ADDRESS="unix:path=$APP_DIR/no-such-bus" \
-		${runner[@]+"${runner[@]}"} "$BIN" "$@" >"$OUT" 2>"$ERR" &
+		${runner[@]+"${runner[@]}"} "$BIN" "${APP_ARGS[@]}" >"$OUT" 2>"$ERR" &
 	APP_PID=$!
 }
 
@@ -346,6 +356,16 @@ wait_in() {
 # wait_for MARK ERE WHAT [INTERVAL]: wait_in the app's stderr.
 wait_for() { wait_in "$ERR" "$@"; }
 
+# kv LINE KEY: the value of KEY=value (or KEY="value") in a logfmt LINE.
+kv() {
+	local re="(^| )$2=(\"([^\"\\\\]|\\\\.)*\"|[^ ]*)"
+	if [[ "$1" =~ $re ]]; then
+		local v=${BASH_REMATCH[2]}
+		v=${v#\"}
+		printf '%s' "${v%\"}"
+	fi
+}
+
 # step_re NAME: the ERE of the line level=info msg="wizard step shown" step=NAME.
 step_re() { printf 'msg="wizard step shown".* step=%s( |$)' "$1"; }
 
@@ -357,6 +377,12 @@ wait_step() {
 	say "step shown: $2"
 	after_step "$1" "$2"
 }
+
+# event_re NAME: the ERE of the line msg="wizard event" event=NAME.
+event_re() { printf 'msg="wizard event" event="?%s"?( |$)' "$1"; }
+
+# wait_event MARK NAME: waits for the line msg="wizard event" event=NAME after MARK.
+wait_event() { wait_for "$1" "$(event_re "$2")" "\"wizard event\" event=\"$2\" line" >/dev/null; }
 
 # ---------------------------------------------------------------- screen and keys
 # settle: frames are drawn shortly after the state changes; give them a moment.

@@ -115,7 +115,8 @@ func (h *history) cell(e audit.Entry, col int) string {
 	return historyCell(e, col)
 }
 
-// historyCell is the text of one cell of the history table.
+// historyCell is the text of one cell of the history table but its time
+// (history.cell writes that, in the wizard's language).
 func historyCell(e audit.Entry, col int) string {
 	rec := e.Intent
 	if rec == nil {
@@ -125,8 +126,6 @@ func historyCell(e audit.Entry, col int) string {
 		return ""
 	}
 	switch col {
-	case 0:
-		return e.Time.In(receipt.IST).Format("2 Jan 2006, 3:04 pm") + " IST"
 	case 1:
 		if e.Action == audit.ActionReactivate {
 			return T("Reactivation requested")

@@ -97,8 +97,7 @@ func (s *patientStep) signInSent(err error) {
 	}
 	s.signInOTP.SetText("")
 	s.enter()
-	w.body.Refresh()
-	w.body.ScrollToBottom() // the OTP field ends the sign-in part
+	w.scrollToEnd() // the OTP field ends the sign-in part
 	w.focus(s.signInOTP)
 	w.event("sign-in OTP sent")
 }
@@ -123,8 +122,7 @@ func (s *patientStep) finishSignIn() {
 		switch {
 		case errors.Is(err, abdm.ErrChooseAccount):
 			s.enter()
-			w.body.Refresh()
-			w.body.ScrollToBottom()
+			w.scrollToEnd()
 			w.win.Canvas().Unfocus() // Enter continues with the ABHA selected
 			w.event("choose the ABHA")
 		case abdm.IsOTPRefusal(err):
@@ -189,8 +187,7 @@ func (s *patientStep) showPatient(p abdm.Profile, key string) {
 		s.notice.show(noticeInfo, T("Welcome back: the OTP sent earlier can still be used."), "", "", nil)
 	}
 	s.enter()
-	w.body.Refresh()        // lay out the card before scrolling to it
-	w.body.ScrollToBottom() // the confirmation ends the card
+	w.scrollToEnd() // the confirmation ends the card
 	w.focus(s.confirm)
 	w.event("patient signed in")
 }

@@ -184,8 +184,7 @@ func (s *reactivateStep) send() {
 		}
 		s.otp.SetText("")
 		s.enter()
-		w.body.Refresh()
-		w.body.ScrollToBottom()
+		w.scrollToEnd()
 		w.focus(s.otp)
 		w.event("reactivation OTP sent")
 	})

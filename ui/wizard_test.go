@@ -654,7 +654,13 @@ func TestWizardPatientTokenRejected(t *testing.T) {
 		e.tapNext()
 		e.confirmDialog("Deactivate")
 		e.wantStep(stepPatient)
-		e.wantNotice(e.patient().notice, "Press Find patient") // a token, no ABHA number typed: the button's name
+		// A token, no ABHA number typed: the notice names the button as it
+		// reads now ("Find patient" on v2, "Send sign-in OTP" on v3).
+		want := map[abdm.Generation]string{abdm.V2: "Find patient", abdm.V3: "Send sign-in OTP"}[g]
+		if e.wiz.next.Text != want {
+			t.Fatalf("button %q, want %q", e.wiz.next.Text, want)
+		}
+		e.wantNotice(e.patient().notice, "Press "+want)
 		e.findPatient(asha)
 		e.act(func() { test.Tap(e.patient().confirm) })
 		e.tapNext()

@@ -67,10 +67,7 @@ const historyReasonsCol = 4
 // interface's language, never their codes: the catalogue's label, else the
 // one the audit trail kept, else the code.
 func (w *Wizard) reasonLabels(e audit.Entry) string {
-	rec := e.Intent
-	if rec == nil {
-		rec = e.Outcome
-	}
+	rec := entryRecord(e)
 	if rec == nil {
 		return ""
 	}
@@ -109,19 +106,25 @@ func (h *history) historyColumns() []float32 {
 // cell is the text of one cell of the history table: the time as the
 // receipt writes it, with its zone.
 func (h *history) cell(e audit.Entry, col int) string {
-	if col == 0 && (e.Intent != nil || e.Outcome != nil) {
+	if col == 0 && entryRecord(e) != nil {
 		return h.when(e.Time)
 	}
 	return historyCell(e, col)
 }
 
+// entryRecord is the record History describes attempt e by: its intent,
+// else its outcome; nil for neither.
+func entryRecord(e audit.Entry) *audit.Record {
+	if e.Intent != nil {
+		return e.Intent
+	}
+	return e.Outcome
+}
+
 // historyCell is the text of one cell of the history table but its time
 // (history.cell writes that, in the wizard's language).
 func historyCell(e audit.Entry, col int) string {
-	rec := e.Intent
-	if rec == nil {
-		rec = e.Outcome
-	}
+	rec := entryRecord(e)
 	if rec == nil {
 		return ""
 	}

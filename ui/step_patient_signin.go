@@ -81,11 +81,17 @@ func (s *patientStep) findAndSignIn() {
 // typed without finding it first: an ABHA number or a mobile number, with
 // the v3 APIs.
 func (s *patientStep) directSignIn() bool {
+	_, ok := s.directID()
+	return ok
+}
+
+// directID is what is typed, when directSignIn holds.
+func (s *patientStep) directID() (abdm.PatientID, bool) {
 	if s.gen() != abdm.V3 {
-		return false
+		return abdm.PatientID{}, false
 	}
 	id, err := s.parseID(strings.TrimSpace(s.abha.Text))
-	return err == nil && id.Kind != abdm.IDAddress
+	return id, err == nil && id.Kind != abdm.IDAddress
 }
 
 // signInSent shows the sign-in OTP field once the OTP is sent, or why not.

@@ -66,9 +66,8 @@ func (s *patientStep) viewFor(st abdm.State) patientView {
 // apply shows the parts of view v and hides the others.
 func (s *patientStep) apply(v patientView) {
 	p := patientViews[v]
-	if v == patientAsk && s.directSignIn() {
+	if id, direct := s.directID(); v == patientAsk && direct {
 		// v3: the OTP is sent at once, so the way to sign in is chosen here.
-		id, _ := abdm.ParsePatientID(s.abha.Text)
 		p.found = id.Kind != abdm.IDMobile
 		p.login = p.found
 	}

@@ -61,11 +61,7 @@ func newPatientStep(w *Wizard) *patientStep {
 	})
 	s.patientCard = newPatientCard(w, func(bool) { s.enter() })
 	s.confirm.enterTicks = true // Enter on it: "Yes, this is the patient", and Next
-	digitsOnly := s.signInOTP.OnChanged
-	s.signInOTP.OnChanged = func(text string) {
-		digitsOnly(text)
-		s.otpTyped()
-	}
+	w.otpInput(s.signInOTP, s.otpTyped)
 	s.token = newPasswordEntry(w, T("Paste the patient's token here"))
 	s.token.OnChanged = func(string) { s.inputChanged() }
 	s.advanced = widget.NewAccordion(widget.NewAccordionItem(T("Advanced: use a token the patient already has"),
@@ -203,8 +199,7 @@ func (s *patientStep) tick() {
 // otpTyped signs the patient in once the sixth digit of the sign-in OTP
 // is typed: no Enter needed.
 func (s *patientStep) otpTyped() {
-	typed := s.w.win.Canvas().Focused() == s.signInOTP
-	if typed && abdm.IsOTP(s.signInOTP.Text) && (s.shown == patientSignIn || s.shown == patientSignInMobile) {
+	if s.shown == patientSignIn || s.shown == patientSignInMobile {
 		s.w.primary()
 	}
 }

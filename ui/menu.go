@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"net/url"
 	"path/filepath"
 	"strings"
 	"time"
@@ -9,7 +8,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 
 	"abha-deactivate/receipt"
@@ -158,12 +156,7 @@ func (w *Wizard) openLogs() {
 	if w.opts.LogDir == "" {
 		return
 	}
-	u := storage.NewFileURI(filepath.Clean(w.opts.LogDir))
-	parsed, err := url.Parse(u.String())
-	if err == nil {
-		err = w.opts.App.OpenURL(parsed)
-	}
-	if err != nil {
+	if err := w.openFile(filepath.Clean(w.opts.LogDir)); err != nil {
 		dialog.ShowInformation(T("Logs folder"), w.opts.LogDir, w.win)
 	}
 }

@@ -117,8 +117,8 @@ func (w *Wizard) openWritten(path string, err error) (kind noticeKind, title, de
 		T("Saved as {{.Path}}", map[string]any{"Path": path})
 }
 
-// openFile opens the file at path in the computer's viewer for it (the PDF
-// viewer for a receipt).
+// openFile opens the file or folder at path in the computer's viewer for
+// it (the PDF viewer for a receipt, the file manager for the logs folder).
 func (w *Wizard) openFile(path string) error {
 	u, err := url.Parse(storage.NewFileURI(path).String())
 	if err != nil {

@@ -24,13 +24,14 @@ type confirmation struct {
 // openQuestion is the confirmation on screen: Enter answers it with its
 // default button (or the focused one), Escape with Go back.
 type openQuestion struct {
-	dlg      dialog.Dialog
-	yes, no  *dialogButton
-	answered bool
+	dlg       dialog.Dialog
+	yes, no   *dialogButton
+	onConfirm func()
+	answered  bool
 }
 
-// answer closes the question once and runs the confirmation's action on yes.
-func (w *Wizard) answer(q *openQuestion, yes bool, c confirmation) {
+// answer closes the question once and runs its action on yes.
+func (w *Wizard) answer(q *openQuestion, yes bool) {
 	if q.answered {
 		return
 	}
@@ -41,7 +42,7 @@ func (w *Wizard) answer(q *openQuestion, yes bool, c confirmation) {
 	q.dlg.Hide()
 	w.opts.Log.WithField("confirmed", yes).Info("wizard dialog closed")
 	if yes {
-		c.onConfirm()
+		q.onConfirm()
 	}
 }
 
@@ -56,9 +57,9 @@ func (w *Wizard) askOnce(c confirmation) bool {
 		return false
 	}
 	w.asking = true
-	q := &openQuestion{}
-	q.no = newDialogButton(c.dismiss, widget.MediumImportance, func() { w.answer(q, false, c) })
-	q.yes = newDialogButton(c.confirm, c.importance, func() { w.answer(q, true, c) })
+	q := &openQuestion{onConfirm: c.onConfirm}
+	q.no = newDialogButton(c.dismiss, widget.MediumImportance, func() { w.answer(q, false) })
+	q.yes = newDialogButton(c.confirm, c.importance, func() { w.answer(q, true) })
 	q.no.escape, q.yes.escape = q.no.OnTapped, q.no.OnTapped
 	body := container.NewVBox(w.systemBadge(c.system), c.content)
 	d := dialog.NewCustomWithoutButtons(c.title, body, w.win)
@@ -94,10 +95,7 @@ func (w *Wizard) dialogKey(name fyne.KeyName) bool {
 // counts as Go back): a dialog never outlives the step it was asked on.
 func (w *Wizard) closeDialogs() {
 	if q := w.question; q != nil {
-		q.answered = true
-		w.question, w.asking = nil, false
-		q.dlg.Hide()
-		w.opts.Log.WithField("confirmed", false).Info("wizard dialog closed")
+		w.answer(q, false)
 	}
 	ov := w.win.Canvas().Overlays()
 	for _, o := range ov.List() {

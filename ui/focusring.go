@@ -19,19 +19,34 @@ type focusRing struct {
 	layer *fyne.Container
 }
 
-// ringWidth is the outline's thickness, and ringGap its distance from the widget.
+// ringWidth is the outline's thickness, and ringGap its distance from the
+// widget; the outline's line runs ringOutset outside the widget's edge.
 const (
-	ringWidth = 3
-	ringGap   = 2
+	ringWidth  = 3
+	ringGap    = 2
+	ringOutset = ringGap + ringWidth/2.0
 )
 
 func newFocusRing() *focusRing {
-	r := &focusRing{rect: canvas.NewRectangle(color.Transparent)}
-	r.rect.StrokeWidth = ringWidth
-	r.rect.CornerRadius = theme.InputRadiusSize() + ringGap
+	r := &focusRing{rect: newRingRect()}
 	r.rect.Hide()
 	r.layer = container.NewWithoutLayout(r.rect)
 	return r
+}
+
+// newRingRect is the outline, not yet placed: the window's ring and a
+// dialog button's.
+func newRingRect() *canvas.Rectangle {
+	rect := canvas.NewRectangle(color.Transparent)
+	rect.StrokeWidth = ringWidth
+	rect.CornerRadius = theme.InputRadiusSize() + ringGap
+	return rect
+}
+
+// ringAround is the position and size of the ring around a widget at pos
+// with size.
+func ringAround(pos fyne.Position, size fyne.Size) (fyne.Position, fyne.Size) {
+	return pos.SubtractXY(ringOutset, ringOutset), size.AddWidthHeight(2*ringOutset, 2*ringOutset)
 }
 
 // place puts the ring around the focused widget of the wizard's window, or
@@ -50,9 +65,7 @@ func (w *Wizard) placeRing() {
 		return
 	}
 	d := fyne.CurrentApp().Driver()
-	pos := d.AbsolutePositionForObject(o).Subtract(d.AbsolutePositionForObject(r.layer))
-	pos = pos.SubtractXY(ringGap+ringWidth/2, ringGap+ringWidth/2)
-	size := o.Size().AddWidthHeight(2*ringGap+ringWidth, 2*ringGap+ringWidth)
+	pos, size := ringAround(d.AbsolutePositionForObject(o).Subtract(d.AbsolutePositionForObject(r.layer)), o.Size())
 	col := theme.Color(colorNameFocusRing)
 	if r.rect.Hidden || r.rect.Position() != pos || r.rect.Size() != size || r.rect.StrokeColor != col {
 		r.rect.StrokeColor = col
@@ -78,9 +91,7 @@ func (b *dialogButton) FocusLost() {
 
 // CreateRenderer is the button's, with the focus ring around it.
 func (b *dialogButton) CreateRenderer() fyne.WidgetRenderer {
-	ring := canvas.NewRectangle(color.Transparent)
-	ring.StrokeWidth = ringWidth
-	ring.CornerRadius = theme.InputRadiusSize() + ringGap
+	ring := newRingRect()
 	ring.Hidden = !b.focused
 	return &ringRenderer{WidgetRenderer: b.Button.CreateRenderer(), ring: ring, b: b}
 }
@@ -98,9 +109,9 @@ func (r *ringRenderer) Objects() []fyne.CanvasObject {
 
 func (r *ringRenderer) Layout(size fyne.Size) {
 	r.WidgetRenderer.Layout(size)
-	off := float32(ringGap + ringWidth/2)
-	r.ring.Move(fyne.NewPos(-off, -off))
-	r.ring.Resize(size.AddWidthHeight(2*off, 2*off))
+	pos, size := ringAround(fyne.Position{}, size)
+	r.ring.Move(pos)
+	r.ring.Resize(size)
 }
 
 func (r *ringRenderer) Refresh() {

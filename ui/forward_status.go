@@ -44,10 +44,7 @@ func (s *forwardStrip) refresh() {
 	read := s.w.opts.ForwardStatus
 	s.w.background(func(ctx context.Context) func() {
 		st, err := read(ctx)
-		now := time.Now()
-		if s.w.opts.Now != nil {
-			now = s.w.opts.Now()
-		}
+		now := s.w.opts.Now() // New sets it
 		return func() {
 			text, warn := forwardText(st, err, now)
 			s.label.Importance = widget.MediumImportance

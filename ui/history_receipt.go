@@ -2,10 +2,9 @@ package ui
 
 import (
 	"context"
-	"fmt"
 	"io/fs"
-	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2/widget"
@@ -91,49 +90,35 @@ func (h *history) reprintChosen() {
 	res := entryResult(e)
 	path := filepath.Join(w.opts.ReceiptDir, receiptName(res))
 	h.reprint.Disable()
-	h.showNote(widget.MediumImportance, T("Making the receipt…"))
+	h.showNote(noticeInfo, T("Making the receipt…"), "")
 	w.background(func(ctx context.Context) func() {
-		err := h.writeReceipt(ctx, path, e, res)
+		err := w.writeReceiptFile(ctx, path, func(m *receipt.Maker) receipt.Data { return h.receiptData(m, e, res) })
 		return func() {
 			h.reprint.Enable()
-			if err != nil {
-				h.showNote(widget.DangerImportance, T("The receipt could not be made.")+" "+w.problemDetail(err))
-				return
-			}
-			w.event("receipt saved")
-			if perr := w.openFile(path); perr != nil {
-				h.showNote(widget.WarningImportance, T("The receipt is saved but could not be opened here.")+" "+
-					T("Open it from this folder to print it: {{.Path}}", map[string]any{"Path": path}))
-				return
-			}
-			h.showNote(widget.SuccessImportance, T("The receipt is open in the PDF viewer: print it for the patient.")+" "+
-				T("Saved as {{.Path}}", map[string]any{"Path": path}))
+			h.showNote(w.openWritten(path, err))
 		}
 	})
 }
 
-// writeReceipt makes the receipt of the change e records into path.
-func (h *history) writeReceipt(ctx context.Context, path string, e audit.Entry, res abdm.Result) error {
+// receiptData is what the receipt of the change e records says.
+func (h *history) receiptData(m *receipt.Maker, e audit.Entry, res abdm.Result) receipt.Data {
 	w := h.w
-	m, err := receiptMaker()
-	if err != nil {
-		return err
-	}
-	if err := os.MkdirAll(w.opts.ReceiptDir, 0o700); err != nil {
-		return fmt.Errorf("receipts folder: %w", err)
-	}
 	d := m.FromResult(res, w.opts.Catalogue, w.opts.Language)
 	d.HIPID, d.Environment, d.Version = e.Outcome.HIPID, e.Outcome.Environment, w.opts.Version
 	if d.Environment != "demo" && d.HIPID == w.set.HIPID {
 		d.Facility = w.set.FacilityName // the name of this facility, not of another HIP's
 	}
-	return m.Save(ctx, path, d)
+	return d
 }
 
+// noteImportance is the colour of History's note for each kind of notice.
+var noteImportance = map[noticeKind]widget.Importance{noticeInfo: widget.MediumImportance,
+	noticeSuccess: widget.SuccessImportance, noticeWarning: widget.WarningImportance, noticeError: widget.DangerImportance}
+
 // showNote says how the reprint went, under the table.
-func (h *history) showNote(imp widget.Importance, text string) {
-	h.note.Importance = imp
-	h.note.SetText(text)
+func (h *history) showNote(kind noticeKind, title, detail string) {
+	h.note.Importance = noteImportance[kind]
+	h.note.SetText(strings.TrimSpace(title + " " + detail))
 	h.note.Show()
 	h.content.Refresh() // the note may take more lines: the table gives them up
 }

@@ -31,11 +31,7 @@ func pdfText(t *testing.T, path string) string {
 func TestHistoryPrintsAReceiptAgain(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "receipts")
 	e := newUIEnv(t, func(o *Options) { o.ReceiptDir = dir })
-	e.toVerify(asha)
-	e.enter(e.lastOTP())
-	e.tapNext()
-	e.confirmDialog("Deactivate")
-	e.wantStep(stepResult)
+	e.deactivate(asha)
 	done := *e.result().res
 	h := e.openHistory()
 	if len(h.rows) != 1 || !h.reprint.Disabled() {

@@ -31,9 +31,13 @@ func (e *uiEnv) overlays() (n int) {
 	return n
 }
 
-// dialogText is the markup of the dialog on top.
+// dialogText is the markup of the dialog on top, "" when none is open.
 func (e *uiEnv) dialogText() (text string) {
-	e.act(func() { text = test.RenderObjectToMarkup(e.wiz.win.Canvas().Overlays().Top()) })
+	e.act(func() {
+		if top := e.wiz.win.Canvas().Overlays().Top(); top != nil {
+			text = test.RenderObjectToMarkup(top)
+		}
+	})
 	return text
 }
 
@@ -147,11 +151,7 @@ func TestKeysSystemInTheConfirmation(t *testing.T) {
 // not the transaction ID's invisible selection; the focus ring surrounds it.
 func TestKeysResultFirstTabAndRing(t *testing.T) {
 	e := newUIEnv(t)
-	e.toVerify(asha)
-	e.enter(e.lastOTP())
-	e.act(func() { e.verify().askConfirm() })
-	e.confirmDialog(T("Deactivate"))
-	e.wantStep(stepResult)
+	e.deactivate(asha)
 	e.act(func() {
 		test.FocusNext(e.wiz.win.Canvas())
 		if f := e.wiz.win.Canvas().Focused(); f != e.result().copyTxn {
@@ -199,10 +199,7 @@ func TestKeysAPIChoiceTakesNoStraySpace(t *testing.T) {
 // the placeholders read as examples; the menus show their shortcuts.
 func TestKeysNextPatientFieldAndMenus(t *testing.T) {
 	e := newUIEnv(t)
-	e.toVerify(asha)
-	e.enter(e.lastOTP())
-	e.act(func() { e.verify().askConfirm() })
-	e.confirmDialog(T("Deactivate"))
+	e.deactivate(asha)
 	e.tapNext() // Next patient
 	e.wantStep(stepPatient)
 	p := e.patient()
@@ -224,11 +221,7 @@ func TestKeysNextPatientFieldAndMenus(t *testing.T) {
 // named widget: no invisible stop.
 func TestKeysResultHasNoInvisibleStop(t *testing.T) {
 	e := newUIEnv(t)
-	e.toVerify(asha)
-	e.enter(e.lastOTP())
-	e.act(func() { e.verify().askConfirm() })
-	e.confirmDialog(T("Deactivate"))
-	e.wantStep(stepResult)
+	e.deactivate(asha)
 	var seen []string
 	for i := 0; i < 6; i++ {
 		e.act(func() {

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"net/url"
 	"path/filepath"
 	"strings"
 	"time"
@@ -9,7 +8,6 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 
 	"abha-deactivate/receipt"
@@ -67,10 +65,7 @@ const historyReasonsCol = 4
 // interface's language, never their codes: the catalogue's label, else the
 // one the audit trail kept, else the code.
 func (w *Wizard) reasonLabels(e audit.Entry) string {
-	rec := e.Intent
-	if rec == nil {
-		rec = e.Outcome
-	}
+	rec := entryRecord(e)
 	if rec == nil {
 		return ""
 	}
@@ -109,24 +104,29 @@ func (h *history) historyColumns() []float32 {
 // cell is the text of one cell of the history table: the time as the
 // receipt writes it, with its zone.
 func (h *history) cell(e audit.Entry, col int) string {
-	if col == 0 && (e.Intent != nil || e.Outcome != nil) {
+	if col == 0 && entryRecord(e) != nil {
 		return h.when(e.Time)
 	}
 	return historyCell(e, col)
 }
 
-// historyCell is the text of one cell of the history table.
-func historyCell(e audit.Entry, col int) string {
-	rec := e.Intent
-	if rec == nil {
-		rec = e.Outcome
+// entryRecord is the record History describes attempt e by: its intent,
+// else its outcome; nil for neither.
+func entryRecord(e audit.Entry) *audit.Record {
+	if e.Intent != nil {
+		return e.Intent
 	}
+	return e.Outcome
+}
+
+// historyCell is the text of one cell of the history table but its time
+// (history.cell writes that, in the wizard's language).
+func historyCell(e audit.Entry, col int) string {
+	rec := entryRecord(e)
 	if rec == nil {
 		return ""
 	}
 	switch col {
-	case 0:
-		return e.Time.In(receipt.IST).Format("2 Jan 2006, 3:04 pm") + " IST"
 	case 1:
 		if e.Action == audit.ActionReactivate {
 			return T("Reactivation requested")
@@ -156,12 +156,7 @@ func (w *Wizard) openLogs() {
 	if w.opts.LogDir == "" {
 		return
 	}
-	u := storage.NewFileURI(filepath.Clean(w.opts.LogDir))
-	parsed, err := url.Parse(u.String())
-	if err == nil {
-		err = w.opts.App.OpenURL(parsed)
-	}
-	if err != nil {
+	if err := w.openFile(filepath.Clean(w.opts.LogDir)); err != nil {
 		dialog.ShowInformation(T("Logs folder"), w.opts.LogDir, w.win)
 	}
 }

@@ -22,6 +22,13 @@ func (w *Wizard) path() []int {
 	return deactivationPath
 }
 
+// scrollToEnd lays out what the step has just added at its end (a patient's
+// card, an OTP field) and scrolls down to it.
+func (w *Wizard) scrollToEnd() {
+	w.body.Refresh()
+	w.body.ScrollToBottom()
+}
+
 // reactivating reports whether staff chose to reactivate an ABHA.
 func (w *Wizard) reactivating() bool { return w.modePick.Selected == w.modePick.Options[1] }
 

@@ -82,32 +82,43 @@ func (r *resultView) openReceipt() {
 	}
 	path := filepath.Join(w.opts.ReceiptDir, receiptName(*res))
 	w.run(T("Making the receipt…"), func(ctx context.Context) error {
-		m, err := receiptMaker()
-		if err != nil {
-			return err
-		}
-		if err := os.MkdirAll(w.opts.ReceiptDir, 0o700); err != nil {
-			return fmt.Errorf("receipts folder: %w", err)
-		}
-		return m.Save(ctx, path, w.receiptData(m, *res))
+		return w.writeReceiptFile(ctx, path, func(m *receipt.Maker) receipt.Data { return w.receiptData(m, *res) })
 	}, func(err error) {
-		if err != nil {
-			r.notice.show(noticeError, T("The receipt could not be made."), w.problemDetail(err), "", nil)
-			return
-		}
-		w.event("receipt saved")
-		if perr := w.openFile(path); perr != nil {
-			r.notice.show(noticeWarning, T("The receipt is saved but could not be opened here."),
-				T("Open it from this folder to print it: {{.Path}}", map[string]any{"Path": path}), "", nil)
-			return
-		}
-		r.notice.show(noticeSuccess, T("The receipt is open in the PDF viewer: print it for the patient."),
-			T("Saved as {{.Path}}", map[string]any{"Path": path}), "", nil)
+		kind, title, detail := w.openWritten(path, err)
+		r.notice.show(kind, title, detail, "", nil)
 	})
 }
 
-// openFile opens the file at path in the computer's viewer for it (the PDF
-// viewer for a receipt).
+// writeReceiptFile saves the receipt data makes as path in the receipts
+// folder. Off the UI goroutine: it reads the fonts and writes the file.
+func (w *Wizard) writeReceiptFile(ctx context.Context, path string, data func(m *receipt.Maker) receipt.Data) error {
+	m, err := receiptMaker()
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(w.opts.ReceiptDir, 0o700); err != nil {
+		return fmt.Errorf("receipts folder: %w", err)
+	}
+	return m.Save(ctx, path, data(m))
+}
+
+// openWritten opens the receipt written as path (err: why it was not) in
+// the PDF viewer and words how that went, as a notice says it.
+func (w *Wizard) openWritten(path string, err error) (kind noticeKind, title, detail string) {
+	if err != nil {
+		return noticeError, T("The receipt could not be made."), w.problemDetail(err)
+	}
+	w.event("receipt saved")
+	if perr := w.openFile(path); perr != nil {
+		return noticeWarning, T("The receipt is saved but could not be opened here."),
+			T("Open it from this folder to print it: {{.Path}}", map[string]any{"Path": path})
+	}
+	return noticeSuccess, T("The receipt is open in the PDF viewer: print it for the patient."),
+		T("Saved as {{.Path}}", map[string]any{"Path": path})
+}
+
+// openFile opens the file or folder at path in the computer's viewer for
+// it (the PDF viewer for a receipt, the file manager for the logs folder).
 func (w *Wizard) openFile(path string) error {
 	u, err := url.Parse(storage.NewFileURI(path).String())
 	if err != nil {

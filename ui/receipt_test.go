@@ -14,11 +14,7 @@ import (
 func TestWizardReceiptAfterEachChange(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "receipts")
 	e := newUIEnv(t, func(o *Options) { o.ReceiptDir = dir })
-	e.toVerify(asha)
-	e.enter(e.lastOTP())
-	e.tapNext()
-	e.confirmDialog("Deactivate")
-	e.wantStep(stepResult)
+	e.deactivate(asha)
 	r := e.result()
 	if r.receipts.Hidden {
 		t.Fatal("no receipt offered after the deactivation")

@@ -81,11 +81,8 @@ func newSettingsForm(w *Wizard) *settingsForm {
 	f.proxy.PlaceHolder = "http://proxy.example:3128"
 	f.ca.SetText(w.set.CABundle)
 	f.ca.PlaceHolder = T("Path of a PEM file, e.g. /etc/ssl/facility-ca.pem")
-	for fld, input := range f.fields() {
-		if w.opts.Policy.Locks(fld) || w.setForRun(fld) != "" {
-			input.Disable()
-		}
-	}
+	w.lockSet(map[settings.Field]fyne.Disableable{settings.FieldAPIVersion: f.api, settings.FieldFacilityName: f.facility,
+		settings.FieldProxyURL: f.proxy, settings.FieldCABundle: f.ca, settings.FieldLanguage: f.language})
 	f.problem.Importance = widget.DangerImportance
 	f.problem.Hide()
 	f.audit = newAuditFields(w, f.close)
@@ -99,11 +96,15 @@ func (f *settingsForm) close() {
 	}
 }
 
-// fields are the inputs of the settings that a policy, a flag or the demo
-// can set.
-func (f *settingsForm) fields() map[settings.Field]fyne.Disableable {
-	return map[settings.Field]fyne.Disableable{settings.FieldAPIVersion: f.api, settings.FieldFacilityName: f.facility,
-		settings.FieldProxyURL: f.proxy, settings.FieldCABundle: f.ca, settings.FieldLanguage: f.language}
+// lockSet disables each field that the facility's policy, a flag or the
+// demo sets.
+func (w *Wizard) lockSet(fields map[settings.Field]fyne.Disableable) {
+	lockFields(w.opts.Policy, fields)
+	for fld, input := range fields {
+		if w.setForRun(fld) != "" {
+			input.Disable()
+		}
+	}
 }
 
 // setForRun is what sets fld for this run only: a flag (e.g. "--api"), or
@@ -131,35 +132,27 @@ func (f *settingsForm) layout() fyne.CanvasObject {
 	if f.ca.Disabled() {
 		browse.Disable()
 	}
+	hint := f.w.settingHint
 	sections := []fyne.CanvasObject{
-		field(T("API generation"), f.api, f.hint(settings.FieldAPIVersion, T("v3 is ABDM's current API. Choose v2 only if your facility's ABDM access is still on the legacy HealthID API. It is also on the Connect step."))),
-		field(T("Language"), f.languageView(), f.hint(settings.FieldLanguage, T("A change of language applies the next time the app starts."))),
+		field(T("API generation"), f.api, hint(settings.FieldAPIVersion, T("v3 is ABDM's current API. Choose v2 only if your facility's ABDM access is still on the legacy HealthID API. It is also on the Connect step."))),
+		field(T("Language"), f.languageView(), hint(settings.FieldLanguage, T("A change of language applies the next time the app starts."))),
 		field(T("Appearance"), f.look, T("Light or dark colours. \"Same as the computer\" follows the light or dark choice of this computer.")),
-		field(T("Facility name"), f.facility, f.hint(settings.FieldFacilityName, T("Printed on the patient's receipt beside the HIP ID."))),
-		field(T("Proxy"), f.proxy, f.hint(settings.FieldProxyURL, T("Leave empty to use the computer's proxy settings (HTTPS_PROXY)."))),
+		field(T("Facility name"), f.facility, hint(settings.FieldFacilityName, T("Printed on the patient's receipt beside the HIP ID."))),
+		field(T("Proxy"), f.proxy, hint(settings.FieldProxyURL, T("Leave empty to use the computer's proxy settings (HTTPS_PROXY)."))),
 		field(T("Extra CA certificates"), container.NewBorder(nil, nil, nil, browse, f.ca),
-			f.hint(settings.FieldCABundle, T("Only if your facility's network inspects secure traffic: the certificate file your IT team gives you."))),
+			hint(settings.FieldCABundle, T("Only if your facility's network inspects secure traffic: the certificate file your IT team gives you."))),
 		f.audit.layout(),
 	}
 	return container.NewVBox(append(sections, f.problem)...)
 }
 
-// hint is the hint under a field: that the facility or this run sets it,
-// or the usual help.
-func (f *settingsForm) hint(fld settings.Field, usual string) string {
-	return f.w.settingHint(fld, usual)
-}
-
 // settingHint is the hint under the field of fld: that the facility or this
 // run sets it, or the usual help.
 func (w *Wizard) settingHint(fld settings.Field, usual string) string {
-	if w.opts.Policy.Locks(fld) {
-		return policyHint(w.opts.Policy, fld, usual)
-	}
-	if by := w.setForRun(fld); by != "" {
+	if by := w.setForRun(fld); by != "" && !w.opts.Policy.Locks(fld) {
 		return T("Set for this run by {{.By}}. Your saved choice stays for the next start.", map[string]any{"By": by})
 	}
-	return usual
+	return policyHint(w.opts.Policy, fld, usual)
 }
 
 // read returns the settings in effect with the fields' values; the fields
@@ -179,14 +172,7 @@ func (f *settingsForm) read() settings.Settings {
 	if i := f.api.SelectedIndex(); i >= 0 && !f.api.Disabled() {
 		next.APIVersion = abdm.Generations()[i]
 	}
-	for _, t := range []struct {
-		input *entry
-		dst   *string
-	}{{f.facility, &next.FacilityName}, {f.proxy, &next.ProxyURL}, {f.ca, &next.CABundle}} {
-		if !t.input.Disabled() {
-			*t.dst = strings.TrimSpace(t.input.Text)
-		}
-	}
+	keepTyped(map[*entry]*string{f.facility: &next.FacilityName, f.proxy: &next.ProxyURL, f.ca: &next.CABundle})
 	f.audit.read(&next)
 	return next
 }
@@ -229,6 +215,16 @@ func (w *Wizard) keepSettings(next settings.Settings) {
 			}
 		}
 	})
+}
+
+// keepTyped puts the text of each input not greyed out, trimmed, into its
+// setting.
+func keepTyped(fields map[*entry]*string) {
+	for input, dst := range fields {
+		if !input.Disabled() {
+			*dst = strings.TrimSpace(input.Text)
+		}
+	}
 }
 
 // onlyIdentityProblems reports whether Validate complains only about

@@ -1,8 +1,6 @@
 package ui
 
 import (
-	"strings"
-
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
@@ -29,18 +27,9 @@ func newAuditFields(w *Wizard, close func()) *auditFields {
 	for _, e := range []*entry{a.ca, a.cert, a.key} {
 		e.PlaceHolder = T("Path of a PEM file, e.g. /etc/ssl/facility-ca.pem")
 	}
-	for fld, input := range a.fields() {
-		if w.opts.Policy.Locks(fld) || w.setForRun(fld) != "" {
-			input.Disable()
-		}
-	}
+	w.lockSet(map[settings.Field]fyne.Disableable{settings.FieldAuditSyslog: a.url, settings.FieldAuditSyslogCA: a.ca,
+		settings.FieldAuditSyslogCert: a.cert, settings.FieldAuditSyslogKey: a.key})
 	return a
-}
-
-// fields are the section's inputs by setting.
-func (a *auditFields) fields() map[settings.Field]*entry {
-	return map[settings.Field]*entry{settings.FieldAuditSyslog: a.url, settings.FieldAuditSyslogCA: a.ca,
-		settings.FieldAuditSyslogCert: a.cert, settings.FieldAuditSyslogKey: a.key}
 }
 
 // layout is the section, under its heading.
@@ -62,11 +51,5 @@ func (a *auditFields) layout() fyne.CanvasObject {
 
 // read puts the values of the fields not greyed out into s.
 func (a *auditFields) read(s *settings.Settings) {
-	for fld, dst := range map[settings.Field]*string{settings.FieldAuditSyslog: &s.AuditSyslog,
-		settings.FieldAuditSyslogCA: &s.AuditSyslogCA, settings.FieldAuditSyslogCert: &s.AuditSyslogCert,
-		settings.FieldAuditSyslogKey: &s.AuditSyslogKey} {
-		if in := a.fields()[fld]; !in.Disabled() {
-			*dst = strings.TrimSpace(in.Text)
-		}
-	}
+	keepTyped(map[*entry]*string{a.url: &s.AuditSyslog, a.ca: &s.AuditSyslogCA, a.cert: &s.AuditSyslogCert, a.key: &s.AuditSyslogKey})
 }

@@ -61,11 +61,7 @@ func newPatientStep(w *Wizard) *patientStep {
 	})
 	s.patientCard = newPatientCard(w, func(bool) { s.enter() })
 	s.confirm.enterTicks = true // Enter on it: "Yes, this is the patient", and Next
-	digitsOnly := s.signInOTP.OnChanged
-	s.signInOTP.OnChanged = func(text string) {
-		digitsOnly(text)
-		s.otpTyped()
-	}
+	w.otpInput(s.signInOTP, s.otpTyped)
 	s.token = newPasswordEntry(w, T("Paste the patient's token here"))
 	s.token.OnChanged = func(string) { s.inputChanged() }
 	s.advanced = widget.NewAccordion(widget.NewAccordionItem(T("Advanced: use a token the patient already has"),
@@ -145,30 +141,33 @@ func (s *patientStep) focusTarget() fyne.Focusable {
 // button for it.
 func (s *patientStep) enter() {
 	st := s.w.flowState()
-	switch s.sync(st) {
+	label, on, do := s.primaryFor(s.sync(st), st)
+	s.w.setPrimary(label, widget.HighImportance, on, do)
+}
+
+// primaryFor is the main button of view v: its label, whether it can be
+// pressed, and what it does.
+func (s *patientStep) primaryFor(v patientView, st abdm.State) (label string, on bool, do func()) {
+	switch v {
 	case patientShown:
-		s.w.setPrimary(T("Next"), widget.HighImportance, s.confirm.Checked, s.w.forward)
+		return T("Next"), s.confirm.Checked, s.w.forward
 	case patientChoose:
-		s.w.setPrimary(T("Continue with this ABHA"), widget.HighImportance, s.choose.Selected != "", s.chooseAccount)
+		return T("Continue with this ABHA"), s.choose.Selected != "", s.chooseAccount
 	case patientSignIn, patientSignInMobile:
 		// No attempt left: only a new sign-in OTP helps.
-		s.w.setPrimary(T("Sign in"), widget.HighImportance, st.SignIn.Remaining() > 0, s.finishSignIn)
+		return T("Sign in"), st.SignIn.Remaining() > 0, s.finishSignIn
 	case patientFoundMobile:
-		s.w.setPrimary(T("Send sign-in OTP"), widget.HighImportance, true, s.sendSignIn)
+		return T("Send sign-in OTP"), true, s.sendSignIn
 	case patientFoundABHA:
 		if st.SignIn.Account.ABHANumber != "" {
-			s.w.setPrimary(T("Send sign-in OTP"), widget.HighImportance, true, s.sendSignIn)
-			return
+			return T("Send sign-in OTP"), true, s.sendSignIn
 		}
-		fallthrough
-	default:
-		if s.directSignIn() || (s.gen() == abdm.V3 && strings.TrimSpace(s.token.Text) == "") {
-			// v3 has no search: the button sends the OTP (or says what to type).
-			s.w.setPrimary(T("Send sign-in OTP"), widget.HighImportance, true, s.findAndSignIn)
-			return
-		}
-		s.w.setPrimary(T("Find patient"), widget.HighImportance, true, s.findAndSignIn)
 	}
+	if s.directSignIn() || (s.gen() == abdm.V3 && strings.TrimSpace(s.token.Text) == "") {
+		// v3 has no search: the button sends the OTP (or says what to type).
+		return T("Send sign-in OTP"), true, s.findAndSignIn
+	}
+	return T("Find patient"), true, s.findAndSignIn
 }
 
 func (s *patientStep) setEnabled(on bool) {
@@ -200,8 +199,7 @@ func (s *patientStep) tick() {
 // otpTyped signs the patient in once the sixth digit of the sign-in OTP
 // is typed: no Enter needed.
 func (s *patientStep) otpTyped() {
-	typed := s.w.win.Canvas().Focused() == s.signInOTP
-	if typed && abdm.IsOTP(s.signInOTP.Text) && (s.shown == patientSignIn || s.shown == patientSignInMobile) {
+	if s.shown == patientSignIn || s.shown == patientSignInMobile {
 		s.w.primary()
 	}
 }
@@ -227,12 +225,10 @@ func (s *patientStep) signInAgain(err error) {
 	s.loaded, s.loadedFor = false, ""
 	s.token.SetText("")
 	s.signInOTP.SetText("")
-	v := s.sync(s.w.flowState())
+	st := s.w.flowState()
+	v := s.sync(st)
 	s.confirm.SetChecked(false)
-	button := T("Find patient")
-	if s.directSignIn() || v == patientFoundABHA || v == patientFoundMobile {
-		button = T("Send sign-in OTP") // the button's name now (v3 has no search)
-	}
+	button, _, _ := s.primaryFor(v, st) // the name of the button that does it now
 	title, detail := s.w.describe(err)
 	s.notice.show(noticeWarning, title, detail+"\n"+T("Press {{.Button}} so the patient can sign in again (a new OTP). What you entered on the other steps is kept.",
 		map[string]any{"Button": button}), "", nil)

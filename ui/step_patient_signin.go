@@ -81,11 +81,17 @@ func (s *patientStep) findAndSignIn() {
 // typed without finding it first: an ABHA number or a mobile number, with
 // the v3 APIs.
 func (s *patientStep) directSignIn() bool {
+	_, ok := s.directID()
+	return ok
+}
+
+// directID is what is typed, when directSignIn holds.
+func (s *patientStep) directID() (abdm.PatientID, bool) {
 	if s.gen() != abdm.V3 {
-		return false
+		return abdm.PatientID{}, false
 	}
 	id, err := s.parseID(strings.TrimSpace(s.abha.Text))
-	return err == nil && id.Kind != abdm.IDAddress
+	return id, err == nil && id.Kind != abdm.IDAddress
 }
 
 // signInSent shows the sign-in OTP field once the OTP is sent, or why not.
@@ -97,8 +103,7 @@ func (s *patientStep) signInSent(err error) {
 	}
 	s.signInOTP.SetText("")
 	s.enter()
-	w.body.Refresh()
-	w.body.ScrollToBottom() // the OTP field ends the sign-in part
+	w.scrollToEnd() // the OTP field ends the sign-in part
 	w.focus(s.signInOTP)
 	w.event("sign-in OTP sent")
 }
@@ -123,8 +128,7 @@ func (s *patientStep) finishSignIn() {
 		switch {
 		case errors.Is(err, abdm.ErrChooseAccount):
 			s.enter()
-			w.body.Refresh()
-			w.body.ScrollToBottom()
+			w.scrollToEnd()
 			w.win.Canvas().Unfocus() // Enter continues with the ABHA selected
 			w.event("choose the ABHA")
 		case abdm.IsOTPRefusal(err):
@@ -189,8 +193,7 @@ func (s *patientStep) showPatient(p abdm.Profile, key string) {
 		s.notice.show(noticeInfo, T("Welcome back: the OTP sent earlier can still be used."), "", "", nil)
 	}
 	s.enter()
-	w.body.Refresh()        // lay out the card before scrolling to it
-	w.body.ScrollToBottom() // the confirmation ends the card
+	w.scrollToEnd() // the confirmation ends the card
 	w.focus(s.confirm)
 	w.event("patient signed in")
 }

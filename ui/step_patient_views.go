@@ -66,9 +66,8 @@ func (s *patientStep) viewFor(st abdm.State) patientView {
 // apply shows the parts of view v and hides the others.
 func (s *patientStep) apply(v patientView) {
 	p := patientViews[v]
-	if v == patientAsk && s.directSignIn() {
+	if id, direct := s.directID(); v == patientAsk && direct {
 		// v3: the OTP is sent at once, so the way to sign in is chosen here.
-		id, _ := abdm.ParsePatientID(s.abha.Text)
 		p.found = id.Kind != abdm.IDMobile
 		p.login = p.found
 	}
@@ -121,11 +120,6 @@ type patientFound struct {
 func newPatientFound(w *Wizard, resend, chosen func()) patientFound {
 	f := patientFound{foundText: wrapped(""), signInSent: heading(""), signInOTP: newEntry(w, T("e.g. 123456"))}
 	f.loginPick = newChoice(T("OTP to the mobile linked to the patient's Aadhaar"), T("OTP to the mobile linked to the ABHA"))
-	f.signInOTP.OnChanged = func(text string) {
-		if d := onlyDigits(text, 6); d != text {
-			f.signInOTP.SetText(d)
-		}
-	}
 	f.resend = widget.NewButton(T("Resend OTP"), resend)
 	f.signInBox = container.NewVBox(f.signInSent,
 		field(T("Sign-in OTP from the patient's phone"), f.signInOTP, T("Ask the patient to read out the 6-digit OTP they received by SMS.")),

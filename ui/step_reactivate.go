@@ -53,11 +53,7 @@ func newReactivateStep(w *Wizard) *reactivateStep {
 	s.method = newChoice(T("The mobile linked to the ABHA (usual)"), T("The mobile linked to the patient's Aadhaar"))
 	s.resend = widget.NewButton(T("Resend OTP"), s.send)
 	s.otp = newEntry(w, T("e.g. 123456"))
-	s.otp.OnChanged = func(text string) {
-		if d := onlyDigits(text, 6); d != text {
-			s.otp.SetText(d)
-		}
-	}
+	w.otpInput(s.otp, nil)
 	s.otpBox = container.NewVBox(s.sentTo, container.NewHBox(s.valid, layoutSpacer(), s.resend),
 		field(T("OTP from the patient's phone"), s.otp, T("Ask the patient to read out the 6-digit OTP they received by SMS.")))
 	s.otpBox.Hide()
@@ -184,8 +180,7 @@ func (s *reactivateStep) send() {
 		}
 		s.otp.SetText("")
 		s.enter()
-		w.body.Refresh()
-		w.body.ScrollToBottom()
+		w.scrollToEnd()
 		w.focus(s.otp)
 		w.event("reactivation OTP sent")
 	})

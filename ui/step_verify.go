@@ -40,7 +40,7 @@ func newVerifyStep(w *Wizard) *verifyStep {
 		}
 		return nil
 	}
-	s.otp.OnChanged = s.otpChanged
+	w.otpInput(s.otp, s.otpTyped)
 	s.other = newEntry(w, T("Write the reason (kept only in this computer's audit trail)"))
 	s.other.MultiLine = true
 	s.other.Wrapping = fyne.TextWrapWord
@@ -77,16 +77,24 @@ func newVerifyStep(w *Wizard) *verifyStep {
 	return s
 }
 
-// otpChanged keeps digits only, at most six; the sixth digit typed moves
-// the focus on to the reasons, if none is chosen yet.
-func (s *verifyStep) otpChanged(text string) {
-	if digits := onlyDigits(text, 6); digits != text {
-		s.otp.SetText(digits)
-		return
+// otpTyped moves the focus on to the reasons once the sixth digit of the
+// OTP is typed, if none is chosen yet.
+func (s *verifyStep) otpTyped() {
+	if f, ok := s.focusTarget().(*check); ok {
+		s.w.focus(f)
 	}
-	if s.w.win.Canvas().Focused() == s.otp && abdm.IsOTP(text) {
-		if f, ok := s.focusTarget().(*check); ok {
-			s.w.focus(f)
+}
+
+// otpInput keeps the OTP field e to digits, at most six; once the sixth is
+// typed in it (e has the focus), typed runs, if not nil.
+func (w *Wizard) otpInput(e *entry, typed func()) {
+	e.OnChanged = func(text string) {
+		if digits := onlyDigits(text, 6); digits != text {
+			e.SetText(digits) // which calls OnChanged again, with the digits
+			return
+		}
+		if typed != nil && abdm.IsOTP(text) && w.win.Canvas().Focused() == e {
+			typed()
 		}
 	}
 }

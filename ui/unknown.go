@@ -221,7 +221,7 @@ func (l *laterList) showError(title, detail string) {
 // closeHistory closes the History window, to show the Connect step.
 func (l *laterList) closeHistory() {
 	if h := l.w.lastHistory; h != nil {
-		h.dlg.Hide()
+		h.close()
 	}
 }
 

@@ -19,26 +19,11 @@ import (
 // abha is done by the simulator, its reply lost.
 func (e *uiEnv) loseDeactivation(abha string) {
 	e.t.Helper()
-	e.toVerify(abha)
-	e.enter(e.lastOTP())
 	e.sim.SetFault(e.route("deactivate"), sandbox.Fault{Drop: true, Process: true, Times: 1})
-	e.tapNext()
-	e.confirmDialog("Deactivate")
-	e.wantStep(stepResult)
+	e.deactivate(abha)
 	if e.result().mode != resultUnknown {
 		e.t.Fatalf("result mode %d, want unknown", e.result().mode)
 	}
-}
-
-// overlayText is the markup of the dialog on top.
-func (e *uiEnv) overlayText() string {
-	var text string
-	e.act(func() {
-		if top := e.wiz.win.Canvas().Overlays().Top(); top != nil {
-			text = test.RenderObjectToMarkup(top)
-		}
-	})
-	return text
 }
 
 // tapIn taps the button labelled label in o.
@@ -100,7 +85,7 @@ func TestUnknownOutcomeCheckLaterThenCheck(t *testing.T) {
 		}
 		e.clock.Advance(time.Minute) // v3's check asks for a sign-in OTP
 		e.tapIn(band.box, "Check status")
-		if text := e.overlayText(); !strings.Contains(text, "is deactivated: the deactivation of") {
+		if text := e.dialogText(); !strings.Contains(text, "is deactivated: the deactivation of") {
 			t.Fatalf("no settled dialog: %s", text)
 		}
 		e.wantSettled(u.ID, audit.OutcomeDeactivated)
@@ -140,8 +125,8 @@ func (e *uiEnv) numberDialog(number string) {
 	e.t.Helper()
 	var top fyne.CanvasObject
 	e.act(func() { top = e.wiz.win.Canvas().Overlays().Top() })
-	if top == nil || !strings.Contains(e.overlayText(), "last four digits") {
-		e.t.Fatalf("no ABHA number dialog: %s", e.overlayText())
+	if top == nil || !strings.Contains(e.dialogText(), "last four digits") {
+		e.t.Fatalf("no ABHA number dialog: %s", e.dialogText())
 	}
 	e.act(func() {
 		en := findEntry(top)
@@ -191,7 +176,7 @@ func TestUnresolvedListedAtStartAndCheckedAfterConnect(t *testing.T) {
 	e.wantNotice(e.connect().notice, "status check runs once you are connected")
 	e.tapNext() // Connect; the check follows
 	e.wantStep(stepPatient)
-	if text := e.overlayText(); !strings.Contains(text, "still active: the deactivation of 2026-11-25") {
+	if text := e.dialogText(); !strings.Contains(text, "still active: the deactivation of 2026-11-25") {
 		t.Fatalf("no settled dialog: %s", text)
 	}
 	e.wantSettled("earlier-1", audit.OutcomeNotDeactivated)
@@ -203,7 +188,7 @@ func TestHistoryChecksUnresolved(t *testing.T) {
 	e := newUIEnv(t, unresolvedTrail("earlier-2"))
 	e.toPatient()
 	h := e.openHistory()
-	if text := e.overlayText(); !strings.Contains(text, "Attempts with an unknown outcome: 1") {
+	if text := e.dialogText(); !strings.Contains(text, "Attempts with an unknown outcome: 1") {
 		t.Fatalf("History does not list it: %s", text)
 	}
 	var top fyne.CanvasObject
@@ -242,7 +227,7 @@ func TestUnresolvedOnAnotherSystemIsNotSettled(t *testing.T) {
 	e.tapIn(top, "Check status")
 	e.numberDialog(asha)
 	e.wiz.WaitIdle()
-	if text := e.overlayText(); !strings.Contains(text, "another ABDM system") {
+	if text := e.dialogText(); !strings.Contains(text, "another ABDM system") {
 		t.Fatalf("no refusal: %s", text)
 	}
 	var n int
@@ -262,7 +247,7 @@ func TestQuitAsksWithUnresolved(t *testing.T) {
 	e := newUIEnv(t)
 	e.loseDeactivation(asha)
 	e.act(e.wiz.onClose)
-	text := e.overlayText()
+	text := e.dialogText()
 	if !strings.Contains(text, "Quit with unknown outcomes?") || !strings.Contains(text, "unknown outcome: 1") {
 		t.Fatalf("no question before quitting: %s", text)
 	}
@@ -300,7 +285,7 @@ func TestHistoryShortcut(t *testing.T) {
 	e.act(func() { sc.TypedShortcut(historyShortcut) })
 	e.wiz.WaitIdle()
 	h := e.wiz.lastHistory
-	if h == nil || !strings.Contains(e.overlayText(), "History") {
+	if h == nil || !strings.Contains(e.dialogText(), "History") {
 		t.Fatal("Ctrl+H did not open History")
 	}
 	e.act(func() { sc.TypedShortcut(historyShortcut) })

@@ -197,7 +197,7 @@ func (l *laterList) askNumber(e audit.Entry, check func(abdm.Attempt)) {
 		}
 	}, l.w.win)
 	entry.OnSubmitted = func(string) { d.Submit() } // Enter checks, once the number is valid
-	d.Resize(fyne.NewSize(min(560, l.w.win.Canvas().Size().Width-40), 0))
+	d.Resize(l.w.dialogSize(560, 0))
 	d.Show()
 	l.w.win.Canvas().Focus(entry)
 	l.w.event("abha number asked")
@@ -220,7 +220,7 @@ func (l *laterList) showSettled(a abdm.Attempt, got abdm.Settled, at string) {
 	text += "\n\n" + T("The audit trail now records the outcome, settled by this status check.")
 	msg := wrapped(strings.TrimSpace(text))
 	d := dialog.NewCustom(T("Status checked"), T("Close"), msg, l.w.win)
-	d.Resize(fyne.NewSize(min(520, l.w.win.Canvas().Size().Width-40), 0))
+	d.Resize(l.w.dialogSize(520, 0))
 	d.Show()
 	l.w.focusChanged(true)
 }

@@ -280,6 +280,17 @@ func (e *uiEnv) toVerify(abha string) {
 	e.wantStep(stepVerify)
 }
 
+// deactivate goes from the start to the result of abha's deactivation,
+// confirmed with the OTP sent and reason 101.
+func (e *uiEnv) deactivate(abha string) {
+	e.t.Helper()
+	e.toVerify(abha)
+	e.enter(e.lastOTP())
+	e.tapNext() // opens the confirmation
+	e.confirmDialog("Deactivate")
+	e.wantStep(stepResult)
+}
+
 // enter types the OTP and ticks reason 101.
 func (e *uiEnv) enter(otp string) {
 	e.act(func() {
@@ -643,7 +654,13 @@ func TestWizardPatientTokenRejected(t *testing.T) {
 		e.tapNext()
 		e.confirmDialog("Deactivate")
 		e.wantStep(stepPatient)
-		e.wantNotice(e.patient().notice, "Press Find patient") // a token, no ABHA number typed: the button's name
+		// A token, no ABHA number typed: the notice names the button as it
+		// reads now ("Find patient" on v2, "Send sign-in OTP" on v3).
+		want := map[abdm.Generation]string{abdm.V2: "Find patient", abdm.V3: "Send sign-in OTP"}[g]
+		if e.wiz.next.Text != want {
+			t.Fatalf("button %q, want %q", e.wiz.next.Text, want)
+		}
+		e.wantNotice(e.patient().notice, "Press "+want)
 		e.findPatient(asha)
 		e.act(func() { test.Tap(e.patient().confirm) })
 		e.tapNext()
@@ -721,14 +738,9 @@ func TestWizardDoubleClickDeactivatesOnce(t *testing.T) {
 func TestWizardOutcomeUnknownThenCheckStatus(t *testing.T) {
 	forEachAPI(t, func(t *testing.T, g abdm.Generation) {
 		e := newUIEnv(t, withAPI(g))
-		e.toVerify(asha)
-		e.enter(e.lastOTP())
-		e.sim.SetFault(e.route("deactivate"), sandbox.Fault{Drop: true, Process: true, Times: 1})
-		e.tapNext()
-		e.confirmDialog("Deactivate")
-		e.wantStep(stepResult)
-		if e.result().mode != resultUnknown || e.wiz.next.Text != "Check status" {
-			t.Fatalf("result mode %d, button %q", e.result().mode, e.wiz.next.Text)
+		e.loseDeactivation(asha)
+		if e.wiz.next.Text != "Check status" {
+			t.Fatalf("button %q", e.wiz.next.Text)
 		}
 		e.tapNext()
 		if e.result().mode != resultDone || !strings.Contains(e.result().text.Text, "status check") {
@@ -742,10 +754,7 @@ func TestWizardOutcomeUnknownThenCheckStatus(t *testing.T) {
 
 func TestWizardHistoryShowsTheAuditTrail(t *testing.T) {
 	e := newUIEnv(t)
-	e.toVerify(asha)
-	e.enter(e.lastOTP())
-	e.tapNext()
-	e.confirmDialog("Deactivate")
+	e.deactivate(asha)
 	e.reactivateNow()
 	e.act(func() { e.wiz.win.Resize(fyne.NewSize(1366, 768)) }) // every column in sight
 	e.act(e.wiz.showHistory)
@@ -982,10 +991,7 @@ func TestWizardDeactivateReactivateNowSignInAgain(t *testing.T) {
 				e.golden(name)
 			}
 		}
-		e.toVerify(asha)
-		e.enter(e.lastOTP())
-		e.tapNext()
-		e.confirmDialog("Deactivate")
+		e.deactivate(asha)
 		b := findButton(e.result().content, "Reactivate now")
 		if b == nil {
 			t.Fatal("no Reactivate now button")

@@ -3,9 +3,9 @@ package cli
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
+	"io"
 
+	"abha-deactivate/storage/atomicfile"
 	"abha-deactivate/storage/audit"
 	"abha-deactivate/storage/audit/fhir"
 	"abha-deactivate/storage/paths"
@@ -65,21 +65,12 @@ func runAuditExport(args []string, std proc) int {
 // exportToFile exports into a temporary file beside path, then puts it in
 // path's place: a failed export leaves no half-written file.
 func exportToFile(ctx context.Context, trail *audit.Log, opt fhir.Options, path string) (fhir.Stats, error) {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return fhir.Stats{}, fmt.Errorf("--output: %w", err)
-	}
-	defer os.Remove(tmp.Name()) // after the rename, nothing is there
-	stats, err := fhir.Export(ctx, trail, opt, tmp)
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil && cerr != nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
+	var stats fhir.Stats
+	err := atomicfile.WriteWith(path, 0o600, func(w io.Writer) error {
+		var err error
+		stats, err = fhir.Export(ctx, trail, opt, w)
+		return err
+	})
 	if err != nil {
 		return stats, fmt.Errorf("--output %s: %w", path, err)
 	}

@@ -4,6 +4,7 @@ package atomicfile
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 )
@@ -13,10 +14,19 @@ import (
 // middle of a Write.
 func TempPrefix(target string) string { return "." + filepath.Base(target) + ".tmp-" }
 
-// Write replaces target with data: it writes a 0600 temporary file in the
-// same folder, flushes it to disk, renames it over target and flushes the
-// folder. On failure the temporary file is removed and target is untouched.
-func Write(target string, data []byte) (err error) {
+// Write replaces target with data, as a 0600 file: see WriteWith.
+func Write(target string, data []byte) error {
+	return WriteWith(target, 0o600, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
+}
+
+// WriteWith replaces target with what write writes: it writes a temporary
+// file with mode perm in the same folder, flushes it to disk, renames it
+// over target and flushes the folder. On failure (write's included) the
+// temporary file is removed and target is untouched.
+func WriteWith(target string, perm os.FileMode, write func(w io.Writer) error) (err error) {
 	dir := filepath.Dir(target)
 	f, err := os.CreateTemp(dir, TempPrefix(target)+"*") // CreateTemp uses mode 0600
 	if err != nil {
@@ -30,7 +40,12 @@ func Write(target string, data []byte) (err error) {
 			_ = os.Remove(tmp)
 		}
 	}()
-	if _, err := f.Write(data); err != nil {
+	if perm != 0o600 {
+		if err := f.Chmod(perm); err != nil {
+			return fmt.Errorf("setting the mode of %s: %w", tmp, err)
+		}
+	}
+	if err := write(f); err != nil {
 		return fmt.Errorf("writing %s: %w", tmp, err)
 	}
 	if err := f.Sync(); err != nil {
